@@ -1,0 +1,232 @@
+from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from booking import selectors, services
+from booking.idempotency import run_idempotent
+from booking.rules import Party
+from booking.serializers import (
+    CancelSerializer,
+    LotteryDrawSerializer,
+    PartySerializer,
+    ReservationCreatedSerializer,
+    ReservationCreateSerializer,
+    ReservationSerializer,
+    manage_url,
+)
+from core.errors import AppError
+from core.schema import ERROR_RESPONSES
+from events.models import Session
+from events.selectors import user_can_manage_facility, user_can_view_facility
+
+TOKEN_PARAMETERS = [
+    OpenApiParameter(
+        "token",
+        str,
+        OpenApiParameter.QUERY,
+        required=False,
+        description="Manage token (or send X-Reservation-Token)",
+    ),
+    OpenApiParameter("X-Reservation-Token", str, OpenApiParameter.HEADER, required=False),
+]
+
+
+def request_language(request, given: str | None = None) -> str:
+    lang = (given or getattr(request, "LANGUAGE_CODE", None) or get_language() or "ja")[:2]
+    return lang if lang in {"ja", "en"} else "ja"
+
+
+def party_from(data: dict) -> Party:
+    return Party(
+        adults=data["adults"],
+        children=data.get("children", 0),
+        children_ages=data.get("children_ages") or [],
+        childcare=data.get("childcare", 0),
+        due_date=data.get("due_date"),
+        resident=data.get("resident"),
+        company=data.get("company", ""),
+        priority_group=data.get("priority_group", ""),
+    )
+
+
+class ReservationCreateApi(APIView):
+    """Reserve seats (anonymous). Send an Idempotency-Key header to make retries safe."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=ReservationCreateSerializer,
+        responses={201: ReservationCreatedSerializer, 422: ERROR_RESPONSES[409], **ERROR_RESPONSES},
+        parameters=[
+            OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)
+        ],
+    )
+    def post(self, request):
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            code, body = self._create(request)
+            return Response(body, status=code)
+        code, body, replayed = run_idempotent(
+            scope="reservation_create",
+            key=key,
+            payload=request.data,
+            handler=lambda: self._create(request),
+        )
+        response = Response(body, status=code)
+        if replayed:
+            response["Idempotent-Replayed"] = "true"
+        return response
+
+    def _create(self, request) -> tuple[int, dict]:
+        serializer = ReservationCreateSerializer(data=request.data)
+        try:
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            target = data.get("session") or data.get("course")
+            by = None
+            if data["override_reason"]:
+                if not user_can_manage_facility(request.user, target.facility_id):
+                    raise PermissionDenied(_("Only staff of the facility may override the rules."))
+                by = request.user
+            elif request.user.is_authenticated:
+                by = request.user
+            result = services.reservation_create(
+                session=data.get("session"),
+                course=data.get("course"),
+                party=party_from(data),
+                name=data["name"],
+                name_kana=data["name_kana"],
+                email=data["email"],
+                phone=data["phone"],
+                notes=data["notes"],
+                language=request_language(request, data.get("language")),
+                by=by,
+                override_reason=data["override_reason"],
+                source="api",
+            )
+        except AppError as exc:
+            return exc.status_code, exc.body()
+        except Exception as exc:  # validation and permission errors keep the common body
+            from core.errors import api_exception_handler
+
+            response = api_exception_handler(exc, {"request": request, "view": self})
+            if response is None:
+                raise
+            return response.status_code, response.data
+        body = ReservationCreatedSerializer(result.reservation).data
+        body["token"] = result.token
+        body["manage_url"] = manage_url(result.reservation.code, result.token)
+        body["position"] = result.position
+        return status.HTTP_201_CREATED, dict(body)
+
+
+def reservation_from_request(request, code: str):
+    token = request.query_params.get("token") or request.headers.get("X-Reservation-Token")
+    reservation = selectors.reservation_by_code_and_token(code, token)
+    if reservation is None:
+        raise NotFound()
+    return reservation
+
+
+class ReservationDetailApi(APIView):
+    """See or resize a reservation with its manage token."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=TOKEN_PARAMETERS, responses={200: ReservationSerializer, **ERROR_RESPONSES}
+    )
+    def get(self, request, code: str):
+        return Response(ReservationSerializer(reservation_from_request(request, code)).data)
+
+    @extend_schema(
+        parameters=TOKEN_PARAMETERS,
+        request=PartySerializer,
+        responses={200: ReservationSerializer, **ERROR_RESPONSES},
+        description="Change the party within the seats left (before the cancellation deadline).",
+    )
+    def patch(self, request, code: str):
+        reservation = reservation_from_request(request, code)
+        serializer = PartySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        party = party_from(
+            {
+                **serializer.validated_data,
+                "resident": reservation.resident,
+                "company": reservation.company,
+                "priority_group": reservation.priority_group,
+            }
+        )
+        reservation = services.reservation_change_party(reservation=reservation, party=party)
+        return Response(ReservationSerializer(reservation).data)
+
+
+class ReservationCancelApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=TOKEN_PARAMETERS,
+        request=CancelSerializer,
+        responses={200: ReservationSerializer, **ERROR_RESPONSES},
+    )
+    def post(self, request, code: str):
+        reservation = reservation_from_request(request, code)
+        serializer = CancelSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.reservation_cancel(
+            reservation=reservation,
+            reason=serializer.validated_data["reason"] or "cancelled by parent",
+        )
+        reservation.refresh_from_db()
+        return Response(ReservationSerializer(reservation).data)
+
+
+class ReservationConfirmApi(APIView):
+    """Confirm a lottery win before the deadline."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=TOKEN_PARAMETERS,
+        request=None,
+        responses={200: ReservationSerializer, **ERROR_RESPONSES},
+    )
+    def post(self, request, code: str):
+        reservation = reservation_from_request(request, code)
+        reservation = services.reservation_confirm_win(reservation=reservation)
+        return Response(ReservationSerializer(reservation).data)
+
+
+class SessionDrawApi(APIView):
+    """The lottery draw of a session: staff see it and may run it early."""
+
+    permission_classes = [IsAuthenticated]
+
+    def _session(self, request, pk: int, *, manage: bool) -> Session:
+        session = get_object_or_404(Session.objects.select_related("program"), pk=pk)
+        allowed = (user_can_manage_facility if manage else user_can_view_facility)(
+            request.user, session.facility_id
+        )
+        if not allowed:
+            raise NotFound()
+        return session
+
+    @extend_schema(responses={200: LotteryDrawSerializer, **ERROR_RESPONSES})
+    def get(self, request, pk: int):
+        session = self._session(request, pk, manage=False)
+        draw = getattr(session, "lottery_draw", None)
+        if draw is None:
+            raise NotFound()
+        return Response(LotteryDrawSerializer(draw).data)
+
+    @extend_schema(request=None, responses={200: LotteryDrawSerializer, **ERROR_RESPONSES})
+    def post(self, request, pk: int):
+        session = self._session(request, pk, manage=True)
+        draw = services.lottery_draw(session=session, by=request.user)
+        return Response(LotteryDrawSerializer(draw).data)

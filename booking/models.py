@@ -1,0 +1,172 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Course, Session
+
+
+class ReservationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+    APPLIED = "applied", _("Lottery application")
+    WON = "won", _("Won in the lottery")
+    CANCELLED = "cancelled", _("Cancelled")
+    LAPSED = "lapsed", _("Lapsed")
+    ATTENDED = "attended", _("Attended")
+    NO_SHOW = "no_show", _("No-show")
+
+
+# Statuses whose party holds seats in the session's counters.
+SEAT_HOLDING = (
+    ReservationStatus.CONFIRMED,
+    ReservationStatus.WON,
+    ReservationStatus.ATTENDED,
+    ReservationStatus.NO_SHOW,
+)
+# Statuses that block a second reservation with the same email for the same session.
+LIVE = SEAT_HOLDING + (ReservationStatus.WAITLISTED, ReservationStatus.APPLIED)
+
+
+class Reservation(models.Model):
+    """A party's seats at one session, or at every session of a course."""
+
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="reservations", null=True, blank=True
+    )
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, related_name="reservations", null=True, blank=True
+    )
+    code = models.CharField(_("reservation code"), max_length=12, unique=True)
+    token_hash = models.CharField(max_length=64, editable=False)
+    status = models.CharField(_("status"), max_length=20, choices=ReservationStatus.choices)
+    # The party, as the programme asks for it.
+    adults = models.PositiveSmallIntegerField(_("adults"), default=1)
+    children = models.PositiveSmallIntegerField(_("children"), default=0)
+    children_ages = models.JSONField(_("children's ages (months)"), default=list, blank=True)
+    due_date = models.DateField(_("expected due date"), null=True, blank=True)
+    childcare = models.PositiveSmallIntegerField(_("childcare seats"), default=0)
+    resident = models.BooleanField(_("resident of the city"), null=True, blank=True)
+    company = models.CharField(_("company"), max_length=200, blank=True)
+    priority_group = models.CharField(_("priority group"), max_length=50, blank=True)
+    # Seats counted for this party when it was (last) sized, so releases are exact.
+    seats = models.PositiveSmallIntegerField(default=0, editable=False)
+    child_seats = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Contact.
+    name = models.CharField(_("name"), max_length=100)
+    name_kana = models.CharField(_("name (kana)"), max_length=100, blank=True)
+    email = models.EmailField(_("email"), max_length=254)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=1000)
+    language = models.CharField(_("language"), max_length=5, default="ja")
+    # Waiting list and lottery.
+    draw_rank = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    confirm_by = models.DateTimeField(_("confirm the lottery win by"), null=True, blank=True)
+    source = models.CharField(max_length=20, default="web", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("reservation")
+        verbose_name_plural = _("reservations")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["session", "status"], name="reservation_session_status"),
+            models.Index(fields=["course", "status"], name="reservation_course_status"),
+            models.Index(fields=["email"], name="reservation_email"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(session__isnull=False, course__isnull=True)
+                | Q(session__isnull=True, course__isnull=False),
+                name="reservation_session_xor_course",
+            ),
+            models.CheckConstraint(condition=Q(adults__gte=1), name="reservation_adults_min"),
+            models.CheckConstraint(
+                condition=Q(childcare__lte=models.F("children")),
+                name="reservation_childcare_within_children",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in ReservationStatus]),
+                name="reservation_status_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "email"],
+                condition=Q(status__in=[s.value for s in LIVE]),
+                name="reservation_one_live_per_email_session",
+            ),
+            models.UniqueConstraint(
+                fields=["course", "email"],
+                condition=Q(status__in=[s.value for s in LIVE]),
+                name="reservation_one_live_per_email_course",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def holds_seats(self) -> bool:
+        return self.status in SEAT_HOLDING
+
+
+class ReservationHistory(models.Model):
+    """One status change of a reservation: who, when, from, to, why."""
+
+    reservation = models.ForeignKey(Reservation, on_delete=models.CASCADE, related_name="history")
+    at = models.DateTimeField(auto_now_add=True)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    actor_label = models.CharField(max_length=100)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.reservation_id}: {self.from_status or '-'} -> {self.to_status}"
+
+
+class LotteryDraw(models.Model):
+    """The recorded draw of a lottery session: seed and order, so the draw can be shown fair."""
+
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="lottery_draw")
+    seed = models.CharField(max_length=64)
+    order = models.JSONField(default=list, help_text=_("Reservation ids in drawn order"))
+    winners = models.JSONField(default=list)
+    drawn_at = models.DateTimeField(auto_now_add=True)
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    confirmation_deadline = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lottery draw")
+        verbose_name_plural = _("lottery draws")
+
+    def __str__(self) -> str:
+        return f"draw {self.session_id} seed={self.seed}"
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a request sent with an Idempotency-Key header, replayed on retries."""
+
+    key = models.CharField(max_length=255)
+    scope = models.CharField(max_length=100)
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="idempotency_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"

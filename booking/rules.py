@@ -1,0 +1,102 @@
+"""Pure rules of a programme: how a party is counted and whether it may come."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from events.models import PartyCounting, Program
+
+# A due date more than this many days after the session is not a pregnancy now.
+MAX_DUE_DATE_DAYS_AFTER_SESSION = 300
+
+
+@dataclass(frozen=True)
+class Party:
+    adults: int
+    children: int = 0
+    children_ages: list[int] = field(default_factory=list)
+    childcare: int = 0
+    due_date: date | None = None
+    resident: bool | None = None
+    company: str = ""
+    priority_group: str = ""
+
+
+@dataclass(frozen=True)
+class Seats:
+    """Seats a party takes: general seats, children's seats, childcare places."""
+
+    seats: int
+    child_seats: int
+    childcare: int
+
+
+def party_seats(program: Program, party: Party) -> Seats:
+    """Count a party the way the programme counts it."""
+    if program.party_counting == PartyCounting.ADULTS_AND_CHILDREN:
+        return Seats(party.adults + party.children, 0, party.childcare)
+    if program.party_counting == PartyCounting.CHILDREN_SEPARATE:
+        return Seats(party.adults, party.children, party.childcare)
+    return Seats(party.adults, 0, party.childcare)
+
+
+def party_errors(program: Program, party: Party, session_day: date) -> dict[str, list[Any]]:
+    """Return field errors for a party that the programme does not accept."""
+    errors: dict[str, list[Any]] = {}
+
+    def add(name: str, message: Any) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if party.adults < 1:
+        add("adults", _("At least one adult must come."))
+    elif party.adults > program.max_adults:
+        add("adults", _("At most %(n)d adults per reservation.") % {"n": program.max_adults})
+    if party.children < 0:
+        add("children", _("Must not be negative."))
+    elif party.children > program.max_children:
+        add("children", _("At most %(n)d children per reservation.") % {"n": program.max_children})
+    if program.requires_child_ages:
+        if party.children < 1:
+            add("children", _("This programme is for parents coming with their child."))
+        elif len(party.children_ages) != party.children:
+            add("children_ages", _("Give the age in months of each child."))
+        else:
+            low, high = program.child_age_min_months, program.child_age_max_months
+            for age in party.children_ages:
+                if (low is not None and age < low) or (high is not None and age > high):
+                    add(
+                        "children_ages",
+                        _("Children aged %(low)s to %(high)s months only.")
+                        % {
+                            "low": low if low is not None else 0,
+                            "high": high if high is not None else "-",
+                        },
+                    )
+                    break
+    elif party.children_ages and len(party.children_ages) != party.children:
+        add("children_ages", _("Give one age per child, or none."))
+    if program.requires_due_date:
+        if party.due_date is None:
+            add("due_date", _("Enter the expected due date."))
+        elif party.due_date < session_day:
+            add("due_date", _("This programme is for parents who are still expecting."))
+        elif (party.due_date - session_day).days > MAX_DUE_DATE_DAYS_AFTER_SESSION:
+            add("due_date", _("The due date is too far after the session."))
+    if party.childcare:
+        if not program.childcare_offered:
+            add("childcare", _("This programme does not offer childcare."))
+        elif party.childcare > party.children:
+            add("childcare", _("Childcare cannot be more than the number of children."))
+    if program.requires_residency and party.resident is not True:
+        add("resident", _("This programme is for residents of the city."))
+    if program.requires_company and not party.company.strip():
+        add("company", _("Enter your company or organisation."))
+    if party.priority_group:
+        keys = {g.get("key") for g in program.priority_groups if isinstance(g, dict)}
+        if party.priority_group not in keys:
+            add("priority_group", _("Unknown priority group."))
+    return errors

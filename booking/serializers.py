@@ -1,0 +1,150 @@
+from django.conf import settings
+from django.urls import reverse
+from rest_framework import serializers
+
+from booking.models import Reservation
+from booking.services import waitlist_position
+from events.models import Course, Session
+
+
+class ReservationCreateSerializer(serializers.Serializer):
+    """What a parent sends to reserve; rules of the programme are checked by the service."""
+
+    session = serializers.PrimaryKeyRelatedField(
+        queryset=Session.objects.select_related("program", "course"), required=False
+    )
+    course = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Course.objects.all(), required=False
+    )
+    name = serializers.CharField(max_length=100)
+    name_kana = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(max_length=254)
+    phone = serializers.RegexField(
+        r"^([0-9+\-() ]{6,30})?$", max_length=30, required=False, allow_blank=True, default=""
+    )
+    adults = serializers.IntegerField(min_value=1, max_value=20)
+    children = serializers.IntegerField(min_value=0, max_value=20, default=0)
+    children_ages = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=216),
+        max_length=20,
+        required=False,
+        default=list,
+        help_text="Age of each child in months at the session date.",
+    )
+    due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    childcare = serializers.IntegerField(min_value=0, max_value=20, default=0)
+    resident = serializers.BooleanField(required=False, allow_null=True, default=None)
+    company = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    priority_group = serializers.CharField(
+        max_length=50, required=False, allow_blank=True, default=""
+    )
+    notes = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    language = serializers.ChoiceField(choices=["ja", "en"], required=False)
+    override_reason = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Staff only: book beyond the rules (window, eligibility, capacity).",
+    )
+
+    def validate(self, attrs):
+        if ("session" in attrs) == ("course" in attrs):
+            raise serializers.ValidationError(
+                {"session": ["Give exactly one of session or course."]}
+            )
+        return attrs
+
+
+class PartySerializer(serializers.Serializer):
+    adults = serializers.IntegerField(min_value=1, max_value=20)
+    children = serializers.IntegerField(min_value=0, max_value=20, default=0)
+    children_ages = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=216),
+        max_length=20,
+        required=False,
+        default=list,
+    )
+    due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    childcare = serializers.IntegerField(min_value=0, max_value=20, default=0)
+
+
+class ReservationSerializer(serializers.ModelSerializer):
+    """A reservation as its holder sees it (never the token)."""
+
+    session = serializers.PrimaryKeyRelatedField(read_only=True)
+    course = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    position = serializers.SerializerMethodField()
+    session_title = serializers.SerializerMethodField()
+    start = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Reservation
+        fields = [
+            "code",
+            "status",
+            "position",
+            "session",
+            "course",
+            "session_title",
+            "start",
+            "adults",
+            "children",
+            "children_ages",
+            "due_date",
+            "childcare",
+            "name",
+            "email",
+            "phone",
+            "language",
+            "confirm_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_position(self, obj: Reservation) -> int | None:
+        return waitlist_position(obj)
+
+    def _first_session(self, obj: Reservation) -> Session | None:
+        if obj.session_id:
+            return obj.session
+        return obj.course.sessions.order_by("start").first()
+
+    def get_session_title(self, obj: Reservation) -> str:
+        if obj.course_id:
+            return obj.course.title
+        return obj.session.display_title
+
+    def get_start(self, obj: Reservation) -> str | None:
+        first = self._first_session(obj)
+        return serializers.DateTimeField().to_representation(first.start) if first else None
+
+
+class ReservationCreatedSerializer(ReservationSerializer):
+    token = serializers.CharField(
+        read_only=True, help_text="Shown once: keep it to manage the reservation."
+    )
+    manage_url = serializers.CharField(read_only=True)
+
+    class Meta(ReservationSerializer.Meta):
+        fields = ReservationSerializer.Meta.fields + ["token", "manage_url"]
+        read_only_fields = fields
+
+
+def manage_url(code: str, token: str) -> str:
+    return (
+        f"{settings.SITE_URL}{reverse('reservation-manage', kwargs={'code': code})}?token={token}"
+    )
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class LotteryDrawSerializer(serializers.Serializer):
+    session = serializers.IntegerField(source="session_id")
+    seed = serializers.CharField()
+    order = serializers.ListField(child=serializers.IntegerField())
+    winners = serializers.ListField(child=serializers.IntegerField())
+    drawn_at = serializers.DateTimeField()
+    confirmation_deadline = serializers.DateTimeField(allow_null=True)

@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from booking.views import reservation_manage
+from core.views import healthz
+from events.apis import FacilityViewSet, ProgramViewSet, SessionViewSet
+
+router = DefaultRouter()
+router.register("facilities", FacilityViewSet, basename="facility")
+router.register("programs", ProgramViewSet, basename="program")
+router.register("sessions", SessionViewSet, basename="session")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", include("booking.urls")),
+    path("api/v1/", include(router.urls)),
+    path("manage/<str:code>/", reservation_manage, name="reservation-manage"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+handler404 = "core.errors.json_not_found"
+handler500 = "core.errors.json_server_error"

@@ -1,0 +1,45 @@
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.filters import OrderingFilter
+
+from core.errors import AppError
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter backend that answers an invalid filter value with the error body (400)."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise AppError(
+                "invalid_filter",
+                status_code=400,
+                fields={k: v for k, v in filterset.errors.items()},
+            )
+        return filterset.qs
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """Ordering filter that refuses unknown fields instead of silently ignoring them."""
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if params:
+            fields = [param.strip() for param in params.split(",")]
+            valid = {
+                name for name, _label in self.get_valid_fields(queryset, view, {"request": request})
+            }
+            bad = [f for f in fields if f.lstrip("-") not in valid]
+            if bad:
+                raise AppError(
+                    "invalid_filter",
+                    status_code=400,
+                    fields={
+                        self.ordering_param: [
+                            _("Unknown ordering field: %(f)s") % {"f": ", ".join(bad)}
+                        ]
+                    },
+                )
+        return super().get_ordering(request, queryset, view)

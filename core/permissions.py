@@ -1,0 +1,17 @@
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from events.selectors import user_can_manage_facility
+
+
+class ReadOnlyOrFacilityManager(BasePermission):
+    """Anyone reads; only managers of the object's facility (or superusers) write."""
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        return bool(request.user and request.user.is_authenticated)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        return user_can_manage_facility(request.user, obj.facility_id)

@@ -1,0 +1,56 @@
+from datetime import datetime, time, timedelta
+
+import django_filters
+from django.db.models import F, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Audience, BookingMode, Course, Facility, Program, Session, SessionStatus
+
+
+def _day_start(value) -> datetime:
+    return timezone.make_aware(datetime.combine(value, time.min), timezone.get_default_timezone())
+
+
+class SessionFilter(django_filters.FilterSet):
+    facility = django_filters.ModelChoiceFilter(
+        queryset=Facility.objects.all(), to_field_name="slug", help_text=_("Facility slug")
+    )
+    program = django_filters.ModelChoiceFilter(
+        queryset=Program.objects.all(), to_field_name="slug", help_text=_("Programme slug")
+    )
+    course = django_filters.ModelChoiceFilter(
+        queryset=Course.objects.all(), to_field_name="slug", help_text=_("Course slug")
+    )
+    audience = django_filters.ChoiceFilter(field_name="program__audience", choices=Audience.choices)
+    booking_mode = django_filters.ChoiceFilter(
+        field_name="program__booking_mode", choices=BookingMode.choices
+    )
+    status = django_filters.ChoiceFilter(choices=SessionStatus.choices)
+    date_from = django_filters.DateFilter(
+        method="filter_date_from", help_text=_("Sessions starting on or after this day (JST)")
+    )
+    date_to = django_filters.DateFilter(
+        method="filter_date_to", help_text=_("Sessions starting on or before this day (JST)")
+    )
+    has_seats = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false"), ("1", "1"), ("0", "0")],
+        method="filter_has_seats",
+        help_text=_("true: only scheduled sessions with seats left; false: the others"),
+    )
+
+    class Meta:
+        model = Session
+        fields = ["facility", "program", "course", "audience", "booking_mode", "status"]
+
+    def filter_date_from(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(start__gte=_day_start(value))
+
+    def filter_date_to(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(start__lt=_day_start(value + timedelta(days=1)))
+
+    def filter_has_seats(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        with_seats = queryset.filter(status=SessionStatus.SCHEDULED, seats_taken__lt=F("capacity"))
+        if value in ("true", "1"):
+            return with_seats
+        return queryset.exclude(pk__in=with_seats.values("pk"))

@@ -1,0 +1,45 @@
+"""Reads of the events catalogue."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import F, QuerySet
+
+from events.models import Facility, Program, Session, StaffMembership, StaffRole
+
+
+def facility_list() -> QuerySet[Facility]:
+    return Facility.objects.all()
+
+
+def program_list() -> QuerySet[Program]:
+    return Program.objects.all()
+
+
+def session_list() -> QuerySet[Session]:
+    """Return sessions with what their public representation needs, in one query."""
+    return Session.objects.select_related("program", "facility", "course").annotate(
+        seats_left_value=F("capacity") - F("seats_taken")
+    )
+
+
+def staff_facility_ids(
+    user: AbstractBaseUser | AnonymousUser, *, role: str | None = None
+) -> set[int] | None:
+    """Return the ids of the facilities the user works at (None: every facility, for superusers)."""
+    if not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return None
+    memberships = StaffMembership.objects.filter(user=user)
+    if role == StaffRole.MANAGER:
+        memberships = memberships.filter(role=StaffRole.MANAGER)
+    return set(memberships.values_list("facility_id", flat=True))
+
+
+def user_can_manage_facility(user: AbstractBaseUser | AnonymousUser, facility_id: int) -> bool:
+    ids = staff_facility_ids(user, role=StaffRole.MANAGER)
+    return ids is None or facility_id in ids
+
+
+def user_can_view_facility(user: AbstractBaseUser | AnonymousUser, facility_id: int) -> bool:
+    ids = staff_facility_ids(user)
+    return ids is None or facility_id in ids

@@ -1,0 +1,139 @@
+from django.conf import settings
+from rest_framework import serializers
+
+from events.models import Course, Facility, Program, Session
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def webcal(url: str) -> str:
+    return "webcal://" + url.split("://", 1)[1]
+
+
+class FacilitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Facility
+        fields = [
+            "slug",
+            "name",
+            "name_en",
+            "city",
+            "address",
+            "access",
+            "phone",
+            "email",
+            "latitude",
+            "longitude",
+        ]
+
+
+class ProgramSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Program
+        fields = [
+            "slug",
+            "title",
+            "title_en",
+            "description",
+            "audience",
+            "what_to_bring",
+            "eligibility_note",
+            "requires_due_date",
+            "requires_child_ages",
+            "child_age_min_months",
+            "child_age_max_months",
+            "requires_residency",
+            "requires_company",
+            "booking_mode",
+            "party_counting",
+            "max_adults",
+            "max_children",
+            "childcare_offered",
+            "waitlist_enabled",
+            "priority_groups",
+        ]
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    """A session as parents and calendar tools see it."""
+
+    program = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    facility = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    course = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    title = serializers.CharField(source="display_title", read_only=True)
+    seats_left = serializers.IntegerField(read_only=True)
+    children_left = serializers.IntegerField(read_only=True, allow_null=True)
+    childcare_left = serializers.IntegerField(read_only=True)
+    booking_mode = serializers.CharField(source="program.booking_mode", read_only=True)
+    audience = serializers.CharField(source="program.audience", read_only=True)
+    waitlist_enabled = serializers.BooleanField(source="program.waitlist_enabled", read_only=True)
+
+    class Meta:
+        model = Session
+        fields = [
+            "id",
+            "program",
+            "facility",
+            "course",
+            "title",
+            "audience",
+            "start",
+            "end",
+            "capacity",
+            "seats_taken",
+            "seats_left",
+            "children_capacity",
+            "children_left",
+            "childcare_capacity",
+            "childcare_left",
+            "status",
+            "cancel_reason",
+            "booking_mode",
+            "waitlist_enabled",
+            "registration_opens",
+            "registration_closes",
+            "cancellation_deadline",
+            "sequence",
+        ]
+        read_only_fields = fields
+
+
+class SessionWriteSerializer(serializers.ModelSerializer):
+    """Fields staff may set on a session; the rules are checked in events.services."""
+
+    program = serializers.SlugRelatedField(slug_field="slug", queryset=Program.objects.all())
+    facility = serializers.SlugRelatedField(slug_field="slug", queryset=Facility.objects.all())
+    course = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Course.objects.all(), required=False, allow_null=True
+    )
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    capacity = serializers.IntegerField(min_value=0, max_value=100_000)
+    children_capacity = serializers.IntegerField(
+        min_value=0, max_value=100_000, required=False, allow_null=True
+    )
+    childcare_capacity = serializers.IntegerField(
+        min_value=0, max_value=1_000, required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Session
+        fields = [
+            "program",
+            "facility",
+            "course",
+            "title",
+            "start",
+            "end",
+            "capacity",
+            "children_capacity",
+            "childcare_capacity",
+            "registration_opens",
+            "registration_closes",
+            "cancellation_deadline",
+        ]
+
+
+class SessionCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")

@@ -1,0 +1,74 @@
+import os
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, staff_user
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def is_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def need(condition: bool, reason: str) -> None:
+    """Skip a test that needs a real service, or fail it when services are required."""
+    if condition:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def require_postgres():
+    need(is_postgres(), "needs PostgreSQL (set DATABASE_URL=postgres://...)")
+
+
+@pytest.fixture
+def require_redis():
+    need(bool(settings.REDIS_URL), "needs Redis (set REDIS_URL=redis://...)")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if not REQUIRE_SERVICES:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        reporter.write_line(f"REQUIRE_SERVICES=1: {len(skipped)} skipped test(s) count as failures")
+        session.exitstatus = 1
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def facility(db):
+    return FacilityFactory()
+
+
+@pytest.fixture
+def program(db):
+    return ProgramFactory()
+
+
+@pytest.fixture
+def session(db, facility, program):
+    return SessionFactory(facility=facility, program=program)
+
+
+@pytest.fixture
+def manager(db, facility):
+    return staff_user(facility)
+
+
+@pytest.fixture
+def manager_api(manager):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {manager.auth_token.key}")
+    return client

@@ -1,0 +1,55 @@
+import pytest
+from django.core.management import call_command
+
+from booking.models import Reservation
+from events.models import Facility, Program, Session
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return (
+        Facility.objects.count(),
+        Program.objects.count(),
+        Session.objects.count(),
+        Reservation.objects.count(),
+    )
+
+
+def test_load_demo_twice_changes_nothing():
+    call_command("load_demo")
+    first = counts()
+    seats = list(Session.objects.order_by("id").values_list("seats_taken", flat=True))
+    call_command("load_demo")
+    assert counts() == first
+    assert list(Session.objects.order_by("id").values_list("seats_taken", flat=True)) == seats
+
+
+def test_demo_has_nearly_full_lottery_and_cancelled_sessions():
+    call_command("load_demo")
+    assert Session.objects.filter(status="cancelled").exists()
+    assert Session.objects.filter(program__booking_mode="lottery").exists()
+    nearly_full = [
+        s for s in Session.objects.all() if s.capacity and s.seats_left <= s.capacity * 0.2
+    ]
+    assert len(nearly_full) >= 2
+    for session in Session.objects.all():
+        assert session.seats_taken <= session.capacity
+    assert Facility.objects.filter(name__contains="りぼんかん").exists()
+    assert Program.objects.filter(title="まつさかスマイルパパ講座").exists()
+
+
+def test_create_staff_prints_the_token_last(capsys):
+    call_command("load_demo")
+    call_command("create_staff", "staff@example.jp", "--facility", "ribbonkan")
+    out = capsys.readouterr().out.strip().splitlines()
+    from rest_framework.authtoken.models import Token
+
+    assert out[-1] == Token.objects.get(user__username="staff@example.jp").key
+
+
+def test_create_staff_unknown_facility_fails():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("create_staff", "x@example.jp", "--facility", "nope")

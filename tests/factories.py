@@ -1,0 +1,91 @@
+from datetime import timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from booking.rules import Party
+from booking.services import reservation_create
+from events.models import (
+    Audience,
+    BookingMode,
+    Facility,
+    PartyCounting,
+    Program,
+    Session,
+    StaffMembership,
+    StaffRole,
+)
+
+
+class FacilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Facility
+
+    name = factory.Sequence(lambda n: f"子育て支援センター{n}")
+    name_en = factory.Sequence(lambda n: f"Support centre {n}")
+    slug = factory.Sequence(lambda n: f"centre-{n}")
+    city = "鹿児島市"
+    address = "鹿児島県鹿児島市山下町15-1"
+    email = factory.Sequence(lambda n: f"centre{n}@example.jp")
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Program
+
+    title = factory.Sequence(lambda n: f"親子ふれあい遊び{n}")
+    title_en = factory.Sequence(lambda n: f"Play session {n}")
+    slug = factory.Sequence(lambda n: f"program-{n}")
+    audience = Audience.ANYONE
+    booking_mode = BookingMode.FIRST_COME
+    party_counting = PartyCounting.ADULTS_AND_CHILDREN
+    max_adults = 2
+    max_children = 3
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """A session a week from now whose registration window is open."""
+
+    class Meta:
+        model = Session
+
+    program = factory.SubFactory(ProgramFactory)
+    facility = factory.SubFactory(FacilityFactory)
+    start = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0) + timedelta(days=7))
+    end = factory.LazyAttribute(lambda o: o.start + timedelta(minutes=90))
+    capacity = 10
+    registration_opens = factory.LazyAttribute(lambda o: o.start - timedelta(days=30))
+    registration_closes = factory.LazyAttribute(lambda o: o.start - timedelta(days=1))
+    cancellation_deadline = factory.LazyAttribute(lambda o: o.start - timedelta(days=1))
+
+
+def staff_user(facility: Facility, role: str = StaffRole.MANAGER, username: str | None = None):
+    User = get_user_model()
+    username = username or f"staff-{facility.slug}-{role}"
+    user = User.objects.create_user(
+        username=username, email=f"{username}@example.jp", password="pw-Staff-123"
+    )
+    StaffMembership.objects.create(user=user, facility=facility, role=role)
+    Token.objects.create(user=user)
+    return user
+
+
+def book(
+    session: Session,
+    *,
+    email: str = "parent@example.jp",
+    adults: int = 1,
+    children: int = 0,
+    **kwargs,
+):
+    """Reserve through the service, as the API would."""
+    party_fields = {k: kwargs.pop(k) for k in list(kwargs) if k in Party.__dataclass_fields__}
+    return reservation_create(
+        session=session,
+        party=Party(adults=adults, children=children, **party_fields),
+        name=kwargs.pop("name", "山田 花子"),
+        email=email,
+        **kwargs,
+    )
