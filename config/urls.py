@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from booking.views import reservation_manage
+from core.apis import PingApi
 from core.views import healthz
 from events.apis import FacilityViewSet, ProgramViewSet, SessionViewSet
 
@@ -15,6 +16,7 @@ router.register("sessions", SessionViewSet, basename="session")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("api/v1/ping/", PingApi.as_view(), name="ping"),
     path("api/v1/", include("booking.urls")),
     path("api/v1/", include(router.urls)),
     path("manage/<str:code>/", reservation_manage, name="reservation-manage"),

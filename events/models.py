@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -25,6 +25,10 @@ class PartyCounting(models.TextChoices):
     CHILDREN_SEPARATE = "children_separate", _("Children with their own limit")
 
 
+def default_reminder_offsets() -> list[int]:
+    return [24]
+
+
 class Facility(models.Model):
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
@@ -34,6 +38,17 @@ class Facility(models.Model):
     access = models.TextField(_("access notes"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("contact email"), blank=True)
+    quiet_hours_start = models.TimeField(
+        _("quiet hours start"),
+        default=time(21, 0),
+        help_text=_("Reminders and waiting-list news wait until quiet hours end."),
+    )
+    quiet_hours_end = models.TimeField(_("quiet hours end"), default=time(7, 0))
+    noreply_email = models.EmailField(
+        _("no-reply sender"),
+        blank=True,
+        help_text=_("Sender and calendar ORGANIZER; empty: the site's default sender."),
+    )
     latitude = models.DecimalField(
         _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
@@ -125,6 +140,15 @@ class Program(models.Model):
             'Ordered list, e.g. [{"key": "first_time", "label": "初めての参加"}]; '
             "applicants in an earlier group are drawn first."
         ),
+    )
+    reminder_offsets = models.JSONField(
+        _("reminders (hours before start)"),
+        default=default_reminder_offsets,
+        blank=True,
+        help_text=_("e.g. [24] for the day before, [24, 3] to add a same-day reminder."),
+    )
+    calendar_alarm = models.BooleanField(
+        _("alarm in calendar invites (a day before)"), default=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

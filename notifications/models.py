@@ -1,0 +1,94 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from booking.models import Reservation
+
+
+class NotificationKind(models.TextChoices):
+    CONFIRMED = "confirmed", _("Reservation confirmed")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+    APPLIED = "applied", _("Lottery application received")
+    PROMOTED = "promoted", _("Promoted from the waiting list")
+    LOTTERY_WON = "lottery_won", _("Lottery won")
+    LOTTERY_NOT_DRAWN = "lottery_not_drawn", _("Lottery not drawn")
+    CANCELLED = "cancelled", _("Cancelled by the parent")
+    SESSION_CHANGED = "session_changed", _("Session changed")
+    SESSION_CANCELLED = "session_cancelled", _("Session cancelled")
+    REMINDER = "reminder", _("Reminder")
+    MY_RESERVATIONS = "my_reservations", _("Link to my reservations")
+    FEED_LINK = "feed_link", _("Private calendar feed link")
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped")
+
+
+class Notification(models.Model):
+    """Outbox row: written in the transaction that causes it, delivered later by a worker."""
+
+    reservation = models.ForeignKey(
+        Reservation, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
+    to_email = models.EmailField(_("to"), max_length=254)
+    language = models.CharField(max_length=5, default="ja")
+    payload = models.JSONField(default=dict, blank=True)
+    # Makes scheduling idempotent: e.g. "reminder:<reservation>:<hours>".
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    due_at = models.DateTimeField(_("due"), db_index=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=NotificationStatus.choices,
+        default=NotificationStatus.PENDING,
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=100, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(max_length=200, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["due_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["status", "due_at"],
+                name="notification_pending_due",
+                condition=Q(status__in=["pending", "sending"]),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} -> {self.to_email} ({self.status})"
+
+
+class CalendarFeedToken(models.Model):
+    """A parent's private calendar feed: a capability URL per email address, rotatable."""
+
+    email = models.EmailField(max_length=254, db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("private calendar feed")
+        verbose_name_plural = _("private calendar feeds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=Q(revoked_at__isnull=True),
+                name="calendar_feed_one_active_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"feed for {self.email}"
