@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint format bench messages clean
+.PHONY: install run test lint format bench messages clean browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,22 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[dev]"
 	touch $@
 
-install: $(VENV)/.installed
+# axe-core for the browser tests comes from the npm registry at install time, never at test time.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+# Browser tests drive Debian's Chromium (never a browser downloaded by playwright) and need
+# CJK fonts so that Japanese renders in screenshots.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
+		export DEBIAN_FRONTEND=noninteractive; \
+		$(SUDO) apt-get update -q && \
+		$(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk; \
+	fi
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
