@@ -22,6 +22,11 @@ from booking.serializers import (
 )
 from core.errors import AppError
 from core.schema import ERROR_RESPONSES
+from core.throttling import (
+    ReservationCreateEmailThrottle,
+    ReservationCreateIPThrottle,
+    TokenLookupThrottle,
+)
 from events.models import Session
 from events.selectors import user_can_manage_facility, user_can_view_facility
 
@@ -59,6 +64,7 @@ class ReservationCreateApi(APIView):
     """Reserve seats (anonymous). Send an Idempotency-Key header to make retries safe."""
 
     permission_classes = [AllowAny]
+    throttle_classes = [ReservationCreateIPThrottle, ReservationCreateEmailThrottle]
 
     @extend_schema(
         request=ReservationCreateSerializer,
@@ -138,6 +144,7 @@ class ReservationDetailApi(APIView):
     """See or resize a reservation with its manage token."""
 
     permission_classes = [AllowAny]
+    throttle_classes = [TokenLookupThrottle]
 
     @extend_schema(
         parameters=TOKEN_PARAMETERS, responses={200: ReservationSerializer, **ERROR_RESPONSES}
@@ -169,6 +176,7 @@ class ReservationDetailApi(APIView):
 
 class ReservationCancelApi(APIView):
     permission_classes = [AllowAny]
+    throttle_classes = [TokenLookupThrottle]
 
     @extend_schema(
         parameters=TOKEN_PARAMETERS,
@@ -191,6 +199,7 @@ class ReservationConfirmApi(APIView):
     """Confirm a lottery win before the deadline."""
 
     permission_classes = [AllowAny]
+    throttle_classes = [TokenLookupThrottle]
 
     @extend_schema(
         parameters=TOKEN_PARAMETERS,

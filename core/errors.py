@@ -37,10 +37,15 @@ MESSAGES: dict[str, Any] = {
     "invalid_state": _("This cannot be done in the reservation's current state."),
     "course_booking_required": _("This session is part of a course; book the whole course."),
     "confirmation_closed": _("The confirmation deadline has passed."),
+    "override_required": _(
+        "The session is full. Add the party only with an override and a reason."
+    ),
+    "session_not_started": _("The session has not started yet."),
     "childcare_full": _(
         "Childcare places for this session are full. You can book without childcare."
     ),
     "party_too_large": _("The party does not fit in the seats left."),
+    "payload_too_large": _("The request body is too large."),
     "server_error": _("Something went wrong on our side. Please try again later."),
 }
 

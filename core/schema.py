@@ -24,5 +24,7 @@ ERROR_RESPONSES = {
         (403, "Not allowed"),
         (404, "Not found"),
         (409, "Refused by a business rule"),
+        (413, "Request body too large"),
+        (429, "Too many requests (see Retry-After)"),
     ]
 }

@@ -42,6 +42,22 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters and cached feeds live in the cache: start every test with none."""
+    from django.core.cache import cache
+
+    prefix = settings.CACHES["default"].get("KEY_PREFIX")
+    if settings.REDIS_URL and prefix:
+        # Only this test run's keys: the same Redis database also carries Celery's queues.
+        client = cache._cache.get_client(write=True)
+        for key in client.scan_iter(match=f"{prefix}:*"):
+            client.delete(key)
+    else:
+        cache.clear()
+    yield
+
+
 @pytest.fixture
 def api():
     return APIClient()

@@ -3,6 +3,7 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "insecure-local-development-key-change-me")
+# Old keys, comma-separated, still accepted for signatures (sessions, password resets) while
+# a new DJANGO_SECRET_KEY takes over; empty them once the old sessions have expired.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -52,6 +56,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -187,6 +192,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Behind a reverse proxy, the number of proxies whose X-Forwarded-For to trust.
+    "NUM_PROXIES": int(os.environ["NUM_PROXIES"]) if os.environ.get("NUM_PROXIES") else None,
 }
 if DEBUG:
     REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append(
@@ -220,5 +227,28 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# Abuse limits (README: "Limits"). API_THROTTLE=off disables the rate limits, for load tests.
+API_THROTTLE_ENABLED = os.environ.get("API_THROTTLE", "on").strip().lower() != "off"
+API_THROTTLE_RATES = {
+    # Mobile carriers put many parents behind one address (CGNAT): per-IP limits stay generous.
+    "reservation_create_ip": os.environ.get("THROTTLE_RESERVATION_IP", "60/min"),
+    "reservation_create_email": os.environ.get("THROTTLE_RESERVATION_EMAIL", "10/hour"),
+    "token_lookup": os.environ.get("THROTTLE_TOKEN_LOOKUP", "60/min"),
+    "email_link_ip": os.environ.get("THROTTLE_EMAIL_LINK_IP", "20/hour"),
+    "email_link_email": os.environ.get("THROTTLE_EMAIL_LINK_EMAIL", "5/hour"),
+}
+MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", str(64 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
+# Personal data of a reservation is anonymised this many days after its (last) session.
+PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "90"))
+
 # Booking rules that are policy rather than data.
 IDEMPOTENCY_KEY_TTL = timedelta(hours=24)
+
+# Calendars (notifications/calendar.py, notifications/feeds.py): the UID domain, and how long
+# past sessions and cancelled sessions stay in the subscription feeds.
+CALENDAR_UID_DOMAIN = os.environ.get(
+    "CALENDAR_UID_DOMAIN", urlsplit(SITE_URL).hostname or "kosodate.example.jp"
+)
+CALENDAR_PAST_RETENTION = timedelta(days=int(os.environ.get("CALENDAR_PAST_DAYS", "90")))
+CALENDAR_CANCELLED_RETENTION = timedelta(days=int(os.environ.get("CALENDAR_CANCELLED_DAYS", "30")))

@@ -1,0 +1,78 @@
+"""Rate limits (429 + Retry-After) and the request body limit (413)."""
+
+import pytest
+
+from booking.models import Reservation
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/reservations/"
+
+
+def body(session, email):
+    return {"session": session.pk, "name": "山田 花子", "email": email, "adults": 1, "children": 0}
+
+
+def test_reservation_creation_is_limited_per_email(api, session, settings):
+    settings.API_THROTTLE_RATES = {
+        **settings.API_THROTTLE_RATES,
+        "reservation_create_email": "2/hour",
+    }
+    for _ in range(2):
+        api.post(URL, body(session, "same@example.jp"), format="json")
+    response = api.post(URL, body(session, "Same@Example.jp"), format="json")
+    assert response.status_code == 429
+    assert response.json()["code"] == "throttled"
+    assert int(response["Retry-After"]) > 0
+    other = api.post(URL, body(session, "other@example.jp"), format="json")
+    assert other.status_code == 201
+
+
+def test_reservation_creation_is_limited_per_ip(api, session, settings):
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "reservation_create_ip": "3/min"}
+    codes = [
+        api.post(URL, body(session, f"p{i}@example.jp"), format="json").status_code
+        for i in range(5)
+    ]
+    assert codes == [201, 201, 201, 429, 429]
+    assert Reservation.objects.count() == 3
+
+
+def test_token_lookups_are_limited(api, session, settings):
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "token_lookup": "5/min"}
+    codes = [api.get(f"{URL}AAA-AAAA/?token=guess{i}").status_code for i in range(7)]
+    assert codes == [404] * 5 + [429] * 2
+
+
+def test_api_throttle_off_turns_every_limit_off(api, session, settings):
+    settings.API_THROTTLE_RATES = {k: "1/hour" for k in settings.API_THROTTLE_RATES}
+    settings.API_THROTTLE_ENABLED = False
+    codes = [
+        api.post(URL, body(session, f"p{i}@example.jp"), format="json").status_code
+        for i in range(3)
+    ]
+    assert codes == [201, 201, 201]
+
+
+def test_the_environment_switch_is_read_from_api_throttle(monkeypatch):
+    import importlib
+
+    import config.settings.base as base
+
+    monkeypatch.setenv("API_THROTTLE", "off")
+    assert importlib.reload(base).API_THROTTLE_ENABLED is False
+    monkeypatch.setenv("API_THROTTLE", "on")
+    assert importlib.reload(base).API_THROTTLE_ENABLED is True
+
+
+def test_oversized_bodies_get_413(api, session, settings):
+    settings.MAX_REQUEST_BODY_BYTES = 1024
+    response = api.post(URL, {**body(session, "a@example.jp"), "notes": "あ" * 2000}, format="json")
+    assert response.status_code == 413
+    assert response.json()["code"] == "payload_too_large"
+    assert Reservation.objects.count() == 0
+
+
+def test_unknown_json_fields_are_ignored(api, session):
+    response = api.post(URL, {**body(session, "a@example.jp"), "is_admin": True}, format="json")
+    assert response.status_code == 201
