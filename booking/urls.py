@@ -1,6 +1,6 @@
 from django.urls import path
 
-from booking import apis
+from booking import apis, privacy_apis
 
 urlpatterns = [
     path("reservations/", apis.ReservationCreateApi.as_view(), name="reservation-create"),
@@ -17,5 +17,12 @@ urlpatterns = [
         apis.ReservationConfirmApi.as_view(),
         name="reservation-confirm",
     ),
+    path(
+        "reservations/<str:code>/erase/",
+        privacy_apis.ReservationEraseApi.as_view(),
+        name="reservation-erase",
+    ),
+    path("privacy/export/", privacy_apis.PersonalDataExportApi.as_view(), name="privacy-export"),
+    path("privacy/erase/", privacy_apis.PersonalDataEraseApi.as_view(), name="privacy-erase"),
     path("sessions/<int:pk>/draw/", apis.SessionDrawApi.as_view(), name="session-draw"),
 ]

@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -252,3 +253,12 @@ CALENDAR_UID_DOMAIN = os.environ.get(
 )
 CALENDAR_PAST_RETENTION = timedelta(days=int(os.environ.get("CALENDAR_PAST_DAYS", "90")))
 CALENDAR_CANCELLED_RETENTION = timedelta(days=int(os.environ.get("CALENDAR_CANCELLED_DAYS", "30")))
+
+# The retention job (booking.tasks.purge_personal_data) runs daily at 03:30 JST.
+CELERY_BEAT_SCHEDULE = {
+    **CELERY_BEAT_SCHEDULE,
+    "purge-personal-data": {
+        "task": "booking.purge_personal_data",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}

@@ -1,0 +1,149 @@
+"""Personal data: erase on request (個人情報保護法), export for a data subject, retention purge.
+
+Anonymising keeps the row, its status, party size and history, so the attendance report's
+counts stay right; it removes what identifies a family: names, contact, ages, due date, notes,
+and the addresses and links in its notifications.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
+
+from booking.models import LIVE, Reservation, ReservationStatus
+from booking.services import hash_token, reservation_cancel
+
+ANONYMISED_DOMAIN = "anonymised.invalid"
+ERASED_NAME = "(削除済み)"
+
+
+def is_anonymised(reservation: Reservation) -> bool:
+    return reservation.email.endswith(f"@{ANONYMISED_DOMAIN}")
+
+
+@transaction.atomic
+def reservation_anonymise(*, reservation: Reservation) -> Reservation:
+    """Remove the personal data of one reservation and of the notifications sent for it."""
+    Reservation.objects.filter(pk=reservation.pk).update(
+        name=ERASED_NAME,
+        name_kana="",
+        email=f"erased-{reservation.pk}@{ANONYMISED_DOMAIN}",
+        phone="",
+        notes="",
+        company="",
+        children_ages=[],
+        due_date=None,
+        resident=None,
+        # Nobody can open it any more: the old token no longer matches anything.
+        token_hash=hash_token(secrets.token_urlsafe(32)),
+        updated_at=timezone.now(),
+    )
+    reservation.notifications.update(to_email=f"erased@{ANONYMISED_DOMAIN}", payload={})
+    reservation.refresh_from_db()
+    return reservation
+
+
+@transaction.atomic
+def reservation_erase(
+    *, reservation: Reservation, by: AbstractBaseUser | None = None
+) -> Reservation:
+    """A parent deletes their data: a live reservation is cancelled first, under the usual rules."""
+    reservation.refresh_from_db()
+    if reservation.status in (
+        ReservationStatus.CONFIRMED,
+        ReservationStatus.WON,
+        ReservationStatus.WAITLISTED,
+        ReservationStatus.APPLIED,
+    ):
+        reservation_cancel(reservation=reservation, by=by, reason="personal data erased on request")
+    return reservation_anonymise(reservation=reservation)
+
+
+def _scoped(email: str, facility_ids: set[int] | None) -> QuerySet[Reservation]:
+    qs = Reservation.objects.filter(email=email.strip().lower())
+    if facility_ids is not None:
+        qs = qs.filter(
+            Q(session__facility_id__in=facility_ids) | Q(course__facility_id__in=facility_ids)
+        )
+    return qs.select_related("session__program", "session__facility", "course__facility")
+
+
+def personal_data_export(*, email: str, facility_ids: set[int] | None) -> list[dict[str, Any]]:
+    """Everything held about an email address at the given facilities (None: all)."""
+    rows = []
+    for r in _scoped(email, facility_ids).prefetch_related("history").order_by("id"):
+        target = r.session or r.course
+        rows.append(
+            {
+                "code": r.code,
+                "status": r.status,
+                "session": r.session_id,
+                "course": r.course.slug if r.course_id else None,
+                "title": r.session.display_title if r.session_id else r.course.title,
+                "facility": target.facility.slug,
+                "name": r.name,
+                "name_kana": r.name_kana,
+                "email": r.email,
+                "phone": r.phone,
+                "adults": r.adults,
+                "children": r.children,
+                "children_ages": r.children_ages,
+                "due_date": r.due_date.isoformat() if r.due_date else None,
+                "childcare": r.childcare,
+                "company": r.company,
+                "notes": r.notes,
+                "language": r.language,
+                "created_at": r.created_at.isoformat(),
+                "history": [
+                    {
+                        "at": h.at.isoformat(),
+                        "from": h.from_status,
+                        "to": h.to_status,
+                        "by": h.actor_label,
+                        "reason": h.reason,
+                    }
+                    for h in r.history.all()
+                ],
+            }
+        )
+    return rows
+
+
+@transaction.atomic
+def personal_data_erase(*, email: str, facility_ids: set[int] | None, by: AbstractBaseUser) -> int:
+    """Staff erase everything held for an email address at their facilities."""
+    count = 0
+    for reservation in _scoped(email, facility_ids).order_by("id"):
+        if reservation.status in LIVE and reservation.status not in (
+            ReservationStatus.ATTENDED,
+            ReservationStatus.NO_SHOW,
+        ):
+            reservation_cancel(
+                reservation=reservation, by=by, reason="personal data erased on request"
+            )
+        reservation_anonymise(reservation=reservation)
+        count += 1
+    return count
+
+
+def personal_data_purge(*, now: datetime | None = None) -> int:
+    """Anonymise reservations whose (last) session ended more than the retention period ago."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+    due = (
+        Reservation.objects.exclude(email__endswith=f"@{ANONYMISED_DOMAIN}")
+        .annotate(last_end=Max("course__sessions__end"))
+        .filter(Q(session__end__lt=cutoff) | Q(course__isnull=False, last_end__lt=cutoff))
+    )
+    count = 0
+    for reservation in due.order_by("id").iterator():
+        reservation_anonymise(reservation=reservation)
+        count += 1
+    return count
