@@ -3,10 +3,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from booking.views import reservation_manage
 from core.apis import PingApi
 from core.views import healthz
 from events.apis import FacilityViewSet, ProgramViewSet, SessionViewSet
+from notifications.feeds import PrivateFeedLinkApi, PrivateFeedRotateApi
 
 router = DefaultRouter()
 router.register("facilities", FacilityViewSet, basename="facility")
@@ -19,10 +19,23 @@ urlpatterns = [
     path("api/v1/ping/", PingApi.as_view(), name="ping"),
     path("api/v1/", include("booking.urls")),
     path("api/v1/", include(router.urls)),
-    path("manage/<str:code>/", reservation_manage, name="reservation-manage"),
+    path(
+        "api/v1/calendar/private-link/",
+        PrivateFeedLinkApi.as_view(),
+        name="calendar-private-link",
+    ),
+    path(
+        "api/v1/calendar/private/<str:token>/rotate/",
+        PrivateFeedRotateApi.as_view(),
+        name="calendar-private-rotate",
+    ),
+    path("calendar/", include("notifications.calendar_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Parents' pages: "/" is the sessions list; /manage/<code>/ keeps its name and ?token=.
+    path("", include("events.page_urls")),
+    path("", include("booking.page_urls")),
 ]
 
 handler404 = "core.errors.json_not_found"

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.urls import reverse
 from rest_framework import serializers
 
 from events.models import Course, Facility, Program, Session
@@ -12,7 +13,23 @@ def webcal(url: str) -> str:
     return "webcal://" + url.split("://", 1)[1]
 
 
-class FacilitySerializer(serializers.ModelSerializer):
+class CalendarLinksMixin(serializers.Serializer):
+    """`calendar_url` (https) and `webcal_url` of the object's subscription feed."""
+
+    calendar_url = serializers.SerializerMethodField()
+    webcal_url = serializers.SerializerMethodField()
+    calendar_url_name = ""
+
+    def get_calendar_url(self, obj) -> str:
+        return absolute(reverse(self.calendar_url_name, kwargs={"slug": obj.slug}))
+
+    def get_webcal_url(self, obj) -> str:
+        return webcal(self.get_calendar_url(obj))
+
+
+class FacilitySerializer(CalendarLinksMixin, serializers.ModelSerializer):
+    calendar_url_name = "calendar-facility"
+
     class Meta:
         model = Facility
         fields = [
@@ -26,10 +43,14 @@ class FacilitySerializer(serializers.ModelSerializer):
             "email",
             "latitude",
             "longitude",
+            "calendar_url",
+            "webcal_url",
         ]
 
 
-class ProgramSerializer(serializers.ModelSerializer):
+class ProgramSerializer(CalendarLinksMixin, serializers.ModelSerializer):
+    calendar_url_name = "calendar-program"
+
     class Meta:
         model = Program
         fields = [
@@ -53,6 +74,8 @@ class ProgramSerializer(serializers.ModelSerializer):
             "childcare_offered",
             "waitlist_enabled",
             "priority_groups",
+            "calendar_url",
+            "webcal_url",
         ]
 
 

@@ -53,7 +53,7 @@ from django.utils import timezone
 from icalendar import Alarm, Calendar, Event, Timezone, vCalAddress, vText
 
 from booking.models import LIVE, Reservation, ReservationStatus
-from events.models import Session, SessionStatus
+from events.models import Audience, Session, SessionStatus
 
 TZID = "Asia/Tokyo"
 TOKYO = ZoneInfo(TZID)
@@ -413,5 +413,19 @@ def reservation_invite(
     return cal.to_ical()
 
 
+AUDIENCE_NAMES = {
+    Audience.FATHERS: "父親向け",
+    Audience.EXPECTANT_PARENTS: "妊婦とそのパートナー向け",
+    Audience.PARENTS_AGE_BAND: "年齢別 親子向け",
+    Audience.MEMBER_MANAGERS: "イクボス推進同盟 会員企業の管理職向け",
+    Audience.ANYONE: "どなたでも",
+}
+
+
 def default_feed_name(language: str = "ja") -> str:
     return _labels(language)["calname_all"]
+
+
+def audience_feed_name(audience: str) -> str:
+    """Return the calendar name of a public feed for one audience (in Japanese)."""
+    return f"{default_feed_name()}（{AUDIENCE_NAMES.get(audience, audience)}）"
