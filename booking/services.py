@@ -494,12 +494,15 @@ def reservation_change_party(
         updated_at=timezone.now(),
     )
     reservation.refresh_from_db()
-    if reservation.holds_seats and (
+    freed = reservation.holds_seats and (
         new.seats < old.seats or new.child_seats < old.child_seats or new.childcare < old.childcare
-    ):
+    )
+    # A waitlisted party that shrank may fit now; it is promoted in its turn like any other.
+    if freed or reservation.status == ReservationStatus.WAITLISTED:
         waitlist_promote(
-            session=reservation.session, course=reservation.course, reason="party_reduced", now=now
+            session=reservation.session, course=reservation.course, reason="party_changed", now=now
         )
+        reservation.refresh_from_db()
     return reservation
 
 
