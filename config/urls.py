@@ -18,6 +18,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/ping/", PingApi.as_view(), name="ping"),
     path("api/v1/", include("booking.urls")),
+    path("api/v1/", include("booking.staff_urls")),
+    path("staff/", include("booking.staff_page_urls")),
     path("api/v1/", include(router.urls)),
     path(
         "api/v1/calendar/private-link/",

@@ -1,0 +1,130 @@
+"""Forms of the staff pages (the API has the same fields in staff_serializers)."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Facility
+
+
+class WalkInForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    name_kana = forms.CharField(label=_("Name (kana)"), max_length=100, required=False)
+    adults = forms.IntegerField(label=_("Adults"), min_value=1, max_value=20, initial=1)
+    children = forms.IntegerField(label=_("Children"), min_value=0, max_value=20, initial=0)
+    children_ages = forms.CharField(
+        label=_("Children's ages (months)"),
+        required=False,
+        help_text=_("Separated by commas, e.g. 8, 30"),
+    )
+    childcare = forms.IntegerField(label=_("Childcare places"), min_value=0, initial=0)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    override_reason = forms.CharField(
+        label=_("Reason to go over capacity"),
+        required=False,
+        help_text=_("Only when the session is full: the capacity is raised for this party."),
+    )
+    check_in = forms.BooleanField(label=_("Check in now"), required=False, initial=True)
+
+    def clean_children_ages(self) -> list[int]:
+        raw = self.cleaned_data.get("children_ages", "").replace("、", ",").replace("，", ",")
+        ages = []
+        for part in raw.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.isdigit() or int(part) > 240:
+                raise forms.ValidationError(_("Give ages in months as numbers."))
+            ages.append(int(part))
+        return ages
+
+    def clean(self):
+        data = super().clean()
+        if data.get("childcare", 0) > data.get("children", 0):
+            self.add_error("childcare", _("Childcare cannot be more than the number of children."))
+        return data
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class MoveForm(forms.Form):
+    start = forms.DateTimeField(
+        label=_("New start"), widget=DateTimeLocalInput(), input_formats=["%Y-%m-%dT%H:%M"]
+    )
+    end = forms.DateTimeField(
+        label=_("New end"), widget=DateTimeLocalInput(), input_formats=["%Y-%m-%dT%H:%M"]
+    )
+    facility = forms.ModelChoiceField(
+        label=_("Place"), queryset=Facility.objects.none(), to_field_name="slug"
+    )
+    reason = forms.CharField(label=_("Reason (kept in the audit log)"), max_length=1000)
+
+    def __init__(self, *args, facilities=None, session=None, **kwargs):
+        if session is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "start": timezone.localtime(session.start),
+                    "end": timezone.localtime(session.end),
+                    "facility": session.facility,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].queryset = (
+            facilities if facilities is not None else Facility.objects.none()
+        )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (sent to every party)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    confirm = forms.BooleanField(label=_("Yes, cancel this session and tell every party"))
+
+
+class CapacityForm(forms.Form):
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=0, max_value=100000)
+    reason = forms.CharField(label=_("Reason"), max_length=1000, required=False)
+
+
+class PromoteForm(forms.Form):
+    code = forms.CharField(max_length=12, widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), max_length=1000)
+
+
+class ExportForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    facility = forms.ModelChoiceField(
+        label=_("Facility"),
+        queryset=Facility.objects.none(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All my facilities"),
+    )
+
+    def __init__(self, *args, facilities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].queryset = (
+            facilities if facilities is not None else Facility.objects.none()
+        )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date is before the start date."))
+        if start and end and (end - start).days > 400:
+            self.add_error("date_to", _("Export at most about a year at a time."))
+        return data

@@ -1,0 +1,73 @@
+"""Staff pages, included under /staff/ (namespace "staff")."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from booking import staff_views as views
+
+app_name = "staff"
+
+accounts = [
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            template_name="staff/auth/login.html",
+            next_page=reverse_lazy("staff:today"),
+            redirect_authenticated_user=True,
+        ),
+        name="login",
+    ),
+    path(
+        "accounts/logout/",
+        auth_views.LogoutView.as_view(next_page=reverse_lazy("staff:login")),
+        name="logout",
+    ),
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="staff/auth/password_reset_form.html",
+            email_template_name="staff/auth/password_reset_email.txt",
+            subject_template_name="staff/auth/password_reset_subject.txt",
+            success_url=reverse_lazy("staff:password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="staff/auth/password_reset_done.html"
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="staff/auth/password_reset_confirm.html",
+            success_url=reverse_lazy("staff:password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="staff/auth/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+]
+
+urlpatterns = accounts + [
+    path("", views.today, name="today"),
+    path("sessions/<int:pk>/", views.roster, name="roster"),
+    path("sessions/<int:pk>/check-in/", views.check_in, name="check-in"),
+    path("sessions/<int:pk>/no-shows/", views.no_shows, name="no-shows"),
+    path("sessions/<int:pk>/walk-in/", views.walk_in, name="walk-in"),
+    path("sessions/<int:pk>/change/", views.change, name="change"),
+    path("sessions/<int:pk>/waiting-list/", views.waiting_list, name="waiting-list"),
+    path("sessions/<int:pk>/print/", views.print_roster, name="print"),
+    path("sessions/<int:pk>/roster.csv", views.roster_csv, name="roster-csv"),
+    path("sessions/<int:pk>/audit/", views.audit, name="audit"),
+    path("report/", views.report, name="report"),
+    path("report.csv", views.report_csv, name="report-csv"),
+    path("export/", views.export, name="export"),
+]

@@ -1,0 +1,34 @@
+"""Staff API routes, included under /api/v1/."""
+
+from django.urls import path
+
+from booking import staff_apis as apis
+
+urlpatterns = [
+    path("sessions/<int:pk>/roster/", apis.RosterApi.as_view(), name="staff-api-roster"),
+    path("sessions/<int:pk>/check-in/", apis.CheckInApi.as_view(), name="staff-api-check-in"),
+    path("sessions/<int:pk>/no-shows/", apis.NoShowsApi.as_view(), name="staff-api-no-shows"),
+    path("sessions/<int:pk>/walk-ins/", apis.WalkInApi.as_view(), name="staff-api-walk-in"),
+    path("sessions/<int:pk>/move/", apis.MoveApi.as_view(), name="staff-api-move"),
+    path(
+        "sessions/<int:pk>/cancellation/",
+        apis.CancelSessionApi.as_view(),
+        name="staff-api-cancel",
+    ),
+    path("sessions/<int:pk>/capacity/", apis.CapacityApi.as_view(), name="staff-api-capacity"),
+    path(
+        "sessions/<int:pk>/waiting-list/",
+        apis.WaitingListApi.as_view(),
+        name="staff-api-waiting-list",
+    ),
+    path(
+        "sessions/<int:pk>/waiting-list/promote/",
+        apis.PromoteApi.as_view(),
+        name="staff-api-promote",
+    ),
+    path("sessions/<int:pk>/lottery/draw/", apis.DrawApi.as_view(), name="staff-api-draw"),
+    path("sessions/<int:pk>/audit-log/", apis.AuditLogApi.as_view(), name="staff-api-audit-log"),
+    path("staff/today/", apis.TodayApi.as_view(), name="staff-api-today"),
+    path("staff/export/", apis.ExportApi.as_view(), name="staff-api-export"),
+    path("staff/report/", apis.ReportApi.as_view(), name="staff-api-report"),
+]

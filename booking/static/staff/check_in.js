@@ -1,0 +1,78 @@
+// One-tap check-in without reloading the page. The forms work on their own (POST and
+// redirect); with this script the same tap goes to the staff API with the session cookie and
+// the CSRF token, and only the row changes. A second tap by another staff member answers
+// "no change" with the current state, which the row then shows.
+(function () {
+  "use strict";
+  var table = document.querySelector("table.roster[data-check-in-api]");
+  if (!table || !window.fetch) return;
+  var api = table.dataset.checkInApi;
+  var errorBox = document.querySelector(".js-error");
+  var tokenInput = document.querySelector("input[name=csrfmiddlewaretoken]");
+
+  function label(state) {
+    return table.dataset["label" + (state ? state.charAt(0).toUpperCase() + state.slice(1) : "Expected")] || "";
+  }
+
+  function showError(text) {
+    if (!errorBox) return;
+    errorBox.textContent = text || "";
+    errorBox.hidden = !text;
+  }
+
+  function render(row, attendance) {
+    row.dataset.attendance = attendance || "";
+    row.classList.remove("attended", "no_show", "expected");
+    row.classList.add(attendance || "expected");
+    var state = row.querySelector("[data-state]");
+    if (state) state.textContent = label(attendance === "no_show" ? "No_show" : attendance);
+    var checkIn = row.querySelector("form[data-check-in=in]");
+    var undo = row.querySelector("form[data-check-in=undo]");
+    if (checkIn) checkIn.hidden = attendance === "attended";
+    if (undo) undo.hidden = attendance !== "attended";
+  }
+
+  function recount(attendedCount) {
+    var attended = document.querySelector("[data-count=attended]");
+    if (attended && typeof attendedCount === "number") attended.textContent = attendedCount;
+    var noShow = document.querySelector("[data-count=no_show]");
+    if (noShow) noShow.textContent = table.querySelectorAll("tr[data-attendance=no_show]").length;
+  }
+
+  table.addEventListener("submit", function (event) {
+    var form = event.target.closest("form[data-check-in]");
+    if (!form) return;
+    event.preventDefault();
+    var row = form.closest("tr[data-code]");
+    var button = form.querySelector("button");
+    button.disabled = true;
+    row.setAttribute("aria-busy", "true");
+    fetch(api, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+        "X-CSRFToken": tokenInput ? tokenInput.value : "",
+      },
+      body: JSON.stringify({ code: row.dataset.code, attended: form.dataset.checkIn === "in" }),
+    })
+      .then(function (response) {
+        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      })
+      .then(function (result) {
+        if (!result.ok) {
+          showError(result.body.message || table.dataset.labelFailed);
+          return;
+        }
+        render(row, result.body.attendance);
+        recount(result.body.attended_count);
+        showError(result.body.changed ? "" : table.dataset.labelUnchanged);
+      })
+      .catch(function () { showError(table.dataset.labelFailed); })
+      .finally(function () {
+        button.disabled = false;
+        row.removeAttribute("aria-busy");
+      });
+  });
+})();

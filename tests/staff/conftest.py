@@ -1,0 +1,78 @@
+"""Two facilities with their staff, sessions and parties: what every staff test starts from."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from events.models import StaffRole
+from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, book, staff_user
+
+
+def token_client(user) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.credentials(HTTP_AUTHORIZATION=f"Token {user.auth_token.key}")
+    return client
+
+
+def page_client(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def started_session(**kwargs):
+    """A session that began half an hour ago (registration long closed)."""
+    start = timezone.now().replace(microsecond=0) - timedelta(minutes=30)
+    return SessionFactory(start=start, **kwargs)
+
+
+def book_before(session, **kwargs):
+    """Book a session as if it were a week before it starts (inside the window)."""
+    return book(session, now=session.start - timedelta(days=7), **kwargs)
+
+
+@pytest.fixture
+def facility_a(db):
+    return FacilityFactory(name="すこやか子育て交流館", slug="ribbon")
+
+
+@pytest.fixture
+def facility_b(db):
+    return FacilityFactory(name="親子つどいの広場 東", slug="tsudoi-east")
+
+
+@pytest.fixture
+def manager_a(facility_a):
+    return staff_user(facility_a, StaffRole.MANAGER, username="manager-a")
+
+
+@pytest.fixture
+def viewer_a(facility_a):
+    return staff_user(facility_a, StaffRole.VIEWER, username="viewer-a")
+
+
+@pytest.fixture
+def manager_b(facility_b):
+    return staff_user(facility_b, StaffRole.MANAGER, username="manager-b")
+
+
+@pytest.fixture
+def session_a(facility_a):
+    return SessionFactory(facility=facility_a, program=ProgramFactory(title="親子ふれあい遊び"))
+
+
+@pytest.fixture
+def session_b(facility_b):
+    return SessionFactory(facility=facility_b, program=ProgramFactory(title="マタニティ教室"))
+
+
+@pytest.fixture
+def api_a(manager_a):
+    return token_client(manager_a)

@@ -1,0 +1,523 @@
+"""Staff services: the database state, history, audit log and queued notifications they leave."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from booking.models import (
+    LotteryDraw,
+    Reservation,
+    ReservationHistory,
+    ReservationStatus,
+    SessionAttendance,
+    StaffAction,
+)
+from booking.rules import Party
+from booking.staff_services import (
+    WALK_IN_EMAIL_DOMAIN,
+    capacity_change,
+    check_in,
+    lottery_draw_now,
+    no_shows_mark,
+    reservation_in_session,
+    session_cancel,
+    session_move,
+    waitlist_promote_by_hand,
+    walk_in_add,
+)
+from core.errors import AppError
+from events.models import BookingMode, Course, Session, SessionStatus
+from notifications.models import Notification, NotificationStatus
+from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, book
+from tests.staff.conftest import book_before, started_session
+
+pytestmark = pytest.mark.django_db
+
+
+def kinds_for(reservations) -> dict[str, list[str]]:
+    """The notification kinds queued for each reservation code, oldest first."""
+    out = {}
+    for r in reservations:
+        out[r.code] = list(
+            Notification.objects.filter(reservation=r).order_by("id").values_list("kind", flat=True)
+        )
+    return out
+
+
+def actions(session, kind=None):
+    qs = StaffAction.objects.filter(session=session).order_by("id")
+    return list(qs.filter(kind=kind) if kind else qs)
+
+
+# --- check-in ----------------------------------------------------------------------------
+
+
+def test_check_in_marks_attended_with_history_and_audit(session_a, manager_a):
+    r = book(session_a, email="a@example.jp", adults=1, children=1).reservation
+    result = check_in(session=session_a, reservation=r, by=manager_a)
+    assert result.changed and result.attendance == "attended"
+    r.refresh_from_db()
+    assert r.status == ReservationStatus.ATTENDED
+    session_a.refresh_from_db()
+    assert session_a.seats_taken == 2  # attending keeps the seats
+    last = r.history.order_by("-id").first()
+    assert (last.from_status, last.to_status, last.actor) == ("confirmed", "attended", manager_a)
+    [action] = actions(session_a, "check_in")
+    assert action.actor == manager_a and action.actor_label == "staff:manager-a"
+    assert action.reservation == r
+    assert action.before == {"attendance": "", "status": "confirmed"}
+    assert action.after == {"attendance": "attended", "status": "attended"}
+
+
+def test_second_tap_is_a_no_op_returning_the_current_state(session_a, manager_a, viewer_a):
+    r = book(session_a).reservation
+    check_in(session=session_a, reservation=r, by=manager_a)
+    history = ReservationHistory.objects.count()
+    again = check_in(session=session_a, reservation=Reservation.objects.get(pk=r.pk), by=manager_a)
+    assert not again.changed and again.attendance == "attended"
+    assert ReservationHistory.objects.count() == history
+    assert len(actions(session_a, "check_in")) == 1
+
+
+def test_tap_with_a_stale_copy_does_not_check_in_twice(session_a, manager_a):
+    r = book(session_a).reservation
+    stale = Reservation.objects.get(pk=r.pk)  # what the second tablet loaded
+    check_in(session=session_a, reservation=r, by=manager_a)
+    result = check_in(session=session_a, reservation=stale, by=manager_a)
+    assert not result.changed and result.attendance == "attended"
+    assert r.history.filter(to_status="attended").count() == 1
+
+
+def test_undo_goes_back_to_the_status_before(session_a, manager_a):
+    r = book(session_a).reservation
+    check_in(session=session_a, reservation=r, by=manager_a)
+    undone = check_in(session=session_a, reservation=r, by=manager_a, attended=False)
+    assert undone.changed and undone.attendance == ""
+    r.refresh_from_db()
+    assert r.status == ReservationStatus.CONFIRMED
+    [action] = actions(session_a, "check_in_undo")
+    assert action.before["attendance"] == "attended" and action.after["attendance"] == ""
+    # Undoing again changes nothing.
+    assert not check_in(session=session_a, reservation=r, by=manager_a, attended=False).changed
+
+
+def test_a_late_no_show_can_still_be_checked_in(manager_a, facility_a):
+    session = started_session(facility=facility_a)
+    r = book_before(session).reservation
+    no_shows_mark(session=session, by=manager_a)
+    r.refresh_from_db()
+    assert r.status == ReservationStatus.NO_SHOW
+    assert check_in(session=session, reservation=r, by=manager_a).changed
+    r.refresh_from_db()
+    assert r.status == ReservationStatus.ATTENDED
+
+
+@pytest.mark.parametrize("status", ["waitlisted", "cancelled"])
+def test_parties_without_a_seat_cannot_be_checked_in(session_a, manager_a, status):
+    session_a.capacity = 1
+    session_a.save()
+    book(session_a, email="first@example.jp")
+    r = book(session_a, email="second@example.jp").reservation
+    assert r.status == ReservationStatus.WAITLISTED
+    if status == "cancelled":
+        from booking.services import reservation_cancel
+
+        reservation_cancel(reservation=r)
+    with pytest.raises(AppError) as err:
+        check_in(session=session_a, reservation=r, by=manager_a)
+    assert err.value.code == "invalid_state"
+    assert not actions(session_a)
+
+
+def test_reservation_codes_of_other_sessions_are_not_found(session_a, session_b):
+    other = book(session_b).reservation
+    with pytest.raises(AppError) as err:
+        reservation_in_session(session_a, other.code)
+    assert err.value.code == "not_found" and err.value.status_code == 404
+
+
+def _course(facility, sessions=3, capacity=5):
+    program = ProgramFactory(title="ペアレントトレーニング")
+    course = Course.objects.create(
+        program=program, facility=facility, title="冬のペアレントトレーニング", slug="pt-winter"
+    )
+    first = timezone.now().replace(microsecond=0) - timedelta(minutes=30)
+    made = [
+        SessionFactory(
+            program=program,
+            facility=facility,
+            course=course,
+            capacity=capacity,
+            start=first + timedelta(weeks=i),
+            registration_opens=first - timedelta(days=30),
+            registration_closes=first - timedelta(days=1),
+            cancellation_deadline=first - timedelta(days=1),
+        )
+        for i in range(sessions)
+    ]
+    return course, made
+
+
+def test_course_check_in_is_per_session(manager_a, facility_a):
+    from booking.services import reservation_create
+
+    course, sessions = _course(facility_a)
+    r = reservation_create(
+        course=course,
+        party=Party(adults=1, children=1),
+        name="佐藤 花子",
+        email="c@example.jp",
+        now=sessions[0].start - timedelta(days=7),
+    ).reservation
+    first, second = sessions[0], sessions[1]
+    assert reservation_in_session(second, r.code) == r
+    result = check_in(session=first, reservation=r, by=manager_a)
+    assert result.changed and result.attendance == "attended"
+    assert not check_in(session=first, reservation=r, by=manager_a).changed
+    rows = SessionAttendance.objects.filter(reservation=r)
+    assert list(rows.values_list("session_id", "status")) == [(first.pk, "attended")]
+    r.refresh_from_db()
+    assert r.status == ReservationStatus.CONFIRMED  # the course booking itself is unchanged
+    assert check_in(session=first, reservation=r, by=manager_a, attended=False).changed
+    assert not SessionAttendance.objects.filter(reservation=r).exists()
+    # End of the first session: the course party is a no-show there, and only there.
+    check_in(session=first, reservation=r, by=manager_a)
+    check_in(session=first, reservation=r, by=manager_a, attended=False)
+    marked = no_shows_mark(session=first, by=manager_a)
+    assert [m.pk for m in marked] == [r.pk]
+    assert list(rows.values_list("session_id", "status")) == [(first.pk, "no_show")]
+    assert check_in(session=first, reservation=r, by=manager_a).attendance == "attended"
+
+
+def test_check_in_refused_for_a_cancelled_session(session_a, manager_a):
+    r = book(session_a).reservation
+    session_cancel(session=session_a, by=manager_a, reason="台風のため")
+    session_a.refresh_from_db()
+    with pytest.raises(AppError) as err:
+        check_in(session=session_a, reservation=r, by=manager_a)
+    assert err.value.code == "session_cancelled"
+
+
+# --- no-shows ----------------------------------------------------------------------------
+
+
+def test_no_shows_refused_before_the_start(session_a, manager_a):
+    book(session_a)
+    with pytest.raises(AppError) as err:
+        no_shows_mark(session=session_a, by=manager_a)
+    assert err.value.code == "session_not_started"
+    assert not Reservation.objects.filter(status=ReservationStatus.NO_SHOW).exists()
+
+
+def test_no_shows_mark_the_rest_keep_seats_and_history(manager_a, facility_a):
+    session = started_session(facility=facility_a, capacity=4)
+    came = book_before(session, email="came@example.jp").reservation
+    absent = [book_before(session, email=f"absent{i}@example.jp").reservation for i in range(2)]
+    cancelled = book_before(session, email="gone@example.jp").reservation
+    from booking.services import reservation_cancel
+
+    reservation_cancel(reservation=cancelled, by=manager_a, reason="電話で")
+    check_in(session=session, reservation=came, by=manager_a)
+    session.refresh_from_db()
+    seats_before = session.seats_taken
+    marked = no_shows_mark(session=session, by=manager_a)
+    assert sorted(r.code for r in marked) == sorted(r.code for r in absent)
+    statuses = dict(Reservation.objects.values_list("code", "status"))
+    assert statuses[came.code] == "attended"
+    assert statuses[cancelled.code] == "cancelled"
+    assert {statuses[r.code] for r in absent} == {"no_show"}
+    session.refresh_from_db()
+    assert session.seats_taken == seats_before == 3  # nothing freed after the fact
+    for r in absent:
+        last = r.history.order_by("-id").first()
+        assert (last.from_status, last.to_status, last.actor) == ("confirmed", "no_show", manager_a)
+    [action] = actions(session, "no_shows")
+    assert sorted(action.after["no_show"]) == sorted(r.code for r in absent)
+    assert action.after["count"] == 2
+    # A second run finds nobody left.
+    assert no_shows_mark(session=session, by=manager_a) == []
+
+
+# --- walk-in -----------------------------------------------------------------------------
+
+
+def test_walk_in_that_fits_is_confirmed_and_checked_in(manager_a, facility_a):
+    session = started_session(facility=facility_a, capacity=5)
+    book_before(session, adults=2)
+    result = walk_in_add(
+        session=session,
+        by=manager_a,
+        party=Party(adults=1, children=1, children_ages=[14]),
+        name="飛込 太郎",
+        name_kana="とびこみ たろう",
+        phone="099-000-0000",
+        email="walkin@example.jp",
+    )
+    r = result.reservation
+    assert (r.status, r.source, r.children_ages) == ("attended", "walk_in", [14])
+    session.refresh_from_db()
+    assert (session.capacity, session.seats_taken) == (5, 4)
+    assert r.history.first().reason == "walk-in"
+    [walk] = actions(session, "walk_in")
+    assert walk.before == {"capacity": 5, "seats_taken": 2}
+    assert walk.after["seats_taken"] == 4 and walk.after["over_capacity"] is False
+    assert len(actions(session, "check_in")) == 1
+    assert kinds_for([r])[r.code] == ["confirmed"]
+
+
+def test_walk_in_over_capacity_needs_a_reason(manager_a, facility_a):
+    session = started_session(facility=facility_a, capacity=2)
+    book_before(session, adults=2)
+    before = (Reservation.objects.count(), StaffAction.objects.count())
+    with pytest.raises(AppError) as err:
+        walk_in_add(session=session, by=manager_a, party=Party(adults=1), name="満席 花子")
+    assert err.value.code == "override_required"
+    assert err.value.extra == {"seats_left": 0, "seats_needed": 1}
+    assert (Reservation.objects.count(), StaffAction.objects.count()) == before
+    session.refresh_from_db()
+    assert (session.capacity, session.seats_taken) == (2, 2)
+
+
+def test_walk_in_over_capacity_with_a_reason_raises_the_capacity(manager_a, facility_a):
+    session = started_session(facility=facility_a, capacity=2)
+    book_before(session, adults=2)
+    result = walk_in_add(
+        session=session,
+        by=manager_a,
+        party=Party(adults=1, children=1),
+        name="満席 花子",
+        override_reason="部屋に余裕あり（所長了承）",
+        check_in_now=False,
+    )
+    r = result.reservation
+    assert r.status == ReservationStatus.CONFIRMED
+    session.refresh_from_db()
+    assert (session.capacity, session.seats_taken) == (4, 4)
+    assert "部屋に余裕あり（所長了承）" in r.history.first().reason
+    [walk] = actions(session, "walk_in")
+    assert walk.reason == "部屋に余裕あり（所長了承）"
+    assert walk.before["capacity"] == 2 and walk.after["capacity"] == 4
+    assert walk.after["over_capacity"] is True
+    assert not actions(session, "check_in")
+
+
+def test_walk_in_without_email_gets_a_placeholder_and_no_mail(manager_a, facility_a):
+    session = started_session(facility=facility_a)
+    first = walk_in_add(session=session, by=manager_a, party=Party(adults=1), name="一郎")
+    second = walk_in_add(session=session, by=manager_a, party=Party(adults=1), name="二郎")
+    for result in (first, second):
+        assert result.reservation.email.endswith("@" + WALK_IN_EMAIL_DOMAIN)
+        statuses = set(
+            Notification.objects.filter(reservation=result.reservation).values_list(
+                "status", flat=True
+            )
+        )
+        assert statuses <= {NotificationStatus.SKIPPED}
+    assert first.reservation.email != second.reservation.email
+
+
+def test_walk_in_to_a_course_session_books_the_course(manager_a, facility_a):
+    course, sessions = _course(facility_a, capacity=3)
+    result = walk_in_add(session=sessions[0], by=manager_a, party=Party(adults=1), name="講座 花子")
+    r = result.reservation
+    assert r.course_id == course.pk and r.session_id is None
+    assert [s.seats_taken for s in Session.objects.filter(course=course).order_by("id")] == [1] * 3
+    assert SessionAttendance.objects.get(reservation=r).session_id == sessions[0].pk
+
+
+# --- session changes ---------------------------------------------------------------------
+
+
+def test_move_changes_time_and_place_and_tells_every_party(session_a, manager_a, facility_a):
+    other = FacilityFactory(name="地域子育て支援センター 西", slug="west")
+    from events.models import StaffMembership
+
+    StaffMembership.objects.create(user=manager_a, facility=other, role="manager")
+    parties = [book(session_a, email=f"p{i}@example.jp").reservation for i in range(3)]
+    old_start, old_sequence = session_a.start, session_a.sequence
+    new_start = old_start + timedelta(days=2, hours=1)
+    moved = session_move(
+        session=session_a,
+        by=manager_a,
+        start=new_start,
+        end=new_start + timedelta(hours=1),
+        facility=other,
+        reason="会場の改修工事のため",
+    )
+    assert (moved.start, moved.facility_id) == (new_start, other.pk)
+    assert moved.sequence == old_sequence + 1
+    [action] = actions(session_a, "session_move")
+    assert action.reason == "会場の改修工事のため"
+    assert action.before["facility"] == "ribbon" and action.after["facility"] == "west"
+    assert action.before["start"] == timezone.localtime(old_start).isoformat()
+    assert action.after["start"] == timezone.localtime(new_start).isoformat()
+    for codes in kinds_for(parties).values():
+        assert codes == ["confirmed", "session_changed"]
+
+
+def test_move_earlier_brings_the_deadlines_forward(manager_a, session_a):
+    new_start = timezone.now().replace(microsecond=0) + timedelta(hours=3)
+    moved = session_move(
+        session=session_a,
+        by=manager_a,
+        start=new_start,
+        end=new_start + timedelta(hours=1),
+        reason="講師の都合",
+    )
+    assert moved.registration_closes <= new_start
+    assert moved.cancellation_deadline <= new_start
+
+
+@pytest.mark.parametrize(
+    "change, code",
+    [
+        ({"reason": ""}, "invalid"),
+        ({"start_days": -10}, "invalid"),
+        ({"foreign_facility": True}, "permission_denied"),
+    ],
+)
+def test_move_refusals_change_nothing(session_a, manager_a, facility_b, change, code):
+    start = session_a.start + timedelta(days=change.get("start_days", 1))
+    before = Session.objects.filter(pk=session_a.pk).values().get()
+    with pytest.raises(AppError) as err:
+        session_move(
+            session=session_a,
+            by=manager_a,
+            start=start,
+            end=start + timedelta(hours=1),
+            facility=facility_b if change.get("foreign_facility") else None,
+            reason=change.get("reason", "理由"),
+        )
+    assert err.value.code == code
+    assert Session.objects.filter(pk=session_a.pk).values().get() == before
+    assert not actions(session_a)
+
+
+def test_cancel_needs_a_reason_and_cancels_and_tells_everyone(session_a, manager_a):
+    session_a.capacity = 2
+    session_a.save()
+    seated = [book(session_a, email=f"s{i}@example.jp").reservation for i in range(2)]
+    waiting = book(session_a, email="w@example.jp").reservation
+    with pytest.raises(AppError):
+        session_cancel(session=session_a, by=manager_a, reason="  ")
+    cancelled = session_cancel(session=session_a, by=manager_a, reason="インフルエンザ流行のため")
+    assert cancelled.status == SessionStatus.CANCELLED
+    assert cancelled.cancel_reason == "インフルエンザ流行のため"
+    assert cancelled.seats_taken == 0
+    assert set(Reservation.objects.filter(session=session_a).values_list("status", flat=True)) == {
+        "cancelled"
+    }
+    [action] = actions(session_a, "session_cancel")
+    assert action.before["live_reservations"] == sorted(r.code for r in [*seated, waiting])
+    assert action.after["cancelled_reservations"] == 3
+    for code, kinds in kinds_for([*seated, waiting]).items():
+        assert kinds[-1] == "session_cancelled", code
+    assert {n.payload["reason"] for n in Notification.objects.filter(kind="session_cancelled")} == {
+        "インフルエンザ流行のため"
+    }
+    with pytest.raises(AppError) as err:
+        session_cancel(session=session_a, by=manager_a, reason="again")
+    assert err.value.code == "session_cancelled"
+
+
+def test_capacity_below_taken_is_refused_and_changes_nothing(session_a, manager_a):
+    book(session_a, adults=2, children=1)
+    with pytest.raises(AppError) as err:
+        capacity_change(session=session_a, by=manager_a, capacity=2)
+    assert err.value.code == "capacity_below_taken"
+    assert "3" in str(err.value.message)
+    session_a.refresh_from_db()
+    assert session_a.capacity == 10
+    assert not actions(session_a)
+
+
+def test_capacity_raise_promotes_the_waiting_list(session_a, manager_a):
+    session_a.capacity = 2
+    session_a.save()
+    book(session_a, email="a@example.jp", adults=2)
+    w1 = book(session_a, email="w1@example.jp", adults=1).reservation
+    w2 = book(session_a, email="w2@example.jp", adults=2).reservation
+    w3 = book(session_a, email="w3@example.jp", adults=1).reservation
+    assert {w.status for w in (w1, w2, w3)} == {"waitlisted"}
+    result = capacity_change(session=session_a, by=manager_a, capacity=4, reason="増員")
+    # w1 fits (1 seat), w2 needs 2 but only 1 is left: skipped for w3, keeps its place.
+    assert [r.code for r in result.promoted] == [w1.code, w3.code]
+    statuses = dict(Reservation.objects.values_list("code", "status"))
+    assert (statuses[w1.code], statuses[w2.code], statuses[w3.code]) == (
+        "confirmed",
+        "waitlisted",
+        "confirmed",
+    )
+    assert result.session.seats_taken == 4
+    [action] = actions(session_a, "capacity_change")
+    assert action.before["capacity"] == 2 and action.after["capacity"] == 4
+    assert action.after["promoted"] == [w1.code, w3.code]
+    kinds = kinds_for([w1, w2, w3])
+    assert kinds[w1.code] == ["waitlisted", "promoted"]
+    assert kinds[w2.code] == ["waitlisted"]
+    assert kinds[w3.code] == ["waitlisted", "promoted"]
+
+
+def test_manual_promotion_needs_a_reason_and_a_seat(session_a, manager_a):
+    session_a.capacity = 1
+    session_a.save()
+    holder = book(session_a, email="a@example.jp").reservation
+    w1 = book(session_a, email="w1@example.jp").reservation
+    w2 = book(session_a, email="w2@example.jp").reservation
+    with pytest.raises(AppError) as err:
+        waitlist_promote_by_hand(session=session_a, reservation=w2, by=manager_a, reason="")
+    assert err.value.code == "invalid"
+    with pytest.raises(AppError) as err:
+        waitlist_promote_by_hand(session=session_a, reservation=w2, by=manager_a, reason="優先")
+    assert err.value.code == "session_full"
+    from booking.services import reservation_cancel
+
+    # One more seat, given straight in the database so that nobody is promoted automatically.
+    Session.objects.filter(pk=session_a.pk).update(capacity=2)
+    promoted = waitlist_promote_by_hand(
+        session=session_a, reservation=w2, by=manager_a, reason="双子の家庭を優先"
+    )
+    assert promoted.status == "confirmed"
+    w1.refresh_from_db()
+    assert w1.status == "waitlisted"  # passed over, keeps its place
+    [action] = actions(session_a, "waitlist_promote")
+    assert action.reservation == w2 and action.reason == "双子の家庭を優先"
+    assert action.before == {"status": "waitlisted"} and action.after == {"status": "confirmed"}
+    assert kinds_for([w2])[w2.code] == ["waitlisted", "promoted"]
+    reservation_cancel(reservation=holder, by=manager_a)
+    w1.refresh_from_db()
+    assert w1.status == "confirmed"  # the freed seat went to the list in order
+
+
+def test_draw_now_closes_applications_and_draws(manager_a, facility_a):
+    program = ProgramFactory(booking_mode=BookingMode.LOTTERY, lottery_confirmation_required=False)
+    session = SessionFactory(facility=facility_a, program=program, capacity=2)
+    applicants = [book(session, email=f"l{i}@example.jp").reservation for i in range(4)]
+    assert {r.status for r in applicants} == {"applied"}
+    draw = lottery_draw_now(session=session, by=manager_a)
+    session.refresh_from_db()
+    assert session.registration_closes <= timezone.now()
+    assert len(draw.winners) == 2 and len(draw.order) == 4
+    statuses = sorted(Reservation.objects.filter(session=session).values_list("status", flat=True))
+    assert statuses == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
+    [action] = actions(session, "lottery_draw")
+    assert action.before["applications"] == 4 and action.after["winners"] == 2
+    assert lottery_draw_now(session=session, by=manager_a) == draw
+    assert LotteryDraw.objects.count() == 1 and len(actions(session, "lottery_draw")) == 1
+    kinds = kinds_for(applicants)
+    assert sorted(k[-1] for k in kinds.values()) == [
+        "confirmed",
+        "confirmed",
+        "lottery_not_drawn",
+        "lottery_not_drawn",
+    ]
+
+
+def test_draw_now_refused_for_first_come_sessions(session_a, manager_a):
+    with pytest.raises(AppError) as err:
+        lottery_draw_now(session=session_a, by=manager_a)
+    assert err.value.code == "invalid_state"
+    assert not actions(session_a)
