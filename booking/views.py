@@ -1,51 +1,330 @@
-"""Server-rendered pages for parents: the manage page reached from the emailed link."""
+"""Server-rendered pages for parents: reserve, see the result, manage, find my reservations.
 
-from django.http import Http404
+Views parse input, call one service or selector and render; the rules live in
+``booking.services``. Every page that shows a reservation is reached with a credential in the
+URL (the reservation's token, or the signed "my reservations" key), so those pages are never
+cached and never send a Referer.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from booking import selectors, services
-from booking.services import waitlist_position
+from booking.availability import session_availability
+from booking.forms import (
+    MyReservationsForm,
+    PartyChangeForm,
+    ReservationForm,
+    add_service_errors,
+    new_form_key,
+    submit_once,
+)
+from booking.links import my_reservations_email, my_reservations_url
+from booking.models import Reservation, ReservationStatus
 from core.errors import AppError
+from core.throttling import (
+    EmailLinkIPThrottle,
+    EmailRateThrottle,
+    ReservationCreateIPThrottle,
+    email_ident,
+    throttle_wait,
+)
+from events.views import not_found, sessions_for_pages
+from notifications.feeds import feed_token_issue, feed_urls
+from notifications.models import NotificationKind
+from notifications.services import notification_enqueue
+
+# Statuses a parent can still act on; the others are history.
+OPEN_STATUSES = (
+    ReservationStatus.CONFIRMED,
+    ReservationStatus.WON,
+    ReservationStatus.WAITLISTED,
+    ReservationStatus.APPLIED,
+)
+
+
+class _FormEmailThrottle(EmailRateThrottle):
+    """Count a plain form post per email address (hashed), like the API counts its JSON."""
+
+    def ident_for(self, request) -> str | None:
+        return email_ident(request._request.POST.get("email"))
+
+
+class ReservationFormEmailThrottle(_FormEmailThrottle):
+    scope = "reservation_create_email"
+
+
+class EmailLinkFormEmailThrottle(_FormEmailThrottle):
+    scope = "email_link_email"
+
+
+def private(response: HttpResponse) -> HttpResponse:
+    """Mark a page that shows personal data behind a credential in its URL."""
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def too_many(request, wait: float) -> HttpResponse:
+    response = render(request, "pages/too_many.html", {"minutes": max(int(wait // 60), 1)})
+    response.status_code = 429
+    response["Retry-After"] = str(int(wait))
+    return response
+
+
+def language() -> str:
+    lang = (get_language() or "ja")[:2]
+    return lang if lang in ("ja", "en") else "ja"
+
+
+# --- reserve -------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def reservation_form(request, pk: int):
+    """Ask what the programme needs; a second submission of the same form books nothing more."""
+    session = sessions_for_pages().filter(pk=pk).first()
+    if session is None:
+        return not_found(request)
+    availability = session_availability(session, timezone.now())
+    if request.method == "POST":
+        form = ReservationForm(request.POST, session=session)
+        if form.is_valid():
+            throttles = [ReservationCreateIPThrottle, ReservationFormEmailThrottle]
+            wait = throttle_wait(request, throttles)
+            if wait is not None:
+                return too_many(request, wait)
+            data = form.cleaned_data
+            try:
+                code, token = submit_once(
+                    key=data["form_key"],
+                    session=session,
+                    create=lambda: services.reservation_create(
+                        session=None if session.course_id else session,
+                        course=session.course if session.course_id else None,
+                        party=form.party(),
+                        name=data["name"],
+                        email=data["email"],
+                        phone=data.get("phone", ""),
+                        language=language(),
+                    ),
+                )
+            except AppError as exc:
+                add_service_errors(form, exc)
+            else:
+                url = reverse("reservation-result", kwargs={"code": code})
+                response = HttpResponseRedirect(f"{url}?{urlencode({'token': token})}")
+                response.status_code = 303
+                return response
+        status = 400 if form.errors else 200
+    else:
+        form = ReservationForm(session=session, initial={"form_key": new_form_key()})
+        status = 200
+    response = render(
+        request,
+        "booking/reserve.html",
+        {
+            "session": session,
+            "program": session.program,
+            "availability": availability,
+            "form": form,
+        },
+        status=status,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _find(request, code: str) -> tuple[Reservation | None, dict[str, str]]:
+    """Return the reservation the URL's credential opens, and that credential for links."""
+    token = request.GET.get("token") or request.POST.get("token")
+    if token:
+        return selectors.reservation_by_code_and_token(code, token), {"token": token}
+    key = request.GET.get("me") or request.POST.get("me")
+    email = my_reservations_email(key)
+    if email is None:
+        return None, {}
+    reservation = selectors.reservations_for_email(email).filter(code=code.upper()).first()
+    return reservation, {"me": key}
+
+
+def _sessions_of(reservation: Reservation) -> list:
+    if reservation.session_id:
+        return [reservation.session]
+    return list(reservation.course.sessions.select_related("facility").order_by("start"))
+
+
+@require_GET
+def reservation_result(request, code: str):
+    """Say what happened: confirmed, on the waiting list (with place) or lottery application."""
+    reservation, credential = _find(request, code)
+    if reservation is None:
+        return private(not_found(request, _("This link is not valid.")))
+    sessions = _sessions_of(reservation)
+    manage = reverse("reservation-manage", kwargs={"code": reservation.code})
+    return private(
+        render(
+            request,
+            "booking/result.html",
+            {
+                "reservation": reservation,
+                "sessions": sessions,
+                "program": sessions[0].program,
+                "position": services.waitlist_position(reservation),
+                "manage_url": f"{manage}?{urlencode(credential)}",
+            },
+        )
+    )
+
+
+# --- manage --------------------------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
 def reservation_manage(request, code: str):
-    """Show a reservation to the holder of its token; let them cancel or confirm a win."""
-    token = request.GET.get("token") or request.POST.get("token")
-    reservation = selectors.reservation_by_code_and_token(code, token)
+    """See a reservation; change the party, cancel, confirm a lottery win, get a calendar feed."""
+    reservation, credential = _find(request, code)
     if reservation is None:
-        raise Http404
+        return private(not_found(request, _("This link is not valid.")))
+    sessions = _sessions_of(reservation)
+    program = sessions[0].program
+    here = f"{reverse('reservation-manage', kwargs={'code': reservation.code})}?"
+    here += urlencode(credential)
+    party_form = PartyChangeForm(reservation=reservation, program=program)
+    feed = None
     error = None
+    status = 200
     if request.method == "POST":
+        action = request.POST.get("action")
         try:
-            if request.POST.get("action") == "cancel":
+            if action == "cancel":
                 services.reservation_cancel(reservation=reservation, reason="cancelled by parent")
-            elif request.POST.get("action") == "confirm":
+                messages.success(request, _("Your reservation is cancelled."))
+                return redirect(here)
+            if action == "confirm":
                 services.reservation_confirm_win(reservation=reservation)
-            url = reverse("reservation-manage", kwargs={"code": reservation.code})
-            return redirect(f"{url}?token={token}")
+                messages.success(request, _("Your seat is confirmed. See you there!"))
+                return redirect(here)
+            if action == "party":
+                party_form = PartyChangeForm(request.POST, reservation=reservation, program=program)
+                if party_form.is_valid():
+                    services.reservation_change_party(
+                        reservation=reservation, party=party_form.party()
+                    )
+                    messages.success(request, _("The number of people is changed."))
+                    return redirect(here)
+                status = 400
+            elif action == "feed":
+                feed = feed_urls(feed_token_issue(email=reservation.email))
+            else:
+                status = 400
         except AppError as exc:
-            error = exc.message
+            if action == "party":
+                add_service_errors(party_form, exc)
+            else:
+                error = exc.message
+            status = exc.status_code
         reservation.refresh_from_db()
-    sessions = (
-        [reservation.session]
-        if reservation.session_id
-        else list(reservation.course.sessions.select_related("facility").order_by("start"))
-    )
+    now = timezone.now()
+    first = min(sessions, key=lambda s: s.start)
     response = render(
         request,
         "booking/manage.html",
         {
             "reservation": reservation,
             "sessions": sessions,
-            "position": waitlist_position(reservation),
-            "token": token,
+            "program": program,
+            "position": services.waitlist_position(reservation),
+            "credential": credential,
+            "party_form": party_form,
+            "seats_left": first.seats_left,
+            "can_change": reservation.status in OPEN_STATUSES
+            and now <= first.cancellation_deadline,
+            "can_cancel": reservation.status in OPEN_STATUSES
+            and now < first.start
+            and (not reservation.holds_seats or now <= first.cancellation_deadline),
+            "cancellation_deadline": first.cancellation_deadline,
+            "feed": feed,
             "error": error,
         },
-        status=409 if error else 200,
+        status=status,
     )
-    response["Referrer-Policy"] = "no-referrer"
-    response["Cache-Control"] = "no-store"
-    return response
+    return private(response)
+
+
+# --- my reservations -----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def my_reservations(request):
+    """Email a link listing an address's live reservations; the same answer for any address."""
+    if request.method == "POST":
+        form = MyReservationsForm(request.POST)
+        if form.is_valid():
+            wait = throttle_wait(request, [EmailLinkIPThrottle, EmailLinkFormEmailThrottle])
+            if wait is not None:
+                return too_many(request, wait)
+            email = form.cleaned_data["email"]
+            notification_enqueue(
+                kind=NotificationKind.MY_RESERVATIONS,
+                to_email=email,
+                language=language(),
+                payload={"link_url": my_reservations_url(email), "valid_hours": 24},
+            )
+            response = HttpResponseRedirect(reverse("my-reservations-sent"))
+            response.status_code = 303
+            return response
+        status = 400
+    else:
+        form = MyReservationsForm()
+        status = 200
+    return render(request, "booking/my_reservations.html", {"form": form}, status=status)
+
+
+@require_GET
+def my_reservations_sent(request):
+    return render(request, "booking/my_reservations_sent.html")
+
+
+@require_GET
+def my_reservations_list(request, key: str):
+    """List the live reservations of the address the signed link stands for."""
+    email = my_reservations_email(key)
+    if email is None:
+        response = render(request, "booking/my_reservations_expired.html", status=410)
+        return private(response)
+    reservations = (
+        selectors.reservations_for_email(email)
+        .filter(status__in=OPEN_STATUSES)
+        .prefetch_related("course__sessions__facility")
+        .order_by("created_at")
+    )
+    now = timezone.now()
+    rows = []
+    for reservation in reservations:
+        sessions = (
+            [reservation.session]
+            if reservation.session_id
+            else sorted(reservation.course.sessions.all(), key=lambda s: s.start)
+        )
+        if sessions and sessions[-1].end > now:
+            manage = reverse("reservation-manage", kwargs={"code": reservation.code})
+            rows.append((reservation, sessions, f"{manage}?{urlencode({'me': key})}"))
+    rows.sort(key=lambda row: row[1][0].start)
+    return private(
+        render(request, "booking/my_reservations_list.html", {"rows": rows, "email": email})
+    )
+
+
+@require_GET
+def privacy_notice(request):
+    return render(request, "pages/privacy.html")

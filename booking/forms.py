@@ -1,0 +1,303 @@
+"""Forms of the parents' pages: the reservation form asks only what the programme needs.
+
+A programme's rules are checked by ``booking.services`` (``party_errors``); the forms only parse
+input, and put the service's field errors back next to the fields they belong to.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from booking.idempotency import run_idempotent
+from booking.models import IdempotencyKey
+from booking.rules import Party
+from booking.services import ReservationResult
+from core.errors import AppError
+from events.models import BookingMode, Program, Session
+from events.templatetags.parent_pages import months
+
+FORM_SCOPE = "reservation_form"
+FORM_KEY_PATTERN = r"^[A-Za-z0-9_-]{20,64}$"
+
+# Ages offered when a programme sets no range: up to six years (pre-school).
+DEFAULT_MAX_AGE_MONTHS = 6 * 12 + 11
+
+
+class TelInput(forms.TextInput):
+    input_type = "tel"
+
+
+def new_form_key() -> str:
+    """Return a fresh one-time key for a reservation form (sent back in a hidden field)."""
+    return secrets.token_urlsafe(24)
+
+
+def submit_once(
+    *, key: str, session: Session, create: Callable[[], ReservationResult]
+) -> tuple[str, str]:
+    """Reserve once per form key and return (code, token); a resubmission gets the first answer.
+
+    A double tap, the back button or a reload sends the same key again: the first reservation
+    is returned instead of a second one. The key is stored in the transaction that creates the
+    reservation, so a concurrent second request either sees it or fails on the database's one
+    live reservation per email and session, and then finds it.
+    """
+
+    def handler() -> tuple[int, dict[str, Any]]:
+        result = create()
+        return 201, {"code": result.reservation.code, "token": result.token}
+
+    try:
+        _status, body, _replayed = run_idempotent(
+            scope=FORM_SCOPE, key=key, payload={"session": session.pk}, handler=handler
+        )
+    except AppError as exc:
+        if exc.code != "duplicate_reservation":
+            raise
+        stored = IdempotencyKey.objects.filter(scope=FORM_SCOPE, key=key).first()
+        if stored is None:
+            raise
+        body = stored.response_body
+    return body["code"], body["token"]
+
+
+def _count_choices(low: int, high: int) -> list[tuple[int, str]]:
+    return [(n, str(n)) for n in range(low, high + 1)]
+
+
+def _age_choices(program: Program) -> list[tuple[str, str]]:
+    low = program.child_age_min_months or 0
+    high = program.child_age_max_months
+    if high is None:
+        high = max(DEFAULT_MAX_AGE_MONTHS, low)
+    return [("", _("Choose"))] + [(str(m), months(m)) for m in range(low, high + 1)]
+
+
+def party_fields_for(program: Program) -> dict[str, forms.Field]:
+    """Return the party fields a programme asks for (also used when a party is changed)."""
+    fields: dict[str, forms.Field] = {}
+    if program.max_adults > 1:
+        fields["adults"] = forms.TypedChoiceField(
+            label=_("Adults coming"),
+            choices=_count_choices(1, program.max_adults),
+            coerce=int,
+            initial=1,
+        )
+    if program.max_children > 0:
+        if program.requires_child_ages:
+            for n in range(1, program.max_children + 1):
+                fields[f"child_age_{n}"] = forms.TypedChoiceField(
+                    label=_("Age of child %(n)d") % {"n": n},
+                    choices=_age_choices(program),
+                    coerce=int,
+                    empty_value=None,
+                    required=n == 1,
+                    help_text=_("The child's age on the day, in months.") if n == 1 else "",
+                    error_messages={"required": _("Choose your child's age.")},
+                )
+        else:
+            fields["children"] = forms.TypedChoiceField(
+                label=_("Children coming"),
+                choices=_count_choices(0, program.max_children),
+                coerce=int,
+                initial=0,
+            )
+        if program.childcare_offered:
+            fields["childcare"] = forms.TypedChoiceField(
+                label=_("Children to leave in childcare (託児)"),
+                choices=_count_choices(0, program.max_children),
+                coerce=int,
+                initial=0,
+                help_text=_("Childcare during the session has its own small number of places."),
+            )
+    return fields
+
+
+class ReservationForm(forms.Form):
+    """The reservation form for one session, with the fields its programme needs."""
+
+    required_css_class = "required"
+
+    def __init__(self, *args: Any, session: Session, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.session = session
+        program = session.program
+        self.program = program
+        self.fields["form_key"] = forms.RegexField(regex=FORM_KEY_PATTERN, widget=forms.HiddenInput)
+        self.fields.update(party_fields_for(program))
+        if program.requires_due_date:
+            self.fields["due_date"] = forms.DateField(
+                label=_("Expected due date"),
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                error_messages={
+                    "required": _("Enter the expected due date."),
+                    "invalid": _("Enter a date such as 2026-12-05."),
+                },
+            )
+        if program.requires_residency:
+            self.fields["resident"] = forms.BooleanField(
+                label=_("I live in %(city)s") % {"city": session.facility.city},
+                error_messages={"required": _("This programme is for residents of the city.")},
+            )
+        if program.requires_company:
+            self.fields["company"] = forms.CharField(
+                label=_("Company or organisation"),
+                max_length=200,
+                widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+                error_messages={"required": _("Enter your company or organisation.")},
+            )
+        groups = [g for g in program.priority_groups if isinstance(g, dict) and g.get("key")]
+        if program.booking_mode == BookingMode.LOTTERY and groups:
+            self.fields["priority_group"] = forms.ChoiceField(
+                label=_("Does one of these apply to you?"),
+                choices=[(g["key"], g.get("label") or g["key"]) for g in groups]
+                + [("", _("None of these"))],
+                widget=forms.RadioSelect,
+                required=False,
+                initial="",
+                help_text=_("Applicants in these groups are drawn first."),
+            )
+        self.fields["name"] = forms.CharField(
+            label=_("Name"),
+            max_length=100,
+            widget=forms.TextInput(attrs={"autocomplete": "name"}),
+            error_messages={"required": _("Enter your name.")},
+        )
+        self.fields["email"] = forms.EmailField(
+            label=_("Email address"),
+            max_length=254,
+            help_text=_("We send the confirmation and the link to change or cancel here."),
+            widget=forms.EmailInput(
+                attrs={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"}
+            ),
+            error_messages={
+                "required": _("Enter your email address."),
+                "invalid": _("Enter an email address such as name@example.jp."),
+            },
+        )
+        self.fields["phone"] = forms.RegexField(
+            label=_("Phone number"),
+            regex=r"^\+?[0-9][0-9\- ]{8,18}[0-9]$",
+            max_length=30,
+            required=False,
+            help_text=_("Only used if we must reach you on the day."),
+            widget=TelInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            error_messages={"invalid": _("Enter a phone number such as 090-1234-5678.")},
+        )
+        self.fields["consent"] = forms.BooleanField(
+            label=_("I agree to the privacy notice"),
+            error_messages={"required": _("Agree to the privacy notice to reserve.")},
+        )
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def children_ages(self) -> list[int]:
+        data = self.cleaned_data
+        return [
+            data[name]
+            for name in self.fields
+            if name.startswith("child_age_") and data.get(name) is not None
+        ]
+
+    def party(self) -> Party:
+        data = self.cleaned_data
+        ages = self.children_ages()
+        children = len(ages) if self.program.requires_child_ages else data.get("children", 0)
+        return Party(
+            adults=data.get("adults", 1),
+            children=children,
+            children_ages=ages,
+            childcare=data.get("childcare", 0),
+            due_date=data.get("due_date"),
+            resident=data.get("resident") if "resident" in self.fields else None,
+            company=data.get("company", ""),
+            priority_group=data.get("priority_group", ""),
+        )
+
+    def add_service_error(self, exc: AppError) -> None:
+        """Put a refused booking's errors next to their fields, or above the form."""
+        add_service_errors(self, exc)
+
+
+def add_service_errors(form: forms.Form, exc: AppError) -> None:
+    if not exc.fields:
+        form.add_error(None, exc.message)
+        return
+    for name, messages in exc.fields.items():
+        target = _form_field_for(form, name)
+        for message in messages:
+            form.add_error(target, message)
+
+
+def _form_field_for(form: forms.Form, name: str) -> str | None:
+    if name in form.fields:
+        return name
+    if name in ("children", "children_ages") and "child_age_1" in form.fields:
+        return "child_age_1"
+    if name == "children_ages" and "children" in form.fields:
+        return "children"
+    return None
+
+
+class PartyChangeForm(forms.Form):
+    """Change the party of a reservation: the same party fields the programme asked for."""
+
+    def __init__(self, *args: Any, reservation, program: Program, **kwargs: Any) -> None:
+        initial = {"adults": reservation.adults, "children": reservation.children}
+        initial["childcare"] = reservation.childcare
+        for n, age in enumerate(reservation.children_ages or [], start=1):
+            initial[f"child_age_{n}"] = age
+        kwargs.setdefault("initial", initial)
+        kwargs.setdefault("prefix", "party")
+        super().__init__(*args, **kwargs)
+        self.reservation = reservation
+        self.program = program
+        self.fields.update(party_fields_for(program))
+
+    def party(self) -> Party:
+        data = self.cleaned_data
+        r = self.reservation
+        ages = [
+            data[name]
+            for name in self.fields
+            if name.startswith("child_age_") and data.get(name) is not None
+        ]
+        if self.program.requires_child_ages:
+            children = len(ages)
+        else:
+            children = data.get("children", 0)
+            ages = list(r.children_ages) if len(r.children_ages or []) == children else []
+        return Party(
+            adults=data.get("adults", 1),
+            children=children,
+            children_ages=ages,
+            childcare=data.get("childcare", 0),
+            due_date=r.due_date,
+            resident=r.resident,
+            company=r.company,
+            priority_group=r.priority_group,
+        )
+
+
+class MyReservationsForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("The address you gave when you reserved."),
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"}
+        ),
+        error_messages={
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address such as name@example.jp."),
+        },
+    )
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()

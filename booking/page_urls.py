@@ -1,0 +1,15 @@
+"""Parents' pages for reservations: reserve, result, manage, my reservations, privacy."""
+
+from django.urls import path
+
+from booking import views
+
+urlpatterns = [
+    path("sessions/<int:pk>/reserve/", views.reservation_form, name="reservation-form"),
+    path("reservations/<str:code>/", views.reservation_result, name="reservation-result"),
+    path("manage/<str:code>/", views.reservation_manage, name="reservation-manage"),
+    path("my-reservations/", views.my_reservations, name="my-reservations"),
+    path("my-reservations/sent/", views.my_reservations_sent, name="my-reservations-sent"),
+    path("my-reservations/<str:key>/", views.my_reservations_list, name="my-reservations-list"),
+    path("privacy/", views.privacy_notice, name="privacy"),
+]

@@ -1,0 +1,112 @@
+"""Template filters for the parents' pages: dates in the page's language and localised names.
+
+Japanese dates read ``2026年12月5日(土) 10:00-11:30``; English ones ``Sat 5 Dec 2026, 10:00-11:30``.
+Times are always shown in Japan time, whatever the phone's zone.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import get_language
+
+register = template.Library()
+
+WEEKDAYS_JA = "月火水木金土日"
+WEEKDAYS_EN = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def _english() -> bool:
+    return (get_language() or "ja").startswith("en")
+
+
+def format_day(value: date) -> str:
+    if _english():
+        weekday, month = WEEKDAYS_EN[value.weekday()], MONTHS_EN[value.month - 1]
+        return f"{weekday} {value.day} {month} {value.year}"
+    return f"{value.year}年{value.month}月{value.day}日({WEEKDAYS_JA[value.weekday()]})"
+
+
+def _local(value: datetime) -> datetime:
+    return timezone.localtime(value, timezone.get_default_timezone())
+
+
+@register.filter
+def day(value: date | datetime | None) -> str:
+    """Return a day: 2026年12月5日(土) / Sat 5 Dec 2026."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = _local(value).date()
+    return format_day(value)
+
+
+@register.filter
+def when(value: datetime | None) -> str:
+    """Return a day and time: 2026年12月5日(土) 17:00 / Sat 5 Dec 2026, 17:00."""
+    if value is None:
+        return ""
+    local = _local(value)
+    separator = ", " if _english() else " "
+    return f"{format_day(local.date())}{separator}{local:%H:%M}"
+
+
+@register.filter
+def span(session) -> str:
+    """Return when a session runs: 2026年12月5日(土) 10:00-11:30."""
+    start, end = _local(session.start), _local(session.end)
+    separator = ", " if _english() else " "
+    text = f"{format_day(start.date())}{separator}{start:%H:%M}-"
+    if end.date() != start.date():
+        return text + when(session.end)
+    return text + f"{end:%H:%M}"
+
+
+@register.filter
+def months(value: int | None) -> str:
+    """Return an age in months the way parents say it: 1歳3か月 / 1 y 3 m."""
+    if value is None:
+        return ""
+    years, rest = divmod(int(value), 12)
+    if _english():
+        if years == 0:
+            return f"{rest} month{'s' if rest != 1 else ''}"
+        return f"{years} y {rest} m" if rest else f"{years} y"
+    if years == 0:
+        return f"{rest}か月"
+    return f"{years}歳{rest}か月" if rest else f"{years}歳"
+
+
+@register.filter
+def local_name(obj) -> str:
+    """Return a facility's name or a programme's title in the page's language."""
+    for ja_field, en_field in (("title", "title_en"), ("name", "name_en")):
+        if hasattr(obj, ja_field):
+            if _english() and getattr(obj, en_field, ""):
+                return getattr(obj, en_field)
+            return getattr(obj, ja_field)
+    return str(obj)
+
+
+@register.filter
+def session_title(session) -> str:
+    """Return a session's own title, or its programme's title in the page's language."""
+    return session.title or local_name(session.program)
+
+
+@register.filter
+def age_range(program) -> str:
+    """Return a programme's children's age band: 0か月〜1歳 / 0 months to 1 y."""
+    low, high = program.child_age_min_months, program.child_age_max_months
+    if low is None and high is None:
+        return ""
+    if _english():
+        if high is None:
+            return f"{months(low)} or older"
+        return f"{months(low or 0)} to {months(high)}"
+    if high is None:
+        return f"{months(low)}以上"
+    return f"{months(low or 0)}〜{months(high)}"

@@ -1,0 +1,86 @@
+"""Server-rendered pages for parents: the list of upcoming sessions and a session's page."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from booking.availability import session_availability
+from events import selectors
+from events.filters import SessionFilter
+from events.models import Audience, Session
+
+PAGE_SIZE = 20
+
+
+def sessions_for_pages():
+    """Sessions with everything a page shows about them, in one query."""
+    return selectors.session_list().select_related("lottery_draw")
+
+
+def not_found(request, message: str = "") -> HttpResponse:
+    return render(request, "pages/not_found.html", {"message": message}, status=404)
+
+
+@require_GET
+def session_list(request):
+    """Show upcoming sessions, filtered by facility, programme, audience, day and free seats."""
+    now = timezone.now()
+    upcoming = sessions_for_pages().filter(end__gt=now)
+    filterset = SessionFilter(request.GET or None, queryset=upcoming)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(session, session_availability(session, now)) for session in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "events/session_list.html",
+        {
+            "rows": rows,
+            "page": page,
+            "query": query.urlencode(),
+            "filter_errors": filterset.form.errors if filterset.is_bound else {},
+            "values": request.GET,
+            "facilities": selectors.facility_list().only("slug", "name", "name_en"),
+            "programs": selectors.program_list().only("slug", "title", "title_en"),
+            "audiences": Audience.choices,
+            "filtered": any(request.GET.get(k) for k in FILTER_KEYS),
+        },
+    )
+
+
+FILTER_KEYS = ("facility", "program", "audience", "date_from", "has_seats")
+
+
+def webcal(request, name: str, slug: str) -> str:
+    """Return a webcal:// subscription link to one of the public calendar feeds."""
+    url = request.build_absolute_uri(reverse(name, kwargs={"slug": slug}))
+    return "webcal://" + url.split("://", 1)[1]
+
+
+@require_GET
+def session_detail(request, pk: int):
+    """Show everything a parent needs to decide, and the button to reserve."""
+    session = sessions_for_pages().filter(pk=pk).first()
+    if session is None:
+        return not_found(request)
+    course_sessions: list[Session] = []
+    if session.course_id:
+        course_sessions = list(session.course.sessions.order_by("start"))
+    return render(
+        request,
+        "events/session_detail.html",
+        {
+            "session": session,
+            "program": session.program,
+            "facility": session.facility,
+            "availability": session_availability(session, timezone.now()),
+            "course_sessions": course_sessions,
+            "webcal_program": webcal(request, "calendar-program", session.program.slug),
+            "webcal_facility": webcal(request, "calendar-facility", session.facility.slug),
+        },
+    )
