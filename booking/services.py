@@ -31,6 +31,7 @@ from booking.models import (
 from booking.rules import Party, Seats, party_errors, party_seats
 from core.errors import AppError, AppValidationError
 from events.models import BookingMode, Course, Program, Session, SessionStatus
+from notifications import services as notify
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read out on the phone
 
@@ -316,6 +317,7 @@ def reservation_create(
 
     _save_new(reservation)
     _record_created(reservation, by, reason)
+    notify.notify_reservation_created(reservation, token=token, now=now)
     return ReservationResult(reservation, token, waitlist_position(reservation))
 
 
@@ -404,6 +406,9 @@ def reservation_cancel(
         reservation, ReservationStatus.CANCELLED, by=by, reason=reason, expected=cancellable
     ):
         raise AppError("invalid_state")
+    notify.notify_cancelled(
+        reservation, had_seat=held, by_staff=by is not None, reason=reason, now=now
+    )
     if held:
         _release(sessions, _reservation_seats(reservation))
         waitlist_promote(
@@ -439,6 +444,9 @@ def reservations_cancel_for_session(
         ):
             if held:
                 _release(_sessions_of(reservation), _reservation_seats(reservation))
+            notify.notify_session_cancelled(
+                reservation, session=session, had_seat=held, reason=reason
+            )
             cancelled.append(reservation)
     return cancelled
 
@@ -566,6 +574,7 @@ def waitlist_promote(
                 )
                 candidate.refresh_from_db()
                 promoted.append(candidate)
+                notify.notify_promoted(candidate, now=now)
             else:
                 Reservation.objects.filter(pk=candidate.pk).update(
                     status=ReservationStatus.WAITLISTED
@@ -591,6 +600,7 @@ def waitlist_promote_one(
     if not _take(_sessions_of(reservation), _reservation_seats(reservation)):
         raise AppError("session_full")
     _transition(reservation, ReservationStatus.CONFIRMED, by=by, reason=reason)
+    notify.notify_promoted(reservation)
     return reservation
 
 
@@ -661,6 +671,7 @@ def lottery_draw(
                 confirm_by=deadline,
             )
             winners.append(reservation_id)
+            notify.notify_lottery_result(reservation, now=now)
         else:
             _transition(
                 reservation,
@@ -670,6 +681,7 @@ def lottery_draw(
                 reason=f"not drawn, waiting list #{rank}",
                 draw_rank=rank,
             )
+            notify.notify_lottery_result(reservation, now=now)
     return LotteryDraw.objects.create(
         session=locked,
         seed=seed,
@@ -699,6 +711,7 @@ def reservation_confirm_win(
         reason="lottery win confirmed",
         expected=(ReservationStatus.WON,),
     )
+    notify.notify_win_confirmed(reservation, now=now)
     return reservation
 
 

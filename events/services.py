@@ -76,6 +76,10 @@ def session_update(
     """Change a session; capacity never drops below the seats already taken."""
     locked = Session.objects.select_for_update().select_related("program").get(pk=session.pk)
     session_validate(values, instance=locked)
+    # Late import: notifications depend on events. What parents were told, to compare.
+    from notifications import services as notify
+
+    before = notify.session_snapshot(locked)
     changed_calendar = any(
         name in values and getattr(locked, name) != values[name] for name in CALENDAR_FIELDS
     )
@@ -86,6 +90,8 @@ def session_update(
         locked.sequence = F("sequence") + 1
     locked.save()
     locked.refresh_from_db()
+    if changed_calendar:
+        notify.notify_session_changed(locked, before=before)
     if any(name in values for name in CAPACITY_FIELDS):
         # Late import: booking depends on events, not the other way round.
         from booking.services import waitlist_promote

@@ -176,7 +176,33 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+
+# Notifications (notifications/delivery.py): the sweep that delivers due and left-behind rows
+# and writes reminders; how long a claimed row may stay "sending" before it is tried again
+# (longer than CELERY_TASK_TIME_LIMIT, so a live worker never loses its row); retry backoff.
+NOTIFICATIONS_SWEEP_SECONDS = float(os.environ.get("NOTIFICATIONS_SWEEP_SECONDS", "30"))
+NOTIFICATIONS_CLAIM_TIMEOUT = float(os.environ.get("NOTIFICATIONS_CLAIM_TIMEOUT", "300"))
+NOTIFICATIONS_RETRY_BASE_SECONDS = float(os.environ.get("NOTIFICATIONS_RETRY_BASE_SECONDS", "60"))
+NOTIFICATIONS_RETRY_MAX_SECONDS = float(os.environ.get("NOTIFICATIONS_RETRY_MAX_SECONDS", "3600"))
+NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "8"))
+NOTIFICATIONS_BATCH_SIZE = int(os.environ.get("NOTIFICATIONS_BATCH_SIZE", "50"))
+# Reminder rows are written this long before they fall due (visible to staff meanwhile).
+NOTIFICATIONS_REMINDER_LOOKAHEAD = float(
+    os.environ.get("NOTIFICATIONS_REMINDER_LOOKAHEAD", str(6 * 3600))
+)
+
+CELERY_BEAT_SCHEDULE: dict = {
+    "notifications-deliver-due": {
+        "task": "notifications.deliver_due",
+        "schedule": NOTIFICATIONS_SWEEP_SECONDS,
+    },
+    "lottery-draw-due": {"task": "notifications.lottery_draw_due", "schedule": 60.0},
+    "lottery-lapse-expired": {"task": "notifications.lottery_lapse_expired", "schedule": 60.0},
+    "idempotency-keys-purge": {
+        "task": "notifications.purge_idempotency_keys",
+        "schedule": crontab(hour=4, minute=15),
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

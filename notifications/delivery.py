@@ -1,0 +1,427 @@
+"""Deliver outbox rows: claim, render, send, mark; exactly once as the parent sees it.
+
+States: ``pending`` -> ``sending`` (claimed) -> ``sent`` | ``failed`` | ``skipped``, and back to
+``pending`` for a transient failure (with a later ``due_at``) or a claim left by a lost worker.
+
+- A claim is one conditional UPDATE (``... WHERE status = 'pending'``), so of two workers, a
+  retried task or a redelivered message, exactly one gets the row; on PostgreSQL the sweep
+  picks its batch with ``SELECT ... FOR UPDATE SKIP LOCKED`` so sweeps never wait on each other.
+- The sweep claims a batch for the queue (``claimed_by = "queued:<token>"``) before publishing
+  it; the worker takes over only rows still held by that token. A lost message or a worker
+  killed mid-send leaves rows in ``sending``; after ``NOTIFICATIONS_CLAIM_TIMEOUT`` (longer
+  than a task may run) they go back to ``pending`` and are sent by a later sweep.
+- The remaining window: a worker killed after the SMTP server accepted a message and before
+  the row was marked sent will send it again. The Message-ID is the same on every attempt
+  (``emails.message_id``), so such a resend is recognisable downstream.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import smtplib
+import socket
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import get_connection
+from django.core.validators import validate_email
+from django.db import connection as db_connection
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from booking.models import ReservationStatus
+from notifications import emails
+from notifications.models import Notification, NotificationKind, NotificationStatus
+from notifications.services import SECRET_PAYLOAD_KEYS, scrub_payload
+
+logger = logging.getLogger(__name__)
+
+PENDING = NotificationStatus.PENDING
+SENDING = NotificationStatus.SENDING
+
+RELATED = (
+    "reservation__session__program",
+    "reservation__session__facility",
+    "reservation__course__program",
+    "reservation__course__facility",
+)
+
+
+def claimer_id() -> str:
+    """Return a name for one claim: host, process and a random part."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+# --- claiming ----------------------------------------------------------------------------
+
+
+def claim(notification_id: int, *, by: str | None = None, now: datetime | None = None) -> bool:
+    """Claim one due pending row for sending; return whether this caller got it."""
+    now = now or timezone.now()
+    updated = Notification.objects.filter(
+        pk=notification_id, status=PENDING, due_at__lte=now
+    ).update(
+        status=SENDING,
+        claimed_at=now,
+        claimed_by=by or claimer_id(),
+        attempts=F("attempts") + 1,
+    )
+    return updated == 1
+
+
+def claim_for_queue(*, token: str, size: int, now: datetime | None = None) -> list[int]:
+    """Claim up to ``size`` due pending rows for one queued batch; return their ids."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = Notification.objects.filter(status=PENDING, due_at__lte=now).order_by("due_at", "id")
+        if db_connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.values_list("pk", flat=True)[:size])
+        if not ids:
+            return []
+        Notification.objects.filter(pk__in=ids, status=PENDING).update(
+            status=SENDING, claimed_at=timezone.now(), claimed_by=token
+        )
+    return list(
+        Notification.objects.filter(pk__in=ids, status=SENDING, claimed_by=token)
+        .order_by("due_at", "id")
+        .values_list("pk", flat=True)
+    )
+
+
+def take_over(ids: Iterable[int], *, token: str, by: str) -> list[int]:
+    """Move rows claimed for the queue under ``token`` to this worker; return those taken."""
+    ids = list(ids)
+    Notification.objects.filter(pk__in=ids, status=SENDING, claimed_by=token).update(
+        claimed_by=by, claimed_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    return list(
+        Notification.objects.filter(pk__in=ids, status=SENDING, claimed_by=by).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def release(ids: Iterable[int], *, token: str) -> int:
+    """Give rows claimed for a batch that could not be queued back to the sweep."""
+    return Notification.objects.filter(pk__in=list(ids), status=SENDING, claimed_by=token).update(
+        status=PENDING, claimed_at=None, claimed_by=""
+    )
+
+
+def recover_stale(*, now: datetime | None = None) -> int:
+    """Return rows whose claim outlived the timeout to ``pending`` (or fail them for good)."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.NOTIFICATIONS_CLAIM_TIMEOUT)
+    stale = Notification.objects.filter(status=SENDING, claimed_at__lt=cutoff)
+    for row in stale.filter(attempts__gte=settings.NOTIFICATIONS_MAX_ATTEMPTS).only(
+        "pk", "payload", "claimed_by"
+    ):
+        _finish(
+            row.pk,
+            row.claimed_by,
+            NotificationStatus.FAILED,
+            error=f"gave up: the worker was lost during {settings.NOTIFICATIONS_MAX_ATTEMPTS} "
+            "attempts",
+            payload=row.payload,
+        )
+    return stale.filter(attempts__lt=settings.NOTIFICATIONS_MAX_ATTEMPTS).update(
+        status=PENDING,
+        claimed_at=None,
+        claimed_by="",
+        last_error="claim expired (worker lost); sent again",
+    )
+
+
+# --- staleness ---------------------------------------------------------------------------
+
+
+def stale_reason(notification: Notification, *, now: datetime) -> str:
+    """Return why a row should not be sent any more, or "" to send it."""
+    reservation = notification.reservation
+    kind = notification.kind
+    if reservation is None:
+        return ""
+    status = reservation.status
+    if kind == NotificationKind.REMINDER:
+        session = emails._focus_session(notification, [])
+        if status != ReservationStatus.CONFIRMED:
+            return f"reservation is {status}"
+        if session is None or session.is_cancelled:
+            return "session cancelled"
+        if _payload_time(notification.payload.get("start")) != session.start:
+            return "session moved; a reminder for the new time is scheduled"
+        if now >= session.start:
+            return "session already started"
+        return ""
+    expected = {
+        NotificationKind.PROMOTED: (ReservationStatus.CONFIRMED,),
+        NotificationKind.WAITLISTED: (ReservationStatus.WAITLISTED,),
+        NotificationKind.LOTTERY_WON: (ReservationStatus.WON,),
+        NotificationKind.LOTTERY_NOT_DRAWN: (ReservationStatus.WAITLISTED,),
+    }.get(kind)
+    if expected is None:
+        return ""
+    if status not in expected:
+        return f"news out of date: reservation is now {status}"
+    sessions = emails._sessions_for(reservation)
+    if sessions and now >= sessions[0].start:
+        return "session already started"
+    deadline = reservation.confirm_by
+    if kind == NotificationKind.LOTTERY_WON and deadline and now > deadline:
+        return "confirmation deadline passed"
+    return ""
+
+
+def _payload_time(value) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- SMTP --------------------------------------------------------------------------------
+
+
+class PermanentFailure(Exception):
+    """The message can never be delivered as it is (bad address, refused for good)."""
+
+
+def classify(exc: Exception) -> tuple[bool, str]:
+    """Return (permanent, reason) for an error raised while sending."""
+    if isinstance(exc, PermanentFailure):
+        return True, str(exc)
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        refusals = list(exc.recipients.values())
+        permanent = bool(refusals) and all(500 <= code < 600 for code, _msg in refusals)
+        reason = "; ".join(f"recipient refused: {code} {_text(msg)}" for code, msg in refusals)
+        return permanent, reason or "recipient refused"
+    if isinstance(exc, smtplib.SMTPSenderRefused | smtplib.SMTPAuthenticationError):
+        # The site's sender or credentials: fix the configuration, then the retry goes out.
+        return False, f"{exc.__class__.__name__}: {exc.smtp_code} {_text(exc.smtp_error)}"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        code = exc.smtp_code
+        return 500 <= code < 600, f"{exc.__class__.__name__}: {code} {_text(exc.smtp_error)}"
+    if isinstance(exc, smtplib.SMTPException | OSError):
+        return False, f"{exc.__class__.__name__}: {exc}"
+    return False, f"{exc.__class__.__name__}: {exc}"
+
+
+def _text(value) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
+
+
+class Mailer:
+    """One mail connection for a run of messages, opened lazily and reopened after an error."""
+
+    def __init__(self) -> None:
+        self.connection = None
+
+    def send(self, message) -> None:
+        if self.connection is None:
+            self.connection = get_connection(fail_silently=False)
+            self.connection.open()
+        message.connection = self.connection
+        try:
+            sent = self.connection.send_messages([message])
+        except Exception:
+            self.close()
+            raise
+        if not sent:
+            self.close()
+            raise smtplib.SMTPException("the mail backend sent nothing")
+
+    def close(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.close()
+            except Exception:  # the server may already have dropped us
+                logger.debug("closing the mail connection failed", exc_info=True)
+            self.connection = None
+
+    def __enter__(self) -> Mailer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff with a little jitter: base, 2 x base, 4 x base ... up to the cap."""
+    base = settings.NOTIFICATIONS_RETRY_BASE_SECONDS
+    delay = min(base * (2 ** max(attempts - 1, 0)), settings.NOTIFICATIONS_RETRY_MAX_SECONDS)
+    return timedelta(seconds=delay * random.uniform(1.0, 1.1))
+
+
+# --- marking -----------------------------------------------------------------------------
+
+
+def _finish(
+    notification_id: int,
+    claimed_by: str,
+    status: str,
+    *,
+    error: str = "",
+    payload: dict | None = None,
+    **fields,
+) -> bool:
+    """Move a claimed row to a final state, if this claimer still holds it."""
+    values = {"status": status, "last_error": error[:2000], **fields}
+    if payload is not None and SECRET_PAYLOAD_KEYS & payload.keys():
+        values["payload"] = scrub_payload(payload)
+    updated = Notification.objects.filter(
+        pk=notification_id, status=SENDING, claimed_by=claimed_by
+    ).update(**values)
+    if not updated:
+        logger.warning(
+            "notification %s: claim lost before it was marked %s", notification_id, status
+        )
+    return bool(updated)
+
+
+def _retry_later(notification: Notification, claimed_by: str, reason: str, now: datetime) -> str:
+    if notification.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
+        _finish(
+            notification.pk,
+            claimed_by,
+            NotificationStatus.FAILED,
+            error=f"gave up after {notification.attempts} attempts: {reason}",
+            payload=notification.payload,
+        )
+        return "failed"
+    Notification.objects.filter(pk=notification.pk, status=SENDING, claimed_by=claimed_by).update(
+        status=PENDING,
+        due_at=now + retry_delay(notification.attempts),
+        claimed_at=None,
+        claimed_by="",
+        last_error=f"attempt {notification.attempts}: {reason}"[:2000],
+    )
+    return "retry"
+
+
+def deliver_claimed(notification: Notification, *, claimed_by: str, mailer: Mailer) -> str:
+    """Send a row this caller has claimed and record the outcome; return it as a word."""
+    now = timezone.now()
+    reason = stale_reason(notification, now=now)
+    if reason:
+        _finish(
+            notification.pk,
+            claimed_by,
+            NotificationStatus.SKIPPED,
+            error=reason,
+            payload=notification.payload,
+        )
+        return "skipped"
+    try:
+        validate_email(notification.to_email)
+    except ValidationError:
+        _finish(
+            notification.pk,
+            claimed_by,
+            NotificationStatus.FAILED,
+            error="invalid recipient address",
+            payload=notification.payload,
+        )
+        return "failed"
+    try:
+        message = emails.build_message(notification, now=now)
+    except Exception as exc:  # a template or data problem: retrying will not help
+        logger.exception("notification %s could not be rendered", notification.pk)
+        _finish(
+            notification.pk,
+            claimed_by,
+            NotificationStatus.FAILED,
+            error=f"could not render: {exc.__class__.__name__}: {exc}",
+            payload=notification.payload,
+        )
+        return "failed"
+    try:
+        mailer.send(message)
+    except Exception as exc:
+        permanent, why = classify(exc)
+        if permanent:
+            _finish(
+                notification.pk,
+                claimed_by,
+                NotificationStatus.FAILED,
+                error=why,
+                payload=notification.payload,
+            )
+            return "failed"
+        logger.warning("notification %s: transient failure: %s", notification.pk, why)
+        return _retry_later(notification, claimed_by, why, now)
+    _finish(
+        notification.pk,
+        claimed_by,
+        NotificationStatus.SENT,
+        payload=notification.payload,
+        sent_at=timezone.now(),
+        message_id=message.extra_headers["Message-ID"],
+    )
+    return "sent"
+
+
+def _load(ids: Iterable[int], claimed_by: str) -> list[Notification]:
+    return list(
+        Notification.objects.filter(pk__in=list(ids), status=SENDING, claimed_by=claimed_by)
+        .select_related(*RELATED)
+        .order_by("due_at", "id")
+    )
+
+
+def deliver_one(notification_id: int) -> str:
+    """Claim and send one row if it is still pending and due (the task run after commit)."""
+    me = claimer_id()
+    if not claim(notification_id, by=me):
+        return "not claimed"
+    rows = _load([notification_id], me)
+    with Mailer() as mailer:
+        return deliver_claimed(rows[0], claimed_by=me, mailer=mailer) if rows else "not claimed"
+
+
+def deliver_batch(ids: list[int], *, token: str) -> dict[str, int]:
+    """Send the rows a sweep queued under ``token``, over one mail connection."""
+    me = claimer_id()
+    taken = take_over(ids, token=token, by=me)
+    outcome: dict[str, int] = {}
+    with Mailer() as mailer:
+        for notification in _load(taken, me):
+            result = deliver_claimed(notification, claimed_by=me, mailer=mailer)
+            outcome[result] = outcome.get(result, 0) + 1
+    return outcome
+
+
+def dispatch_due(
+    *,
+    send_batch: Callable[[list[int], str], object],
+    now: datetime | None = None,
+    limit: int | None = None,
+) -> int:
+    """Claim due rows in batches and hand each batch to ``send_batch(ids, token)``.
+
+    A batch that cannot be handed over (broker down) is released for the next sweep.
+    Return how many rows were handed over.
+    """
+    size = settings.NOTIFICATIONS_BATCH_SIZE
+    total = 0
+    while limit is None or total < limit:
+        token = f"queued:{uuid.uuid4().hex}"
+        ids = claim_for_queue(token=token, size=size, now=now)
+        if not ids:
+            break
+        try:
+            send_batch(ids, token)
+        except Exception:
+            release(ids, token=token)
+            logger.warning("could not queue a batch of notifications", exc_info=True)
+            break
+        total += len(ids)
+    return total

@@ -1,0 +1,55 @@
+"""Celery tasks: they take ids, load rows and call services; the rules live elsewhere."""
+
+from celery import shared_task
+
+from notifications import delivery
+
+
+@shared_task(name="notifications.deliver_notification", ignore_result=True)
+def deliver_notification(notification_id: int) -> str:
+    """Deliver one row right after the transaction that wrote it committed."""
+    return delivery.deliver_one(notification_id)
+
+
+@shared_task(name="notifications.deliver_batch", ignore_result=True)
+def deliver_batch(notification_ids: list[int], token: str) -> dict[str, int]:
+    """Deliver a batch of rows the sweep claimed under ``token``."""
+    return delivery.deliver_batch(notification_ids, token=token)
+
+
+@shared_task(name="notifications.deliver_due", ignore_result=True)
+def deliver_due() -> dict[str, int]:
+    """Beat, every NOTIFICATIONS_SWEEP_SECONDS: recover lost claims, write reminders, and
+    queue every row that is due (quiet hours over, retry time reached, hand-over lost)."""
+    from notifications.services import reminders_schedule
+
+    recovered = delivery.recover_stale()
+    reminders = reminders_schedule()
+    queued = delivery.dispatch_due(
+        send_batch=lambda ids, token: deliver_batch.apply_async((ids, token))
+    )
+    return {"recovered": recovered, "reminders": reminders, "queued": queued}
+
+
+@shared_task(name="notifications.lottery_draw_due", ignore_result=True)
+def lottery_draw_due() -> int:
+    """Beat: draw every lottery whose application period has ended (idempotent)."""
+    from booking.services import lottery_draw_due as draw_due
+
+    return len(draw_due())
+
+
+@shared_task(name="notifications.lottery_lapse_expired", ignore_result=True)
+def lottery_lapse_expired() -> int:
+    """Beat: lapse lottery wins not confirmed in time and promote the waiting list."""
+    from booking.services import lottery_lapse_expired as lapse_expired
+
+    return lapse_expired()
+
+
+@shared_task(name="notifications.purge_idempotency_keys", ignore_result=True)
+def purge_idempotency_keys() -> int:
+    """Daily: delete Idempotency-Key answers older than their time to live."""
+    from booking.idempotency import purge_expired_keys
+
+    return purge_expired_keys()

@@ -1,0 +1,30 @@
+from datetime import time
+
+import pytest
+from django.core import mail
+
+from tests.factories import FacilityFactory, ProgramFactory
+
+
+@pytest.fixture
+def facility(db):
+    # No quiet hours unless a test asks for them: these tests must not depend on the hour
+    # at which they run.
+    return FacilityFactory(
+        phone="099-000-0000",
+        access="市電「朝日通」電停から徒歩3分",
+        noreply_email="noreply@centre.example.jp",
+        quiet_hours_start=time(0, 0),
+        quiet_hours_end=time(0, 0),
+    )
+
+
+@pytest.fixture
+def program(db):
+    return ProgramFactory(what_to_bring="バスタオル、飲み物", reminder_offsets=[24])
+
+
+@pytest.fixture
+def outbox():
+    mail.outbox = []
+    return mail.outbox
