@@ -241,7 +241,7 @@ def walk_in(request, pk: int):
     return render(
         request,
         "staff/walk_in.html",
-        {"session": session, "form": form, "full": session.seats_left == 0},
+        {"session": session, "form": form, "full": session.seats_left == 0, "can_manage": True},
         status=status,
     )
 
@@ -293,6 +293,7 @@ def change(request, pk: int):
             "move_form": move_form,
             "cancel_form": cancel_form,
             "capacity_form": capacity_form,
+            "can_manage": True,
         },
         status=status,
     )
@@ -382,7 +383,11 @@ def audit(request, pk: int):
     return render(
         request,
         "staff/audit.html",
-        {"session": session, "actions": staff_selectors.audit_log(session=session)},
+        {
+            "session": session,
+            "actions": staff_selectors.audit_log(session=session),
+            "can_manage": staff_selectors.can_manage(request.user, session),
+        },
     )
 
 
