@@ -11,8 +11,13 @@ from notifications import delivery, emails, tasks
 from notifications.models import Notification
 from notifications.services import notification_enqueue, notification_retry
 from tests.factories import book
+from tests.notifications import fixtures
 from tests.notifications.mailparse import parse
 from tests.notifications.smtp_sink import SmtpSink, free_port
+
+# This folder's other tests keep the project's fixtures; these modules use their own.
+facility, program, outbox = fixtures.facility, fixtures.program, fixtures.outbox
+no_rate_limits = fixtures.no_rate_limits
 
 SECRET = {"feed_url": "https://example.jp/c/secret", "webcal_url": "webcal://example.jp/c/secret"}
 

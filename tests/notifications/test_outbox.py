@@ -19,7 +19,12 @@ from notifications.services import (
     reminders_schedule,
 )
 from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, book
+from tests.notifications import fixtures
 from tests.notifications.mailparse import parse_outbox
+
+# This folder's other tests keep the project's fixtures; these modules use their own.
+facility, program, outbox = fixtures.facility, fixtures.program, fixtures.outbox
+no_rate_limits = fixtures.no_rate_limits
 
 pytestmark = pytest.mark.django_db
 

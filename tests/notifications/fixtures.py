@@ -1,3 +1,6 @@
+"""Fixtures of the notification tests, imported by those modules only (not a conftest, so
+that the other tests in this folder keep the project's default facility and programme)."""
+
 from datetime import time
 
 import pytest
@@ -28,3 +31,8 @@ def program(db):
 def outbox():
     mail.outbox = []
     return mail.outbox
+
+
+@pytest.fixture(autouse=True)
+def no_rate_limits(settings):
+    settings.API_THROTTLE_ENABLED = False
