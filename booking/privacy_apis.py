@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -39,7 +40,9 @@ class PersonalDataExportApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        parameters=[OpenApiParameter("email", str, OpenApiParameter.QUERY, required=True)],
+        parameters=[
+            OpenApiParameter("email", OpenApiTypes.EMAIL, OpenApiParameter.QUERY, required=True)
+        ],
         responses={
             200: inline_serializer(
                 "PersonalDataExport",

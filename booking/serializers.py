@@ -72,8 +72,8 @@ class PartySerializer(serializers.Serializer):
 class ReservationSerializer(serializers.ModelSerializer):
     """A reservation as its holder sees it (never the token)."""
 
-    session = serializers.PrimaryKeyRelatedField(read_only=True)
-    course = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    session = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    course = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     position = serializers.SerializerMethodField()
     session_title = serializers.SerializerMethodField()
     start = serializers.SerializerMethodField()

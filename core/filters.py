@@ -43,3 +43,12 @@ class StrictOrderingFilter(OrderingFilter):
                     },
                 )
         return super().get_ordering(request, queryset, view)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        fields = [name for name, _label in self.get_valid_fields(None, view, {"request": None})]
+        choices = [f for name in fields for f in (name, f"-{name}")]
+        for parameter in parameters:
+            if parameter["name"] == self.ordering_param and choices:
+                parameter["schema"] = {"type": "string", "enum": choices}
+        return parameters

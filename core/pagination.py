@@ -28,6 +28,16 @@ class StrictPageNumberPagination(PageNumberPagination):
             )
         return size
 
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            schema = parameter["schema"]
+            if parameter["name"] == self.page_query_param:
+                schema.update({"minimum": 1, "maximum": 999_999_999})
+            elif parameter["name"] == self.page_size_query_param:
+                schema.update({"minimum": 1, "maximum": self.max_page_size})
+        return parameters
+
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param, "1")
         if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:

@@ -1,7 +1,9 @@
 """OpenAPI pieces shared by every API: the one error body."""
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
+from rest_framework.permissions import SAFE_METHODS
 
 ErrorSerializer = inline_serializer(
     name="Error",
@@ -20,6 +22,9 @@ ERROR_RESPONSES = {
     code: OpenApiResponse(response=ErrorSerializer, description=text)
     for code, text in [
         (400, "Invalid input"),
+        (405, "Method not allowed"),
+        (406, "Not acceptable"),
+        (415, "Unsupported media type"),
         (401, "Not authenticated"),
         (403, "Not allowed"),
         (404, "Not found"),
@@ -28,3 +33,26 @@ ERROR_RESPONSES = {
         (429, "Too many requests (see Retry-After)"),
     ]
 }
+
+
+class ProjectAutoSchema(AutoSchema):
+    """drf-spectacular schema with the project's conventions applied to every operation.
+
+    - every operation documents the common error body for the 4xx answers any view can give;
+    - public reads of staff-writable resources are marked as needing no authentication.
+    """
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        for code, response in ERROR_RESPONSES.items():
+            responses.setdefault(str(code), self._get_response_for_code(response, str(code)))
+        return responses
+
+    def get_auth(self):
+        auths = super().get_auth()
+        public_read = getattr(self.view, "public_read", False)
+        if public_read and self.method in SAFE_METHODS and {} not in auths:
+            auths.append({})
+        return auths

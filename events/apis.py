@@ -66,6 +66,7 @@ class SessionViewSet(
     """Sessions: public reads; staff of the session's facility create, change and cancel."""
 
     permission_classes = [ReadOnlyOrFacilityManager]
+    public_read = True
     filterset_class = SessionFilter
     ordering_fields = ["start", "end", "capacity", "id"]
     ordering = ["start", "id"]
