@@ -42,7 +42,7 @@ from booking.services import waitlist_queryset
 from booking.staff_services import ATTENDED, NO_SHOW, is_walk_in_placeholder, roster_filter
 from events.models import Facility, Session, SessionStatus
 from events.selectors import staff_facility_ids, user_can_manage_facility
-from notifications.models import Notification, NotificationStatus
+from notifications.models import Notification, NotificationKind, NotificationStatus
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -151,12 +151,20 @@ def to_hiragana(text: str) -> str:
     return "".join(chr(ord(c) - 0x60) if "\u30a1" <= c <= "\u30f6" else c for c in text)
 
 
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices}
+
+
 @dataclass
 class RosterRow:
     reservation: Reservation
     attendance: str
     notification: Notification | None  # the latest one
     notifications_failed: int
+    # Display labels in the request's language (translated once per roster, not per row).
+    status_label: str = ""
+    notification_label: str = ""
+    notification_status_label: str = ""
 
     @property
     def code(self) -> str:
@@ -175,6 +183,18 @@ class RosterRow:
     @property
     def expected(self) -> bool:
         return self.reservation.status in SEAT_HOLDING and not self.attendance
+
+    @property
+    def checkable(self) -> bool:
+        """Whether the party may be checked in (or the check-in undone)."""
+        r = self.reservation
+        if r.course_id is not None:
+            return r.status in (ReservationStatus.CONFIRMED, ReservationStatus.WON)
+        return r.status in SEAT_HOLDING
+
+    @property
+    def ages_text(self) -> str:
+        return ", ".join(str(age) for age in self.reservation.children_ages or [])
 
 
 @dataclass
@@ -245,6 +265,9 @@ def roster(
         qs = qs.prefetch_related(
             Prefetch("session_attendances", queryset=attendances, to_attr="attendance_here")
         )
+    status_labels = _labels(ReservationStatus.choices)
+    kind_labels = _labels(NotificationKind.choices)
+    sending_labels = _labels(NotificationStatus.choices)
     rows = []
     for r in qs:
         if r.course_id is None:
@@ -253,13 +276,19 @@ def roster(
         else:
             here = getattr(r, "attendance_here", [])
             state = here[0].status if here else ""
+        latest = r.notification_list[0] if r.notification_list else None
         rows.append(
             RosterRow(
                 reservation=r,
                 attendance=state,
-                notification=r.notification_list[0] if r.notification_list else None,
+                notification=latest,
                 notifications_failed=sum(
                     1 for n in r.notification_list if n.status == NotificationStatus.FAILED
+                ),
+                status_label=status_labels.get(r.status, r.status),
+                notification_label=kind_labels.get(latest.kind, latest.kind) if latest else "",
+                notification_status_label=(
+                    sending_labels.get(latest.status, latest.status) if latest else ""
                 ),
             )
         )

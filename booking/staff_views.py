@@ -72,13 +72,15 @@ def _session(request, pk: int, *, manage: bool = False) -> Session:
 
 def _roster_url(session: Session, request=None, anchor: str = "") -> str:
     url = reverse("staff:roster", args=[session.pk])
-    keep = {}
-    if request is not None:
-        source = request.POST if request.method == "POST" else request.GET
-        keep = {k: source[k] for k in ("sort", "q", "scope") if source.get(k)}
-    if keep:
-        url += "?" + urlencode(keep)
-    return url + (f"#{anchor}" if anchor else "")
+    return url + _keep_query(request) + (f"#{anchor}" if anchor else "")
+
+
+def _keep_query(request) -> str:
+    """The roster's sort, search and scope, carried through a check-in and back."""
+    if request is None:
+        return ""
+    keep = {k: request.GET[k] for k in ("sort", "q", "scope") if request.GET.get(k)}
+    return "?" + urlencode(keep) if keep else ""
 
 
 def _parse_day(value: str | None) -> date:
@@ -123,15 +125,18 @@ def roster(request, pk: int):
         query=request.GET.get("q", ""),
         scope=request.GET.get("scope", "active"),
     )
+    can_manage = staff_selectors.can_manage(request.user, session)
     return render(
         request,
         "staff/roster.html",
         {
             "session": session,
             "roster": data,
-            "can_manage": staff_selectors.can_manage(request.user, session),
+            "can_manage": can_manage,
+            "can_check_in": can_manage and not session.is_cancelled,
             "started": timezone.now() >= session.start,
             "check_in_api": reverse("staff-api-check-in", args=[session.pk]),
+            "check_in_url": reverse("staff:check-in", args=[session.pk]) + _keep_query(request),
         },
     )
 

@@ -102,8 +102,8 @@ def test_roster_page_sorted_searchable_and_check_in_without_script(manager_a, fa
     assert "鈴木 一郎" in found and "青木 花" not in found
     # The form fallback: a POST, then back to the roster at the row, search kept.
     response = client.post(
-        f"/staff/sessions/{session.pk}/check-in/",
-        {"code": b.reservation.code, "attended": "1", "q": "スズキ"},
+        f"/staff/sessions/{session.pk}/check-in/?q=スズキ",
+        {"code": b.reservation.code, "attended": "1"},
     )
     assert response.status_code == 302
     assert response["Location"].endswith(f"?q=%E3%82%B9%E3%82%BA%E3%82%AD#r-{b.reservation.code}")
@@ -113,6 +113,7 @@ def test_roster_page_sorted_searchable_and_check_in_without_script(manager_a, fa
     row = re.search(rf'<tr id="r-{b.reservation.code}".*?</tr>', page, re.S).group(0)
     assert 'data-attendance="attended"' in row
     assert re.search(r'data-check-in="in"\s+hidden', row)  # the check-in button is hidden
+    assert not re.search(r'data-check-in="undo"\s+hidden', row)
     assert a.reservation.code not in page  # still filtered by the search
     # No-show for the rest, from the page.
     response = client.post(f"/staff/sessions/{session.pk}/no-shows/")

@@ -26,8 +26,8 @@
     row.classList.add(attendance || "expected");
     var state = row.querySelector("[data-state]");
     if (state) state.textContent = label(attendance === "no_show" ? "No_show" : attendance);
-    var checkIn = row.querySelector("form[data-check-in=in]");
-    var undo = row.querySelector("form[data-check-in=undo]");
+    var checkIn = row.querySelector("[data-check-in=in]");
+    var undo = row.querySelector("[data-check-in=undo]");
     if (checkIn) checkIn.hidden = attendance === "attended";
     if (undo) undo.hidden = attendance !== "attended";
   }
@@ -40,11 +40,13 @@
   }
 
   table.addEventListener("submit", function (event) {
-    var form = event.target.closest("form[data-check-in]");
-    if (!form) return;
-    event.preventDefault();
+    var form = event.target;
     var row = form.closest("tr[data-code]");
-    var button = form.querySelector("button");
+    if (!row) return;
+    event.preventDefault();
+    // The tapped button (check in or undo); without submitter support, the visible one.
+    var button = event.submitter || form.querySelector("button:not([hidden])");
+    if (!button) return;
     button.disabled = true;
     row.setAttribute("aria-busy", "true");
     fetch(api, {
@@ -55,7 +57,7 @@
         "Accept": "application/json",
         "X-CSRFToken": tokenInput ? tokenInput.value : "",
       },
-      body: JSON.stringify({ code: row.dataset.code, attended: form.dataset.checkIn === "in" }),
+      body: JSON.stringify({ code: row.dataset.code, attended: button.dataset.checkIn === "in" }),
     })
       .then(function (response) {
         return response.json().then(function (body) { return { ok: response.ok, body: body }; });
