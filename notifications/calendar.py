@@ -50,7 +50,19 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
-from icalendar import Alarm, Calendar, Event, Timezone, vCalAddress, vText
+from icalendar import (
+    Alarm,
+    Calendar,
+    Event,
+    Timezone,
+    vCalAddress,
+    vDDDTypes,
+    vDuration,
+    vGeo,
+    vInt,
+    vText,
+    vUri,
+)
 
 from booking.models import LIVE, Reservation, ReservationStatus
 from events.models import Audience, Session, SessionStatus
@@ -69,9 +81,11 @@ METHOD_PUBLISH = "PUBLISH"
 FIRM = (ReservationStatus.CONFIRMED, ReservationStatus.ATTENDED, ReservationStatus.NO_SHOW)
 ENDED = (ReservationStatus.CANCELLED, ReservationStatus.LAPSED)
 
+# Keys are label names and reservation statuses; they must not collide ("cancelled" is a
+# reservation status, so the session's own cancellation is "session_cancelled").
 LABELS: dict[str, dict[str, str]] = {
     "ja": {
-        "cancelled": "【中止】",
+        "session_cancelled": "【中止】",
         "what_to_bring": "持ち物",
         "access": "アクセス",
         "reason": "中止の理由",
@@ -91,7 +105,7 @@ LABELS: dict[str, dict[str, str]] = {
         "calname_private": "わたしの予約",
     },
     "en": {
-        "cancelled": "[Cancelled] ",
+        "session_cancelled": "[Cancelled] ",
         "what_to_bring": "What to bring",
         "access": "Access",
         "reason": "Reason for cancellation",
@@ -158,23 +172,37 @@ def _new_calendar(*, method: str | None, name: str | None = None) -> Calendar:
     if name is not None:
         cal.add("x-wr-calname", name)
         cal.add("x-wr-timezone", TZID)
-        cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-        cal.add("x-published-ttl", REFRESH)
+        # Unknown to icalendar's type map: without vDuration it would write "1:00:00".
+        cal.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", vDuration(REFRESH))
     cal.add_component(_tokyo_vtimezone())
     return cal
 
 
 def _utc(value: datetime) -> datetime:
-    return value.astimezone(UTC).replace(microsecond=0)
+    if value.tzinfo is not UTC:  # the database already gives UTC
+        value = value.astimezone(UTC)
+    return value.replace(microsecond=0) if value.microsecond else value
 
 
 def _tokyo(value: datetime) -> datetime:
     return value.astimezone(TOKYO)
 
 
-def _location(session: Session) -> str:
-    facility = session.facility
-    return f"{facility.name} {facility.address}".strip()
+def _place(facility) -> tuple[vText, vGeo | None]:
+    """Return LOCATION and GEO of a facility, made once per facility instance.
+
+    Feeds share one facility instance among all its sessions (feeds.py prefetches it), so
+    this is computed once per facility and request, never kept beyond the instance.
+    """
+    place = facility.__dict__.get("_calendar_place")
+    if place is None:
+        geo = None
+        if facility.latitude is not None and facility.longitude is not None:
+            geo = vGeo((float(facility.latitude), float(facility.longitude)))
+        place = (vText(f"{facility.name} {facility.address}".strip()), geo)
+        facility.__dict__["_calendar_place"] = place
+    return place
 
 
 def _session_text(session: Session, labels: dict[str, str], *, extra: Sequence[str] = ()) -> str:
@@ -203,31 +231,41 @@ class EventFields:
     last_modified: datetime
 
 
+_OPAQUE = vText("OPAQUE")
+
+
 def _event(session: Session, fields: EventFields) -> Event:
+    # Properties are set already typed rather than through Component.add(), which looks the
+    # type up by name for every value: the same bytes, for a good part less work in a feed of
+    # thousands of events. Shared values (TRANSP, a facility's LOCATION and GEO) are never
+    # mutated, so one instance can serve every event.
+    location, geo = _place(session.facility)
+    stamp = vDDDTypes(fields.dtstamp)
     event = Event()
-    event.add("uid", session_uid(session))
-    event.add("dtstamp", fields.dtstamp)
-    event.add("created", _utc(session.created_at))
-    event.add("last-modified", fields.last_modified)
-    event.add("sequence", fields.sequence)
-    event.add("dtstart", _tokyo(session.start))
-    event.add("dtend", _tokyo(session.end))
-    event.add("summary", fields.summary)
-    event.add("location", _location(session))
-    facility = session.facility
-    if facility.latitude is not None and facility.longitude is not None:
-        event.add("geo", (float(facility.latitude), float(facility.longitude)))
-    event.add("url", session_url(session))
-    event.add("description", fields.description)
-    event.add("status", fields.status)
-    event.add("transp", "OPAQUE")
+    event["UID"] = vText(session_uid(session))
+    event["DTSTAMP"] = stamp
+    event["CREATED"] = vDDDTypes(_utc(session.created_at))
+    event["LAST-MODIFIED"] = (
+        stamp if fields.last_modified == fields.dtstamp else vDDDTypes(fields.last_modified)
+    )
+    event["SEQUENCE"] = vInt(fields.sequence)
+    event["DTSTART"] = vDDDTypes(_tokyo(session.start))
+    event["DTEND"] = vDDDTypes(_tokyo(session.end))
+    event["SUMMARY"] = vText(fields.summary)
+    event["LOCATION"] = location
+    if geo is not None:
+        event["GEO"] = geo
+    event["URL"] = vUri(session_url(session))
+    event["DESCRIPTION"] = vText(fields.description)
+    event["STATUS"] = vText(fields.status)
+    event["TRANSP"] = _OPAQUE
     return event
 
 
 def _public_summary(session: Session, labels: dict[str, str]) -> str:
     title = session.display_title
     if session.status == SessionStatus.CANCELLED:
-        return f"{labels['cancelled']}{title}"
+        return f"{labels['session_cancelled']}{title}"
     return title
 
 
@@ -284,7 +322,7 @@ def private_feed_ics(entries: Iterable[PrivateEntry], *, language: str = "ja") -
         session, reservation = entry.session, entry.reservation
         updated = _utc(max(session.updated_at, reservation.updated_at))
         if session.status == SessionStatus.CANCELLED:
-            status, prefix = "CANCELLED", labels["cancelled"]
+            status, prefix = "CANCELLED", labels["session_cancelled"]
         elif reservation.status in ENDED:
             status, prefix = "CANCELLED", labels[reservation.status]
         elif reservation.status in FIRM:
@@ -356,7 +394,7 @@ def invite_sequence(session: Session, *, prior_ended: int, method: str) -> int:
 
 def _invite_prefix(session: Session, method: str, labels: dict[str, str]) -> str:
     if session.status == SessionStatus.CANCELLED:
-        return labels["cancelled"]
+        return labels["session_cancelled"]
     if method == METHOD_CANCEL:
         return labels[ReservationStatus.CANCELLED]
     return ""

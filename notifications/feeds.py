@@ -43,7 +43,7 @@ from datetime import date, datetime, time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -71,8 +71,14 @@ FEED_FORMAT = "1"
 CACHE_TIMEOUT = 60 * 60 * 24
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
+# What calendar.py reads. Programmes and facilities are prefetched rather than joined: a feed
+# has thousands of sessions but a handful of each, and one shared instance per programme or
+# facility costs far less than one per row (model instantiation is most of the query's cost).
 SESSION_FIELDS = (
     "id",
+    "program_id",
+    "facility_id",
+    "course_id",
     "title",
     "start",
     "end",
@@ -81,18 +87,28 @@ SESSION_FIELDS = (
     "sequence",
     "created_at",
     "updated_at",
-    "program__title",
-    "program__what_to_bring",
-    "program__calendar_alarm",
-    "facility__name",
-    "facility__address",
-    "facility__access",
-    "facility__latitude",
-    "facility__longitude",
-    "facility__phone",
-    "facility__email",
-    "facility__noreply_email",
 )
+PROGRAM_FIELDS = ("id", "title", "what_to_bring", "calendar_alarm", "updated_at")
+FACILITY_FIELDS = (
+    "id",
+    "name",
+    "address",
+    "access",
+    "latitude",
+    "longitude",
+    "phone",
+    "email",
+    "noreply_email",
+    "updated_at",
+)
+
+
+def with_calendar_relations(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    """Load exactly what calendar.py needs of sessions, programmes and facilities."""
+    return sessions.only(*SESSION_FIELDS).prefetch_related(
+        Prefetch("program", queryset=Program.objects.only(*PROGRAM_FIELDS)),
+        Prefetch("facility", queryset=Facility.objects.only(*FACILITY_FIELDS)),
+    )
 
 
 # --- selectors -----------------------------------------------------------------------------
@@ -109,14 +125,12 @@ def _day_start(day: date) -> datetime:
 def feed_sessions(where: Q, *, day: date) -> QuerySet[Session]:
     """Return the sessions a feed shows on ``day`` (retention in the module docstring)."""
     start = _day_start(day)
-    return (
+    return with_calendar_relations(
         Session.objects.filter(where, end__gte=start - settings.CALENDAR_PAST_RETENTION)
         .exclude(
             status=SessionStatus.CANCELLED,
             updated_at__lt=start - settings.CALENDAR_CANCELLED_RETENTION,
         )
-        .select_related("program", "facility")
-        .only(*SESSION_FIELDS)
         .order_by("start", "id")
     )
 
@@ -261,11 +275,10 @@ def private_entries(email: str, *, day: date) -> list[calendar.PrivateEntry]:
         return []
     session_ids = [t[0] for t in chosen if t[0]]
     course_ids = [t[1] for t in chosen if t[1]]
-    sessions = (
-        Session.objects.filter(Q(pk__in=session_ids) | Q(course_id__in=course_ids), end__gte=past)
-        .select_related("program", "facility")
-        .only(*SESSION_FIELDS, "course_id")
-        .order_by("start", "id")
+    sessions = with_calendar_relations(
+        Session.objects.filter(
+            Q(pk__in=session_ids) | Q(course_id__in=course_ids), end__gte=past
+        ).order_by("start", "id")
     )
     entries = []
     for session in sessions:
@@ -311,6 +324,7 @@ def _serve(
     render: Callable[[], bytes],
     filename: str,
     private: bool = False,
+    disposition: str = "inline",
 ) -> HttpResponse:
     last_modified = int(validator.last_modified.timestamp())
     response = get_conditional_response(request, etag=validator.etag, last_modified=last_modified)
@@ -321,7 +335,7 @@ def _serve(
             body = render()
             cache.set(key, body, CACHE_TIMEOUT)
         response = HttpResponse(body, content_type=CONTENT_TYPE)
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response["ETag"] = validator.etag
     response["Last-Modified"] = http_date(last_modified)
     response["Cache-Control"] = f"{'private' if private else 'public'}, max-age=300"
@@ -428,9 +442,15 @@ def session_download(request: HttpRequest, pk: int) -> HttpResponse:
     session = Session.objects.select_related("program", "facility").filter(pk=pk).first()
     if session is None:
         return json_not_found(request)
-    response = HttpResponse(calendar.session_ics(session), content_type=CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="session-{pk}.ics"'
-    return response
+    times = [session.updated_at, session.program.updated_at, session.facility.updated_at]
+    return _serve(
+        request,
+        scope=f"session:{pk}",
+        validator=_validator([f"session:{pk}", session.sequence, *times], times, feed_day()),
+        render=lambda: calendar.session_ics(session),
+        filename=f"session-{pk}.ics",
+        disposition="attachment",
+    )
 
 
 # --- API -----------------------------------------------------------------------------------

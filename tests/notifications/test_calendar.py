@@ -91,6 +91,7 @@ def test_cancel_invite_is_cancelled_with_a_higher_sequence(session):
     assert str(ical["METHOD"]) == "CANCEL" and vobj.method.value == "CANCEL"
     uid = uid_of(session)
     assert events[uid].status == "CANCELLED"
+    assert events[uid].summary == f"【予約取消】{session.display_title}"
     assert events[uid].sequence > request_events[uid].sequence
     assert_matches_db(
         events,
@@ -153,6 +154,7 @@ def test_session_cancelled_by_staff_sends_cancel_above_every_request(session):
 
     assert cancelled.status == SessionStatus.CANCELLED
     assert events[uid_of(session)].status == "CANCELLED"
+    assert events[uid_of(session)].summary == f"【中止】{session.display_title}"
     assert events[uid_of(session)].sequence > request_seq
     assert events[uid_of(session)].sequence == cancelled.sequence + 1
     assert "台風のため" in str(ical.walk("VEVENT")[0]["DESCRIPTION"])

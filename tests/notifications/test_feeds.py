@@ -1,0 +1,434 @@
+"""Subscription feeds over HTTP: content against the database, validators, privacy, tokens."""
+
+import base64
+import hashlib
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from booking.models import Reservation
+from events.models import Audience, BookingMode, Session
+from events.services import session_cancel, session_update
+from notifications import calendar, feeds
+from notifications.models import CalendarFeedToken, Notification, NotificationKind
+from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, book
+from tests.notifications.icalcheck import assert_matches_db, parse_both, uid_of, unfolded
+
+pytestmark = pytest.mark.django_db
+
+
+def days_from_now(days: float):
+    return timezone.now().replace(microsecond=0) + timedelta(days=days)
+
+
+@pytest.fixture
+def catalogue():
+    """Two facilities, two programmes with different audiences, sessions spread over them."""
+    ribbon = FacilityFactory(name="すこやか子育て交流館", slug="ribbon")
+    east = FacilityFactory(name="親子つどいの広場 東", slug="east")
+    maternity = ProgramFactory(
+        title="マタニティ教室", slug="maternity", audience=Audience.EXPECTANT_PARENTS
+    )
+    papa = ProgramFactory(title="スマイルパパ講座", slug="papa", audience=Audience.FATHERS)
+    sessions = {
+        "ribbon-maternity": [
+            SessionFactory(facility=ribbon, program=maternity, start=days_from_now(d))
+            for d in (3, 10, 17)
+        ],
+        "ribbon-papa": [SessionFactory(facility=ribbon, program=papa, start=days_from_now(5))],
+        "east-papa": [
+            SessionFactory(facility=east, program=papa, start=days_from_now(d)) for d in (4, 11)
+        ],
+    }
+    return ribbon, east, maternity, papa, sessions
+
+
+def get_feed(api, url, **headers):
+    response = api.get(url, **headers)
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response["ETag"].startswith('"') and response["Last-Modified"]
+    return response
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/calendar/sessions.ics", ["ribbon-maternity", "ribbon-papa", "east-papa"]),
+        ("/calendar/facilities/ribbon.ics", ["ribbon-maternity", "ribbon-papa"]),
+        ("/calendar/facilities/east.ics", ["east-papa"]),
+        ("/calendar/programs/papa.ics", ["ribbon-papa", "east-papa"]),
+        ("/calendar/programs/maternity.ics", ["ribbon-maternity"]),
+        ("/calendar/audiences/expectant_parents.ics", ["ribbon-maternity"]),
+        ("/calendar/audiences/fathers.ics", ["ribbon-papa", "east-papa"]),
+        ("/calendar/audiences/anyone.ics", []),
+    ],
+)
+def test_each_feed_holds_exactly_its_sessions(api, catalogue, url, expected):
+    *_, sessions = catalogue
+
+    body = get_feed(api, url).content
+
+    ical, vobj, events = parse_both(body)
+    wanted = [s for group in expected for s in sessions[group]]
+    assert_matches_db(events, wanted)
+    assert [e.decoded("DTSTART") for e in ical.walk("VEVENT")] == sorted(s.start for s in wanted)
+    assert str(ical["X-WR-TIMEZONE"]) == "Asia/Tokyo"
+    assert str(ical["X-WR-CALNAME"])
+    assert vobj.contents["x-wr-calname"][0].value == str(ical["X-WR-CALNAME"])
+    assert "METHOD" not in ical
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in unfolded(body)
+    assert "X-PUBLISHED-TTL:PT1H" in unfolded(body)
+    for event in ical.walk("VEVENT"):
+        assert event.decoded("DTSTAMP") and event.decoded("LAST-MODIFIED")
+        assert str(event["URL"]).startswith(f"{settings.SITE_URL}/sessions/")
+
+
+def test_feed_names_say_what_they_hold(api, catalogue):
+    assert "すこやか子育て交流館" in unfolded(
+        get_feed(api, "/calendar/facilities/ribbon.ics").content
+    )
+    assert "X-WR-CALNAME:スマイルパパ講座" in unfolded(
+        get_feed(api, "/calendar/programs/papa.ics").content
+    )
+    assert "妊婦" in unfolded(get_feed(api, "/calendar/audiences/expectant_parents.ics").content)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/calendar/facilities/nowhere.ics",
+        "/calendar/programs/nothing.ics",
+        "/calendar/audiences/aliens.ics",
+        "/calendar/private/not-a-token.ics",
+        "/calendar/sessions/999999.ics",
+    ],
+)
+def test_unknown_feed_is_404_with_the_error_body(api, catalogue, url):
+    response = api.get(url)
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_matching_if_none_match_gets_304_without_rendering(api, catalogue, monkeypatch):
+    first = get_feed(api, "/calendar/facilities/ribbon.ics")
+    rendered = []
+    real = calendar.feed_ics
+    monkeypatch.setattr(calendar, "feed_ics", lambda *a, **k: rendered.append(1) or real(*a, **k))
+
+    response = api.get("/calendar/facilities/ribbon.ics", HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response["ETag"] == first["ETag"]
+    assert rendered == []
+    by_date = api.get(
+        "/calendar/facilities/ribbon.ics", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]
+    )
+    assert by_date.status_code == 304
+    other = api.get("/calendar/facilities/ribbon.ics", HTTP_IF_NONE_MATCH='"something-else"')
+    assert other.status_code == 200 and other.content == first.content
+    assert rendered == []  # served from the cache, not rendered again
+
+
+def test_a_changed_session_changes_the_validator_and_the_feed(api, catalogue):
+    *_, sessions = catalogue
+    first = get_feed(api, "/calendar/facilities/ribbon.ics")
+    session = sessions["ribbon-papa"][0]
+
+    moved = session_update(
+        session=session,
+        start=session.start + timedelta(days=1),
+        end=session.end + timedelta(days=1),
+    )
+
+    response = api.get("/calendar/facilities/ribbon.ics", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert response.status_code == 200
+    assert response["ETag"] != first["ETag"]
+    events = parse_both(response.content)[2]
+    assert events[uid_of(moved)].sequence == moved.sequence == session.sequence + 1
+    assert events[uid_of(moved)].start == moved.start
+    # Another facility's feed is not disturbed.
+    east = get_feed(api, "/calendar/facilities/east.ics")
+    assert (
+        api.get("/calendar/facilities/east.ics", HTTP_IF_NONE_MATCH=east["ETag"]).status_code == 304
+    )
+
+
+def test_a_renamed_facility_changes_the_feed(api, catalogue):
+    ribbon, *_ = catalogue
+    first = get_feed(api, "/calendar/facilities/ribbon.ics")
+
+    ribbon.address = "鹿児島市新しい住所1-1"
+    ribbon.save()
+
+    response = api.get("/calendar/facilities/ribbon.ics", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert response.status_code == 200
+    assert "鹿児島市新しい住所1-1" in unfolded(response.content)
+
+
+def test_public_feeds_hold_no_personal_data(api, catalogue):
+    ribbon, east, maternity, papa, sessions = catalogue
+    session = sessions["ribbon-maternity"][0]
+    people = [
+        ("parent-one@example.jp", "佐藤 美咲", "サトウ ミサキ", "090-1234-5678", "アレルギーあり"),
+        ("parent-two@example.jp", "Jane Smith", "", "080-9876-5432", "wheelchair access"),
+    ]
+    for email, name, kana, phone, notes in people:
+        book(session, email=email, name=name, name_kana=kana, phone=phone, notes=notes)
+    assert Reservation.objects.filter(session=session).count() == 2
+
+    urls = [
+        "/calendar/sessions.ics",
+        "/calendar/facilities/ribbon.ics",
+        "/calendar/programs/maternity.ics",
+        "/calendar/audiences/expectant_parents.ics",
+        f"/calendar/sessions/{session.pk}.ics",
+    ]
+    for url in urls:
+        body = get_feed(api, url).content
+        text = unfolded(body)
+        for email, name, kana, phone, notes in people:
+            for value in filter(None, (email, name, kana, phone, notes, email.split("@")[0])):
+                assert value not in text, (url, value)
+        for code in Reservation.objects.values_list("code", flat=True):
+            assert code not in text
+        assert "ATTENDEE" not in text and "mailto:" not in text
+        assert uid_of(session) in text
+
+
+def test_cancelled_session_stays_30_days_as_cancelled_then_goes(api, catalogue):
+    *_, sessions = catalogue
+    session = sessions["east-papa"][0]
+    cancelled = session_cancel(session=session, reason="講師の都合により中止")
+
+    events = parse_both(get_feed(api, "/calendar/facilities/east.ics").content)[2]
+    assert_matches_db(events, sessions["east-papa"])
+    assert events[uid_of(session)].status == "CANCELLED"
+    assert events[uid_of(session)].summary == f"【中止】{session.display_title}"
+    assert events[uid_of(session)].sequence == cancelled.sequence
+
+    Session.objects.filter(pk=session.pk).update(updated_at=timezone.now() - timedelta(days=29))
+    assert uid_of(session) in parse_both(get_feed(api, "/calendar/facilities/east.ics").content)[2]
+
+    Session.objects.filter(pk=session.pk).update(updated_at=timezone.now() - timedelta(days=31))
+    events = parse_both(get_feed(api, "/calendar/facilities/east.ics").content)[2]
+    assert uid_of(session) not in events
+    assert_matches_db(events, sessions["east-papa"][1:])
+
+
+def test_past_sessions_stay_90_days(api, facility, program):
+    kept = SessionFactory(facility=facility, program=program, start=days_from_now(-88))
+    SessionFactory(facility=facility, program=program, start=days_from_now(-92))
+    upcoming = SessionFactory(facility=facility, program=program, start=days_from_now(2))
+
+    events = parse_both(get_feed(api, f"/calendar/facilities/{facility.slug}.ics").content)[2]
+
+    assert_matches_db(events, [kept, upcoming])
+
+
+def test_the_feed_follows_the_day_even_when_nothing_changes(api, catalogue, monkeypatch):
+    first = get_feed(api, "/calendar/sessions.ics")
+    tomorrow = feeds.feed_day() + timedelta(days=1)
+    monkeypatch.setattr(feeds, "feed_day", lambda now=None: tomorrow)
+
+    response = api.get("/calendar/sessions.ics", HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert response.status_code == 200
+    assert response["ETag"] != first["ETag"]
+
+
+def test_facility_and_programme_api_give_feed_links(api, catalogue):
+    ribbon, east, maternity, papa, sessions = catalogue
+
+    facility = api.get("/api/v1/facilities/ribbon/").json()
+    program = api.get("/api/v1/programs/papa/").json()
+
+    assert facility["calendar_url"] == f"{settings.SITE_URL}/calendar/facilities/ribbon.ics"
+    assert program["calendar_url"] == f"{settings.SITE_URL}/calendar/programs/papa.ics"
+    for item in (facility, program):
+        assert item["webcal_url"] == "webcal://" + item["calendar_url"].split("://", 1)[1]
+        path = item["calendar_url"].removeprefix(settings.SITE_URL)
+        assert parse_both(get_feed(api, path).content)[2]
+
+
+def test_session_download_is_one_published_event(api, catalogue):
+    *_, sessions = catalogue
+    session = sessions["ribbon-papa"][0]
+
+    response = api.get(f"/calendar/sessions/{session.pk}.ics")
+
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    ical, _, events = parse_both(response.content)
+    assert str(ical["METHOD"]) == "PUBLISH"
+    assert_matches_db(events, [session])
+
+
+# --- private feeds -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def parent_bookings(facility):
+    """hanako@ has a seat, a waiting-list place and a lottery application; taro@ has a seat."""
+    program = ProgramFactory(title="親子ふれあい遊び")
+    seat = SessionFactory(facility=facility, program=program, start=days_from_now(3))
+    full = SessionFactory(facility=facility, program=program, start=days_from_now(4), capacity=1)
+    lottery_program = ProgramFactory(title="離乳食教室", booking_mode=BookingMode.LOTTERY)
+    lottery = SessionFactory(
+        facility=facility,
+        program=lottery_program,
+        start=days_from_now(20),
+        registration_closes=days_from_now(10),
+    )
+    others = SessionFactory(facility=facility, program=program, start=days_from_now(6))
+    book(full, email="someone@example.jp", name="先着 さん")
+    mine = {
+        "seat": book(seat, email="hanako@example.jp").reservation,
+        "waitlisted": book(full, email="hanako@example.jp").reservation,
+        "applied": book(lottery, email="Hanako@Example.jp").reservation,
+    }
+    book(others, email="taro@example.jp", name="田中 太郎")
+    assert [r.status for r in mine.values()] == ["confirmed", "waitlisted", "applied"]
+    return mine, others
+
+
+def test_private_feed_shows_the_parents_sessions_with_their_state(api, parent_bookings):
+    mine, others = parent_bookings
+    token = feeds.feed_token_issue(email="hanako@example.jp")
+
+    response = get_feed(api, f"/calendar/private/{token}.ics")
+
+    ical, vobj, events = parse_both(response.content)
+    sessions = {key: r.session for key, r in mine.items()}
+    assert_matches_db(
+        events,
+        list(sessions.values()),
+        status={
+            sessions["seat"].pk: "CONFIRMED",
+            sessions["waitlisted"].pk: "TENTATIVE",
+            sessions["applied"].pk: "TENTATIVE",
+        },
+    )
+    assert uid_of(others) not in events
+    assert events[uid_of(sessions["waitlisted"])].summary.startswith("【キャンセル待ち】")
+    assert events[uid_of(sessions["applied"])].summary.startswith("【抽選申込中】")
+    assert events[uid_of(sessions["seat"])].summary == sessions["seat"].display_title
+    assert "private" in response["Cache-Control"]
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert "田中" not in unfolded(response.content)
+
+
+def test_private_feed_marks_cancelled_then_forgets(api, parent_bookings):
+    mine, _ = parent_bookings
+    token = feeds.feed_token_issue(email="hanako@example.jp")
+    before = parse_both(get_feed(api, f"/calendar/private/{token}.ics").content)[2]
+    session = mine["seat"].session
+
+    cancelled = session_cancel(session=session, reason="台風")
+
+    first = get_feed(api, f"/calendar/private/{token}.ics")
+    events = parse_both(first.content)[2]
+    assert events[uid_of(session)].status == "CANCELLED"
+    assert events[uid_of(session)].summary == f"【中止】{session.display_title}"
+    assert events[uid_of(session)].sequence > before[uid_of(session)].sequence
+    assert events[uid_of(session)].sequence >= cancelled.sequence
+    assert (
+        api.get(f"/calendar/private/{token}.ics", HTTP_IF_NONE_MATCH=first["ETag"]).status_code
+        == 304
+    )
+    old = timezone.now() - timedelta(days=31)
+    Session.objects.filter(pk=session.pk).update(updated_at=old)
+    Reservation.objects.filter(session=session).update(updated_at=old)
+    events = parse_both(get_feed(api, f"/calendar/private/{token}.ics").content)[2]
+    assert uid_of(session) not in events
+    assert len(events) == 2
+
+
+def test_feed_tokens_are_long_random_and_stored_hashed(parent_bookings):
+    token = feeds.feed_token_issue(email="hanako@example.jp")
+
+    assert len(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))) * 8 >= 128
+    row = CalendarFeedToken.objects.get(email="hanako@example.jp", revoked_at__isnull=True)
+    assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert not CalendarFeedToken.objects.filter(token_hash=token).exists()
+    assert feeds.feed_token_issue(email="hanako@example.jp") != token
+
+
+def test_rotation_kills_the_old_url_at_once(api, parent_bookings):
+    old = feeds.feed_token_issue(email="hanako@example.jp")
+    assert get_feed(api, f"/calendar/private/{old}.ics")
+
+    response = api.post(f"/api/v1/calendar/private/{old}/rotate/")
+
+    assert response.status_code == 200
+    body = response.json()
+    new_path = body["feed_url"].removeprefix(settings.SITE_URL)
+    assert body["webcal_url"] == "webcal://" + body["feed_url"].split("://", 1)[1]
+    assert api.get(f"/calendar/private/{old}.ics").status_code == 404
+    assert len(parse_both(get_feed(api, new_path).content)[2]) == 3
+    assert api.post(f"/api/v1/calendar/private/{old}/rotate/").status_code == 404
+    assert CalendarFeedToken.objects.filter(email="hanako@example.jp").count() == 2
+    assert (
+        CalendarFeedToken.objects.filter(email="hanako@example.jp", revoked_at__isnull=True).count()
+        == 1
+    )
+
+
+def test_private_link_answers_the_same_for_known_and_unknown_addresses(api, parent_bookings):
+    known = api.post(
+        "/api/v1/calendar/private-link/", {"email": "HANAKO@example.jp"}, format="json"
+    )
+    unknown = api.post(
+        "/api/v1/calendar/private-link/", {"email": "nobody@example.jp"}, format="json"
+    )
+
+    assert known.status_code == unknown.status_code == 202
+    assert known.content == unknown.content
+    assert {k: v for k, v in known.headers.items() if k.lower() != "date"} == {
+        k: v for k, v in unknown.headers.items() if k.lower() != "date"
+    }
+    links = Notification.objects.filter(kind=NotificationKind.FEED_LINK)
+    assert [n.to_email for n in links] == ["hanako@example.jp"]
+    assert not CalendarFeedToken.objects.filter(email="nobody@example.jp").exists()
+    feed_url = links.get().payload["feed_url"]
+    assert links.get().payload["webcal_url"].startswith("webcal://")
+    events = parse_both(get_feed(api, feed_url.removeprefix(settings.SITE_URL)).content)[2]
+    assert len(events) == 3
+
+
+def test_asking_for_the_link_again_replaces_the_old_one(api, parent_bookings):
+    for _ in range(2):
+        response = api.post(
+            "/api/v1/calendar/private-link/", {"email": "hanako@example.jp"}, format="json"
+        )
+        assert response.status_code == 202
+    first, second = (
+        n.payload["feed_url"].removeprefix(settings.SITE_URL)
+        for n in Notification.objects.filter(kind=NotificationKind.FEED_LINK).order_by("id")
+    )
+    assert api.get(first).status_code == 404
+    assert api.get(second).status_code == 200
+
+
+def test_private_link_rejects_a_malformed_address(api):
+    response = api.post("/api/v1/calendar/private-link/", {"email": "not-an-email"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+
+
+def test_calendar_endpoints_are_in_the_openapi_schema(api):
+    schema = api.get("/api/schema/?format=json").json()
+
+    paths = schema["paths"]
+    assert "/api/v1/calendar/private-link/" in paths
+    assert "/api/v1/calendar/private/{token}/rotate/" in paths
+    assert "202" in paths["/api/v1/calendar/private-link/"]["post"]["responses"]
+    assert "200" in paths["/api/v1/calendar/private/{token}/rotate/"]["post"]["responses"]
+    for name in ("Facility", "Program"):
+        properties = schema["components"]["schemas"][name]["properties"]
+        assert {"calendar_url", "webcal_url"} <= set(properties)
