@@ -442,12 +442,15 @@ def session_download(request: HttpRequest, pk: int) -> HttpResponse:
     session = Session.objects.select_related("program", "facility").filter(pk=pk).first()
     if session is None:
         return json_not_found(request)
+    language = "en" if (getattr(request, "LANGUAGE_CODE", "") or "").startswith("en") else "ja"
     times = [session.updated_at, session.program.updated_at, session.facility.updated_at]
     return _serve(
         request,
-        scope=f"session:{pk}",
-        validator=_validator([f"session:{pk}", session.sequence, *times], times, feed_day()),
-        render=lambda: calendar.session_ics(session),
+        scope=f"session:{pk}:{language}",
+        validator=_validator(
+            [f"session:{pk}:{language}", session.sequence, *times], times, feed_day()
+        ),
+        render=lambda: calendar.session_ics(session, language=language),
         filename=f"session-{pk}.ics",
         disposition="attachment",
     )

@@ -9,7 +9,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from booking.models import Reservation
-from events.models import Audience, BookingMode, Session
+from booking.rules import Party
+from booking.services import reservation_cancel, reservation_create
+from events.models import Audience, BookingMode, Course, Session
 from events.services import session_cancel, session_update
 from notifications import calendar, feeds
 from notifications.models import CalendarFeedToken, Notification, NotificationKind
@@ -268,6 +270,19 @@ def test_session_download_is_one_published_event(api, catalogue):
     assert_matches_db(events, [session])
 
 
+def test_session_download_follows_the_page_language(api, catalogue):
+    *_, sessions = catalogue
+    session = sessions["ribbon-maternity"][0]
+    session_cancel(session=session, reason="")
+
+    ja = api.get(f"/calendar/sessions/{session.pk}.ics", HTTP_ACCEPT_LANGUAGE="ja")
+    en = api.get(f"/calendar/sessions/{session.pk}.ics", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert parse_both(ja.content)[2][uid_of(session)].summary.startswith("【中止】")
+    assert parse_both(en.content)[2][uid_of(session)].summary.startswith("[Cancelled] ")
+    assert ja["ETag"] != en["ETag"]
+
+
 # --- private feeds -------------------------------------------------------------------------
 
 
@@ -346,6 +361,47 @@ def test_private_feed_marks_cancelled_then_forgets(api, parent_bookings):
     events = parse_both(get_feed(api, f"/calendar/private/{token}.ics").content)[2]
     assert uid_of(session) not in events
     assert len(events) == 2
+
+
+def test_private_feed_keeps_a_cancelled_reservation_as_its_cancel_invite_said(api, parent_bookings):
+    mine, _ = parent_bookings
+    reservation = mine["seat"]
+    token = feeds.feed_token_issue(email="hanako@example.jp")
+
+    reservation_cancel(reservation=reservation, reason="")
+    reservation.refresh_from_db()
+
+    events = parse_both(get_feed(api, f"/calendar/private/{token}.ics").content)[2]
+    cancel = parse_both(calendar.reservation_invite(reservation, method="CANCEL"))[2]
+    uid = uid_of(reservation.session)
+    assert events[uid].status == "CANCELLED"
+    assert events[uid].summary == f"【予約取消】{reservation.session.display_title}"
+    assert events[uid].sequence == cancel[uid].sequence
+    # Booking the same session again shows the new, live reservation above the cancel.
+    again = book(reservation.session, email="hanako@example.jp").reservation
+    events = parse_both(get_feed(api, f"/calendar/private/{token}.ics").content)[2]
+    assert events[uid].status == "CONFIRMED"
+    assert events[uid].sequence > cancel[uid].sequence
+    request = parse_both(calendar.reservation_invite(again, method="REQUEST"))[2]
+    assert events[uid].sequence == request[uid].sequence
+
+
+def test_private_feed_lists_every_session_of_a_booked_course(api, facility):
+    program = ProgramFactory(title="ペアレントトレーニング")
+    course = Course.objects.create(program=program, facility=facility, title="全4回", slug="pt")
+    sessions = [
+        SessionFactory(program=program, facility=facility, course=course, start=days_from_now(d))
+        for d in (7, 14, 21, 28)
+    ]
+    reservation_create(
+        course=course, party=Party(adults=1), name="高橋 由美", email="yumi@example.jp"
+    )
+    token = feeds.feed_token_issue(email="yumi@example.jp")
+
+    ical, _, events = parse_both(get_feed(api, f"/calendar/private/{token}.ics").content)
+
+    assert_matches_db(events, sessions)
+    assert str(ical["X-WR-CALNAME"]) == "わたしの予約"
 
 
 def test_feed_tokens_are_long_random_and_stored_hashed(parent_bookings):
