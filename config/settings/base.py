@@ -190,6 +190,15 @@ NOTIFICATIONS_BATCH_SIZE = int(os.environ.get("NOTIFICATIONS_BATCH_SIZE", "50"))
 NOTIFICATIONS_REMINDER_LOOKAHEAD = float(
     os.environ.get("NOTIFICATIONS_REMINDER_LOOKAHEAD", str(6 * 3600))
 )
+# A publish gives up after one quick retry when the broker is down: the outbox row is already
+# committed and the sweep sends it later, so no request waits for Redis (kombu's default would
+# retry for CELERY_BROKER_CONNECTION_TIMEOUT, 4 s, on every booking).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 
 CELERY_BEAT_SCHEDULE: dict = {
     "notifications-deliver-due": {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import email
+import logging
 import socket
 import threading
 import time
@@ -15,6 +16,8 @@ from email import policy
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+
+logging.getLogger("mail.log").setLevel(logging.WARNING)  # one line per SMTP command
 
 
 def free_port() -> int:
@@ -29,8 +32,9 @@ class Handler:
         self.messages: list[bytes] = []
         self.refuse_data: list[str] = []  # answers for the next DATA commands, e.g. "421 ..."
         self.refuse_rcpt: dict[str, str] = {}  # recipient -> answer, e.g. "550 no such user"
-        self.hold = threading.Event()  # cleared: DATA waits until it is set again
-        self.hold.set()
+        # After ``hold_after`` accepted messages, DATA waits until ``released`` is set.
+        self.hold_after: int | None = None
+        self.released = threading.Event()
         self.waiting = 0  # DATA commands being held
         self.data_delay = 0.0
 
@@ -48,10 +52,12 @@ class Handler:
             return answer
         if self.data_delay:
             await asyncio.sleep(self.data_delay)
-        if not self.hold.is_set():
-            with self.lock:
+        with self.lock:
+            held = self.hold_after is not None and len(self.messages) >= self.hold_after
+            if held:
                 self.waiting += 1
-            while not self.hold.is_set():
+        if held:
+            while not self.released.is_set():
                 await asyncio.sleep(0.01)
             with self.lock:
                 self.waiting -= 1
