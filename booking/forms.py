@@ -11,9 +11,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from booking.idempotency import run_idempotent
+from booking.idempotency import request_fingerprint
 from booking.models import IdempotencyKey
 from booking.rules import Party
 from booking.services import ReservationResult
@@ -43,27 +44,44 @@ def submit_once(
     """Reserve once per form key and return (code, token); a resubmission gets the first answer.
 
     A double tap, the back button or a reload sends the same key again: the first reservation
-    is returned instead of a second one. The key is stored in the transaction that creates the
-    reservation, so a concurrent second request either sees it or fails on the database's one
-    live reservation per email and session, and then finds it.
+    is returned instead of a second one. The key is stored (as an ``IdempotencyKey``, the same
+    table the API's Idempotency-Key header uses) in the transaction that creates the
+    reservation, so a concurrent second request either finds it, or fails on the key's or the
+    reservation's unique constraint once the first commits, and then finds it. A form key
+    belongs to one form for good: unlike the API's keys it is never reused after expiry.
     """
+    fingerprint = request_fingerprint({"session": session.pk})
+    row = _stored(key)
+    if row is None:
+        try:
+            with transaction.atomic():
+                result = create()
+                body = {"code": result.reservation.code, "token": result.token}
+                IdempotencyKey.objects.create(
+                    scope=FORM_SCOPE,
+                    key=key,
+                    request_hash=fingerprint,
+                    response_status=201,
+                    response_body=body,
+                )
+            return body["code"], body["token"]
+        except IntegrityError:
+            row = _stored(key)
+            if row is None:
+                raise
+        except AppError as exc:
+            if exc.code != "duplicate_reservation":
+                raise
+            row = _stored(key)
+            if row is None:
+                raise
+    if row.request_hash != fingerprint:
+        raise AppError("idempotency_key_reused", status_code=422)
+    return row.response_body["code"], row.response_body["token"]
 
-    def handler() -> tuple[int, dict[str, Any]]:
-        result = create()
-        return 201, {"code": result.reservation.code, "token": result.token}
 
-    try:
-        _status, body, _replayed = run_idempotent(
-            scope=FORM_SCOPE, key=key, payload={"session": session.pk}, handler=handler
-        )
-    except AppError as exc:
-        if exc.code != "duplicate_reservation":
-            raise
-        stored = IdempotencyKey.objects.filter(scope=FORM_SCOPE, key=key).first()
-        if stored is None:
-            raise
-        body = stored.response_body
-    return body["code"], body["token"]
+def _stored(key: str) -> IdempotencyKey | None:
+    return IdempotencyKey.objects.filter(scope=FORM_SCOPE, key=key).first()
 
 
 def _count_choices(low: int, high: int) -> list[tuple[int, str]]:

@@ -125,10 +125,16 @@ def reservation_form(request, pk: int):
                 response = HttpResponseRedirect(f"{url}?{urlencode({'token': token})}")
                 response.status_code = 303
                 return response
+        # A closed session shows why (not open yet, closed, full, cancelled) instead of a form;
+        # a resubmitted form was replayed above whatever the seats are now.
         status = 400 if form.errors else 200
-    else:
+        if not availability.can_book:
+            status = 409
+    elif availability.can_book:
         form = ReservationForm(session=session, initial={"form_key": new_form_key()})
         status = 200
+    else:
+        form, status = None, 200
     response = render(
         request,
         "booking/reserve.html",

@@ -134,6 +134,10 @@ def fill(client: Client, session, **fields):
         "email": "hanako@example.jp",
         "consent": "on",
     }
+    html = page.content.decode()
+    for name, default in (("adults", "1"), ("children", "0"), ("childcare", "0")):
+        if f'name="{name}"' in html:  # a browser sends a select's selected option
+            data[name] = default
     data.update({k: v for k, v in fields.items() if v is not None})
     for name in [k for k, v in fields.items() if v is None]:
         data.pop(name, None)

@@ -1,0 +1,226 @@
+"""The manage page (from the emailed link) and "my reservations", through the test client."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core import signing
+from django.utils import timezone
+
+from booking.links import MY_RESERVATIONS_MAX_AGE, my_reservations_key
+from booking.models import Reservation, ReservationStatus
+from booking.services import lottery_draw
+from notifications.models import Notification, NotificationKind
+from tests.factories import SessionFactory, book
+from tests.pages.conftest import fill
+
+pytestmark = pytest.mark.django_db
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+def manage_url(result) -> str:
+    return f"/manage/{result.reservation.code}/?token={result.token}"
+
+
+def test_the_manage_page_shows_the_reservation_to_the_token_holder(ja_client, play):
+    result = book(play, adults=1, children=1, children_ages=[5], email="a@example.jp")
+    response = ja_client.get(manage_url(result))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert "予約が確定しました" in html
+    assert f'<p class="code">{result.reservation.code}</p>' in html
+    assert "大人1人, 子ども1人 (5か月)" in html
+    assert "人数を変更する" in html and "予約をキャンセルする" in html
+    assert f'href="/calendar/sessions/{play.pk}.ics"' in html
+
+
+def test_a_wrong_token_opens_nothing(ja_client, play):
+    result = book(play, children=1, children_ages=[5])
+    for url in [
+        f"/manage/{result.reservation.code}/?token=wrong",
+        f"/manage/{result.reservation.code}/",
+        f"/manage/NOP-E123/?token={result.token}",
+    ]:
+        response = ja_client.get(url)
+        assert response.status_code == 404, url
+        assert "このリンクは無効です。" in response.content.decode()
+        assert "山田 花子" not in response.content.decode()
+        assert "予約番号" not in response.content.decode()
+
+
+def test_the_party_can_grow_only_into_the_seats_left(ja_client, hub):
+    session = SessionFactory(
+        facility=hub, capacity=4, program__max_adults=2, program__max_children=3
+    )
+    result = book(session, adults=1, children=1)  # 2 of 4 seats
+    url = manage_url(result)
+
+    too_big = ja_client.post(url, {"action": "party", "party-adults": "2", "party-children": "3"})
+    html = too_big.content.decode()
+    assert too_big.status_code == 409
+    assert "残りの席数を超えるため、この人数には変更できません。" in html
+    assert "あと2席空いています。" in html
+
+    fits = ja_client.post(url, {"action": "party", "party-adults": "2", "party-children": "2"})
+    assert fits.status_code == 302 and fits["Location"] == url
+    page = ja_client.get(url).content.decode()
+    assert "人数を変更しました。" in page
+    assert "大人2人, 子ども2人" in page
+    session.refresh_from_db()
+    assert session.seats_taken == 4
+
+
+def test_changing_the_party_checks_the_programme_rules(ja_client, play):
+    result = book(play, adults=1, children=1, children_ages=[5])
+    response = ja_client.post(
+        manage_url(result),
+        {"action": "party", "party-adults": "1", "party-childcare": "0"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert '<ul class="errorlist" id="id_party-child_age_1_error">' in html
+    assert Reservation.objects.get().children == 1
+
+
+def test_a_parent_cancels_before_the_deadline_and_the_seat_is_freed(ja_client, tiny):
+    first = book(tiny, email="first@example.jp")
+    waiting = book(tiny, email="second@example.jp")
+    assert waiting.reservation.status == ReservationStatus.WAITLISTED
+
+    response = ja_client.post(manage_url(first), {"action": "cancel"})
+    assert response.status_code == 302
+    page = ja_client.get(manage_url(first)).content.decode()
+    assert "予約をキャンセルしました。" in page
+    assert "この予約はキャンセルされています" in page
+    assert "予約をキャンセルする" not in page
+    first.reservation.refresh_from_db()
+    waiting.reservation.refresh_from_db()
+    assert first.reservation.status == ReservationStatus.CANCELLED
+    assert waiting.reservation.status == ReservationStatus.CONFIRMED  # promoted
+
+
+def test_after_the_deadline_the_page_offers_a_phone_number_instead(ja_client, hub):
+    now = timezone.now()
+    session = SessionFactory(
+        facility=hub,
+        start=now + timedelta(hours=5),
+        end=now + timedelta(hours=6),
+        registration_opens=now - timedelta(days=5),
+        registration_closes=now + timedelta(hours=1),
+        cancellation_deadline=now + timedelta(hours=1),
+    )
+    result = book(session)
+    with mock.patch("django.utils.timezone.now", return_value=now + timedelta(hours=2)):
+        page = ja_client.get(manage_url(result)).content.decode()
+        refused = ja_client.post(manage_url(result), {"action": "cancel"})
+    assert "予約をキャンセルする" not in page
+    assert "ウェブでの変更・キャンセルは" in page and "099-000-0001" in page
+    assert refused.status_code == 409
+    assert "キャンセル期限を過ぎています。" in refused.content.decode()
+    result.reservation.refresh_from_db()
+    assert result.reservation.status == ReservationStatus.CONFIRMED
+
+
+def test_a_lottery_winner_confirms_the_place(ja_client, lottery):
+    response, _ = fill(ja_client, lottery, children="0")
+    manage = response["Location"].replace("/reservations/", "/manage/")
+    lottery_draw(session=lottery, seed="fixed")
+    page = ja_client.get(manage).content.decode()
+    assert "抽選に当選しました" in page and "参加を確定する" in page
+
+    confirmed = ja_client.post(manage, {"action": "confirm"})
+    assert confirmed.status_code == 302
+    page = ja_client.get(manage).content.decode()
+    assert "参加が確定しました。当日お待ちしています。" in page
+    assert Reservation.objects.get().status == ReservationStatus.CONFIRMED
+
+
+def test_the_private_calendar_link_is_given_on_the_manage_page(ja_client, play):
+    result = book(play, children=1, children_ages=[5], email="cal@example.jp")
+    response = ja_client.post(manage_url(result), {"action": "feed"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    webcal = re.search(r'href="(webcal://[^"]+/calendar/private/([^"/]+)\.ics)"', html)
+    assert webcal, html
+    feed = ja_client.get(f"/calendar/private/{webcal.group(2)}.ics")
+    assert feed.status_code == 200
+    body = feed.content.decode()
+    assert "BEGIN:VCALENDAR" in body and f"session-{play.pk}@" in body
+
+
+def test_my_reservations_answers_the_same_for_known_and_unknown_addresses(ja_client, play):
+    book(play, children=1, children_ages=[5], email="known@example.jp")
+    known = ja_client.post("/my-reservations/", {"email": "known@example.jp"})
+    unknown = ja_client.post("/my-reservations/", {"email": "nobody@example.jp"})
+    assert known.status_code == unknown.status_code == 303
+    assert known["Location"] == unknown["Location"] == "/my-reservations/sent/"
+    pages = [ja_client.get(r["Location"]).content.decode() for r in (known, unknown)]
+    assert CSRF.sub("", pages[0]) == CSRF.sub("", pages[1])
+
+    rows = Notification.objects.filter(kind=NotificationKind.MY_RESERVATIONS).order_by("id")
+    assert [r.to_email for r in rows] == ["known@example.jp", "nobody@example.jp"]
+    link = rows[0].payload["link_url"]
+    assert "/my-reservations/" in link and "known" not in link
+
+
+def test_the_emailed_link_lists_only_that_address_and_live_reservations(ja_client, play, tiny):
+    mine = book(play, children=1, children_ages=[5], email="me@example.jp")
+    cancelled = book(tiny, email="me@example.jp")
+    from booking.services import reservation_cancel
+
+    reservation_cancel(reservation=cancelled.reservation)
+    other = book(tiny, email="other@example.jp")
+    key = my_reservations_key("ME@example.jp ")
+
+    response = ja_client.get(f"/my-reservations/{key}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    assert mine.reservation.code in html
+    assert cancelled.reservation.code not in html
+    assert other.reservation.code not in html
+    manage = re.search(rf'href="(/manage/{mine.reservation.code}/\?me=[^"]+)"', html).group(1)
+    page = ja_client.get(manage.replace("&amp;", "&"))
+    assert page.status_code == 200 and "予約内容" in page.content.decode()
+    # The key of one address does not open another address's reservation.
+    stolen = ja_client.get(f"/manage/{other.reservation.code}/?me={key}")
+    assert stolen.status_code == 404
+
+
+def test_the_emailed_link_expires_after_24_hours(ja_client, play):
+    book(play, children=1, children_ages=[5], email="me@example.jp")
+    signer = signing.TimestampSigner(salt="booking.my-reservations")
+    day_ago = timezone.now().timestamp() - MY_RESERVATIONS_MAX_AGE.total_seconds() - 60
+    with mock.patch("time.time", return_value=day_ago):
+        old = signer.sign_object({"e": "me@example.jp"}, compress=True)
+    fresh = my_reservations_key("me@example.jp")
+    forged = fresh[:-3] + ("AAA" if not fresh.endswith("AAA") else "BBB")
+
+    assert ja_client.get(f"/my-reservations/{fresh}/").status_code == 200
+    for key in (old, forged):
+        response = ja_client.get(f"/my-reservations/{key}/")
+        assert response.status_code == 410
+        assert "リンクの有効期限が切れています" in response.content.decode()
+
+
+def test_my_reservations_asks_for_a_valid_address(ja_client, db):
+    response = ja_client.post("/my-reservations/", {"email": "not-an-address"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "メールアドレスを正しく入力してください" in html
+    assert Notification.objects.count() == 0
+
+
+def test_my_reservations_is_rate_limited_per_address(ja_client, db, settings):
+    settings.API_THROTTLE_ENABLED = True
+    answers = [
+        ja_client.post("/my-reservations/", {"email": "spam@example.jp"}).status_code
+        for _ in range(6)
+    ]
+    assert answers == [303] * 5 + [429]
+    assert Notification.objects.filter(to_email="spam@example.jp").count() == 5
