@@ -10,6 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from events.models import StaffRole
+from tests.browser import browser  # noqa: F401  (the Chromium fixture for test_browser.py)
 from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, book, staff_user
 
 

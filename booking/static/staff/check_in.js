@@ -14,10 +14,14 @@
     return table.dataset["label" + (state ? state.charAt(0).toUpperCase() + state.slice(1) : "Expected")] || "";
   }
 
-  function showError(text) {
+  // An error (red) or, with notice=true, information such as "someone else was first".
+  function showError(text, notice) {
     if (!errorBox) return;
     errorBox.textContent = text || "";
     errorBox.hidden = !text;
+    errorBox.classList.toggle("alert", !notice);
+    errorBox.classList.toggle("notice", !!notice);
+    errorBox.setAttribute("role", notice ? "status" : "alert");
   }
 
   function render(row, attendance) {
@@ -69,7 +73,7 @@
         }
         render(row, result.body.attendance);
         recount(result.body.attended_count);
-        showError(result.body.changed ? "" : table.dataset.labelUnchanged);
+        showError(result.body.changed ? "" : table.dataset.labelUnchanged, true);
       })
       .catch(function () { showError(table.dataset.labelFailed); })
       .finally(function () {

@@ -1,0 +1,230 @@
+"""The staff pages in a real browser (Debian's Chromium through Playwright) on a tablet.
+
+Two staff log in on two tablets (two browser contexts, each with its own session cookie and
+CSRF token), open the same roster and check parties in with one tap each, without a page
+reload, also the same party at the same moment. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from booking.models import ReservationHistory, StaffAction
+from booking.staff_selectors import fiscal_year_of
+from events.models import StaffRole
+from tests.browser import axe_violations, screenshot
+from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, staff_user
+from tests.staff.conftest import book_before, started_session
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TABLET = {"width": 1024, "height": 768}
+NAMES = [
+    ("山田 花子", "やまだ はなこ"),
+    ("佐藤 太郎", "さとう たろう"),
+    ("鈴木 美咲", "すずき みさき"),
+    ("高橋 陽菜", "たかはし ひな"),
+    ("田中 健太", "たなか けんた"),
+    ("伊藤 結衣", "いとう ゆい"),
+]
+
+
+def tablet(browser, *, javascript: bool = True, viewport=TABLET):
+    context = browser.new_context(
+        viewport=viewport,
+        locale="ja-JP",
+        timezone_id="Asia/Tokyo",
+        has_touch=True,
+        java_script_enabled=javascript,
+    )
+    context.set_default_timeout(15_000)
+    return context.new_page()
+
+
+def log_in(page, base_url: str, username: str, next_path: str) -> None:
+    page.goto(f"{base_url}{next_path}")
+    assert "/staff/accounts/login/" in page.url
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "pw-Staff-123")
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url(re.compile(re.escape(next_path) + r"$"))
+
+
+@pytest.fixture
+def door(db):
+    facility = FacilityFactory(name="すこやか子育て交流館", slug="ribbon-door")
+    program = ProgramFactory(title="親子ふれあい遊び（1〜2歳）")
+    session = started_session(facility=facility, program=program, capacity=20)
+    parties = [
+        book_before(
+            session,
+            name=name,
+            name_kana=kana,
+            email=f"door{i}@example.jp",
+            adults=1,
+            children=1 + i % 2,
+            children_ages=[14] if i % 2 == 0 else [14, 30],
+            phone=f"090-1234-{i:04d}",
+        ).reservation
+        for i, (name, kana) in enumerate(NAMES)
+    ]
+    first = staff_user(facility, StaffRole.MANAGER, username="door-a")
+    second = staff_user(facility, StaffRole.MANAGER, username="door-b")
+    return session, parties, first, second
+
+
+def row(page, code: str):
+    return page.locator(f"tr#r-{code}")
+
+
+def test_roster_check_in_with_one_tap_without_reload(browser, live_server, door):
+    session, parties, first, _ = door
+    page = tablet(browser)
+    path = f"/staff/sessions/{session.pk}/"
+    log_in(page, live_server.url, first.username, path)
+    # Sorted by kana: いとう, さとう, すずき, たかはし, たなか, やまだ.
+    names = page.locator("tbody tr .name strong").all_inner_texts()
+    assert names == ["伊藤 結衣", "佐藤 太郎", "鈴木 美咲", "高橋 陽菜", "田中 健太", "山田 花子"]
+    screenshot(page, "staff-roster-before")
+    page.evaluate("window.__notReloaded = true")
+    target = parties[0]
+    row(page, target.code).locator("button[data-check-in=in]").click()
+    row(page, target.code).locator("[data-state]").filter(has_text=re.compile(".+")).wait_for()
+    page.wait_for_function(
+        f"document.querySelector('tr#r-{target.code}').dataset.attendance === 'attended'"
+    )
+    assert page.evaluate("window.__notReloaded") is True  # the page was not reloaded
+    assert page.locator("[data-count=attended]").inner_text() == "1"
+    assert row(page, target.code).locator("button[data-check-in=undo]").is_visible()
+    assert not row(page, target.code).locator("button[data-check-in=in]").is_visible()
+    target.refresh_from_db()
+    assert target.status == "attended"
+    screenshot(page, "staff-roster-after-check-in")
+    # Undo, again in place.
+    row(page, target.code).locator("button[data-check-in=undo]").click()
+    page.wait_for_function(
+        f"document.querySelector('tr#r-{target.code}').dataset.attendance === ''"
+    )
+    target.refresh_from_db()
+    assert target.status == "confirmed"
+    # Search by kana in the other script.
+    page.fill("input[name=q]", "ヤマダ")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_url(re.compile(r"q="))
+    assert page.locator("tbody tr .name strong").all_inner_texts() == ["山田 花子"]
+    assert axe_violations(page) == []
+
+
+def test_two_staff_check_in_at_once(browser, live_server, door):
+    session, parties, first, second = door
+    path = f"/staff/sessions/{session.pk}/"
+    tablets = [tablet(browser), tablet(browser)]
+    log_in(tablets[0], live_server.url, first.username, path)
+    log_in(tablets[1], live_server.url, second.username, path)
+    # Both tap the same party at the same moment, then each taps a different party.
+    same = parties[1]
+    buttons = [t.locator(f"tr#r-{same.code} button[data-check-in=in]") for t in tablets]
+    tablets[0].evaluate("window.__tapAt = performance.now()")
+    for b in buttons:
+        b.dispatch_event("click")  # both fetches start before either answer arrives
+    for t in tablets:
+        t.wait_for_function(
+            f"document.querySelector('tr#r-{same.code}').dataset.attendance === 'attended'"
+        )
+    # The tablet whose tap came second was told, and shows the current state anyway.
+    notices = [t.locator(".js-error").is_visible() for t in tablets]
+    assert sorted(notices) == [False, True]
+    screenshot(tablets[notices.index(True)], "staff-two-tablets-second-tap")
+    row(tablets[0], parties[2].code).locator("button[data-check-in=in]").click()
+    row(tablets[1], parties[3].code).locator("button[data-check-in=in]").click()
+    for t, code in ((tablets[0], parties[2].code), (tablets[1], parties[3].code)):
+        t.wait_for_function(
+            f"document.querySelector('tr#r-{code}').dataset.attendance === 'attended'"
+        )
+    same.refresh_from_db()
+    assert same.status == "attended"
+    assert ReservationHistory.objects.filter(reservation=same, to_status="attended").count() == 1
+    assert StaffAction.objects.filter(reservation=same, kind="check_in").count() == 1
+    assert {
+        (a.actor.username, a.reservation.code)
+        for a in StaffAction.objects.filter(kind="check_in").exclude(reservation=same)
+    } == {("door-a", parties[2].code), ("door-b", parties[3].code)}
+    screenshot(tablets[0], "staff-two-tablets-a")
+    screenshot(tablets[1], "staff-two-tablets-b")
+
+
+def test_check_in_works_without_javascript(browser, live_server, door):
+    session, parties, first, _ = door
+    page = tablet(browser, javascript=False)
+    path = f"/staff/sessions/{session.pk}/"
+    log_in(page, live_server.url, first.username, path)
+    target = parties[4]
+    row(page, target.code).locator("button[data-check-in=in]").click()
+    page.wait_for_url(re.compile(f"#r-{target.code}$"))
+    assert row(page, target.code).get_attribute("data-attendance") == "attended"
+    assert page.locator(".message.success").count() == 1
+    target.refresh_from_db()
+    assert target.status == "attended"
+
+
+def test_end_of_day_walk_in_and_no_shows(browser, live_server, door):
+    session, parties, first, _ = door
+    page = tablet(browser)
+    log_in(page, live_server.url, first.username, f"/staff/sessions/{session.pk}/walk-in/")
+    page.fill("input[name=name]", "飛込 次郎")
+    page.fill("input[name=name_kana]", "とびこみ じろう")
+    page.fill("input[name=children]", "1")
+    page.fill("input[name=children_ages]", "20")
+    screenshot(page, "staff-walk-in")
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url(re.compile(r"/staff/sessions/\d+/#r-"))
+    assert page.locator("tbody tr", has_text="飛込 次郎").get_attribute("data-attendance") == (
+        "attended"
+    )
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("form[action$='/no-shows/'] button")
+    page.wait_for_load_state()
+    assert page.locator("tr[data-attendance=no_show]").count() == len(parties)
+    screenshot(page, "staff-roster-end-of-day")
+
+
+def test_print_report_and_today_pages_render_japanese(browser, live_server, door):
+    session, parties, first, _ = door
+    page = tablet(browser)
+    log_in(page, live_server.url, first.username, f"/staff/sessions/{session.pk}/print/")
+    page.emulate_media(media="print")
+    screenshot(page, "staff-print-a4")
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
+    page.emulate_media(media="screen")
+    # Check in a few so that the report has people in it.
+    for p in parties[:4]:
+        p.refresh_from_db()
+    from booking.staff_services import check_in
+
+    for p in parties[:4]:
+        check_in(session=session, reservation=p, by=first)
+    fy = fiscal_year_of(timezone.localdate(session.start))
+    page.goto(f"{live_server.url}/staff/report/?fiscal_year={fy}")
+    bars = page.locator("figure.chart svg rect")
+    assert bars.count() == 12
+    assert axe_violations(page) == []
+    screenshot(page, "staff-report")
+    SessionFactory(
+        facility=session.facility,
+        start=timezone.now().replace(microsecond=0) + timedelta(hours=3),
+        capacity=12,
+    )
+    page.goto(f"{live_server.url}/staff/")
+    assert page.locator(".session-cards .card").count() == 2
+    assert axe_violations(page) == []
+    screenshot(page, "staff-today")
+    portrait = tablet(browser, viewport={"width": 768, "height": 1024})
+    log_in(portrait, live_server.url, first.username, f"/staff/sessions/{session.pk}/")
+    overflow = portrait.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    assert overflow is False
+    screenshot(portrait, "staff-roster-portrait")
