@@ -36,6 +36,9 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (mail is written to var/mail/)"
+	@echo "Notifications and reminders: manage.py run_notifications, beside the server"
+	@$(BIN)/python manage.py run_notifications & notifications=$$!; \
+	trap 'kill $$notifications 2>/dev/null; wait $$notifications' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from booking.models import LotteryDraw, Reservation, ReservationHistory
 from events.selectors import staff_facility_ids
+from notifications.admin import NotificationInline
 
 
 class HistoryInline(admin.TabularInline):
@@ -42,7 +43,7 @@ class ReservationAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     exclude = ["token_hash"]
-    inlines = [HistoryInline]
+    inlines = [HistoryInline, NotificationInline]
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)

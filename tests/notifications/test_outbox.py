@@ -1,9 +1,12 @@
 """Which rows the outbox gets for each event, and what the parent reads (eager tasks, locmem)."""
 
 from datetime import datetime, time, timedelta
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.core.management import call_command
 from django.utils import timezone
 
 from booking import services as booking
@@ -18,7 +21,7 @@ from notifications.services import (
     quiet_hours_end_after,
     reminders_schedule,
 )
-from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, book
+from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, book, staff_user
 from tests.notifications import fixtures
 from tests.notifications.mailparse import parse_outbox
 
@@ -540,3 +543,52 @@ def test_a_reminder_for_a_cancelled_reservation_is_skipped(db, outbox):
     [reminder] = rows(kind="reminder")
     assert reminder.status == "skipped" and reminder.last_error == "reservation is cancelled"
     assert all(not m.subject.startswith("【") or "開催" not in m.subject for m in outbox)
+
+
+# --- embedded mode and the admin -------------------------------------------------------------
+
+
+def test_run_notifications_delivers_due_rows_and_reminders_in_process(db, facility, outbox):
+    start = timezone.now().replace(microsecond=0) + timedelta(hours=23)
+    session = SessionFactory(
+        facility=facility,
+        program=ProgramFactory(reminder_offsets=[24]),
+        start=start,
+        registration_closes=start - timedelta(hours=1),
+        cancellation_deadline=start - timedelta(hours=1),
+    )
+    book(session, email="early@example.jp")
+    Reservation.objects.update(created_at=timezone.now() - timedelta(days=2))
+    call_command("run_notifications", "--once", stdout=StringIO())
+    assert sorted((r.kind, r.status) for r in rows()) == [
+        ("confirmed", "sent"),
+        ("reminder", "sent"),
+    ]
+    assert [m.to for m in outbox] == [["early@example.jp"]] * 2
+
+
+def test_staff_see_their_facility_emails_and_errors_in_the_admin(client, session, facility):
+    mine = book(session, email="mine@example.jp").reservation
+    book(SessionFactory(), email="theirs@example.jp")  # another facility
+    Notification.objects.filter(to_email="mine@example.jp").update(
+        status="failed", last_error="recipient refused: 550 5.1.1 No such user here"
+    )
+    user = staff_user(facility)
+    user.is_staff = True
+    user.save()
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_notification", "view_reservation"])
+    )
+    client.force_login(user)
+    listing = client.get("/admin/notifications/notification/?status__exact=failed")
+    assert listing.status_code == 200
+    text = listing.content.decode()
+    assert "mine@example.jp" in text and "550 5.1.1 No such user here" in text
+    assert (
+        "theirs@example.jp" not in client.get("/admin/notifications/notification/").content.decode()
+    )
+    page = client.get(f"/admin/booking/reservation/{mine.pk}/change/").content.decode()
+    assert "550 5.1.1 No such user here" in page and "Reservation confirmed" in page
+    row = Notification.objects.get(to_email="mine@example.jp")
+    detail = client.get(f"/admin/notifications/notification/{row.pk}/change/").content.decode()
+    assert "token=" not in detail  # the manage link is never shown to staff

@@ -1,0 +1,115 @@
+"""Staff see every email a reservation caused and its state; rows are written by services only."""
+
+from django.contrib import admin, messages
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from events.selectors import staff_facility_ids
+from notifications.models import Notification, NotificationStatus
+from notifications.services import notification_retry, scrub_payload
+
+READ_ONLY = [
+    "kind",
+    "status",
+    "to_email",
+    "language",
+    "reservation",
+    "due_at",
+    "attempts",
+    "sent_at",
+    "last_error",
+    "message_id",
+    "claimed_at",
+    "claimed_by",
+    "created_at",
+    "details",
+]
+
+
+def facility_scope(queryset, user):
+    """Limit rows to the facilities the user works at; rows of no reservation: superusers."""
+    ids = staff_facility_ids(user)
+    if ids is None:
+        return queryset
+    return queryset.filter(
+        Q(reservation__session__facility_id__in=ids) | Q(reservation__course__facility_id__in=ids)
+    )
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "kind",
+        "status",
+        "to_email",
+        "reservation",
+        "due_at",
+        "attempts",
+        "sent_at",
+        "last_error",
+    ]
+    list_filter = ["status", "kind", "language"]
+    search_fields = ["to_email", "reservation__code", "message_id"]
+    list_select_related = ["reservation"]
+    date_hierarchy = "due_at"
+    readonly_fields = READ_ONLY
+    fields = READ_ONLY
+    actions = ["send_again"]
+
+    @admin.display(description=_("details"))
+    def details(self, obj: Notification) -> str:
+        # Never show a link that carries a token, even before the row is sent.
+        return ", ".join(f"{key}={value}" for key, value in scrub_payload(obj.payload).items())
+
+    def get_queryset(self, request):
+        return facility_scope(super().get_queryset(request), request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Send the selected failed or skipped emails again"))
+    def send_again(self, request, queryset):
+        done = sum(
+            notification_retry(n)
+            for n in queryset.filter(
+                status__in=[NotificationStatus.FAILED, NotificationStatus.SKIPPED]
+            )
+        )
+        self.message_user(
+            request,
+            ngettext("%(n)d email queued again.", "%(n)d emails queued again.", done) % {"n": done},
+            messages.SUCCESS if done else messages.WARNING,
+        )
+
+    def get_actions(self, request):
+        # The action changes rows; the model admin itself is read-only, so check it here.
+        actions = super().get_actions(request)
+        if not request.user.has_perm("notifications.change_notification"):
+            actions.pop("send_again", None)
+        return actions
+
+
+class NotificationInline(admin.TabularInline):
+    """The emails of one reservation, on its admin page."""
+
+    model = Notification
+    extra = 0
+    can_delete = False
+    fields = ["kind", "status", "due_at", "sent_at", "attempts", "last_error"]
+    readonly_fields = fields
+    ordering = ["created_at", "id"]
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
