@@ -335,14 +335,17 @@ def start_gunicorn(
 
 
 def stop(process: subprocess.Popen) -> None:
+    """Stop gunicorn and its workers (its process group), politely first."""
     if process.poll() is not None:
         return
-    os.killpg(process.pid, signal.SIGTERM)
     try:
+        os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=15)
+    except ProcessLookupError:  # already gone
+        pass
 
 
 def recreate_postgres_database(stack: ExitStack) -> str:
