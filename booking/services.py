@@ -79,29 +79,36 @@ def target_sessions(
     return [session]
 
 
+def _take_one(session: Session, seats: Seats) -> bool:
+    """Take the seats in one session if they are all left: one conditional UPDATE."""
+    fits = Session.objects.filter(pk=session.pk, capacity__gte=F("seats_taken") + seats.seats)
+    if seats.child_seats:
+        fits = fits.filter(
+            Q(children_capacity__isnull=True)
+            | Q(children_capacity__gte=F("children_taken") + seats.child_seats)
+        )
+    if seats.childcare:
+        fits = fits.filter(childcare_capacity__gte=F("childcare_taken") + seats.childcare)
+    updated = fits.update(
+        seats_taken=F("seats_taken") + seats.seats,
+        children_taken=F("children_taken") + seats.child_seats,
+        childcare_taken=F("childcare_taken") + seats.childcare,
+    )
+    return updated == 1
+
+
 def _take(sessions: list[Session], seats: Seats) -> bool:
-    """Take the seats in every session or in none; return whether they were taken."""
+    """Take the seats in every session or in none; return whether they were taken.
+
+    One session needs no savepoint (an UPDATE that matches no row changes nothing), which
+    spares a sold-out booking three of its seven statements.
+    """
+    if len(sessions) == 1:
+        return _take_one(sessions[0], seats)
     try:
         with transaction.atomic():
             for session in sessions:
-                fits = Session.objects.filter(
-                    pk=session.pk, capacity__gte=F("seats_taken") + seats.seats
-                )
-                if seats.child_seats:
-                    fits = fits.filter(
-                        Q(children_capacity__isnull=True)
-                        | Q(children_capacity__gte=F("children_taken") + seats.child_seats)
-                    )
-                if seats.childcare:
-                    fits = fits.filter(
-                        childcare_capacity__gte=F("childcare_taken") + seats.childcare
-                    )
-                updated = fits.update(
-                    seats_taken=F("seats_taken") + seats.seats,
-                    children_taken=F("children_taken") + seats.child_seats,
-                    childcare_taken=F("childcare_taken") + seats.childcare,
-                )
-                if updated != 1:
+                if not _take_one(session, seats):
                     raise _NoSeats
     except _NoSeats:
         return False
