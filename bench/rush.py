@@ -463,11 +463,12 @@ def rush(
 def postgres_rush(stack: ExitStack, workdir: Path, workers: int) -> tuple[list[str], bool]:
     url = recreate_postgres_database(stack)
     notifications, where = redis_for_notifications(stack, workdir)
-    env = server_env(
-        DATABASE_URL=url,
-        CONN_MAX_AGE=os.environ.get("BENCH_CONN_MAX_AGE", "60"),
-        **notifications,
-    )
+    # Persistent connections as the production settings keep them, unless the run says
+    # otherwise (BENCH_CONN_MAX_AGE=0 shows what a connection per request costs).
+    if "BENCH_CONN_MAX_AGE" in os.environ:
+        notifications["CONN_MAX_AGE"] = os.environ["BENCH_CONN_MAX_AGE"]
+    env = server_env(DATABASE_URL=url, **notifications)
+    conn_max_age = env.get("CONN_MAX_AGE", "production default")
     sessions = prepare(env)
     options = ["--workers", str(workers)]
     port, master = start_gunicorn(stack, env, options, workdir / "gunicorn-pg.log")
@@ -482,7 +483,7 @@ def postgres_rush(stack: ExitStack, workdir: Path, workers: int) -> tuple[list[s
         """CPU of the server's PostgreSQL backends (known only with persistent connections)."""
         import psycopg
 
-        if env["CONN_MAX_AGE"] == "0":
+        if conn_max_age == "0":
             return None
         with psycopg.connect(url, connect_timeout=5) as conn:
             pids = conn.execute(
@@ -498,7 +499,7 @@ def postgres_rush(stack: ExitStack, workdir: Path, workers: int) -> tuple[list[s
     lines.insert(
         0,
         f"{label}: gunicorn {workers} sync workers ({workers // 2} cores), C={CAPACITY}, "
-        f"N={REQUESTS}, {CLIENTS} concurrent clients, CONN_MAX_AGE={env['CONN_MAX_AGE']}; "
+        f"N={REQUESTS}, {CLIENTS} concurrent clients, CONN_MAX_AGE={conn_max_age}; "
         f"{where}",
     )
     lines += [
