@@ -143,8 +143,9 @@ def _require_reason(reason: str, field: str = "reason") -> str:
 
 
 def _lock_session(session: Session) -> Session:
+    # Lock the session row only: the course is an outer join, which FOR UPDATE cannot lock.
     return (
-        Session.objects.select_for_update()
+        Session.objects.select_for_update(of=("self",))
         .select_related("program", "facility", "course")
         .get(pk=session.pk)
     )
