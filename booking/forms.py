@@ -123,6 +123,8 @@ def party_fields_for(program: Program) -> dict[str, forms.Field]:
                 label=_("Children coming"),
                 choices=_count_choices(0, program.max_children),
                 coerce=int,
+                empty_value=0,
+                required=False,
                 initial=0,
             )
         if program.childcare_offered:
@@ -130,6 +132,8 @@ def party_fields_for(program: Program) -> dict[str, forms.Field]:
                 label=_("Children to leave in childcare (託児)"),
                 choices=_count_choices(0, program.max_children),
                 coerce=int,
+                empty_value=0,
+                required=False,
                 initial=0,
                 help_text=_("Childcare during the session has its own small number of places."),
             )
@@ -226,12 +230,12 @@ class ReservationForm(forms.Form):
     def party(self) -> Party:
         data = self.cleaned_data
         ages = self.children_ages()
-        children = len(ages) if self.program.requires_child_ages else data.get("children", 0)
+        children = len(ages) if self.program.requires_child_ages else data.get("children") or 0
         return Party(
             adults=data.get("adults", 1),
             children=children,
             children_ages=ages,
-            childcare=data.get("childcare", 0),
+            childcare=data.get("childcare") or 0,
             due_date=data.get("due_date"),
             resident=data.get("resident") if "resident" in self.fields else None,
             company=data.get("company", ""),
@@ -289,13 +293,13 @@ class PartyChangeForm(forms.Form):
         if self.program.requires_child_ages:
             children = len(ages)
         else:
-            children = data.get("children", 0)
+            children = data.get("children") or 0
             ages = list(r.children_ages) if len(r.children_ages or []) == children else []
         return Party(
             adults=data.get("adults", 1),
             children=children,
             children_ages=ages,
-            childcare=data.get("childcare", 0),
+            childcare=data.get("childcare") or 0,
             due_date=r.due_date,
             resident=r.resident,
             company=r.company,

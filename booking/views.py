@@ -3,10 +3,12 @@
 Views parse input, call one service or selector and render; the rules live in
 ``booking.services``. Every page that shows a reservation is reached with a credential in the
 URL (the reservation's token, or the signed "my reservations" key), so those pages are never
-cached and never send a Referer.
+cached and never send a Referer to another site.
 """
 
 from __future__ import annotations
+
+import json
 
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
@@ -68,8 +70,12 @@ class EmailLinkFormEmailThrottle(_FormEmailThrottle):
 
 
 def private(response: HttpResponse) -> HttpResponse:
-    """Mark a page that shows personal data behind a credential in its URL."""
-    response["Referrer-Policy"] = "no-referrer"
+    """Mark a page that shows personal data behind a credential in its URL.
+
+    ``same-origin`` keeps the URL (and its credential) from other sites; ``no-referrer`` would
+    also make Chrome send ``Origin: null`` with the page's own forms, which CSRF refuses.
+    """
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     return response
 
@@ -119,12 +125,17 @@ def reservation_form(request, pk: int):
                     ),
                 )
             except AppError as exc:
-                add_service_errors(form, exc)
+                earlier = None
+                if exc.code == "duplicate_reservation":
+                    earlier = _remembered(request, session.pk, data["email"])
+                if earlier is None:
+                    add_service_errors(form, exc)
+                else:
+                    # The same browser sent a fresh copy of the form (the back button
+                    # reloaded it): show the reservation it already made.
+                    return _to_result(request, session.pk, *earlier)
             else:
-                url = reverse("reservation-result", kwargs={"code": code})
-                response = HttpResponseRedirect(f"{url}?{urlencode({'token': token})}")
-                response.status_code = 303
-                return response
+                return _to_result(request, session.pk, code, token)
         # A closed session shows why (not open yet, closed, full, cancelled) instead of a form;
         # a resubmitted form was replayed above whatever the seats are now.
         status = 400 if form.errors else 200
@@ -146,7 +157,61 @@ def reservation_form(request, pk: int):
         },
         status=status,
     )
-    response["Cache-Control"] = "no-store"
+    # Not no-store, so that a browser may bring back this very form (one-time key included)
+    # with the back button; never in a shared cache.
+    response["Cache-Control"] = "private"
+    return response
+
+
+RECENT_COOKIE = "recent_bookings"
+RECENT_SALT = "booking.recent"
+RECENT_MAX = 10
+
+
+def _recent(request) -> dict[str, list[str]]:
+    try:
+        value = request.get_signed_cookie(
+            RECENT_COOKIE, default=None, salt=RECENT_SALT, max_age=24 * 3600
+        )
+        recent = json.loads(value) if value else {}
+    except (ValueError, TypeError):
+        return {}
+    return recent if isinstance(recent, dict) else {}
+
+
+def _remembered(request, session_pk: int, email: str) -> tuple[str, str] | None:
+    """Return (code, token) of the reservation this browser made for the session and email."""
+    entry = _recent(request).get(str(session_pk))
+    if not isinstance(entry, list) or len(entry) != 2:
+        return None
+    reservation = selectors.reservation_by_code_and_token(entry[0], entry[1])
+    if reservation is None or reservation.email != email:
+        return None
+    return reservation.code, entry[1]
+
+
+def _to_result(request, session_pk: int, code: str, token: str) -> HttpResponse:
+    """Redirect to the result page, and remember the booking in this browser for a day.
+
+    The signed cookie lets a second copy of the form, sent after the back button reloaded
+    it with a new one-time key, lead back to this reservation instead of an error.
+    """
+    url = reverse("reservation-result", kwargs={"code": code})
+    response = HttpResponseRedirect(f"{url}?{urlencode({'token': token})}")
+    response.status_code = 303
+    recent = _recent(request)
+    recent.pop(str(session_pk), None)
+    recent[str(session_pk)] = [code, token]
+    recent = dict(list(recent.items())[-RECENT_MAX:])
+    response.set_signed_cookie(
+        RECENT_COOKIE,
+        json.dumps(recent, separators=(",", ":")),
+        salt=RECENT_SALT,
+        max_age=24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
     return response
 
 

@@ -81,6 +81,12 @@ def months(value: int | None) -> str:
 
 
 @register.filter
+def months_list(values) -> str:
+    """Return children's ages as a list: 5か月、1歳2か月 / 5 months, 1 y 2 m."""
+    return ("、" if not _english() else ", ").join(months(v) for v in values or [])
+
+
+@register.filter
 def local_name(obj) -> str:
     """Return a facility's name or a programme's title in the page's language."""
     for ja_field, en_field in (("title", "title_en"), ("name", "name_en")):

@@ -31,10 +31,10 @@ def test_the_manage_page_shows_the_reservation_to_the_token_holder(ja_client, pl
     html = response.content.decode()
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "予約が確定しました" in html
     assert f'<p class="code">{result.reservation.code}</p>' in html
-    assert "大人1人, 子ども1人 (5か月)" in html
+    assert "大人1人、子ども1人（5か月）" in html
     assert "人数を変更する" in html and "予約をキャンセルする" in html
     assert f'href="/calendar/sessions/{play.pk}.ics"' in html
 
@@ -70,7 +70,7 @@ def test_the_party_can_grow_only_into_the_seats_left(ja_client, hub):
     assert fits.status_code == 302 and fits["Location"] == url
     page = ja_client.get(url).content.decode()
     assert "人数を変更しました。" in page
-    assert "大人2人, 子ども2人" in page
+    assert "大人2人、子ども2人" in page
     session.refresh_from_db()
     assert session.seats_taken == 4
 
