@@ -13,6 +13,7 @@ MODULES = [
     "feeds",
     "reminders",
     "pages",
+    "staff",
 ]
 
 

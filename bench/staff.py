@@ -1,0 +1,207 @@
+"""Staff tools at size: a roster of 500 parties (page, API, CSV) and a year of 5,000 sessions.
+
+The measurement runs in a child process with its own Django set-up and database, so that it
+does not depend on what other benchmark modules configured in this process:
+
+- database: a throwaway SQLite file ``var/bench-staff.sqlite3``, or with
+  ``STAFF_BENCH_DATABASE_URL`` (e.g. ``postgres://postgres@127.0.0.1:5432/kosodate_staff_bench``)
+  that database, created if missing and flushed.
+
+Every figure is the median of several requests through Django's test client (URL routing,
+middleware, authentication, permission checks and rendering included), with the number of SQL
+queries the request ran. The floor is GET /api/v1/ping/ (DRF with no database work) on the
+same client. The bench fails when a big roster or a big year needs more queries than a small
+one: the query count must not grow with the data.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PARTIES = 500
+SESSIONS = 5000
+RUNS = 7
+
+
+def run() -> list[str]:
+    """Run the measurement in a clean child process and return its report lines."""
+    env = dict(os.environ)
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
+    env["DJANGO_DEBUG"] = "0"
+    env.pop("DATABASE_URL", None)
+    url = os.environ.get("STAFF_BENCH_DATABASE_URL", "").strip()
+    if url:
+        env["DATABASE_URL"] = url
+    else:
+        (ROOT / "var").mkdir(exist_ok=True)
+        for leftover in ROOT.joinpath("var").glob("bench-staff.sqlite3*"):
+            leftover.unlink()
+        env["SQLITE_PATH"] = str(ROOT / "var" / "bench-staff.sqlite3")
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.staff", "--child"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"staff bench child failed:\n{result.stderr[-4000:]}")
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    if report["failures"]:
+        raise AssertionError("; ".join(report["failures"]) + " | " + " | ".join(report["lines"]))
+    return report["lines"]
+
+
+# --- child ---------------------------------------------------------------------------------
+
+
+def _setup_django() -> None:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        from bench.feeds import _ensure_postgres_database
+
+        _ensure_postgres_database(url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("flush", verbosity=0, interactive=False)
+
+
+def _populate() -> dict:
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    from booking.staff_selectors import fiscal_year_of
+    from events.models import Facility, Program, Session, StaffMembership
+    from tests.staff.bulk import roster_of, year_of_sessions
+
+    facilities = [
+        Facility.objects.create(
+            name=name, slug=f"bench-{i}", city="鹿児島市", address="鹿児島県鹿児島市山下町15-1"
+        )
+        for i, name in enumerate(
+            ["すこやか子育て交流館", "親子つどいの広場 東", "親子つどいの広場 西", "児童センター"]
+        )
+    ]
+    small_facility = Facility.objects.create(
+        name="地域子育て支援センター", slug="bench-small", city="鹿児島市", address="山下町"
+    )
+    programs = [
+        Program.objects.create(title=title, slug=f"bench-program-{i}")
+        for i, title in enumerate(
+            [
+                "親子ふれあい遊び",
+                "マタニティ教室",
+                "離乳食教室",
+                "ブックスタート",
+                "しごと相談カフェ",
+            ]
+        )
+    ]
+    user = get_user_model().objects.create_user(username="bench-staff", password="x")
+    for f in [*facilities, small_facility]:
+        StaffMembership.objects.create(user=user, facility=f, role="manager")
+    token = Token.objects.create(user=user).key
+    start = timezone.now().replace(microsecond=0) + timedelta(days=3)
+
+    def session(capacity: int) -> Session:
+        return Session.objects.create(
+            program=programs[0],
+            facility=facilities[0],
+            start=start,
+            end=start + timedelta(hours=2),
+            capacity=capacity,
+            registration_opens=start - timedelta(days=30),
+            registration_closes=start - timedelta(days=1),
+            cancellation_deadline=start - timedelta(days=1),
+        )
+
+    small, big = session(20), session(2000)
+    roster_of(small, 5, seed=1)
+    roster_of(big, PARTIES, seed=2)
+    fy = fiscal_year_of(timezone.localdate()) - 1
+    year_of_sessions([small_facility], programs[:1], fiscal_year=fy, sessions=20, seed=3)
+    year_of_sessions(facilities, programs, fiscal_year=fy, sessions=SESSIONS, seed=4)
+    return {"user": user, "token": token, "small": small.pk, "big": big.pk, "fy": fy}
+
+
+def _measure(call) -> tuple[float, int]:
+    """Median seconds of ``call`` over RUNS, and the SQL queries of one call."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call()  # warm up
+    times = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        response = call()
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 200, response.status_code
+    with CaptureQueriesContext(connection) as ctx:
+        call()
+    return statistics.median(times), len(ctx.captured_queries)
+
+
+def _child() -> dict:
+    _setup_django()
+    from django.test import Client
+
+    data = _populate()
+    api = Client(HTTP_AUTHORIZATION=f"Token {data['token']}")
+    page = Client()
+    page.force_login(data["user"])
+    fy = data["fy"]
+    floor, _ = _measure(lambda: api.get("/api/v1/ping/"))
+    lines = [f"floor GET /api/v1/ping/: {floor * 1000:.1f} ms"]
+    failures = []
+    cases = [
+        ("roster API", api, "/api/v1/sessions/{pk}/roster/", "session"),
+        ("roster CSV", api, "/api/v1/sessions/{pk}/roster/?format=csv", "session"),
+        ("roster page", page, "/staff/sessions/{pk}/", "session"),
+        ("print page", page, "/staff/sessions/{pk}/print/", "session"),
+        ("report API", api, f"/api/v1/staff/report/?fiscal_year={fy}{{facility}}", "year"),
+        (
+            "report CSV",
+            api,
+            f"/api/v1/staff/report/?fiscal_year={fy}&format=csv{{facility}}",
+            "year",
+        ),
+        ("report page", page, f"/staff/report/?fiscal_year={fy}{{facility}}", "year"),
+    ]
+    for name, client, url, kind in cases:
+        if kind == "session":
+            small_url, big_url = url.format(pk=data["small"]), url.format(pk=data["big"])
+            size = f"{PARTIES} parties"
+        else:
+            small_url, big_url = (
+                url.format(facility="&facility=bench-small"),
+                url.format(facility=""),
+            )
+            size = f"{SESSIONS} sessions"
+        _, small_queries = _measure(lambda u=small_url, c=client: c.get(u))
+        seconds, queries = _measure(lambda u=big_url, c=client: c.get(u))
+        lines.append(
+            f"{name} ({size}): {seconds * 1000:.0f} ms = {seconds / floor:.0f} x floor, "
+            f"{queries} queries (small: {small_queries})"
+        )
+        if queries > small_queries:
+            failures.append(f"{name}: {queries} queries for {size}, {small_queries} when small")
+    return {"lines": lines, "failures": failures}
+
+
+if __name__ == "__main__" and "--child" in sys.argv:
+    print(json.dumps(_child()))
