@@ -19,6 +19,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -413,8 +414,9 @@ def report(request):
         data = _report(request)
     except AppError:
         return _error_page(request, 400)
+    # "M" is the short month name of the active language: 4月 in Japanese, Apr in English.
     chart = bar_chart(
-        [m.attended_people for m in data.months], [f"{m.month.month}月" for m in data.months]
+        [m.attended_people for m in data.months], [date_format(m.month, "M") for m in data.months]
     )
     current = staff_selectors.fiscal_year_of(timezone.localdate())
     query = urlencode(

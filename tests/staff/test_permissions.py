@@ -429,3 +429,27 @@ def test_staff_tokens_are_managed_in_the_admin(users):
     response = client.get("/admin/authtoken/tokenproxy/")
     assert response.status_code == 200
     assert b"manager-a" in response.content
+
+
+def test_the_audit_log_is_read_only_in_the_admin_and_scoped(world, users, facility_b):
+    from booking.models import StaffAction as Action
+
+    Action.objects.create(actor_label="staff:x", kind="check_in", facility=facility_b, reason="B")
+    Action.objects.create(
+        actor_label="staff:y", kind="check_in", facility=world.started.facility, reason="A"
+    )
+    admin = page_client(users["superuser"])
+    listing = admin.get("/admin/booking/staffaction/")
+    assert listing.status_code == 200
+    assert b"staff:x" in listing.content and b"staff:y" in listing.content
+    assert admin.get("/admin/booking/staffaction/add/").status_code == 403
+    # A facility-B staff member with admin access sees only B's entries.
+    staff_b = users["manager_b"]
+    staff_b.is_staff = True
+    staff_b.save()
+    from django.contrib.auth.models import Permission
+
+    staff_b.user_permissions.add(Permission.objects.get(codename="view_staffaction"))
+    scoped = page_client(staff_b).get("/admin/booking/staffaction/")
+    assert scoped.status_code == 200
+    assert b"staff:x" in scoped.content and b"staff:y" not in scoped.content
