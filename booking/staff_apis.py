@@ -227,7 +227,7 @@ class WalkInApi(StaffApi):
             name=data["name"],
             name_kana=data["name_kana"],
             phone=data["phone"],
-            email=data["email"],
+            email=data.get("email", ""),
             notes=data["notes"],
             override_reason=data["override_reason"],
             check_in_now=data["check_in"],

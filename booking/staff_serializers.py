@@ -132,7 +132,7 @@ class WalkInSerializer(serializers.Serializer):
     )
     childcare = serializers.IntegerField(min_value=0, max_value=20, default=0)
     phone = serializers.CharField(max_length=30, required=False, default="", allow_blank=True)
-    email = serializers.EmailField(required=False, default="", allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)  # a default "" is no email
     notes = serializers.CharField(max_length=1000, required=False, default="", allow_blank=True)
     override_reason = serializers.CharField(
         required=False,
