@@ -228,3 +228,50 @@ def test_print_report_and_today_pages_render_japanese(browser, live_server, door
     overflow = portrait.evaluate("document.documentElement.scrollWidth > window.innerWidth")
     assert overflow is False
     screenshot(portrait, "staff-roster-portrait")
+
+
+def test_lottery_draw_and_manual_promotion_from_the_page(browser, live_server, door):
+    from events.models import BookingMode
+    from tests.factories import book
+
+    _, _, first, _ = door
+    lottery = SessionFactory(
+        facility=first.memberships.first().facility,
+        program=ProgramFactory(
+            title="マタニティ教室",
+            booking_mode=BookingMode.LOTTERY,
+            lottery_confirmation_required=False,
+        ),
+        capacity=2,
+    )
+    for i, (name, kana) in enumerate(NAMES[:5]):
+        book(lottery, name=name, name_kana=kana, email=f"lot{i}@example.jp")
+    page = tablet(browser)
+    log_in(page, live_server.url, first.username, f"/staff/sessions/{lottery.pk}/waiting-list/")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("input[name=action][value=draw] + button")
+    page.wait_for_selector("tr[id^=w-]")
+    waiting = page.locator("tr[id^=w-]")
+    assert waiting.count() == 3
+    last_code = waiting.nth(2).get_attribute("id")[2:]
+    # No seat free: the promotion is refused with the reason why.
+    waiting.nth(2).locator("input[name=reason]").fill("つわりが重く優先")
+    waiting.nth(2).locator("button").click()
+    page.wait_for_selector(".message.error")
+    assert page.locator("tr[id^=w-]").count() == 3
+    # A seat given back after the waiting list closed (nobody promoted automatically).
+    from events.models import Session
+
+    Session.objects.filter(pk=lottery.pk).update(capacity=3)
+    page.locator(f"tr#w-{last_code} input[name=reason]").fill("つわりが重く優先")
+    page.locator(f"tr#w-{last_code} button").click()
+    page.wait_for_selector(".message.success")
+    assert page.locator("tr[id^=w-]").count() == 2
+    from booking.models import Reservation
+
+    assert Reservation.objects.get(code=last_code).status == "confirmed"
+    assert axe_violations(page) == []
+    screenshot(page, "staff-waiting-list")
+    page.goto(f"{live_server.url}/staff/sessions/{lottery.pk}/audit/")
+    assert page.locator("table.audit tbody tr").count() == 2  # the draw and the promotion
+    screenshot(page, "staff-audit-log")
