@@ -318,7 +318,14 @@ def reservation_create(
     elif seats.childcare and _fits_without_childcare(sessions, seats):
         raise AppError("childcare_full", status_code=409)
     elif waitlist_open(program, first, now):
-        reservation.status = ReservationStatus.WAITLISTED
+        # Lock the session rows before joining the list: a cancellation committing meanwhile
+        # has either finished (its seats are retried here) or waits, and its promotion pass
+        # then sees this party; waitlisters queue on the lock, so positions are exact.
+        list(Session.objects.select_for_update().filter(pk__in=[s.pk for s in sessions]))
+        if _take(sessions, seats):
+            reservation.status = ReservationStatus.CONFIRMED
+        else:
+            reservation.status = ReservationStatus.WAITLISTED
     else:
         raise AppError("session_full")
 

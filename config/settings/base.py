@@ -263,7 +263,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # 4xx answers are not logged: their paths can carry feed tokens and reservation codes.
+        "django.request": {"level": "ERROR"},
+    },
 }
 
 # Abuse limits (README: "Limits"). API_THROTTLE=off disables the rate limits, for load tests.

@@ -20,6 +20,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Keep database connections across requests (gunicorn sync workers), checked before reuse.
+# Keep database connections across requests (gunicorn sync workers). A connection that broke
+# is closed at the end of the request that met the error; CONN_HEALTH_CHECKS=1 adds a
+# round trip per request to check it first.
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))  # noqa: F405
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", False)  # noqa: F405
