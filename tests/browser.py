@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,28 +43,47 @@ PHONE = {"width": 360, "height": 740}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
+# One Playwright and one Chromium per test process, however many conftest.py files import the
+# fixture: Playwright's sync API cannot run twice at once in one thread.
+_RUNTIME: dict[str, Any] = {}
+
+
+def _launch() -> Any:
+    if "browser" not in _RUNTIME:
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        # launch() gives the browser a new, empty profile (--user-data-dir in a temporary
+        # folder that Playwright deletes on close); each test then opens its own context.
+        _RUNTIME["playwright"] = playwright
+        _RUNTIME["browser"] = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+    return _RUNTIME["browser"]
+
+
+def _close() -> None:
+    browser = _RUNTIME.pop("browser", None)
+    if browser is not None:
+        browser.close()
+        _RUNTIME.pop("playwright").stop()
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Launch Chromium once per test session, with a fresh, empty user-data-dir."""
+def browser(request) -> Any:
+    """Chromium for the whole test session, started with a fresh, empty user-data-dir."""
     need(CHROMIUM.exists(), f"needs Chromium at {CHROMIUM} (run `make browser-deps`)")
     need(AXE_JS.exists(), f"needs {AXE_JS} (run `make install`, which runs npm ci)")
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright  # noqa: F401
     except ImportError:  # pragma: no cover - the dev extras pin it
         need(False, "needs the playwright package (pip install -e '.[dev]')")
     # Playwright runs its own event loop in this thread; the ORM calls the tests make between
     # browser steps are ordinary synchronous calls.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        # launch() gives every run a new, empty profile (--user-data-dir in a temporary folder
-        # that Playwright deletes on close); each test then opens its own context.
-        instance = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield instance
-        finally:
-            instance.close()
+    instance = _launch()
+    request.addfinalizer(_close)
+    return instance
 
 
 def new_page(browser: Any, *, language: str = "ja-JP", accept_downloads: bool = False) -> Any:
