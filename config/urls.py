@@ -1,6 +1,7 @@
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from core.apis import PingApi
@@ -33,7 +34,14 @@ urlpatterns = [
     ),
     path("calendar/", include("notifications.calendar_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    # Swagger UI sets inline styles: the docs page alone allows them.
+    path(
+        "api/docs/",
+        csp_update({"style-src": ["'unsafe-inline'"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="schema")
+        ),
+        name="docs",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     # Parents' pages: "/" is the sessions list; /manage/<code>/ keeps its name and ?token=.
     path("", include("events.page_urls")),

@@ -94,9 +94,7 @@ def test_roster_check_in_with_one_tap_without_reload(browser, live_server, door)
     target = parties[0]
     row(page, target.code).locator("button[data-check-in=in]").click()
     row(page, target.code).locator("[data-state]").filter(has_text=re.compile(".+")).wait_for()
-    page.wait_for_function(
-        f"document.querySelector('tr#r-{target.code}').dataset.attendance === 'attended'"
-    )
+    page.wait_for_selector(f"tr#r-{target.code}[data-attendance='attended']", state="attached")
     assert page.evaluate("window.__notReloaded") is True  # the page was not reloaded
     assert page.locator("[data-count=attended]").inner_text() == "1"
     assert row(page, target.code).locator("button[data-check-in=undo]").is_visible()
@@ -106,9 +104,7 @@ def test_roster_check_in_with_one_tap_without_reload(browser, live_server, door)
     screenshot(page, "staff-roster-after-check-in")
     # Undo, again in place.
     row(page, target.code).locator("button[data-check-in=undo]").click()
-    page.wait_for_function(
-        f"document.querySelector('tr#r-{target.code}').dataset.attendance === ''"
-    )
+    page.wait_for_selector(f"tr#r-{target.code}[data-attendance='']", state="attached")
     target.refresh_from_db()
     assert target.status == "confirmed"
     # Search by kana in the other script.
@@ -132,9 +128,7 @@ def test_two_staff_check_in_at_once(browser, live_server, door):
     for b in buttons:
         b.dispatch_event("click")  # both fetches start before either answer arrives
     for t in tablets:
-        t.wait_for_function(
-            f"document.querySelector('tr#r-{same.code}').dataset.attendance === 'attended'"
-        )
+        t.wait_for_selector(f"tr#r-{same.code}[data-attendance='attended']", state="attached")
     # The tablet whose tap came second was told, and shows the current state anyway.
     notices = [t.locator(".js-error").is_visible() for t in tablets]
     assert sorted(notices) == [False, True]
@@ -142,9 +136,7 @@ def test_two_staff_check_in_at_once(browser, live_server, door):
     row(tablets[0], parties[2].code).locator("button[data-check-in=in]").click()
     row(tablets[1], parties[3].code).locator("button[data-check-in=in]").click()
     for t, code in ((tablets[0], parties[2].code), (tablets[1], parties[3].code)):
-        t.wait_for_function(
-            f"document.querySelector('tr#r-{code}').dataset.attendance === 'attended'"
-        )
+        t.wait_for_selector(f"tr#r-{code}[data-attendance='attended']", state="attached")
     same.refresh_from_db()
     assert same.status == "attended"
     assert ReservationHistory.objects.filter(reservation=same, to_status="attended").count() == 1
