@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from booking import selectors, services
 from booking.idempotency import run_idempotent
+from booking.models import StaffActionKind
 from booking.rules import Party
 from booking.serializers import (
     CancelSerializer,
@@ -237,5 +238,15 @@ class SessionDrawApi(APIView):
     @extend_schema(request=None, responses={200: LotteryDrawSerializer, **ERROR_RESPONSES})
     def post(self, request, pk: int):
         session = self._session(request, pk, manage=True)
+        existed = hasattr(session, "lottery_draw")
         draw = services.lottery_draw(session=session, by=request.user)
+        if not existed:
+            from booking.staff_services import staff_action_record
+
+            staff_action_record(
+                by=request.user,
+                kind=StaffActionKind.LOTTERY_DRAW,
+                session=session,
+                after={"seed": draw.seed, "winners": len(draw.winners)},
+            )
         return Response(LotteryDrawSerializer(draw).data)

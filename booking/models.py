@@ -222,6 +222,8 @@ class StaffActionKind(models.TextChoices):
     WAITLIST_PROMOTE = "waitlist_promote", _("Promoted from the waiting list by hand")
     LOTTERY_DRAW = "lottery_draw", _("Lottery drawn")
     EXPORT = "export", _("Personal data exported")
+    SESSION_UPDATE = "session_update", _("Session changed")
+    PERSONAL_DATA_ERASE = "personal_data_erase", _("Personal data erased")
 
 
 class StaffAction(models.Model):

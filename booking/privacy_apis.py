@@ -9,6 +9,8 @@ from rest_framework.views import APIView
 
 from booking import privacy
 from booking.apis import TOKEN_PARAMETERS, reservation_from_request
+from booking.models import StaffActionKind
+from booking.staff_services import staff_action_record
 from core.schema import ERROR_RESPONSES
 from core.throttling import TokenLookupThrottle
 from events.models import StaffRole
@@ -62,6 +64,12 @@ class PersonalDataExportApi(APIView):
             raise PermissionDenied(_("Only facility staff may do this."))
         email = query.validated_data["email"]
         rows = privacy.personal_data_export(email=email, facility_ids=facility_ids)
+        # The log names the reservations, not the address: an erasure must not leave it behind.
+        staff_action_record(
+            by=request.user,
+            kind=StaffActionKind.EXPORT,
+            after={"reservations": [row["code"] for row in rows]},
+        )
         response = Response({"email": email.lower(), "reservations": rows})
         response["Cache-Control"] = "no-store"
         return response
@@ -87,5 +95,8 @@ class PersonalDataEraseApi(APIView):
             raise PermissionDenied(_("Only facility managers may do this."))
         erased = privacy.personal_data_erase(
             email=data.validated_data["email"], facility_ids=facility_ids, by=request.user
+        )
+        staff_action_record(
+            by=request.user, kind=StaffActionKind.PERSONAL_DATA_ERASE, after={"erased": erased}
         )
         return Response({"erased": erased})

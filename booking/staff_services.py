@@ -123,6 +123,28 @@ def _record(
     )
 
 
+def staff_action_record(
+    *,
+    by: AbstractBaseUser | None,
+    kind: str,
+    session: Session | None = None,
+    facility_id: int | None = None,
+    reason: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> StaffAction:
+    """Record a staff action taken outside this module (API session edits, privacy requests)."""
+    return _record(
+        by=by,
+        kind=kind,
+        session=session,
+        facility_id=facility_id,
+        reason=reason,
+        before=before,
+        after=after,
+    )
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}

@@ -5,6 +5,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from booking.models import StaffActionKind
+from booking.staff_services import staff_action_record
 from core.permissions import ReadOnlyOrFacilityManager
 from core.schema import ERROR_RESPONSES
 from events import selectors, services
@@ -18,6 +20,24 @@ from events.serializers import (
     SessionSerializer,
     SessionWriteSerializer,
 )
+
+
+def audit(
+    request, kind: str, session: Session, before: dict, after: dict, reason: str = ""
+) -> None:
+    """Keep the staff member's change in the session's audit log."""
+
+    def plain(values: dict) -> dict:
+        return {k: getattr(v, "slug", v) for k, v in values.items()}
+
+    staff_action_record(
+        by=request.user,
+        kind=kind,
+        session=session,
+        reason=reason,
+        before=plain(before),
+        after=plain(after),
+    )
 
 
 @extend_schema_view(
@@ -88,6 +108,7 @@ class SessionViewSet(
         if not user_can_manage_facility(request.user, serializer.validated_data["facility"].pk):
             raise PermissionDenied(_("You are not a manager of this facility."))
         session = services.session_create(by=request.user, **serializer.validated_data)
+        audit(request, StaffActionKind.SESSION_UPDATE, session, {}, serializer.validated_data)
         return Response(
             SessionSerializer(selectors.session_list().get(pk=session.pk)).data,
             status=status.HTTP_201_CREATED,
@@ -100,7 +121,16 @@ class SessionViewSet(
         facility = serializer.validated_data.get("facility")
         if facility is not None and not user_can_manage_facility(request.user, facility.pk):
             raise PermissionDenied(_("You are not a manager of this facility."))
-        services.session_update(session=session, by=request.user, **serializer.validated_data)
+        changes = serializer.validated_data
+        before = {name: getattr(session, name) for name in changes}
+        updated = services.session_update(session=session, by=request.user, **changes)
+        audit(
+            request,
+            StaffActionKind.SESSION_UPDATE,
+            updated,
+            before,
+            {name: getattr(updated, name) for name in changes},
+        )
         return Response(SessionSerializer(selectors.session_list().get(pk=session.pk)).data)
 
     def update(self, request, *args, **kwargs):
@@ -116,5 +146,16 @@ class SessionViewSet(
         session: Session = self.get_object()
         serializer = SessionCancelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.session_cancel(session=session, by=request.user, **serializer.validated_data)
+        before = {"status": session.status}
+        cancelled = services.session_cancel(
+            session=session, by=request.user, **serializer.validated_data
+        )
+        audit(
+            request,
+            StaffActionKind.SESSION_CANCEL,
+            cancelled,
+            before,
+            {"status": cancelled.status},
+            reason=serializer.validated_data["reason"],
+        )
         return Response(SessionSerializer(selectors.session_list().get(pk=session.pk)).data)
