@@ -1,0 +1,113 @@
+"""The Japanese catalogue is complete, and the committed django.mo is compiled from it.
+
+Japanese is the default language: a msgid with an empty or fuzzy msgstr shows English on a
+Japanese page (gettext ignores fuzzy entries at run time), and a django.mo that was not
+recompiled after the .po changed shows the old text. File times say nothing after a git
+checkout, so the .mo is compared by content: the .po is compiled with polib to a temporary
+.mo, and both are loaded with gettext.GNUTranslations.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+from pathlib import Path
+
+import polib
+import pytest
+
+LOCALE = Path(__file__).resolve().parents[1] / "locale"
+JA_PO = LOCALE / "ja" / "LC_MESSAGES" / "django.po"
+JA_MO = LOCALE / "ja" / "LC_MESSAGES" / "django.mo"
+
+# %(name)s, %(n)d, %s ... but not a literal %%.
+PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifr]")
+
+
+def _label(entry: polib.POEntry) -> str:
+    where = ", ".join(f"{path}:{line}" for path, line in entry.occurrences[:2])
+    context = f" [{entry.msgctxt}]" if entry.msgctxt else ""
+    return f"{entry.msgid!r}{context} ({where})"
+
+
+@pytest.fixture(scope="module")
+def ja() -> polib.POFile:
+    return polib.pofile(str(JA_PO))
+
+
+def _entries(po: polib.POFile) -> list[polib.POEntry]:
+    return [e for e in po if not e.obsolete]
+
+
+def test_plural_forms_header_is_japanese(ja):
+    assert ja.metadata.get("Plural-Forms", "").replace(" ", "") == "nplurals=1;plural=0;"
+    assert not ja.metadata_is_fuzzy, "the header entry is marked fuzzy"
+
+
+def test_every_msgid_has_a_japanese_translation(ja):
+    missing = []
+    for entry in _entries(ja):
+        if entry.msgid_plural:
+            forms = list(entry.msgstr_plural.values()) or [""]
+            empty = any(not form for form in forms)
+        else:
+            empty = not entry.msgstr
+        if empty:
+            missing.append(_label(entry))
+    assert not missing, f"{len(missing)} msgids without a Japanese msgstr:\n" + "\n".join(missing)
+
+
+def test_no_fuzzy_entries(ja):
+    fuzzy = [_label(e) for e in _entries(ja) if "fuzzy" in e.flags]
+    assert not fuzzy, (
+        f"{len(fuzzy)} fuzzy entries (ignored at run time; check them, then remove the flag):\n"
+        + "\n".join(fuzzy)
+    )
+
+
+def test_plural_entries_have_one_form(ja):
+    wrong = [_label(e) for e in _entries(ja) if e.msgid_plural and set(e.msgstr_plural) != {0}]
+    assert not wrong, "Japanese has one plural form (msgstr[0] only):\n" + "\n".join(wrong)
+
+
+def test_placeholders_are_kept(ja):
+    wrong = []
+    for entry in _entries(ja):
+        if "python-format" not in entry.flags:
+            continue
+        if entry.msgid_plural:
+            allowed = [
+                sorted(PLACEHOLDER.findall(entry.msgid)),
+                sorted(PLACEHOLDER.findall(entry.msgid_plural)),
+            ]
+            translations = list(entry.msgstr_plural.values())
+        else:
+            allowed = [sorted(PLACEHOLDER.findall(entry.msgid))]
+            translations = [entry.msgstr]
+        for text in translations:
+            if text and sorted(PLACEHOLDER.findall(text)) not in allowed:
+                wrong.append(f"{_label(entry)} -> {text!r}")
+    assert not wrong, "placeholders changed in the translation:\n" + "\n".join(wrong)
+
+
+def _catalog(path: Path) -> tuple[dict, gettext.GNUTranslations]:
+    with path.open("rb") as fp:
+        translations = gettext.GNUTranslations(fp)
+    catalog = {key: value for key, value in translations._catalog.items() if key != ""}
+    return catalog, translations
+
+
+def test_committed_mo_matches_the_po(ja, tmp_path):
+    assert JA_MO.exists(), "locale/ja/LC_MESSAGES/django.mo is missing: run compilemessages"
+    fresh_path = tmp_path / "django.mo"
+    ja.save_as_mofile(str(fresh_path))
+    fresh, _ = _catalog(fresh_path)
+    committed, translations = _catalog(JA_MO)
+    stale = sorted(
+        repr(key) for key in fresh.keys() | committed.keys() if fresh.get(key) != committed.get(key)
+    )
+    assert not stale, (
+        f"django.mo differs from django.po in {len(stale)} messages; run "
+        "`python manage.py compilemessages` and commit django.mo:\n" + "\n".join(stale[:40])
+    )
+    assert translations.info().get("plural-forms", "").replace(" ", "") == "nplurals=1;plural=0;"
