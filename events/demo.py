@@ -419,7 +419,17 @@ def load_demo(today: date | None = None) -> dict[str, int]:
         created["sessions"] += was_created
         sessions.append((session, spec))
     created["reservations"] = sum(_fill(session, spec) for session, spec in sessions)
+    _silence_demo_mail()
     return created
+
+
+def _silence_demo_mail() -> None:
+    """Demo parents are made up: their confirmations are kept in the outbox but not sent."""
+    from notifications.models import Notification, NotificationStatus
+
+    Notification.objects.filter(
+        reservation__source="demo", status=NotificationStatus.PENDING
+    ).update(status=NotificationStatus.SKIPPED, last_error="demo data: not sent")
 
 
 DEMO_NAMES = [

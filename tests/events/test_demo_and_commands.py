@@ -53,3 +53,12 @@ def test_create_staff_unknown_facility_fails():
 
     with pytest.raises(CommandError):
         call_command("create_staff", "x@example.jp", "--facility", "nope")
+
+
+def test_demo_parents_get_no_mail(mailoutbox):
+    from notifications.models import Notification
+
+    call_command("load_demo")
+    assert mailoutbox == []
+    statuses = set(Notification.objects.values_list("status", flat=True))
+    assert statuses == {"skipped"}
