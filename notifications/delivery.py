@@ -13,6 +13,12 @@ States: ``pending`` -> ``sending`` (claimed) -> ``sent`` | ``failed`` | ``skippe
 - The remaining window: a worker killed after the SMTP server accepted a message and before
   the row was marked sent will send it again. The Message-ID is the same on every attempt
   (``emails.message_id``), so such a resend is recognisable downstream.
+- While it delivers, a worker's database session commits without waiting for the WAL flush
+  (PostgreSQL ``synchronous_commit = off``, reset when the batch ends): a mark costs one round
+  trip instead of waiting ~3 ms for the disk, once per email. A worker that dies loses nothing
+  by it (the server has the commit); only a crash of the database server itself can lose the
+  last fraction of a second of marks, whose emails would then go out again with the same
+  Message-ID. Bookings and other writes keep the default.
 """
 
 from __future__ import annotations
@@ -23,7 +29,10 @@ import random
 import smtplib
 import socket
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -51,6 +60,21 @@ RELATED = (
     "reservation__course__program",
     "reservation__course__facility",
 )
+
+
+@contextmanager
+def delivery_session():
+    """Let this database session commit claims and marks without waiting for the WAL flush."""
+    if db_connection.vendor != "postgresql":
+        yield
+        return
+    with db_connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with db_connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
 
 
 def claimer_id() -> str:
@@ -358,15 +382,39 @@ def deliver_claimed(notification: Notification, *, claimed_by: str, mailer: Mail
             return "failed"
         logger.warning("notification %s: transient failure: %s", notification.pk, why)
         return _retry_later(notification, claimed_by, why, now)
-    _finish(
-        notification.pk,
-        claimed_by,
-        NotificationStatus.SENT,
-        payload=notification.payload,
-        sent_at=timezone.now(),
-        message_id=message.extra_headers["Message-ID"],
-    )
+    message_id = message.extra_headers["Message-ID"]
+    if SECRET_PAYLOAD_KEYS & notification.payload.keys():
+        _finish(
+            notification.pk,
+            claimed_by,
+            NotificationStatus.SENT,
+            payload=notification.payload,
+            sent_at=timezone.now(),
+            message_id=message_id,
+        )
+    else:
+        _mark_sent(notification.pk, claimed_by, message_id)
     return "sent"
+
+
+def _mark_sent(notification_id: int, claimed_by: str, message_id: str) -> None:
+    """The hot path's one write per email, as plain SQL (the ORM would cost more than it)."""
+    table = db_connection.ops.quote_name(Notification._meta.db_table)
+    with db_connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status = %s, sent_at = %s, message_id = %s, last_error = '' "
+            "WHERE id = %s AND status = %s AND claimed_by = %s",
+            [
+                NotificationStatus.SENT.value,
+                timezone.now(),
+                message_id,
+                notification_id,
+                SENDING.value,
+                claimed_by,
+            ],
+        )
+        if cursor.rowcount != 1:
+            logger.warning("notification %s: claim lost before it was marked sent", notification_id)
 
 
 def _load(ids: Iterable[int], claimed_by: str) -> list[Notification]:
@@ -380,23 +428,45 @@ def _load(ids: Iterable[int], claimed_by: str) -> list[Notification]:
 def deliver_one(notification_id: int) -> str:
     """Claim and send one row if it is still pending and due (the task run after commit)."""
     me = claimer_id()
-    if not claim(notification_id, by=me):
-        return "not claimed"
-    rows = _load([notification_id], me)
-    with Mailer() as mailer:
-        return deliver_claimed(rows[0], claimed_by=me, mailer=mailer) if rows else "not claimed"
+    with delivery_session():
+        if not claim(notification_id, by=me):
+            return "not claimed"
+        rows = _load([notification_id], me)
+        with Mailer() as mailer:
+            return deliver_claimed(rows[0], claimed_by=me, mailer=mailer) if rows else "not claimed"
 
 
 def deliver_batch(ids: list[int], *, token: str) -> dict[str, int]:
     """Send the rows a sweep queued under ``token``, over one mail connection."""
     me = claimer_id()
-    taken = take_over(ids, token=token, by=me)
-    outcome: dict[str, int] = {}
-    with Mailer() as mailer:
-        for notification in _load(taken, me):
-            result = deliver_claimed(notification, claimed_by=me, mailer=mailer)
-            outcome[result] = outcome.get(result, 0) + 1
-    return outcome
+    with delivery_session():
+        rows = _load(take_over(ids, token=token, by=me), me)
+    lanes = min(settings.NOTIFICATIONS_SMTP_CONNECTIONS, len(rows))
+    # Rows claimed inside an open transaction (a test) are visible to this connection only.
+    if lanes <= 1 or db_connection.in_atomic_block:
+        return _deliver_rows(rows, me)
+    # Each lane has its own SMTP connection and database connection, so that one lane renders
+    # while another waits for the mail server: the waits overlap, the work does not double.
+    outcome: Counter[str] = Counter()
+    with ThreadPoolExecutor(lanes, thread_name_prefix="mail-lane") as pool:
+        for result in pool.map(_deliver_lane, [rows[i::lanes] for i in range(lanes)], [me] * lanes):
+            outcome.update(result)
+    return dict(outcome)
+
+
+def _deliver_rows(rows: list[Notification], claimed_by: str) -> dict[str, int]:
+    outcome: Counter[str] = Counter()
+    with delivery_session(), Mailer() as mailer:
+        for notification in rows:
+            outcome[deliver_claimed(notification, claimed_by=claimed_by, mailer=mailer)] += 1
+    return dict(outcome)
+
+
+def _deliver_lane(rows: list[Notification], claimed_by: str) -> dict[str, int]:
+    try:
+        return _deliver_rows(rows, claimed_by)
+    finally:
+        db_connection.close()  # this thread's own connection
 
 
 def dispatch_due(

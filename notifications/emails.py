@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.mime.text import MIMEText
 from email.utils import formataddr
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -168,12 +169,18 @@ def facility_context(facility: Facility, language: str) -> dict[str, str]:
 
 def my_reservations_url() -> str:
     """Return the page where a parent asks for a fresh link to their reservations."""
+    return settings.SITE_URL + _my_reservations_path(settings.ROOT_URLCONF)
+
+
+@lru_cache(maxsize=8)
+def _my_reservations_path(urlconf: str) -> str:
+    # reverse() costs milliseconds here, on every email of a batch: the path never changes.
     for name in ("my-reservations", "my_reservations"):
         try:
-            return settings.SITE_URL + reverse(name)
+            return reverse(name, urlconf=urlconf)
         except NoReverseMatch:
             continue
-    return settings.SITE_URL + "/"
+    return "/"
 
 
 def _focus_session(notification: Notification, sessions: list[Session]) -> Session | None:

@@ -410,44 +410,33 @@ def reminders_schedule(*, now: datetime | None = None) -> int:
         .select_related("program", "facility")
         .order_by("start", "id")
     )
-    rows: list[Notification] = []
+    candidates: dict[str, tuple] = {}
     for session in sessions:
-        offsets = reminder_offsets(session.program)
-        if not offsets:
+        # When each offset's reminder falls due does not depend on the party: work it out once.
+        plan = []
+        for offset in reminder_offsets(session.program):
+            send_at = session.start - timedelta(hours=offset)
+            if send_at > now + lookahead:
+                continue
+            # A reminder written late (the sweep was down) still respects quiet hours.
+            due_at = quiet_hours_end_after(max(send_at, now), session.facility)
+            if due_at < session.start:
+                plan.append((offset, send_at, due_at))
+        if not plan:
             continue
         target = Q(session_id=session.pk)
         if session.course_id:
             target |= Q(course_id=session.course_id)
-        holders = Reservation.objects.filter(target, status=ReservationStatus.CONFIRMED).only(
+        holders = Reservation.objects.filter(target, status=ReservationStatus.CONFIRMED)
+        for pk, email, language, created_at in holders.values_list(
             "id", "email", "language", "created_at"
-        )
-        for reservation in holders:
-            for offset in offsets:
-                send_at = session.start - timedelta(hours=offset)
-                if send_at > now + lookahead or reservation.created_at > send_at:
-                    continue
-                # A reminder written late (the sweep was down) still respects quiet hours.
-                due_at = quiet_hours_end_after(max(send_at, now), session.facility)
-                if due_at >= session.start:
-                    continue
-                rows.append(
-                    Notification(
-                        reservation_id=reservation.pk,
-                        kind=NotificationKind.REMINDER,
-                        to_email=reservation.email,
-                        language=reservation.language
-                        if reservation.language in LANGUAGES
-                        else "ja",
-                        payload={
-                            "session_id": session.pk,
-                            "offset_hours": offset,
-                            "start": session.start.isoformat(),
-                        },
-                        dedupe_key=reminder_key(reservation.pk, session, offset),
-                        due_at=due_at,
-                    )
-                )
-    return _insert_new(rows)
+        ):
+            for offset, send_at, due_at in plan:
+                if created_at > send_at:
+                    continue  # booked after this reminder's time: no "tomorrow" mail
+                key = reminder_key(pk, session, offset)
+                candidates[key] = (pk, email, language, session, offset, due_at)
+    return _insert_new(candidates)
 
 
 def _longest_offset() -> float | None:
@@ -461,18 +450,34 @@ def _longest_offset() -> float | None:
     return min(longest, 24 * 30) if longest is not None else None
 
 
-def _insert_new(rows: list[Notification], chunk: int = 500) -> int:
-    """Insert the rows whose dedupe key is new; return how many were new."""
+def _insert_new(candidates: dict, chunk: int = 1000) -> int:
+    """Insert the reminders whose dedupe key is new; return how many were new."""
+    keys = list(candidates)
     created = 0
-    for i in range(0, len(rows), chunk):
-        part = rows[i : i + chunk]
-        keys = [row.dedupe_key for row in part]
+    for i in range(0, len(keys), chunk):
+        part = keys[i : i + chunk]
         known = set(
-            Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)
+            Notification.objects.filter(dedupe_key__in=part).values_list("dedupe_key", flat=True)
         )
-        fresh = [row for row in part if row.dedupe_key not in known]
+        fresh = [_reminder_row(key, *candidates[key]) for key in part if key not in known]
         if fresh:
             # ignore_conflicts: a concurrent sweep may insert the same keys; both stay correct.
             Notification.objects.bulk_create(fresh, ignore_conflicts=True)
             created += len(fresh)
     return created
+
+
+def _reminder_row(key, reservation_id, email, language, session, offset, due_at) -> Notification:
+    return Notification(
+        reservation_id=reservation_id,
+        kind=NotificationKind.REMINDER,
+        to_email=email,
+        language=language if language in LANGUAGES else "ja",
+        payload={
+            "session_id": session.pk,
+            "offset_hours": offset,
+            "start": session.start.isoformat(),
+        },
+        dedupe_key=key,
+        due_at=due_at,
+    )

@@ -580,6 +580,7 @@ def test_staff_see_their_facility_emails_and_errors_in_the_admin(client, session
         *Permission.objects.filter(codename__in=["view_notification", "view_reservation"])
     )
     client.force_login(user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     listing = client.get("/admin/notifications/notification/?status__exact=failed")
     assert listing.status_code == 200
     text = listing.content.decode()

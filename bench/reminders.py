@@ -1,0 +1,362 @@
+"""10,000 due reminders delivered by one Celery worker through Redis to a local SMTP sink.
+
+Set-up (in a child process with its own environment): PostgreSQL database
+``kosodate_notif_bench`` (dropped and recreated, migrated), a redis-server of our own on a free
+port (never the machine's Redis), and an SMTP sink (aiosmtpd in its own process, counting
+messages by Message-ID). 100 sessions starting in 22-23 hours, 100 confirmed parties each, booked
+two days ago; ``reminders_schedule`` writes the 10,000 day-before reminders, all due now.
+
+Measured, on the same rows and the same sink:
+
+- the floor: one process loads the rows, renders each email (subject, text, HTML) and sends it
+  over one SMTP connection; no Celery, no claims, nothing written back;
+- Celery: one ``celery worker`` (prefork, concurrency = cores), started beforehand; the clock
+  starts when ``deliver_due`` is published (the sweep claims batches of 50 and queues them) and
+  stops when the sink holds 10,000 messages and every row is marked sent.
+
+Printed: emails/s of both, their ratio (target >= 0.5), duplicates and missing (by
+Message-ID, target 0), and >= 200 emails/s for Celery.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+PG_DATABASE = "kosodate_notif_bench"
+SESSIONS = int(os.environ.get("BENCH_REMINDER_SESSIONS", "100"))  # smaller for a quick look
+PER_SESSION = 100
+TOTAL = SESSIONS * PER_SESSION
+TARGET_RATIO = 0.5
+TARGET_RATE = 200.0
+TIMEOUT = float(os.environ.get("BENCH_REMINDER_TIMEOUT", "600"))
+MESSAGE_ID = re.compile(rb"^Message-ID:\s*(<[^>\r\n]+>)", re.MULTILINE | re.IGNORECASE)
+
+
+def run() -> list[str]:
+    """Run the measurement in a clean child process and return its report lines."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "EMAIL_HOST", "EMAIL_PORT", "SQLITE_PATH"}
+    }
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
+    env["DJANGO_DEBUG"] = "0"
+    env["LOG_LEVEL"] = "WARNING"
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.reminders", "--child"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT + 300,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"reminders bench child failed:\n{result.stderr[-4000:]}")
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    if report["failures"]:
+        raise AssertionError("; ".join(report["failures"]) + " | " + " | ".join(report["lines"]))
+    return report["lines"]
+
+
+# --- the SMTP sink, in its own process -----------------------------------------------------
+
+
+def _sink_main(port: int, conn) -> None:
+    from aiosmtpd.controller import Controller
+
+    class Counting:
+        def __init__(self) -> None:
+            self.ids: list[bytes] = []
+
+        async def handle_DATA(self, server, session, envelope):
+            content = envelope.original_content or envelope.content
+            found = MESSAGE_ID.search(content[:4000])
+            self.ids.append(found.group(1) if found else b"")
+            return "250 OK"
+
+    handler = Counting()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    conn.send("ready")
+    while True:
+        command = conn.recv()
+        if command == "count":
+            conn.send(len(handler.ids))
+        elif command == "ids":
+            conn.send([value.decode() for value in handler.ids])
+        elif command == "reset":
+            handler.ids.clear()
+            conn.send(True)
+        else:
+            controller.stop()
+            conn.send(True)
+            return
+
+
+class Sink:
+    def __init__(self, port: int) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_sink_main, args=(port, child), daemon=True)
+        self.process.start()
+        if not self.conn.poll(30) or self.conn.recv() != "ready":
+            raise RuntimeError("SMTP sink did not start")
+
+    def ask(self, command: str):
+        self.conn.send(command)
+        return self.conn.recv()
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.ask("stop")
+            self.process.join(timeout=10)
+
+
+# --- child ---------------------------------------------------------------------------------
+
+
+def _recreate_database() -> str:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{PG_DATABASE}"')
+    return f"{PG_SERVER}/{PG_DATABASE}"
+
+
+def _drop_database() -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
+
+
+def _create_reservations() -> None:
+    """100 sessions in 23 h, each with 100 confirmed parties booked two days ago."""
+    from datetime import time as clock
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from booking.models import Reservation, ReservationStatus
+    from booking.services import generate_code, generate_token, hash_token
+    from events.models import Facility, Program, Session
+
+    now = timezone.now().replace(microsecond=0)
+    facility = Facility.objects.create(
+        name="すこやか子育て交流館（りぼんかん）",
+        name_en="Sukoyaka Kosodate Koryukan",
+        slug="bench-ribbon",
+        city="鹿児島市",
+        address="鹿児島県鹿児島市山下町15-1",
+        phone="099-000-0000",
+        email="ribbon@example.jp",
+        # No quiet hours: the bench must not depend on the hour at which it runs.
+        quiet_hours_start=clock(0),
+        quiet_hours_end=clock(0),
+    )
+    program = Program.objects.create(
+        title="親子ふれあい遊び", slug="bench-play", what_to_bring="バスタオル、飲み物"
+    )
+    codes: set[str] = set()
+    booked = now - timedelta(days=2)
+    token_hash = hash_token(generate_token())
+    rows = []
+    for index in range(SESSIONS):
+        start = now + timedelta(hours=22, seconds=30 * index)  # every reminder is due now
+        session = Session.objects.create(
+            program=program,
+            facility=facility,
+            start=start,
+            end=start + timedelta(minutes=90),
+            capacity=PER_SESSION,
+            registration_opens=booked - timedelta(days=1),
+            registration_closes=start - timedelta(hours=1),
+            cancellation_deadline=start - timedelta(hours=1),
+        )
+        for party in range(PER_SESSION):
+            code = generate_code()
+            while code in codes:
+                code = generate_code()
+            codes.add(code)
+            rows.append(
+                Reservation(
+                    session=session,
+                    code=code,
+                    token_hash=token_hash,
+                    status=ReservationStatus.CONFIRMED,
+                    adults=1,
+                    seats=1,
+                    name=f"保護者 {index}-{party}",
+                    email=f"parent{index}-{party}@example.jp",
+                    language="ja" if party % 4 else "en",
+                )
+            )
+        Session.objects.filter(pk=session.pk).update(seats_taken=PER_SESSION)
+    Reservation.objects.bulk_create(rows, batch_size=2000)
+    Reservation.objects.update(created_at=booked)
+
+
+def _floor(sink: Sink) -> tuple[int, float]:
+    """Render and send every due reminder in this process, over one SMTP connection."""
+    from notifications import emails
+    from notifications.delivery import RELATED, Mailer
+    from notifications.models import Notification
+
+    started = time.perf_counter()
+    rows = list(
+        Notification.objects.filter(kind="reminder").select_related(*RELATED).order_by("id")
+    )
+    with Mailer() as mailer:
+        for row in rows:
+            mailer.send(emails.build_message(row))
+    elapsed = time.perf_counter() - started
+    deadline = time.monotonic() + 30
+    while sink.ask("count") < len(rows) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return len(rows), elapsed
+
+
+def child() -> dict:
+    from tests.notifications.live import RedisServer, Worker, purge_queue
+    from tests.notifications.smtp_sink import free_port
+
+    lines: list[str] = []
+    failures: list[str] = []
+    workdir = Path(tempfile.mkdtemp(prefix="bench-reminders-"))
+    redis_server = RedisServer(free_port()).start()
+    smtp_port = free_port()
+    sink = Sink(smtp_port)
+    worker = None
+    try:
+        os.environ.update(
+            DATABASE_URL=_recreate_database(),
+            REDIS_URL=redis_server.url,
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=str(smtp_port),
+            NOTIFICATIONS_BATCH_SIZE="50",
+            CACHE_KEY_PREFIX=f"reminders-bench-{os.getpid()}",
+        )
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.utils import timezone
+
+        from notifications import emails
+        from notifications.models import Notification
+        from notifications.services import reminders_schedule
+        from notifications.tasks import deliver_due
+
+        call_command("migrate", verbosity=0)
+        _create_reservations()
+        started = time.perf_counter()
+        written = reminders_schedule()
+        first_run = time.perf_counter() - started
+        started = time.perf_counter()
+        again = reminders_schedule()
+        lines.append(
+            f"reminders_schedule: {written} reminders written in {first_run:.2f}s; "
+            f"the next sweep writes {again} in {time.perf_counter() - started:.2f}s"
+        )
+        due_now = Notification.objects.filter(kind="reminder", due_at__lte=timezone.now())
+        if written != TOTAL or due_now.count() != TOTAL:
+            failures.append(f"expected {TOTAL} due reminders, got {due_now.count()}/{written}")
+
+        sent, floor_seconds = _floor(sink)
+        floor_rate = sent / floor_seconds
+        floor_received = sink.ask("count")
+        lines.append(
+            f"floor (render + send in one process, one SMTP connection, no Celery): "
+            f"{sent} emails in {floor_seconds:.2f}s = {floor_rate:.0f} emails/s "
+            f"(sink received {floor_received})"
+        )
+        sink.ask("reset")
+
+        cores = os.cpu_count() or 1
+        purge_queue(redis_server.url)
+        worker = Worker(
+            broker_url=redis_server.url,
+            database_url=os.environ["DATABASE_URL"],
+            smtp_port=smtp_port,
+            workdir=workdir,
+            concurrency=cores,
+            beat=False,
+            env={"NOTIFICATIONS_BATCH_SIZE": "50", "LOG_LEVEL": "WARNING"},
+        ).start(timeout=60)
+        rows = list(Notification.objects.filter(kind="reminder"))
+        expected = {emails.message_id(row) for row in rows}
+        started = time.perf_counter()
+        deliver_due.delay()
+        last_sweep = time.monotonic()
+        deadline = time.monotonic() + TIMEOUT
+        done = False
+        while time.monotonic() < deadline:
+            if (
+                sink.ask("count") >= TOTAL
+                and not Notification.objects.exclude(status="sent").exists()
+            ):
+                done = True
+                break
+            if time.monotonic() - last_sweep > 30:  # what beat would do; idempotent
+                deliver_due.delay()
+                last_sweep = time.monotonic()
+            time.sleep(0.1)
+        celery_seconds = time.perf_counter() - started
+        time.sleep(2)  # anything sent twice would arrive now
+        received = Counter(sink.ask("ids"))
+        duplicates = sum(count - 1 for count in received.values() if count > 1)
+        missing = len(expected - set(received))
+        celery_rate = TOTAL / celery_seconds if done else 0.0
+        ratio = celery_rate / floor_rate if floor_rate else 0.0
+        lines.append(
+            f"celery (1 worker, prefork concurrency={cores}, own redis-server, PostgreSQL): "
+            f"{sum(received.values())} emails in {celery_seconds:.2f}s = "
+            f"{celery_rate:.0f} emails/s; duplicates={duplicates} missing={missing}"
+        )
+        lines.append(
+            f"ratio celery/floor = {ratio:.2f} (target >= {TARGET_RATIO}); "
+            f"emails/s target >= {TARGET_RATE:.0f}"
+        )
+        if not done:
+            failures.append(f"not all {TOTAL} reminders delivered within {TIMEOUT:.0f}s")
+            states = Counter(Notification.objects.values_list("status", flat=True))
+            lines.append(f"rows by status: {dict(states)}; worker log: {worker.log()[-1500:]}")
+        if duplicates or missing:
+            failures.append(f"duplicates={duplicates} missing={missing}")
+        if ratio < TARGET_RATIO:
+            failures.append(f"ratio {ratio:.2f} < {TARGET_RATIO}")
+        if celery_rate < TARGET_RATE:
+            failures.append(f"{celery_rate:.0f} emails/s < {TARGET_RATE:.0f}")
+    finally:
+        if worker is not None:
+            worker.stop()
+        sink.stop()
+        redis_server.stop()
+        if "django.db" in sys.modules:
+            from django.db import connections
+
+            connections.close_all()
+        _drop_database()
+        shutil.rmtree(workdir, ignore_errors=True)
+    return {"lines": lines, "failures": failures}
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--child"]:
+        print(json.dumps(child()))
+    else:
+        for line in run():
+            print(line)
