@@ -38,7 +38,10 @@ def run_idempotent(
     stored = _fresh(scope, key)
     if stored is not None:
         return _replay(stored, fingerprint)
-    IdempotencyKey.objects.filter(scope=scope, key=key).delete()  # an expired one, if any
+    # An expired key may be reused; a fresh one written meanwhile by a concurrent retry is not
+    # touched (the insert below then conflicts and that first answer is replayed).
+    cutoff = timezone.now() - settings.IDEMPOTENCY_KEY_TTL
+    IdempotencyKey.objects.filter(scope=scope, key=key, created_at__lt=cutoff).delete()
     try:
         with transaction.atomic():
             status, body = handler()
