@@ -124,6 +124,25 @@ class Sink:
             self.process.join(timeout=10)
 
 
+# --- CPU accounting ------------------------------------------------------------------------
+
+
+def cpu_seconds(*, pgid: int | None = None, pid: int | None = None) -> float:
+    """CPU time used so far by a process group (a worker and its pool) or by one process."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        this_pid = int(stat.parent.name)
+        # fields[0] is the state; pgrp is field 5 of stat, utime/stime fields 14/15.
+        if (pgid is not None and int(fields[2]) == pgid) or this_pid == pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 # --- child ---------------------------------------------------------------------------------
 
 
@@ -275,13 +294,17 @@ def child() -> dict:
         if written != TOTAL or due_now.count() != TOTAL:
             failures.append(f"expected {TOTAL} due reminders, got {due_now.count()}/{written}")
 
+        lines.append(f"load average before: {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
+        sink_cpu, own_cpu = cpu_seconds(pid=sink.process.pid), time.process_time()
         sent, floor_seconds = _floor(sink)
         floor_rate = sent / floor_seconds
         floor_received = sink.ask("count")
         lines.append(
             f"floor (render + send in one process, one SMTP connection, no Celery): "
             f"{sent} emails in {floor_seconds:.2f}s = {floor_rate:.0f} emails/s "
-            f"(sink received {floor_received})"
+            f"(sink received {floor_received}); CPU per email: "
+            f"{(time.process_time() - own_cpu) / sent * 1000:.1f} ms sender + "
+            f"{(cpu_seconds(pid=sink.process.pid) - sink_cpu) / sent * 1000:.1f} ms SMTP sink"
         )
         sink.ask("reset")
 
@@ -298,6 +321,8 @@ def child() -> dict:
         ).start(timeout=60)
         rows = list(Notification.objects.filter(kind="reminder"))
         expected = {emails.message_id(row) for row in rows}
+        worker_cpu = cpu_seconds(pgid=worker.process.pid)
+        sink_cpu = cpu_seconds(pid=sink.process.pid)
         started = time.perf_counter()
         deliver_due.delay()
         last_sweep = time.monotonic()
@@ -315,6 +340,8 @@ def child() -> dict:
                 last_sweep = time.monotonic()
             time.sleep(0.1)
         celery_seconds = time.perf_counter() - started
+        worker_cpu = cpu_seconds(pgid=worker.process.pid) - worker_cpu
+        sink_cpu = cpu_seconds(pid=sink.process.pid) - sink_cpu
         time.sleep(2)  # anything sent twice would arrive now
         received = Counter(sink.ask("ids"))
         duplicates = sum(count - 1 for count in received.values() if count > 1)
@@ -324,7 +351,10 @@ def child() -> dict:
         lines.append(
             f"celery (1 worker, prefork concurrency={cores}, own redis-server, PostgreSQL): "
             f"{sum(received.values())} emails in {celery_seconds:.2f}s = "
-            f"{celery_rate:.0f} emails/s; duplicates={duplicates} missing={missing}"
+            f"{celery_rate:.0f} emails/s; duplicates={duplicates} missing={missing}; "
+            f"CPU per email: {worker_cpu / TOTAL * 1000:.1f} ms worker + "
+            f"{sink_cpu / TOTAL * 1000:.1f} ms SMTP sink; load average after: "
+            f"{os.getloadavg()[0]:.1f}"
         )
         lines.append(
             f"ratio celery/floor = {ratio:.2f} (target >= {TARGET_RATIO}); "
