@@ -6,7 +6,7 @@ from core.errors import error_body
 
 
 class RequestBodyLimitMiddleware:
-    """Refuse request bodies over settings.MAX_REQUEST_BODY_BYTES with 413 before reading them."""
+    """Refuse NUL characters in the URL (400) and bodies over MAX_REQUEST_BODY_BYTES (413)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -16,6 +16,11 @@ class RequestBodyLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            # PostgreSQL text cannot hold NUL: refuse it before any lookup sees it.
+            return JsonResponse(
+                error_body("invalid", _("NUL characters are not allowed.")), status=400
+            )
         if length > settings.MAX_REQUEST_BODY_BYTES:
             return JsonResponse(
                 error_body("payload_too_large", _("The request body is too large.")), status=413

@@ -76,3 +76,19 @@ def test_oversized_bodies_get_413(api, session, settings):
 def test_unknown_json_fields_are_ignored(api, session):
     response = api.post(URL, {**body(session, "a@example.jp"), "is_admin": True}, format="json")
     assert response.status_code == 201
+
+
+def test_nul_characters_are_refused_with_400_everywhere(api, session, manager_api):
+    body = {**body_of(session), "name": "山田\x00花子"}
+    response = api.post(URL, body, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "parse_error"
+    response = manager_api.post("/api/v1/sessions/", {"program": "a\x00b"}, format="json")
+    assert response.status_code == 400
+    for path in ("/api/v1/reservations/AB%00C/?token=x", "/api/v1/sessions/?facility=a%00b"):
+        response = api.get(path)
+        assert response.status_code == 400 and response.json()["code"] == "invalid"
+    assert Reservation.objects.count() == 0
+
+
+def body_of(session):
+    return body(session, "nul@example.jp")
