@@ -174,7 +174,7 @@ def stale_reason(notification: Notification, *, now: datetime) -> str:
         return ""
     status = reservation.status
     if kind == NotificationKind.REMINDER:
-        session = emails._focus_session(notification, [])
+        session = emails.focus_session(notification, [])
         if status != ReservationStatus.CONFIRMED:
             return f"reservation is {status}"
         if session is None or session.is_cancelled:
@@ -194,7 +194,7 @@ def stale_reason(notification: Notification, *, now: datetime) -> str:
         return ""
     if status not in expected:
         return f"news out of date: reservation is now {status}"
-    sessions = emails._sessions_for(reservation)
+    sessions = emails.sessions_of(reservation)
     if sessions and now >= sessions[0].start:
         return "session already started"
     deadline = reservation.confirm_by

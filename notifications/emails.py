@@ -183,7 +183,7 @@ def _my_reservations_path(urlconf: str) -> str:
     return "/"
 
 
-def _focus_session(notification: Notification, sessions: list[Session]) -> Session | None:
+def focus_session(notification: Notification, sessions: list[Session]) -> Session | None:
     """Return the session an email is about: the one named in the payload, else the first."""
     wanted = notification.payload.get("session_id")
     reservation = notification.reservation
@@ -199,7 +199,7 @@ def _focus_session(notification: Notification, sessions: list[Session]) -> Sessi
     return sessions[0] if sessions else None
 
 
-def _sessions_for(reservation: Reservation) -> list[Session]:
+def sessions_of(reservation: Reservation) -> list[Session]:
     if reservation.session_id:
         return [reservation.session]  # loaded with select_related by the caller
     return reservation_sessions(reservation)
@@ -227,8 +227,8 @@ def build_context(notification: Notification, *, now: datetime | None = None) ->
     reservation = notification.reservation
     if reservation is None:
         return ctx
-    sessions = _sessions_for(reservation)
-    focus = _focus_session(notification, sessions)
+    sessions = sessions_of(reservation)
+    focus = focus_session(notification, sessions)
     first = sessions[0] if sessions else focus
     program = (focus or first).program
     title = reservation.course.title if reservation.course_id else session_title(focus, lang)

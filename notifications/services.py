@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -26,9 +26,6 @@ from django.utils import timezone
 from booking.models import Reservation, ReservationStatus
 from events.models import Facility, Session, SessionStatus
 from notifications.models import Notification, NotificationKind, NotificationStatus
-
-if TYPE_CHECKING:
-    from booking.models import LotteryDraw
 
 logger = logging.getLogger(__name__)
 
@@ -254,7 +251,7 @@ def notify_win_confirmed(reservation: Reservation, *, now: datetime | None = Non
 
 
 def notify_lottery_result(
-    reservation: Reservation, *, draw: LotteryDraw | None = None, now: datetime | None = None
+    reservation: Reservation, *, now: datetime | None = None
 ) -> Notification | None:
     """Queue the result of a draw for one applicant, after quiet hours.
 
