@@ -31,7 +31,6 @@ import socket
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
@@ -439,34 +438,11 @@ def deliver_one(notification_id: int) -> str:
 def deliver_batch(ids: list[int], *, token: str) -> dict[str, int]:
     """Send the rows a sweep queued under ``token``, over one mail connection."""
     me = claimer_id()
-    with delivery_session():
-        rows = _load(take_over(ids, token=token, by=me), me)
-    lanes = min(settings.NOTIFICATIONS_SMTP_CONNECTIONS, len(rows))
-    # Rows claimed inside an open transaction (a test) are visible to this connection only.
-    if lanes <= 1 or db_connection.in_atomic_block:
-        return _deliver_rows(rows, me)
-    # Each lane has its own SMTP connection and database connection, so that one lane renders
-    # while another waits for the mail server: the waits overlap, the work does not double.
-    outcome: Counter[str] = Counter()
-    with ThreadPoolExecutor(lanes, thread_name_prefix="mail-lane") as pool:
-        for result in pool.map(_deliver_lane, [rows[i::lanes] for i in range(lanes)], [me] * lanes):
-            outcome.update(result)
-    return dict(outcome)
-
-
-def _deliver_rows(rows: list[Notification], claimed_by: str) -> dict[str, int]:
     outcome: Counter[str] = Counter()
     with delivery_session(), Mailer() as mailer:
-        for notification in rows:
-            outcome[deliver_claimed(notification, claimed_by=claimed_by, mailer=mailer)] += 1
+        for notification in _load(take_over(ids, token=token, by=me), me):
+            outcome[deliver_claimed(notification, claimed_by=me, mailer=mailer)] += 1
     return dict(outcome)
-
-
-def _deliver_lane(rows: list[Notification], claimed_by: str) -> dict[str, int]:
-    try:
-        return _deliver_rows(rows, claimed_by)
-    finally:
-        db_connection.close()  # this thread's own connection
 
 
 def dispatch_due(

@@ -190,9 +190,6 @@ NOTIFICATIONS_RETRY_BASE_SECONDS = float(os.environ.get("NOTIFICATIONS_RETRY_BAS
 NOTIFICATIONS_RETRY_MAX_SECONDS = float(os.environ.get("NOTIFICATIONS_RETRY_MAX_SECONDS", "3600"))
 NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "8"))
 NOTIFICATIONS_BATCH_SIZE = int(os.environ.get("NOTIFICATIONS_BATCH_SIZE", "50"))
-# SMTP connections a worker process keeps busy at once (threads: one renders while another
-# waits for the mail server).
-NOTIFICATIONS_SMTP_CONNECTIONS = 2
 # Reminder rows are written this long before they fall due (visible to staff meanwhile).
 NOTIFICATIONS_REMINDER_LOOKAHEAD = float(
     os.environ.get("NOTIFICATIONS_REMINDER_LOOKAHEAD", str(6 * 3600))

@@ -230,9 +230,8 @@ def test_worker_killed_mid_batch_then_restarted_sends_each_email_once(
     first = workers(broker)
 
     def every_sender_held():
-        # Each pool process sends over up to NOTIFICATIONS_SMTP_CONNECTIONS connections; once
-        # the number held in DATA stops growing, no message is between "accepted" and
-        # "marked sent", so the kill leaves only unsent rows behind.
+        # Once the number of senders held in DATA stops growing (one per pool process), no
+        # message is between "accepted" and "marked sent": the kill leaves only unsent rows.
         seen = sink.handler.waiting
         time.sleep(1.0)
         return seen >= 2 and sink.handler.waiting == seen
