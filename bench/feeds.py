@@ -31,6 +31,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.common import setup_django
+
 ROOT = Path(__file__).resolve().parent.parent
 SESSIONS = 2000
 RUNS = 9
@@ -73,40 +75,6 @@ def run() -> list[str]:
 
 
 # --- child ---------------------------------------------------------------------------------
-
-
-def _ensure_postgres_database(url: str) -> None:
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(url)
-    if config["ENGINE"] != "django.db.backends.postgresql":
-        return
-    with psycopg.connect(
-        host=config["HOST"] or None,
-        port=config["PORT"] or None,
-        user=config["USER"] or None,
-        password=config["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
-        ).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{config["NAME"]}"')
-
-
-def _setup_django() -> None:
-    if os.environ.get("DATABASE_URL"):
-        _ensure_postgres_database(os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("flush", verbosity=0, interactive=False)
 
 
 def _populate():
@@ -269,7 +237,7 @@ def _once(fn) -> float:
 
 
 def child() -> dict:
-    _setup_django()
+    setup_django()
     from django.conf import settings
     from django.db import connection
     from django.test import Client
