@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from booking import selectors, services
 from booking.idempotency import run_idempotent
 from booking.models import StaffActionKind
-from booking.rules import Party
+from booking.rules import party_from_data
 from booking.serializers import (
     CancelSerializer,
     LotteryDrawSerializer,
@@ -46,19 +46,6 @@ TOKEN_PARAMETERS = [
 def request_language(request, given: str | None = None) -> str:
     lang = (given or getattr(request, "LANGUAGE_CODE", None) or get_language() or "ja")[:2]
     return lang if lang in {"ja", "en"} else "ja"
-
-
-def party_from(data: dict) -> Party:
-    return Party(
-        adults=data["adults"],
-        children=data.get("children", 0),
-        children_ages=data.get("children_ages") or [],
-        childcare=data.get("childcare", 0),
-        due_date=data.get("due_date"),
-        resident=data.get("resident"),
-        company=data.get("company", ""),
-        priority_group=data.get("priority_group", ""),
-    )
 
 
 class ReservationCreateApi(APIView):
@@ -106,7 +93,7 @@ class ReservationCreateApi(APIView):
             result = services.reservation_create(
                 session=data.get("session"),
                 course=data.get("course"),
-                party=party_from(data),
+                party=party_from_data(data),
                 name=data["name"],
                 name_kana=data["name_kana"],
                 email=data["email"],
@@ -163,7 +150,7 @@ class ReservationDetailApi(APIView):
         reservation = reservation_from_request(request, code)
         serializer = PartySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        party = party_from(
+        party = party_from_data(
             {
                 **serializer.validated_data,
                 "resident": reservation.resident,

@@ -35,6 +35,20 @@ class Seats:
     childcare: int
 
 
+def party_from_data(data: dict) -> Party:
+    """Build a party from validated request data (API bodies, staff forms)."""
+    return Party(
+        adults=data["adults"],
+        children=data.get("children", 0),
+        children_ages=data.get("children_ages") or [],
+        childcare=data.get("childcare", 0),
+        due_date=data.get("due_date"),
+        resident=data.get("resident"),
+        company=data.get("company", ""),
+        priority_group=data.get("priority_group", ""),
+    )
+
+
 def party_seats(program: Program, party: Party) -> Seats:
     """Count a party the way the programme counts it."""
     if program.party_counting == PartyCounting.ADULTS_AND_CHILDREN:

@@ -25,7 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from booking import staff_csv, staff_selectors, staff_services
-from booking.rules import Party
+from booking.rules import party_from_data
 from booking.staff_serializers import (
     CancelSessionSerializer,
     CapacityResultSerializer,
@@ -218,12 +218,7 @@ class WalkInApi(StaffApi):
         result = staff_services.walk_in_add(
             session=session,
             by=request.user,
-            party=Party(
-                adults=data["adults"],
-                children=data["children"],
-                children_ages=data["children_ages"],
-                childcare=data["childcare"],
-            ),
+            party=party_from_data(data),
             name=data["name"],
             name_kana=data["name_kana"],
             phone=data["phone"],

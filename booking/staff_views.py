@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from booking import staff_csv, staff_selectors, staff_services
-from booking.rules import Party
+from booking.rules import party_from_data
 from booking.staff_apis import csv_response, parse_fiscal_year
 from booking.staff_charts import bar_chart
 from booking.staff_forms import (
@@ -219,12 +219,7 @@ def walk_in(request, pk: int):
                 result = staff_services.walk_in_add(
                     session=session,
                     by=request.user,
-                    party=Party(
-                        adults=data["adults"],
-                        children=data["children"],
-                        children_ages=data["children_ages"],
-                        childcare=data["childcare"],
-                    ),
+                    party=party_from_data(data),
                     name=data["name"],
                     name_kana=data["name_kana"],
                     phone=data["phone"],
