@@ -83,9 +83,9 @@ def _populate() -> dict:
 
     from django.contrib.auth import get_user_model
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
 
     from booking.staff_selectors import fiscal_year_of
+    from core.services import api_token_create
     from events.models import Facility, Program, Session, StaffMembership
     from tests.staff.bulk import roster_of, year_of_sessions
 
@@ -115,7 +115,7 @@ def _populate() -> dict:
     user = get_user_model().objects.create_user(username="bench-staff", password="x")
     for f in [*facilities, small_facility]:
         StaffMembership.objects.create(user=user, facility=f, role="manager")
-    token = Token.objects.create(user=user).key
+    token = api_token_create(user=user, label="bench").key
     start = timezone.now().replace(microsecond=0) + timedelta(days=3)
 
     def session(capacity: int) -> Session:

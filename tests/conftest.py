@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
-from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, staff_user
+from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, api_key, staff_user
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
@@ -86,5 +86,5 @@ def manager(db, facility):
 @pytest.fixture
 def manager_api(manager):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {manager.auth_token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(manager)}")
     return client

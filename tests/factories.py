@@ -3,10 +3,10 @@ from datetime import timedelta
 import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from booking.rules import Party
 from booking.services import reservation_create
+from core.services import api_token_create
 from events.models import (
     Audience,
     BookingMode,
@@ -68,8 +68,20 @@ def staff_user(facility: Facility, role: str = StaffRole.MANAGER, username: str 
         username=username, email=f"{username}@example.jp", password="pw-Staff-123"
     )
     StaffMembership.objects.create(user=user, facility=facility, role=role)
-    Token.objects.create(user=user)
     return user
+
+
+def api_key(user) -> str:
+    """Return a plain-text staff API key of the user, issuing one on first use.
+
+    Only the key's hash is stored, so the key is kept on this user object: fetch the user
+    again and you get a new key (the earlier one still works).
+    """
+    key = getattr(user, "_test_api_key", None)
+    if key is None:
+        key = api_token_create(user=user, label="tests").key
+        user._test_api_key = key
+    return key
 
 
 def book(

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from booking.models import IdempotencyKey, Reservation, ReservationHistory
 from events.models import Course, PartyCounting, Session
-from tests.factories import ProgramFactory, SessionFactory, book, staff_user
+from tests.factories import ProgramFactory, SessionFactory, api_key, book, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -312,7 +312,7 @@ def test_staff_override_books_beyond_capacity_with_a_reason(api, session):
     session.save()
     book(session)
     manager = staff_user(session.facility)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {manager.auth_token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_key(manager)}")
     response = api.post(
         URL,
         minimal(session, email="walkin@example.jp", override_reason="電話予約（所長承認）"),

@@ -6,7 +6,7 @@ from django.utils import timezone
 from booking.models import Reservation
 from booking.privacy import ANONYMISED_DOMAIN, personal_data_purge
 from events.models import Session
-from tests.factories import FacilityFactory, SessionFactory, book, staff_user
+from tests.factories import FacilityFactory, SessionFactory, api_key, book, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def test_staff_export_and_erase_only_their_facilities(api, db):
     a = create(api, mine, email="Parent@Example.jp")
     b = create(api, theirs, email="parent@example.jp")
     manager = staff_user(mine.facility)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {manager.auth_token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_key(manager)}")
     export = api.get("/api/v1/privacy/export/?email=parent@example.jp")
     assert export.status_code == 200
     assert [row["code"] for row in export.json()["reservations"]] == [a["code"]]
@@ -70,7 +70,7 @@ def test_staff_export_and_erase_only_their_facilities(api, db):
 def test_privacy_endpoints_refuse_anonymous_viewers_and_bad_input(api, session):
     assert api.get("/api/v1/privacy/export/?email=a@example.jp").status_code == 401
     viewer = staff_user(session.facility, role="viewer")
-    api.credentials(HTTP_AUTHORIZATION=f"Token {viewer.auth_token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_key(viewer)}")
     assert (
         api.post("/api/v1/privacy/erase/", {"email": "a@example.jp"}, format="json").status_code
         == 403

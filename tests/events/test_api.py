@@ -4,7 +4,14 @@ import pytest
 from django.utils import timezone
 
 from events.models import Audience, Session
-from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, book, staff_user
+from tests.factories import (
+    FacilityFactory,
+    ProgramFactory,
+    SessionFactory,
+    api_key,
+    book,
+    staff_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -165,7 +172,7 @@ def test_staff_cannot_touch_another_facilitys_sessions(manager_api, program, db)
 
 def test_viewer_cannot_write(api, facility, program, session):
     viewer = staff_user(facility, role="viewer")
-    api.credentials(HTTP_AUTHORIZATION=f"Token {viewer.auth_token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_key(viewer)}")
     response = api.patch(f"/api/v1/sessions/{session.pk}/", {"capacity": 99}, format="json")
     assert response.status_code == 403
 

@@ -43,9 +43,12 @@ def test_create_staff_prints_the_token_last(capsys):
     call_command("load_demo")
     call_command("create_staff", "staff@example.jp", "--facility", "ribbonkan")
     out = capsys.readouterr().out.strip().splitlines()
-    from rest_framework.authtoken.models import Token
+    from core.models import ApiToken
+    from core.services import api_key_hash
 
-    assert out[-1] == Token.objects.get(user__username="staff@example.jp").key
+    token = ApiToken.objects.get(user__username="staff@example.jp")
+    assert token.key_hash == api_key_hash(out[-1])
+    assert len(out[-1]) >= 43 and out[-1] not in {token.prefix, token.key_hash}
 
 
 def test_create_staff_unknown_facility_fails():

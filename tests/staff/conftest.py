@@ -11,13 +11,20 @@ from rest_framework.test import APIClient
 
 from events.models import StaffRole
 from tests.browser import browser  # noqa: F401  (the Chromium fixture for test_browser.py)
-from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, book, staff_user
+from tests.factories import (
+    FacilityFactory,
+    ProgramFactory,
+    SessionFactory,
+    api_key,
+    book,
+    staff_user,
+)
 
 
 def token_client(user) -> APIClient:
     client = APIClient()
     if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {user.auth_token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
     return client
 
 

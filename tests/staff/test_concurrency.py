@@ -22,7 +22,7 @@ from booking.models import (
 from booking.rules import Party
 from booking.services import reservation_create
 from events.models import Course, StaffRole
-from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, staff_user
+from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, api_key, staff_user
 from tests.staff.conftest import book_before, started_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -62,7 +62,7 @@ def two_staff():
     facility = FacilityFactory(slug="door")
     first = staff_user(facility, StaffRole.MANAGER, username="door-1")
     second = staff_user(facility, StaffRole.MANAGER, username="door-2")
-    return facility, [first.auth_token.key, second.auth_token.key]
+    return facility, [api_key(first), api_key(second)]
 
 
 def test_double_tap_checks_in_once(require_postgres, live_server, two_staff):

@@ -15,7 +15,6 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from booking.models import Reservation, StaffAction
 from events.models import BookingMode, Session, StaffRole
@@ -59,9 +58,7 @@ def world(facility_a, facility_b):
 def users(facility_a, facility_b):
     User = get_user_model()
     nobody_staff = User.objects.create_user(username="no-facility", password="pw-Staff-123")
-    Token.objects.create(user=nobody_staff)
     admin = User.objects.create_superuser(username="city-admin", password="pw-Staff-123")
-    Token.objects.create(user=admin)
     return {
         "anonymous": None,
         "manager_b": staff_user(facility_b, StaffRole.MANAGER, username="manager-b"),
@@ -425,8 +422,9 @@ def test_page_permission_matrix(world, users, role, name, method, url, body, wri
 
 
 def test_staff_tokens_are_managed_in_the_admin(users):
+    token_client(users["manager_a"])  # issues manager-a a token
     client = page_client(users["superuser"])
-    response = client.get("/admin/authtoken/tokenproxy/")
+    response = client.get("/admin/core/apitoken/")
     assert response.status_code == 200
     assert b"manager-a" in response.content
 

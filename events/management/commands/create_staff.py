@@ -1,12 +1,17 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from rest_framework.authtoken.models import Token
 
+from core.selectors import api_tokens_live
+from core.services import api_token_create
 from events.models import Facility, StaffMembership, StaffRole
 
 
 class Command(BaseCommand):
-    help = "Create (or update) a staff user for a facility and print their API token last."
+    help = (
+        "Create (or update) a staff user for a facility. A user without a working API token "
+        "gets one, printed once on the last line (only its hash is stored); --new-token issues "
+        "another. Rotate and revoke with `manage.py staff_token`."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("email")
@@ -15,8 +20,15 @@ class Command(BaseCommand):
             "--role", choices=[r.value for r in StaffRole], default=StaffRole.MANAGER.value
         )
         parser.add_argument("--password", default=None, help="set a password for the pages")
+        parser.add_argument(
+            "--new-token",
+            action="store_true",
+            help="issue a new API token even if the user already has one",
+        )
 
-    def handle(self, *args, email: str, facility: list[str], role: str, password, **options):
+    def handle(
+        self, *args, email: str, facility: list[str], role: str, password, new_token, **options
+    ):
         facilities = list(Facility.objects.filter(slug__in=facility))
         missing = sorted(set(facility) - {f.slug for f in facilities})
         if missing:
@@ -32,8 +44,15 @@ class Command(BaseCommand):
             StaffMembership.objects.update_or_create(
                 user=user, facility=fac, defaults={"role": role}
             )
-        token, _ = Token.objects.get_or_create(user=user)
         self.stdout.write(
             f"{'created' if created else 'updated'} {email}: {role} at {', '.join(facility)}"
         )
-        self.stdout.write(token.key)
+        if new_token or not api_tokens_live(user).exists():
+            issued = api_token_create(user=user, label="create_staff")
+            self.stdout.write(f"API token {issued.token.prefix} (shown only now):")
+            self.stdout.write(issued.key)
+        else:
+            self.stdout.write(
+                "the user already has an API token; --new-token issues another "
+                "(`manage.py staff_token list|rotate|revoke` manage them)"
+            )
