@@ -172,6 +172,26 @@ class IdempotencyKey(models.Model):
         return f"{self.scope}:{self.key}"
 
 
+class MyReservationsLink(models.Model):
+    """An emailed "my reservations" link: a random token for one address, only its hash kept.
+
+    It opens the address's reservation list until ``expires_at`` (24 hours), as often as the
+    parent likes; the daily retention job deletes it afterwards.
+    """
+
+    email = models.EmailField(max_length=254, db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("my reservations link")
+        verbose_name_plural = _("my reservations links")
+
+    def __str__(self) -> str:
+        return f"my reservations link until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
 class SessionAttendance(models.Model):
     """Attendance of a course reservation at one of the course's sessions.
 
