@@ -1,44 +1,83 @@
 """Links that let a parent in without an account: the emailed "my reservations" link.
 
-The link carries the email address signed with the site's secret and the time it was made
-(``TimestampSigner``); it works for 24 hours. A reservation's own manage link carries its token
-instead (see ``booking.selectors.reservation_by_code_and_token``).
+The link carries a random token (192 bits from ``secrets``); the database keeps only its
+SHA-256, with the email address it stands for and when it expires (24 hours after it was
+made). It opens that address's reservations as often as needed until then; the daily
+retention job deletes it afterwards. No personal data is in the URL. A reservation's own manage
+link carries its token instead (see ``booking.selectors.reservation_by_code_and_token``).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+import hmac
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core import signing
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
-MY_RESERVATIONS_SALT = "booking.my-reservations"
+from booking.models import MyReservationsLink
+from booking.selectors import reservations_for_email
+from booking.services import generate_token, hash_token
+
 MY_RESERVATIONS_MAX_AGE = timedelta(hours=24)
+VALID_HOURS = int(MY_RESERVATIONS_MAX_AGE.total_seconds() // 3600)
+MAX_TOKEN_LENGTH = 128
 
 
-def _signer() -> signing.TimestampSigner:
-    return signing.TimestampSigner(salt=MY_RESERVATIONS_SALT)
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
 
 
-def my_reservations_key(email: str) -> str:
-    """Return a signed, timestamped key that stands for an email address for 24 hours."""
-    return _signer().sign_object({"e": email.strip().lower()}, compress=True)
+@transaction.atomic
+def my_reservations_link_issue(*, email: str, now: datetime | None = None) -> str | None:
+    """Return a new link token for an address that has reservations; None for any other.
 
-
-def my_reservations_email(key: str | None) -> str | None:
-    """Return the email address a key stands for, or None when it is forged or expired."""
-    if not key:
+    The token is made either way (the same work whatever the address), but stored only for
+    an address that has booked, so nothing is kept for addresses typed at random.
+    """
+    email = normalise_email(email)
+    token = generate_token()
+    digest = hash_token(token)
+    if not reservations_for_email(email).exists():
         return None
-    try:
-        value = _signer().unsign_object(key, max_age=MY_RESERVATIONS_MAX_AGE)
-    except signing.BadSignature:  # SignatureExpired is a BadSignature too
+    now = now or timezone.now()
+    MyReservationsLink.objects.create(
+        email=email, token_hash=digest, expires_at=now + MY_RESERVATIONS_MAX_AGE
+    )
+    return token
+
+
+def my_reservations_email(token: str | None, now: datetime | None = None) -> str | None:
+    """Return the email address a link token stands for, or None when unknown or expired."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
-    email = value.get("e") if isinstance(value, dict) else None
-    return email if isinstance(email, str) and email else None
+    digest = hash_token(token)
+    link = (
+        MyReservationsLink.objects.filter(token_hash=digest, expires_at__gt=now or timezone.now())
+        .only("email", "token_hash")
+        .first()
+    )
+    if link is None or not hmac.compare_digest(link.token_hash, digest):
+        return None
+    return link.email
 
 
-def my_reservations_url(email: str) -> str:
+def my_reservations_url(token: str) -> str:
     """Return the absolute link emailed to a parent: their live reservations for 24 hours."""
-    path = reverse("my-reservations-list", kwargs={"key": my_reservations_key(email)})
+    path = reverse("my-reservations-list", kwargs={"key": token})
     return f"{settings.SITE_URL}{path}"
+
+
+def my_reservations_links_purge(*, now: datetime | None = None) -> int:
+    """Delete the links that have expired; return how many."""
+    deleted, _ = MyReservationsLink.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted
+
+
+def my_reservations_links_erase(*, email: str) -> int:
+    """Delete every link of an address (its personal data is being erased)."""
+    deleted, _ = MyReservationsLink.objects.filter(email=normalise_email(email)).delete()
+    return deleted
+

@@ -2,7 +2,8 @@
 
 Anonymising keeps the row, its status, party size and history, so the attendance report's
 counts stay right; it removes what identifies a family: names, contact, ages, due date, notes,
-and the addresses and links in its notifications.
+and the addresses and links in its notifications. "My reservations" links (booking.links) are
+deleted when they expire, by the daily purge, and at once when staff erase an address.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
+from booking.links import my_reservations_links_erase, my_reservations_links_purge
 from booking.models import LIVE, Reservation, ReservationStatus
 from booking.services import hash_token, reservation_cancel
 
@@ -130,12 +132,18 @@ def personal_data_erase(*, email: str, facility_ids: set[int] | None, by: Abstra
             )
         reservation_anonymise(reservation=reservation)
         count += 1
+    my_reservations_links_erase(email=email)
     return count
 
 
 def personal_data_purge(*, now: datetime | None = None) -> int:
-    """Anonymise reservations whose (last) session ended more than the retention period ago."""
+    """Anonymise reservations whose (last) session ended more than the retention period ago.
+
+    Expired "my reservations" links are deleted too. Return how many reservations were
+    anonymised.
+    """
     now = now or timezone.now()
+    my_reservations_links_purge(now=now)
     cutoff = now - timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
     due = (
         Reservation.objects.exclude(email__endswith=f"@{ANONYMISED_DOMAIN}")

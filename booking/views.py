@@ -2,7 +2,7 @@
 
 Views parse input, call one service or selector and render; the rules live in
 ``booking.services``. Every page that shows a reservation is reached with a credential in the
-URL (the reservation's token, or the signed "my reservations" key), so those pages are never
+URL (the reservation's token, or the emailed "my reservations" token), so those pages are never
 cached and never send a Referer to another site.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,7 +31,12 @@ from booking.forms import (
     new_form_key,
     submit_once,
 )
-from booking.links import my_reservations_email, my_reservations_url
+from booking.links import (
+    VALID_HOURS,
+    my_reservations_email,
+    my_reservations_link_issue,
+    my_reservations_url,
+)
 from booking.models import Reservation, ReservationStatus
 from core.errors import AppError
 from core.throttling import (
@@ -345,12 +351,19 @@ def my_reservations(request):
             if wait is not None:
                 return too_many(request, wait)
             email = form.cleaned_data["email"]
-            notification_enqueue(
-                kind=NotificationKind.MY_RESERVATIONS,
-                to_email=email,
-                language=language(),
-                payload={"link_url": my_reservations_url(email), "valid_hours": 24},
-            )
+            # An address without reservations gets no link, but an email saying so: the
+            # answer, and the work done before it, are the same for every address.
+            with transaction.atomic():
+                token = my_reservations_link_issue(email=email)
+                notification_enqueue(
+                    kind=NotificationKind.MY_RESERVATIONS,
+                    to_email=email,
+                    language=language(),
+                    payload={
+                        "link_url": my_reservations_url(token) if token else "",
+                        "valid_hours": VALID_HOURS,
+                    },
+                )
             response = HttpResponseRedirect(reverse("my-reservations-sent"))
             response.status_code = 303
             return response
@@ -368,7 +381,7 @@ def my_reservations_sent(request):
 
 @require_GET
 def my_reservations_list(request, key: str):
-    """List the live reservations of the address the signed link stands for."""
+    """List the live reservations of the address the emailed link stands for."""
     email = my_reservations_email(key)
     if email is None:
         response = render(request, "booking/my_reservations_expired.html", status=410)

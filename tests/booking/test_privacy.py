@@ -98,3 +98,39 @@ def test_retention_job_anonymises_old_reservations_and_keeps_counts(db):
     assert gone.status == "attended" and gone.adults == 1  # the report still counts it
     assert Reservation.objects.get(pk=kept.pk).email == "recent@example.jp"
     assert personal_data_purge() == 0  # idempotent
+
+
+def test_retention_job_deletes_expired_my_reservations_links(db):
+    from booking.links import MY_RESERVATIONS_MAX_AGE, my_reservations_email
+    from booking.links import my_reservations_link_issue as issue
+    from booking.models import MyReservationsLink
+    from booking.tasks import purge_personal_data
+
+    session = SessionFactory()
+    book(session, email="me@example.jp")
+    fresh = issue(email="me@example.jp")
+    stale = issue(email="me@example.jp", now=timezone.now() - MY_RESERVATIONS_MAX_AGE)
+    assert my_reservations_email(stale) is None  # expired, though still stored
+    assert MyReservationsLink.objects.count() == 2
+    purge_personal_data.apply().get()
+    assert MyReservationsLink.objects.count() == 1
+    assert my_reservations_email(fresh) == "me@example.jp"
+    purge_personal_data.apply().get()  # idempotent
+    assert MyReservationsLink.objects.count() == 1
+
+
+def test_staff_erase_deletes_the_addresses_my_reservations_links(api, session):
+    from booking.links import my_reservations_email, my_reservations_link_issue
+    from booking.models import MyReservationsLink
+
+    create(api, session, email="parent@example.jp")
+    create(api, session, email="other@example.jp")
+    link = my_reservations_link_issue(email="Parent@example.jp")
+    other = my_reservations_link_issue(email="other@example.jp")
+    manager = staff_user(session.facility)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_key(manager)}")
+    erased = api.post("/api/v1/privacy/erase/", {"email": "PARENT@example.jp"}, format="json")
+    assert erased.json() == {"erased": 1}
+    assert my_reservations_email(link) is None
+    assert list(MyReservationsLink.objects.values_list("email", flat=True)) == ["other@example.jp"]
+    assert my_reservations_email(other) == "other@example.jp"

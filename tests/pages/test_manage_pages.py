@@ -7,11 +7,10 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.core import signing
 from django.utils import timezone
 
-from booking.links import MY_RESERVATIONS_MAX_AGE, my_reservations_key
-from booking.models import Reservation, ReservationStatus
+from booking.links import MY_RESERVATIONS_MAX_AGE, my_reservations_link_issue
+from booking.models import MyReservationsLink, Reservation, ReservationStatus
 from booking.services import lottery_draw
 from notifications.models import Notification, NotificationKind
 from tests.factories import SessionFactory, book
@@ -175,7 +174,7 @@ def test_the_emailed_link_lists_only_that_address_and_live_reservations(ja_clien
 
     reservation_cancel(reservation=cancelled.reservation)
     other = book(tiny, email="other@example.jp")
-    key = my_reservations_key("ME@example.jp ")
+    key = my_reservations_link_issue(email="ME@example.jp ")
 
     response = ja_client.get(f"/my-reservations/{key}/")
     html = response.content.decode()
@@ -192,20 +191,63 @@ def test_the_emailed_link_lists_only_that_address_and_live_reservations(ja_clien
     assert stolen.status_code == 404
 
 
-def test_the_emailed_link_expires_after_24_hours(ja_client, play):
+def test_the_emailed_link_works_again_and_again_for_24_hours_then_expires(ja_client, play):
     book(play, children=1, children_ages=[5], email="me@example.jp")
-    signer = signing.TimestampSigner(salt="booking.my-reservations")
-    day_ago = timezone.now().timestamp() - MY_RESERVATIONS_MAX_AGE.total_seconds() - 60
-    with mock.patch("time.time", return_value=day_ago):
-        old = signer.sign_object({"e": "me@example.jp"}, compress=True)
-    fresh = my_reservations_key("me@example.jp")
+    fresh = my_reservations_link_issue(email="me@example.jp")
+    day_ago = timezone.now() - MY_RESERVATIONS_MAX_AGE - timedelta(minutes=1)
+    old = my_reservations_link_issue(email="me@example.jp", now=day_ago)
     forged = fresh[:-3] + ("AAA" if not fresh.endswith("AAA") else "BBB")
 
-    assert ja_client.get(f"/my-reservations/{fresh}/").status_code == 200
-    for key in (old, forged):
+    for _ in range(3):
+        assert ja_client.get(f"/my-reservations/{fresh}/").status_code == 200
+    for key in (old, forged, "not-a-key", "x" * 300):
         response = ja_client.get(f"/my-reservations/{key}/")
         assert response.status_code == 410
         assert "リンクの有効期限が切れています" in response.content.decode()
+    # Nor does an expired link open a reservation's manage page.
+    code = Reservation.objects.get().code
+    assert ja_client.get(f"/manage/{code}/?me={fresh}").status_code == 200
+    assert ja_client.get(f"/manage/{code}/?me={old}").status_code == 404
+
+
+def test_the_emailed_link_holds_no_personal_data_and_only_its_hash_is_stored(ja_client, play):
+    book(play, children=1, children_ages=[5], email="hanako.yamada@example.jp")
+    ja_client.post("/my-reservations/", {"email": "hanako.yamada@example.jp"})
+    link = Notification.objects.get(kind=NotificationKind.MY_RESERVATIONS).payload["link_url"]
+    token = re.search(r"/my-reservations/([^/]+)/$", link).group(1)
+    assert "hanako" not in link and "example" not in link
+    import base64
+
+    padded = token + "=" * (-len(token) % 4)
+    assert b"hanako" not in base64.urlsafe_b64decode(padded)
+    row = MyReservationsLink.objects.get()
+    assert row.email == "hanako.yamada@example.jp" and token not in row.token_hash
+    assert timedelta(hours=23) < row.expires_at - timezone.now() <= MY_RESERVATIONS_MAX_AGE
+    assert ja_client.get(f"/my-reservations/{token}/").status_code == 200
+
+
+def test_an_unknown_address_gets_an_email_without_a_link_and_no_token_is_kept(ja_client, play):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from notifications.emails import render
+
+    book(play, children=1, children_ages=[5], email="known@example.jp")
+    with CaptureQueriesContext(connection) as known:
+        ja_client.post("/my-reservations/", {"email": "known@example.jp"})
+    with CaptureQueriesContext(connection) as unknown:
+        ja_client.post("/my-reservations/", {"email": "nobody@example.jp"})
+    # The same work but for the one INSERT of the link.
+    assert len(known.captured_queries) - len(unknown.captured_queries) == 1
+    assert list(MyReservationsLink.objects.values_list("email", flat=True)) == ["known@example.jp"]
+    rows = Notification.objects.filter(kind=NotificationKind.MY_RESERVATIONS)
+    by_address = {row.to_email: render(row) for row in rows}
+    token_link = re.compile(r"/my-reservations/[A-Za-z0-9_-]{20,}/")
+    assert token_link.search(by_address["known@example.jp"].text)
+    assert token_link.search(by_address["known@example.jp"].html)
+    for body in (by_address["nobody@example.jp"].text, by_address["nobody@example.jp"].html):
+        assert not token_link.search(body)
+        assert "このメールアドレスでのご予約は見つかりませんでした" in body
 
 
 def test_my_reservations_asks_for_a_valid_address(ja_client, db):

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from booking.links import my_reservations_key
+from booking.links import my_reservations_link_issue
 from events.models import Course
 from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, book
 
@@ -101,7 +101,7 @@ def test_the_manage_and_result_pages_cost_a_constant_number_of_queries(
 def test_my_reservations_list_costs_the_same_for_1_or_8_reservations(ja_client, hub):
     sessions = many_sessions(8)
     book(sessions[0], email="me@example.jp")
-    url = f"/my-reservations/{my_reservations_key('me@example.jp')}/"
+    url = f"/my-reservations/{my_reservations_link_issue(email='me@example.jp')}/"
     one, _ = count(ja_client, url)
     for session in sessions[1:]:
         book(session, email="me@example.jp")
