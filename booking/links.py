@@ -80,4 +80,3 @@ def my_reservations_links_erase(*, email: str) -> int:
     """Delete every link of an address (its personal data is being erased)."""
     deleted, _ = MyReservationsLink.objects.filter(email=normalise_email(email)).delete()
     return deleted
-
