@@ -1,4 +1,7 @@
+from collections.abc import Mapping
+
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -78,7 +81,14 @@ class ReservationCreateApi(APIView):
         return response
 
     def _create(self, request) -> tuple[int, dict]:
-        serializer = ReservationCreateSerializer(data=request.data)
+        data = request.data
+        if isinstance(data, Mapping) and not data.get("override_reason"):
+            # A sold-out or closed session answers before the body is validated.
+            refusal = selectors.booking_refusal(data.get("session"), timezone.now())
+            if refusal:
+                error = AppError(refusal)
+                return error.status_code, error.body()
+        serializer = ReservationCreateSerializer(data=data)
         try:
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data

@@ -10,9 +10,11 @@ Either way, two requests can never both take the last seat.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -223,9 +225,55 @@ def waitlist_position(reservation: Reservation) -> int | None:
     return ids.index(reservation.pk) + 1 if reservation.pk in ids else None
 
 
+def refusal_for_any_party(session: Session, program: Program, now: datetime) -> str | None:
+    """Return the refusal every party booking this session would get now, if there is one.
+
+    In a rush most requests arrive after the last seat went; this answers them from one read
+    of the session row, before the body is validated or a transaction opened. It answers only
+    where the full booking path gives the same code for any valid party (every party takes at
+    least one seat), and leaves the rest (courses, lotteries, seats left) to that path. It
+    reads the row, never a cache; a stale "full" is the answer of a moment earlier, and a
+    stale "seats left" is settled by the conditional UPDATE.
+    """
+    if session.course_id is not None or program.booking_mode == BookingMode.LOTTERY:
+        return None
+    if session.status == SessionStatus.CANCELLED:
+        return "session_cancelled"
+    if booking_phase(program, session, now) == "closed":
+        return "registration_closed"
+    if session.seats_taken >= session.capacity and not waitlist_open(program, session, now):
+        return "session_full"
+    return None
+
+
 # --- create ------------------------------------------------------------------------------
 
 
+class _CodeTaken(Exception):
+    """The random reservation code is already used: the whole booking is tried again."""
+
+
+def _retried_on_code_collision(create: Callable[..., ReservationResult]):
+    """Run a booking again, with a new random code, if its code was already taken.
+
+    A collision (one in billions) rolls the booking back; retrying inside the transaction
+    would need a savepoint around every insert, two more round trips while the session row
+    is locked.
+    """
+
+    @functools.wraps(create)
+    def retried(**kwargs) -> ReservationResult:
+        for _attempt in range(5):
+            try:
+                return create(**kwargs)
+            except _CodeTaken:
+                continue
+        raise AppError("server_error", status_code=503)  # pragma: no cover - 5 collisions
+
+    return retried
+
+
+@_retried_on_code_collision
 @transaction.atomic
 def reservation_create(
     *,
@@ -268,12 +316,12 @@ def reservation_create(
 
     if any(s.status == SessionStatus.CANCELLED for s in sessions):
         raise AppError("session_cancelled")
-    errors = party_errors(program, party, timezone.localtime(first.start).date())
-    if errors and not override:
-        raise AppValidationError(errors)
     phase = booking_phase(program, first, now)
     if phase == "closed" and not override:
         raise AppError("registration_closed")
+    errors = party_errors(program, party, timezone.localtime(first.start).date())
+    if errors and not override:
+        raise AppValidationError(errors)
     if override:
         phase = "first_come"
 
@@ -336,19 +384,17 @@ def reservation_create(
 
 
 def _save_new(reservation: Reservation) -> None:
-    """Insert a reservation; a second live one for the same email is refused by the database."""
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                reservation.save(force_insert=True)
-            return
-        except IntegrityError as exc:
-            text = str(exc).lower()
-            if "code" in text and "email" not in text:
-                reservation.code = generate_code()
-                continue
-            raise AppError("duplicate_reservation") from exc
-    raise AppError("server_error", status_code=503)  # pragma: no cover - 5 code collisions
+    """Insert a reservation; a second live one for the same email is refused by the database.
+
+    Either refusal ends the transaction (PostgreSQL aborts it at the error).
+    """
+    try:
+        reservation.save(force_insert=True)
+    except IntegrityError as exc:
+        text = str(exc).lower()
+        if "code" in text and "email" not in text:
+            raise _CodeTaken from exc
+        raise AppError("duplicate_reservation") from exc
 
 
 def _fits_without_childcare(sessions: list[Session], seats: Seats) -> bool:

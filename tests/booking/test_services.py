@@ -229,3 +229,26 @@ def test_staff_promote_by_hand_needs_a_reason(session, django_user_model):
     assert err.value.code == "session_full"
     services.reservation_cancel(reservation=holder.reservation, by=staff)
     assert statuses(waiting) == [ReservationStatus.CONFIRMED]
+
+
+def test_a_colliding_code_books_again_with_a_new_one(session, monkeypatch):
+    taken = book(session, email="first@example.jp").reservation.code
+    codes = iter([taken, taken, "NEW-CODE"])
+    monkeypatch.setattr(services, "generate_code", lambda: next(codes))
+    result = book(session, email="second@example.jp", adults=2)
+    assert result.reservation.code == "NEW-CODE"
+    session.refresh_from_db()
+    # the two rolled-back attempts left nothing behind: seats, rows and history are counted once
+    assert session.seats_taken == 3
+    assert Reservation.objects.count() == 2
+    assert result.reservation.history.count() == 1
+
+
+def test_the_same_email_twice_is_refused_and_changes_nothing(session):
+    book(session, email="first@example.jp")
+    with pytest.raises(AppError) as refused:
+        book(session, email="First@example.jp", adults=2)
+    assert refused.value.code == "duplicate_reservation"
+    session.refresh_from_db()
+    assert session.seats_taken == 1
+    assert Reservation.objects.count() == 1
