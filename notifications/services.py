@@ -58,10 +58,14 @@ def notification_enqueue(
     reservation: Reservation | None = None,
     due_at: datetime | None = None,
     dedupe_key: str | None = None,
+    first_of_reservation: bool = False,
 ) -> Notification:
     """Write an outbox row; with a ``dedupe_key`` already used, return that row instead.
 
     A row due now is handed to a worker when the surrounding transaction commits.
+    ``first_of_reservation``: the reservation was inserted by the calling transaction, so no
+    other row can hold its key yet; the look-up and the savepoint (three round trips while
+    the session row is locked) are skipped, and the unique key still guards the table.
     """
     now = timezone.now()
     fields: dict[str, Any] = {
@@ -73,7 +77,7 @@ def notification_enqueue(
         "due_at": due_at or now,
         "dedupe_key": dedupe_key or None,
     }
-    if dedupe_key:
+    if dedupe_key and not first_of_reservation:
         existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
         if existing is not None:
             return existing
@@ -196,6 +200,7 @@ def _enqueue_for(
     payload: dict | None = None,
     dedupe_key: str | None = None,
     quiet: bool | None = None,
+    first_of_reservation: bool = False,
 ) -> Notification:
     now = now or timezone.now()
     use_quiet = kind in QUIET_KINDS if quiet is None else quiet
@@ -208,6 +213,7 @@ def _enqueue_for(
         reservation=reservation,
         due_at=due_at,
         dedupe_key=dedupe_key or f"{kind}:{reservation.pk}",
+        first_of_reservation=first_of_reservation,
     )
 
 
@@ -237,6 +243,7 @@ def notify_reservation_created(
         kind,
         now=now,
         payload={"manage_url": manage_url(reservation.code, token)},
+        first_of_reservation=True,
     )
 
 
