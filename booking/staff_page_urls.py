@@ -4,16 +4,20 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from booking import staff_views as views
+from core.login import StaffLoginForm, login_rate_limited
 
 app_name = "staff"
 
 accounts = [
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(
-            template_name="staff/auth/login.html",
-            next_page=reverse_lazy("staff:today"),
-            redirect_authenticated_user=True,
+        login_rate_limited(
+            auth_views.LoginView.as_view(
+                template_name="staff/auth/login.html",
+                authentication_form=StaffLoginForm,
+                next_page=reverse_lazy("staff:today"),
+                redirect_authenticated_user=True,
+            )
         ),
         name="login",
     ),

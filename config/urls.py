@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from core.apis import PingApi
+from core.login import AdminLoginForm, login_rate_limited
 from core.views import healthz
 from events.apis import FacilityViewSet, ProgramViewSet, SessionViewSet
 from notifications.feeds import PrivateFeedLinkApi, PrivateFeedRotateApi
@@ -14,7 +15,11 @@ router.register("facilities", FacilityViewSet, basename="facility")
 router.register("programs", ProgramViewSet, basename="program")
 router.register("sessions", SessionViewSet, basename="session")
 
+# The admin's login form counts failed attempts (core.login); its view answers 429 past a limit.
+admin.site.login_form = AdminLoginForm
+
 urlpatterns = [
+    path("admin/login/", login_rate_limited(admin.site.login)),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/v1/ping/", PingApi.as_view(), name="ping"),

@@ -305,6 +305,9 @@ API_THROTTLE_RATES = {
     "token_lookup": os.environ.get("THROTTLE_TOKEN_LOOKUP", "60/min"),
     "email_link_ip": os.environ.get("THROTTLE_EMAIL_LINK_IP", "20/hour"),
     "email_link_email": os.environ.get("THROTTLE_EMAIL_LINK_EMAIL", "5/hour"),
+    # Staff login pages (core.login): failed attempts only, per client IP and per username.
+    "login_ip": os.environ.get("THROTTLE_LOGIN_IP", "50/hour"),
+    "login_username": os.environ.get("THROTTLE_LOGIN_USERNAME", "10/hour"),
 }
 MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", str(64 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
