@@ -72,23 +72,21 @@ class Notification(models.Model):
 
 
 class CalendarFeedToken(models.Model):
-    """A parent's private calendar feed: a capability URL per email address, rotatable."""
+    """A parent's private calendar feed: a capability URL for an email address.
+
+    An address may hold a few live tokens (one per link it asked for, see
+    ``notifications.feeds``); asking again never ends the earlier ones, rotating ends them all.
+    """
 
     email = models.EmailField(max_length=254, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("private calendar feed")
         verbose_name_plural = _("private calendar feeds")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["email"],
-                condition=Q(revoked_at__isnull=True),
-                name="calendar_feed_one_active_per_email",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"feed for {self.email}"
