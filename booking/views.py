@@ -47,7 +47,7 @@ from core.throttling import (
     throttle_wait,
 )
 from events.views import not_found, sessions_for_pages
-from notifications.feeds import feed_token_issue, feed_urls
+from notifications.feeds import feed_token_issue, feed_token_replace_all, feed_urls
 from notifications.models import NotificationKind
 from notifications.services import notification_enqueue
 
@@ -278,6 +278,7 @@ def reservation_manage(request, code: str):
     here += urlencode(credential)
     party_form = PartyChangeForm(reservation=reservation, program=program)
     feed = None
+    feed_rotated = False
     error = None
     status = 200
     if request.method == "POST":
@@ -302,6 +303,10 @@ def reservation_manage(request, code: str):
                 status = 400
             elif action == "feed":
                 feed = feed_urls(feed_token_issue(email=reservation.email))
+            elif action == "feed_rotate":
+                # The reservation's token proves the address: end its earlier calendar links.
+                feed = feed_urls(feed_token_replace_all(email=reservation.email))
+                feed_rotated = True
             else:
                 status = 400
         except AppError as exc:
@@ -331,6 +336,7 @@ def reservation_manage(request, code: str):
             and (not reservation.holds_seats or now <= first.cancellation_deadline),
             "cancellation_deadline": first.cancellation_deadline,
             "feed": feed,
+            "feed_rotated": feed_rotated,
             "error": error,
         },
         status=status,

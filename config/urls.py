@@ -8,7 +8,7 @@ from core.apis import PingApi
 from core.login import AdminLoginForm, login_rate_limited
 from core.views import healthz
 from events.apis import FacilityViewSet, ProgramViewSet, SessionViewSet
-from notifications.feeds import PrivateFeedLinkApi, PrivateFeedRotateApi
+from notifications.feeds import PrivateFeedLinkApi, PrivateFeedRevokeApi, PrivateFeedRotateApi
 
 router = DefaultRouter()
 router.register("facilities", FacilityViewSet, basename="facility")
@@ -36,6 +36,11 @@ urlpatterns = [
         "api/v1/calendar/private/<str:token>/rotate/",
         PrivateFeedRotateApi.as_view(),
         name="calendar-private-rotate",
+    ),
+    path(
+        "api/v1/calendar/private/<str:token>/revoke/",
+        PrivateFeedRevokeApi.as_view(),
+        name="calendar-private-revoke",
     ),
     path("calendar/", include("notifications.calendar_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

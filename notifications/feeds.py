@@ -17,9 +17,17 @@ What a feed holds
     reserved, is waiting for, applied for or won, with that state in SUMMARY and STATUS; a
     reservation cancelled or lapsed stays as ``STATUS:CANCELLED`` for the same 30 days. Its
     token has 192 bits from ``secrets``; only its SHA-256 is stored, looked up by that hash
-    and compared with ``hmac.compare_digest``. Asking for the link by email issues a new token
-    (only the hash is kept, so the old one cannot be sent again) and so ends the old URL, as
-    rotating does.
+    and compared with ``hmac.compare_digest``.
+
+Private feed tokens
+    Asking for the link again (by email, or on the manage page) issues a new token and leaves
+    the earlier ones working, so someone who knows a parent's address cannot break the
+    parent's subscription by asking. An address keeps at most ``FEED_TOKENS_PER_EMAIL`` live
+    tokens: a new one beyond that ends the oldest never used, then the least recently used
+    (``last_used_at``, written at most once an hour per token). Rotating (the API, with a live
+    token of the address) or "stop my old links" (the manage page, with the reservation's
+    token) ends every token of the address and issues one new one; revoking (the API) ends
+    them all.
 
 Conditional GET and caching
     One aggregate query over the feed's sessions (count, latest ``updated_at`` and
@@ -38,11 +46,11 @@ import hashlib
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -179,26 +187,48 @@ def feed_urls(token: str) -> dict[str, str]:
     return {"feed_url": url, "webcal_url": "webcal://" + url.split("://", 1)[1]}
 
 
+FEED_TOKENS_PER_EMAIL = 5
+FEED_LAST_USED_RESOLUTION = timedelta(hours=1)
+
+
+def _live_tokens(email: str) -> QuerySet[CalendarFeedToken]:
+    return CalendarFeedToken.objects.filter(email=email, revoked_at__isnull=True)
+
+
 @transaction.atomic
-def feed_token_issue(*, email: str) -> str:
-    """Give an email address a new private feed token, ending its previous one; return it."""
+def feed_token_issue(*, email: str, now: datetime | None = None) -> str:
+    """Give an email address one more private feed token and return it.
+
+    The address's earlier tokens keep working; past ``FEED_TOKENS_PER_EMAIL`` the oldest
+    never-used ones end first, then the least recently used.
+    """
     email = normalise_email(email)
-    now = timezone.now()
-    token = generate_token()
-    attempts = 3
-    while True:
-        CalendarFeedToken.objects.filter(email=email, revoked_at__isnull=True).update(
-            revoked_at=now
+    now = now or timezone.now()
+    # Lock the address's live tokens, so two requests at once cannot both keep five.
+    live = list(_live_tokens(email).select_for_update().order_by("created_at", "id"))
+    excess = len(live) + 1 - FEED_TOKENS_PER_EMAIL
+    if excess > 0:
+        unused = [row for row in live if row.last_used_at is None]
+        used = sorted(
+            (row for row in live if row.last_used_at is not None), key=lambda r: r.last_used_at
         )
-        try:
-            with transaction.atomic():
-                CalendarFeedToken.objects.create(email=email, token_hash=hash_token(token))
-            return token
-        except IntegrityError:
-            # A concurrent issue for the same address committed first: end that one too.
-            attempts -= 1
-            if not attempts:
-                raise
+        ended = [row.pk for row in (unused + used)[:excess]]
+        CalendarFeedToken.objects.filter(pk__in=ended).update(revoked_at=now)
+    token = generate_token()
+    CalendarFeedToken.objects.create(email=email, token_hash=hash_token(token))
+    return token
+
+
+def feed_tokens_revoke(*, email: str, now: datetime | None = None) -> int:
+    """End every live private feed token of an address; return how many."""
+    return _live_tokens(normalise_email(email)).update(revoked_at=now or timezone.now())
+
+
+@transaction.atomic
+def feed_token_replace_all(*, email: str) -> str:
+    """End every private feed token of an address and issue one new one; return it."""
+    feed_tokens_revoke(email=email)
+    return feed_token_issue(email=email)
 
 
 def feed_token_lookup(token: str) -> CalendarFeedToken | None:
@@ -212,16 +242,37 @@ def feed_token_lookup(token: str) -> CalendarFeedToken | None:
     return row
 
 
+def feed_token_touch(row: CalendarFeedToken, *, now: datetime | None = None) -> None:
+    """Note that a token was used (at most once per ``FEED_LAST_USED_RESOLUTION``)."""
+    now = now or timezone.now()
+    if row.last_used_at is None or now - row.last_used_at >= FEED_LAST_USED_RESOLUTION:
+        CalendarFeedToken.objects.filter(pk=row.pk).update(last_used_at=now)
+        row.last_used_at = now
+
+
 @transaction.atomic
 def feed_token_rotate(*, token: str) -> str | None:
-    """Replace a live token with a new one (the old URL stops at once); None if unknown."""
+    """With a live token, end all of its address's tokens and return a new one; None if unknown."""
     row = feed_token_lookup(token)
     if row is None:
         return None
     locked = CalendarFeedToken.objects.select_for_update().filter(pk=row.pk).first()
     if locked is None or locked.revoked_at is not None:
         return None
-    return feed_token_issue(email=locked.email)
+    return feed_token_replace_all(email=locked.email)
+
+
+@transaction.atomic
+def feed_token_revoke(*, token: str) -> bool:
+    """With a live token, end every token of its address (no new one); False if unknown."""
+    row = feed_token_lookup(token)
+    if row is None:
+        return False
+    locked = CalendarFeedToken.objects.select_for_update().filter(pk=row.pk).first()
+    if locked is None or locked.revoked_at is not None:
+        return False
+    feed_tokens_revoke(email=locked.email)
+    return True
 
 
 def private_link_request(*, email: str, language: str = "ja") -> None:
@@ -417,6 +468,7 @@ def private_feed(request: HttpRequest, token: str) -> HttpResponse:
     row = feed_token_lookup(token)
     if row is None:
         return json_not_found(request)
+    feed_token_touch(row)
     day = feed_day()
     language = (
         Reservation.objects.filter(email=row.email)
@@ -502,7 +554,7 @@ class PrivateFeedLinkApi(APIView):
 
 
 class PrivateFeedRotateApi(APIView):
-    """Replace a private feed's token: the old URL stops working at once."""
+    """End every private feed link of the token's address and return a new one."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -518,3 +570,24 @@ class PrivateFeedRotateApi(APIView):
         if new_token is None:
             raise NotFound()
         return Response(feed_urls(new_token), status=status.HTTP_200_OK)
+
+
+class PrivateFeedRevokeApi(APIView):
+    """End every private feed link of the token's address (ask for a new one by email)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [TokenLookupThrottle]
+
+    @extend_schema(
+        operation_id="calendar_private_revoke",
+        request=None,
+        responses={
+            204: OpenApiResponse(description="Every link of the address ended."),
+            **ERROR_RESPONSES,
+        },
+    )
+    def post(self, request, token: str):
+        if not feed_token_revoke(token=token):
+            raise NotFound()
+        return Response(status=status.HTTP_204_NO_CONTENT)

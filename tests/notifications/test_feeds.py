@@ -414,8 +414,14 @@ def test_feed_tokens_are_long_random_and_stored_hashed(parent_bookings):
     assert feeds.feed_token_issue(email="hanako@example.jp") != token
 
 
-def test_rotation_kills_the_old_url_at_once(api, parent_bookings):
+def live_tokens(email: str = "hanako@example.jp"):
+    return CalendarFeedToken.objects.filter(email=email, revoked_at__isnull=True)
+
+
+def test_rotation_kills_every_old_url_of_the_address_at_once(api, parent_bookings):
     old = feeds.feed_token_issue(email="hanako@example.jp")
+    older = feeds.feed_token_issue(email="hanako@example.jp")
+    others = feeds.feed_token_issue(email="taro@example.jp")
     assert get_feed(api, f"/calendar/private/{old}.ics")
 
     response = api.post(f"/api/v1/calendar/private/{old}/rotate/")
@@ -425,13 +431,30 @@ def test_rotation_kills_the_old_url_at_once(api, parent_bookings):
     new_path = body["feed_url"].removeprefix(settings.SITE_URL)
     assert body["webcal_url"] == "webcal://" + body["feed_url"].split("://", 1)[1]
     assert api.get(f"/calendar/private/{old}.ics").status_code == 404
+    assert api.get(f"/calendar/private/{older}.ics").status_code == 404
     assert len(parse_both(get_feed(api, new_path).content)[2]) == 3
     assert api.post(f"/api/v1/calendar/private/{old}/rotate/").status_code == 404
-    assert CalendarFeedToken.objects.filter(email="hanako@example.jp").count() == 2
-    assert (
-        CalendarFeedToken.objects.filter(email="hanako@example.jp", revoked_at__isnull=True).count()
-        == 1
-    )
+    assert CalendarFeedToken.objects.filter(email="hanako@example.jp").count() == 3
+    assert live_tokens().count() == 1
+    # Another address's link is not touched.
+    assert get_feed(api, f"/calendar/private/{others}.ics")
+
+
+def test_revoking_ends_every_link_of_the_address(api, parent_bookings):
+    first = feeds.feed_token_issue(email="hanako@example.jp")
+    second = feeds.feed_token_issue(email="hanako@example.jp")
+    others = feeds.feed_token_issue(email="taro@example.jp")
+
+    response = api.post(f"/api/v1/calendar/private/{second}/revoke/")
+
+    assert response.status_code == 204
+    for token in (first, second):
+        assert api.get(f"/calendar/private/{token}.ics").status_code == 404
+    assert not live_tokens().exists()
+    assert get_feed(api, f"/calendar/private/{others}.ics")
+    again = api.post(f"/api/v1/calendar/private/{second}/revoke/")
+    assert again.status_code == 404 and again.json()["code"] == "not_found"
+    assert api.post("/api/v1/calendar/private/not-a-token/revoke/").status_code == 404
 
 
 def test_private_link_answers_the_same_for_known_and_unknown_addresses(api, parent_bookings):
@@ -456,7 +479,7 @@ def test_private_link_answers_the_same_for_known_and_unknown_addresses(api, pare
     assert len(events) == 3
 
 
-def test_asking_for_the_link_again_replaces_the_old_one(api, parent_bookings):
+def test_asking_for_the_link_again_keeps_the_old_one_working(api, parent_bookings):
     for _ in range(2):
         response = api.post(
             "/api/v1/calendar/private-link/", {"email": "hanako@example.jp"}, format="json"
@@ -466,8 +489,73 @@ def test_asking_for_the_link_again_replaces_the_old_one(api, parent_bookings):
         n.payload["feed_url"].removeprefix(settings.SITE_URL)
         for n in Notification.objects.filter(kind=NotificationKind.FEED_LINK).order_by("id")
     )
-    assert api.get(first).status_code == 404
+    assert first != second
+    assert api.get(first).status_code == 200
     assert api.get(second).status_code == 200
+
+
+def test_someone_asking_for_a_parents_link_cannot_break_the_subscription(
+    api, parent_bookings, settings
+):
+    settings.API_THROTTLE_ENABLED = False
+    subscribed = feeds.feed_token_issue(email="hanako@example.jp")
+    assert get_feed(api, f"/calendar/private/{subscribed}.ics")  # the calendar app polls it
+    for _ in range(12):  # a stranger who knows the address keeps asking
+        api.post("/api/v1/calendar/private-link/", {"email": "hanako@example.jp"}, format="json")
+
+    assert get_feed(api, f"/calendar/private/{subscribed}.ics")
+    assert live_tokens().count() == feeds.FEED_TOKENS_PER_EMAIL
+    newest = Notification.objects.filter(kind=NotificationKind.FEED_LINK).order_by("-id").first()
+    assert api.get(newest.payload["feed_url"].removeprefix(settings.SITE_URL)).status_code == 200
+
+
+def test_past_the_cap_the_oldest_unused_then_the_least_recently_used_links_end(
+    api, parent_bookings
+):
+    now = timezone.now()
+    tokens = [feeds.feed_token_issue(email="hanako@example.jp") for _ in range(5)]
+    rows = {
+        t: CalendarFeedToken.objects.get(token_hash=hashlib.sha256(t.encode()).hexdigest())
+        for t in tokens
+    }
+    # tokens[0] and tokens[3] are in use (tokens[0] most recently); the others never were.
+    CalendarFeedToken.objects.filter(pk=rows[tokens[0]].pk).update(last_used_at=now)
+    CalendarFeedToken.objects.filter(pk=rows[tokens[3]].pk).update(
+        last_used_at=now - timedelta(days=2)
+    )
+
+    def alive():
+        return {t for t in tokens if feeds.feed_token_lookup(t) is not None}
+
+    newer = [feeds.feed_token_issue(email="hanako@example.jp")]
+    assert alive() == {tokens[0], tokens[2], tokens[3], tokens[4]}  # tokens[1]: oldest unused
+    newer += [feeds.feed_token_issue(email="hanako@example.jp") for _ in range(2)]
+    assert alive() == {tokens[0], tokens[3]}  # the unused ones went first, oldest first
+    assert all(feeds.feed_token_lookup(t) for t in newer)
+    # Once every live link is in use, the least recently used one ends.
+    live_tokens().filter(last_used_at__isnull=True).update(last_used_at=now)
+    latest = feeds.feed_token_issue(email="hanako@example.jp")
+    assert alive() == {tokens[0]}
+    assert all(feeds.feed_token_lookup(t) for t in [*newer, latest])
+    assert live_tokens().count() == feeds.FEED_TOKENS_PER_EMAIL
+
+
+def test_reading_a_feed_notes_its_last_use_at_most_once_an_hour(
+    api, parent_bookings, django_assert_num_queries
+):
+    token = feeds.feed_token_issue(email="hanako@example.jp")
+    row = CalendarFeedToken.objects.get()
+    assert row.last_used_at is None
+    get_feed(api, f"/calendar/private/{token}.ics")
+    first = CalendarFeedToken.objects.get().last_used_at
+    assert first is not None
+    get_feed(api, f"/calendar/private/{token}.ics")
+    assert CalendarFeedToken.objects.get().last_used_at == first
+    row = CalendarFeedToken.objects.get()
+    later = first + feeds.FEED_LAST_USED_RESOLUTION
+    with django_assert_num_queries(1):
+        feeds.feed_token_touch(row, now=later)
+    assert CalendarFeedToken.objects.get().last_used_at == later
 
 
 def test_private_link_rejects_a_malformed_address(api):
@@ -483,6 +571,7 @@ def test_calendar_endpoints_are_in_the_openapi_schema(api):
     paths = schema["paths"]
     assert "/api/v1/calendar/private-link/" in paths
     assert "/api/v1/calendar/private/{token}/rotate/" in paths
+    assert "204" in paths["/api/v1/calendar/private/{token}/revoke/"]["post"]["responses"]
     assert "202" in paths["/api/v1/calendar/private-link/"]["post"]["responses"]
     assert "200" in paths["/api/v1/calendar/private/{token}/rotate/"]["post"]["responses"]
     for name in ("Facility", "Program"):

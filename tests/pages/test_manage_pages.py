@@ -152,6 +152,35 @@ def test_the_private_calendar_link_is_given_on_the_manage_page(ja_client, play):
     assert "BEGIN:VCALENDAR" in body and f"session-{play.pk}@" in body
 
 
+def test_the_manage_page_can_stop_the_old_calendar_links(ja_client, play):
+    result = book(play, children=1, children_ages=[5], email="cal@example.jp")
+    feed_token = re.compile(r'href="webcal://[^"]+/calendar/private/([^"/]+)\.ics"')
+
+    def ask(action: str) -> tuple[str, str]:
+        response = ja_client.post(manage_url(result), {"action": action})
+        assert response.status_code == 200
+        html = response.content.decode()
+        return feed_token.search(html).group(1), html
+
+    first, _ = ask("feed")
+    second, _ = ask("feed")  # asking again: both work
+    assert ja_client.get(f"/calendar/private/{first}.ics").status_code == 200
+    assert ja_client.get(f"/calendar/private/{second}.ics").status_code == 200
+
+    page = ja_client.get(manage_url(result)).content.decode()
+    assert "古いカレンダーのリンクを止める" in page
+    fresh, html = ask("feed_rotate")
+    assert "これまでのカレンダーのリンクは使えなくなりました" in html
+    for old in (first, second):
+        assert ja_client.get(f"/calendar/private/{old}.ics").status_code == 404
+    assert ja_client.get(f"/calendar/private/{fresh}.ics").status_code == 200
+    # Without the reservation's token, nothing happens.
+    code = result.reservation.code
+    stranger = ja_client.post(f"/manage/{code}/?token=guess", {"action": "feed_rotate"})
+    assert stranger.status_code == 404
+    assert ja_client.get(f"/calendar/private/{fresh}.ics").status_code == 200
+
+
 def test_my_reservations_answers_the_same_for_known_and_unknown_addresses(ja_client, play):
     book(play, children=1, children_ages=[5], email="known@example.jp")
     known = ja_client.post("/my-reservations/", {"email": "known@example.jp"})
