@@ -99,9 +99,13 @@ class Run:
         return len(self.statuses) / self.seconds
 
     def latency_ms(self, quantile: float) -> float:
-        ordered = sorted(self.latencies)
-        index = min(len(ordered) - 1, max(0, round(quantile * len(ordered)) - 1))
-        return ordered[index] * 1000
+        return quantile_ms(self.latencies, quantile)
+
+
+def quantile_ms(latencies: list[float], quantile: float) -> float:
+    ordered = sorted(latencies)
+    index = min(len(ordered) - 1, max(0, round(quantile * len(ordered)) - 1))
+    return ordered[index] * 1000
 
 
 # --- HTTP client -------------------------------------------------------------------------
@@ -419,10 +423,14 @@ def rush(
 
     outcomes: Counter[str] = Counter()
     answered_seats = 0
-    for party, status, body in zip(group, booking.statuses, booking.bodies, strict=True):
+    latencies: dict[str, list[float]] = {}
+    for party, status, body, latency in zip(
+        group, booking.statuses, booking.bodies, booking.latencies, strict=True
+    ):
         answer = json.loads(body) if body.startswith(b"{") else {}
         outcome = answer.get("status") if status == 201 else answer.get("code")
         outcomes[f"{status} {outcome}"] += 1
+        latencies.setdefault(f"{status} {outcome}", []).append(latency)
         if status == 201 and outcome == "confirmed":
             answered_seats += party.seats
     seats = read_seats(sessions["rush"])
@@ -449,7 +457,12 @@ def rush(
         f"{label}: CPU per request: app {floor_cpu:.2f} ms for the floor, {booking_cpu:.2f} ms "
         f"for a booking"
         + (f", plus {booking_db_cpu:.2f} ms in PostgreSQL" if booking_db_cpu is not None else ""),
-        f"{label}: answers " + ", ".join(f"{k}: {v}" for k, v in sorted(outcomes.items())),
+        f"{label}: answers "
+        + ", ".join(
+            f"{k}: {v} (p50 {quantile_ms(latencies[k], 0.5):.0f} ms, "
+            f"p99 {quantile_ms(latencies[k], 0.99):.0f} ms)"
+            for k, v in sorted(outcomes.items())
+        ),
         f"{label}: confirmed seats {seats.seats_taken}/{seats.capacity} "
         f"({seats.confirmed_parties} parties; sum of confirmed parties "
         f"{seats.confirmed_parties_seats}, seats in 201 answers {answered_seats}; "

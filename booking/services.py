@@ -253,12 +253,17 @@ class _CodeTaken(Exception):
     """The random reservation code is already used: the whole booking is tried again."""
 
 
-def _retried_on_code_collision(create: Callable[..., ReservationResult]):
-    """Run a booking again, with a new random code, if its code was already taken.
+class _SeatsWentMeanwhile(Exception):
+    """Seats that looked free were taken by others: the booking runs again, seats first."""
 
-    A collision (one in billions) rolls the booking back; retrying inside the transaction
-    would need a savepoint around every insert, two more round trips while the session row
-    is locked.
+
+def _retried(create: Callable[..., ReservationResult]):
+    """Run a booking again after a rollback that says so.
+
+    A colliding code (one in billions) is retried with a new code; retrying inside the
+    transaction would need a savepoint around every insert, two more round trips while the
+    session row is locked. Seats that went between the read and the UPDATE are retried with
+    ``seats_last=False``, which then waitlists or refuses as the rules say.
     """
 
     @functools.wraps(create)
@@ -268,12 +273,14 @@ def _retried_on_code_collision(create: Callable[..., ReservationResult]):
                 return create(**kwargs)
             except _CodeTaken:
                 continue
+            except _SeatsWentMeanwhile:
+                kwargs["seats_last"] = False
         raise AppError("server_error", status_code=503)  # pragma: no cover - 5 collisions
 
     return retried
 
 
-@_retried_on_code_collision
+@_retried
 @transaction.atomic
 def reservation_create(
     *,
@@ -290,12 +297,14 @@ def reservation_create(
     override_reason: str = "",
     source: str = "web",
     now: datetime | None = None,
+    seats_last: bool = True,
 ) -> ReservationResult:
     """Reserve seats for a party: confirmed, waitlisted or a lottery application.
 
     With ``override_reason`` (staff only) the window, eligibility and capacity rules are
     lifted; a party that does not fit raises the capacity by what it needs, recorded in the
-    history, so the database invariant still holds.
+    history, so the database invariant still holds. ``seats_last`` chooses when seats that
+    look free are taken (see below); the outcome is the same either way.
     """
     now = now or timezone.now()
     if (session is None) == (course is None):
@@ -353,8 +362,17 @@ def reservation_create(
     reservation.token_hash = hash_token(token)
 
     reason = override_reason if override else ""
+    # Seats that looked free when the session was read are taken last, just before the
+    # commit: the conditional UPDATE locks the session row until then, and every other
+    # booking of the session queues on that lock. If they went meanwhile, the booking is
+    # rolled back and run again the ordinary way (``_SeatsWentMeanwhile``).
+    seats_last = (
+        seats_last and phase == "first_come" and not override and _look_free(sessions, seats)
+    )
     if phase == "apply":
         reservation.status = ReservationStatus.APPLIED
+    elif seats_last:
+        reservation.status = ReservationStatus.CONFIRMED
     elif _take(sessions, seats):
         reservation.status = ReservationStatus.CONFIRMED
     elif override:
@@ -380,7 +398,25 @@ def reservation_create(
     _save_new(reservation)
     _record_created(reservation, by, reason)
     notify.notify_reservation_created(reservation, token=token, now=now)
+    if seats_last and not _take(sessions, seats):
+        raise _SeatsWentMeanwhile
     return ReservationResult(reservation, token, waitlist_position(reservation))
+
+
+def _look_free(sessions: list[Session], seats: Seats) -> bool:
+    """Whether the seats were free in the rows as read (a guess; the UPDATE decides)."""
+    return all(
+        s.capacity - s.seats_taken >= seats.seats
+        and (
+            s.children_capacity is None
+            or s.children_capacity - s.children_taken >= seats.child_seats
+        )
+        and (
+            not seats.childcare
+            or (s.childcare_capacity or 0) - s.childcare_taken >= seats.childcare
+        )
+        for s in sessions
+    )
 
 
 def _save_new(reservation: Reservation) -> None:

@@ -252,3 +252,30 @@ def test_the_same_email_twice_is_refused_and_changes_nothing(session):
     session.refresh_from_db()
     assert session.seats_taken == 1
     assert Reservation.objects.count() == 1
+
+
+@pytest.mark.parametrize("waitlist", [True, False])
+def test_seats_that_went_after_the_session_was_read_end_as_the_rules_say(waitlist):
+    from notifications.models import Notification
+
+    session = SessionFactory(capacity=3, program=ProgramFactory(waitlist_enabled=waitlist))
+    stale = Session.objects.get(pk=session.pk)  # read while three seats were free
+    book(session, email="quick@example.jp", adults=2)
+    if waitlist:
+        result = book(stale, email="late@example.jp", adults=2)
+        assert result.reservation.status == ReservationStatus.WAITLISTED
+        assert result.position == 1
+    else:
+        with pytest.raises(AppError) as refused:
+            book(stale, email="late@example.jp", adults=2)
+        assert refused.value.code == "session_full"
+    session.refresh_from_db()
+    assert session.seats_taken == 2
+    late = Reservation.objects.filter(email="late@example.jp")
+    assert late.count() == (1 if waitlist else 0)
+    # the confirmed attempt that was rolled back left no history and no email behind
+    kinds = list(Notification.objects.filter(to_email="late@example.jp").values_list("kind"))
+    assert kinds == ([("waitlisted",)] if waitlist else [])
+    if waitlist:
+        history = late.get().history.values_list("from_status", "to_status")
+        assert list(history) == [("", "waitlisted")]
