@@ -9,6 +9,7 @@ from datetime import datetime
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Field, QuerySet
 
+from booking.manage_links import manage_link_matches
 from booking.models import Reservation
 from booking.services import hash_token, refusal_for_any_party
 from events.models import Program, Session
@@ -21,7 +22,9 @@ MAX_SESSION_ID = 2**31 - 1
 def reservation_by_code_and_token(code: str, token: str | None) -> Reservation | None:
     """Return the reservation only when the token matches; a wrong token looks like no code.
 
-    The comparison is constant-time, and a made-up code costs the same hash and compare.
+    The token is the manage token, or the link token of the emails derived from its hash
+    (``booking.manage_links``). Both are compared, in constant time, and a made-up code costs
+    the same hashes and compares.
     """
     reservation = (
         Reservation.objects.select_related(
@@ -30,9 +33,12 @@ def reservation_by_code_and_token(code: str, token: str | None) -> Reservation |
         .filter(code=code.upper())
         .first()
     )
+    stored_code = reservation.code if reservation else code.upper()
     expected = reservation.token_hash if reservation else "0" * 64
-    given = hash_token(token or "")
-    if not hmac.compare_digest(expected, given) or reservation is None:
+    given = token or ""
+    by_token = hmac.compare_digest(expected, hash_token(given))
+    by_link = manage_link_matches(stored_code, expected, given)
+    if not (by_token or by_link) or reservation is None:
         return None
     return reservation
 
