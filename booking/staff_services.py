@@ -487,7 +487,7 @@ def session_move(
             values["registration_opens"] = start - timedelta(minutes=1)
     if locked.cancellation_deadline > start:
         values["cancellation_deadline"] = start
-    updated = event_services.session_update(session=locked, by=by, **values)
+    updated = event_services.session_update(session=locked, by=by, reason=reason, **values)
     updated = Session.objects.select_related("facility", "program").get(pk=updated.pk)
     _record(
         by=by,

@@ -71,9 +71,13 @@ def session_create(*, by: AbstractBaseUser | None = None, **values: Any) -> Sess
 
 @transaction.atomic
 def session_update(
-    *, session: Session, by: AbstractBaseUser | None = None, **values: Any
+    *, session: Session, by: AbstractBaseUser | None = None, reason: str = "", **values: Any
 ) -> Session:
-    """Change a session; capacity never drops below the seats already taken."""
+    """Change a session; capacity never drops below the seats already taken.
+
+    ``reason`` (staff's, when they give one) goes into the emails about a change of time or
+    place.
+    """
     locked = Session.objects.select_for_update().select_related("program").get(pk=session.pk)
     session_validate(values, instance=locked)
     # Late import: notifications depend on events. What parents were told, to compare.
@@ -91,7 +95,7 @@ def session_update(
     locked.save()
     locked.refresh_from_db()
     if changed_calendar:
-        notify.notify_session_changed(locked, before=before)
+        notify.notify_session_changed(locked, before=before, reason=reason)
     if any(name in values for name in CAPACITY_FIELDS):
         # Late import: booking depends on events, not the other way round.
         from booking.services import waitlist_promote

@@ -327,9 +327,10 @@ def session_snapshot(session: Session) -> dict[str, Any]:
 
 
 def notify_session_changed(
-    session: Session, *, before: dict[str, Any], now: datetime | None = None
+    session: Session, *, before: dict[str, Any], reason: str = "", now: datetime | None = None
 ) -> list[Notification]:
-    """Tell every live party of a session what changed (time, place or title).
+    """Tell every live party of a session what changed (time, place or title), and why when
+    staff gave a reason.
 
     ``before`` is ``session_snapshot`` taken before the change. Seat holders get the updated
     invite (same UID, higher SEQUENCE); waitlisted and applicants get the text only.
@@ -349,6 +350,8 @@ def notify_session_changed(
         "before": {k: before.get(k) for k in after},
         "after": after,
     }
+    if reason:
+        payload["reason"] = reason
     live = (
         ReservationStatus.CONFIRMED,
         ReservationStatus.WON,
