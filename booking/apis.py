@@ -15,6 +15,7 @@ from booking import selectors, services
 from booking.idempotency import run_idempotent
 from booking.models import StaffActionKind
 from booking.rules import party_from_data
+from booking.selectors import session_id_from_request
 from booking.serializers import (
     CancelSerializer,
     LotteryDrawSerializer,
@@ -82,13 +83,18 @@ class ReservationCreateApi(APIView):
 
     def _create(self, request) -> tuple[int, dict]:
         data = request.data
-        if isinstance(data, Mapping) and not data.get("override_reason"):
+        session = None
+        if isinstance(data, Mapping) and (
+            session_id := session_id_from_request(data.get("session"))
+        ):
+            session = selectors.session_for_booking(session_id)
+        if session is not None and not data.get("override_reason"):
             # A sold-out or closed session answers before the body is validated.
-            refusal = selectors.booking_refusal(data.get("session"), timezone.now())
+            refusal = services.refusal_for_any_party(session, session.program, timezone.now())
             if refusal:
                 error = AppError(refusal)
                 return error.status_code, error.body()
-        serializer = ReservationCreateSerializer(data=data)
+        serializer = ReservationCreateSerializer(data=data, context={"session": session})
         try:
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data

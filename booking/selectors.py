@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import functools
 import hmac
-from datetime import datetime
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Field, QuerySet
+from django.db.models import QuerySet
+from django.db.models.expressions import Col
 
-from booking.manage_links import manage_link_matches
 from booking.models import Reservation
-from booking.services import hash_token, refusal_for_any_party
+from booking.services import hash_token
 from events.models import Program, Session
 
 # The largest primary key a session can have (a PostgreSQL integer); a larger number in a
@@ -49,30 +48,15 @@ def reservations_for_email(email: str) -> QuerySet[Reservation]:
     )
 
 
-# The columns the refusal needs, read in one statement. The ORM would spend ~1.2 ms compiling
-# this query on every request, eight times what running it costs; in a rush it is run for every
-# request that arrives after the last seat went, so it is compiled once per database instead.
-_REFUSAL_SESSION_FIELDS = (
-    "id",
-    "status",
-    "course",
-    "program",
-    "start",
-    "capacity",
-    "seats_taken",
-    "registration_opens",
-    "registration_closes",
-)
-_REFUSAL_PROGRAM_FIELDS = ("booking_mode", "waitlist_enabled", "waitlist_cutoff")
-
-
+# A booking reads its session and programme in one statement that is compiled once per
+# database: the ORM would spend ~1.2 ms compiling it on every request, eight times what running
+# it costs, and in a rush it runs for every request, most of them after the last seat went.
 @functools.cache
-def _refusal_statement(alias: str) -> tuple[str, list[tuple[Field, list]]]:
+def _session_statement(alias: str) -> tuple[str, list[tuple[Col, list]]]:
     """Return the SQL and each column's converters (as the ORM would apply them)."""
     connection = connections[alias]
     quote = connection.ops.quote_name
-    fields = [Session._meta.get_field(name) for name in _REFUSAL_SESSION_FIELDS]
-    fields += [Program._meta.get_field(name) for name in _REFUSAL_PROGRAM_FIELDS]
+    fields = [*Session._meta.concrete_fields, *Program._meta.concrete_fields]
     columns = ", ".join(f"{quote(f.model._meta.db_table)}.{quote(f.column)}" for f in fields)
     session_table, program_table = quote(Session._meta.db_table), quote(Program._meta.db_table)
     program_column = quote(Session._meta.get_field("program").column)
@@ -89,18 +73,19 @@ def _refusal_statement(alias: str) -> tuple[str, list[tuple[Field, list]]]:
     return sql, converters
 
 
-def booking_refusal(session_id: object, now: datetime) -> str | None:
-    """Return the refusal any booking of this session gets now, from one read of its row.
-
-    ``session_id`` is the raw value from the request; anything but a plausible id is left to
-    the full validation (None).
-    """
-    if isinstance(session_id, str) and session_id.isascii() and session_id.isdigit():
-        session_id = int(session_id)
-    if type(session_id) is not int or not 0 < session_id <= MAX_SESSION_ID:
+def session_id_from_request(value: object) -> int | None:
+    """Return the session id a request names, if it is a plausible one (an int or digits)."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if type(value) is not int or not 0 < value <= MAX_SESSION_ID:
         return None
+    return value
+
+
+def session_for_booking(session_id: int) -> Session | None:
+    """Return the session with its programme, read now from the database (never a cache)."""
     connection = connections[DEFAULT_DB_ALIAS]
-    sql, converters = _refusal_statement(DEFAULT_DB_ALIAS)
+    sql, converters = _session_statement(DEFAULT_DB_ALIAS)
     with connection.cursor() as cursor:
         cursor.execute(sql, [session_id])
         row = cursor.fetchone()
@@ -111,12 +96,7 @@ def booking_refusal(session_id: object, now: datetime) -> str | None:
         for convert in functions:
             value = convert(value, column, connection)
         values.append(value)
-    split = len(_REFUSAL_SESSION_FIELDS)
-    session = Session(**dict(zip(_session_attnames(), values[:split], strict=True)))
-    program = Program(**dict(zip(_REFUSAL_PROGRAM_FIELDS, values[split:], strict=True)))
-    return refusal_for_any_party(session, program, now)
-
-
-@functools.cache
-def _session_attnames() -> tuple[str, ...]:
-    return tuple(Session._meta.get_field(name).attname for name in _REFUSAL_SESSION_FIELDS)
+    split = len(Session._meta.concrete_fields)
+    session = Session.from_db(DEFAULT_DB_ALIAS, None, values[:split])
+    session.program = Program.from_db(DEFAULT_DB_ALIAS, None, values[split:])
+    return session

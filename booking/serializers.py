@@ -4,16 +4,25 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from booking.models import Reservation, ReservationStatus
+from booking.selectors import session_id_from_request
 from booking.services import waitlist_position
 from events.models import Course, Session
+
+
+class SessionField(serializers.PrimaryKeyRelatedField):
+    """A session id; the session already read for this request (context "session") is reused."""
+
+    def to_internal_value(self, data):
+        known = self.context.get("session")
+        if known is not None and session_id_from_request(data) == known.pk:
+            return known
+        return super().to_internal_value(data)
 
 
 class ReservationCreateSerializer(serializers.Serializer):
     """What a parent sends to reserve; rules of the programme are checked by the service."""
 
-    session = serializers.PrimaryKeyRelatedField(
-        queryset=Session.objects.select_related("program", "course"), required=False
-    )
+    session = SessionField(queryset=Session.objects.select_related("program"), required=False)
     course = serializers.SlugRelatedField(
         slug_field="slug", queryset=Course.objects.all(), required=False
     )
@@ -81,7 +90,7 @@ class ReservationSerializer(serializers.Serializer):
     )
     position = serializers.SerializerMethodField()
     session = serializers.IntegerField(source="session_id", read_only=True, allow_null=True)
-    course = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    course = serializers.CharField(source="course.slug", read_only=True, allow_null=True)
     session_title = serializers.SerializerMethodField()
     start = serializers.SerializerMethodField()
     adults = serializers.IntegerField(read_only=True, label=_("adults"))

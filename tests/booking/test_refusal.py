@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from booking.models import Reservation, ReservationHistory
 from booking.rules import Party
-from booking.selectors import MAX_SESSION_ID, booking_refusal
-from booking.services import lottery_draw, reservation_create
+from booking.selectors import MAX_SESSION_ID, session_for_booking, session_id_from_request
+from booking.services import lottery_draw, refusal_for_any_party, reservation_create
 from core.errors import AppError
 from events.models import BookingMode, Course, SessionStatus
 from notifications.models import Notification
@@ -119,6 +119,13 @@ STATES = [
 ]
 
 
+def booking_refusal(value, now):
+    """What the reservation API does first: read the session named, refuse if nobody can win."""
+    session_id = session_id_from_request(value)
+    session = session_for_booking(session_id) if session_id else None
+    return refusal_for_any_party(session, session.program, now) if session else None
+
+
 def full_path_code(session, party: Party) -> str:
     """Book through the whole service and return the outcome (status or refusal code)."""
     try:
@@ -165,6 +172,26 @@ def test_which_states_are_refused_early():
 def test_anything_but_a_session_id_is_left_to_validation(value):
     _full(SessionFactory(program=ProgramFactory(waitlist_enabled=False)))
     assert booking_refusal(value, timezone.now()) is None
+
+
+def test_the_session_read_in_one_statement_is_the_orm_read():
+    program = ProgramFactory(
+        waitlist_cutoff=timedelta(hours=3, minutes=5),
+        priority_groups=[{"key": "first", "label": "初めての参加"}],
+        reminder_offsets=[24, 2],
+    )
+    session = SessionFactory(program=program, children_capacity=4, childcare_capacity=2)
+    book(session, email="first@example.jp", adults=2, children=1)
+    read = session_for_booking(session.pk)
+    orm = type(session).objects.select_related("program").get(pk=session.pk)
+    for model, left, right in (
+        (type(session), read, orm),
+        (type(program), read.program, orm.program),
+    ):
+        for field in model._meta.concrete_fields:
+            assert getattr(left, field.attname) == getattr(right, field.attname), field.name
+    assert read.program_id == program.pk
+    assert session_for_booking(MAX_SESSION_ID) is None
 
 
 def test_the_id_may_come_as_digits():
