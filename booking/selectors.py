@@ -9,6 +9,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.db.models.expressions import Col
 
+from booking.manage_links import manage_link_matches
 from booking.models import Reservation
 from booking.services import hash_token
 from events.models import Program, Session
