@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import os
 import random
+import re
 import smtplib
 import socket
 import uuid
@@ -33,17 +34,21 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.core.mail.message import sanitize_address
 from django.core.validators import validate_email
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from booking.models import ReservationStatus
+from events.models import Course, Session
 from notifications import emails
 from notifications.models import Notification, NotificationKind, NotificationStatus
 from notifications.services import SECRET_PAYLOAD_KEYS, scrub_payload
@@ -53,12 +58,18 @@ logger = logging.getLogger(__name__)
 PENDING = NotificationStatus.PENDING
 SENDING = NotificationStatus.SENDING
 
-RELATED = (
-    "reservation__session__program",
-    "reservation__session__facility",
-    "reservation__course__program",
-    "reservation__course__facility",
-)
+
+def with_related(rows: QuerySet[Notification]) -> QuerySet[Notification]:
+    """Load rows with what their emails show: the reservation with each row, and each session
+    or course (with its programme and facility) once for the rows that share it."""
+    return rows.select_related("reservation").prefetch_related(
+        Prefetch(
+            "reservation__session", queryset=Session.objects.select_related("program", "facility")
+        ),
+        Prefetch(
+            "reservation__course", queryset=Course.objects.select_related("program", "facility")
+        ),
+    )
 
 
 @contextmanager
@@ -118,16 +129,10 @@ def claim_for_queue(*, token: str, size: int, now: datetime | None = None) -> li
     )
 
 
-def take_over(ids: Iterable[int], *, token: str, by: str) -> list[int]:
-    """Move rows claimed for the queue under ``token`` to this worker; return those taken."""
-    ids = list(ids)
-    Notification.objects.filter(pk__in=ids, status=SENDING, claimed_by=token).update(
+def take_over(ids: Iterable[int], *, token: str, by: str) -> int:
+    """Move rows claimed for the queue under ``token`` to this worker; return how many."""
+    return Notification.objects.filter(pk__in=list(ids), status=SENDING, claimed_by=token).update(
         claimed_by=by, claimed_at=timezone.now(), attempts=F("attempts") + 1
-    )
-    return list(
-        Notification.objects.filter(pk__in=ids, status=SENDING, claimed_by=by).values_list(
-            "pk", flat=True
-        )
     )
 
 
@@ -165,7 +170,9 @@ def recover_stale(*, now: datetime | None = None) -> int:
 # --- staleness ---------------------------------------------------------------------------
 
 
-def stale_reason(notification: Notification, *, now: datetime) -> str:
+def stale_reason(
+    notification: Notification, *, now: datetime, renderer: emails.Renderer | None = None
+) -> str:
     """Return why a row should not be sent any more, or "" to send it."""
     reservation = notification.reservation
     kind = notification.kind
@@ -193,7 +200,7 @@ def stale_reason(notification: Notification, *, now: datetime) -> str:
         return ""
     if status not in expected:
         return f"news out of date: reservation is now {status}"
-    sessions = emails.sessions_of(reservation)
+    sessions = (renderer or emails.Renderer()).sessions_of(reservation)
     if sessions and now >= sessions[0].start:
         return "session already started"
     deadline = reservation.confirm_by
@@ -243,7 +250,12 @@ def _text(value) -> str:
 
 
 class Mailer:
-    """One mail connection for a run of messages, opened lazily and reopened after an error."""
+    """One mail connection for a run of messages, opened lazily and reopened after an error.
+
+    With Django's own SMTP backend, a message goes straight to its open SMTP connection, as
+    the backend's ``_send`` would send it, but with the envelope addresses worked out once per
+    address (a facility's sender repeats over a batch); any other backend is used as it is.
+    """
 
     def __init__(self) -> None:
         self.connection = None
@@ -254,13 +266,28 @@ class Mailer:
             self.connection.open()
         message.connection = self.connection
         try:
-            sent = self.connection.send_messages([message])
+            if type(self.connection) is SMTPBackend and self.connection.connection is not None:
+                sent = self._sendmail(message)
+            else:
+                sent = self.connection.send_messages([message])
         except Exception:
             self.close()
             raise
         if not sent:
             self.close()
             raise smtplib.SMTPException("the mail backend sent nothing")
+
+    def _sendmail(self, message) -> bool:
+        recipients = message.recipients()
+        if not recipients:
+            return False
+        encoding = message.encoding or settings.DEFAULT_CHARSET
+        self.connection.connection.sendmail(
+            _envelope_address(message.from_email, encoding),
+            [_envelope_address(address, encoding) for address in recipients],
+            message.message().as_bytes(linesep="\r\n"),
+        )
+        return True
 
     def close(self) -> None:
         if self.connection is not None:
@@ -275,6 +302,23 @@ class Mailer:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+# A plain address (what validate_email lets through, lower-case domain) is its own envelope
+# form; parsing it again costs more than the rest of the SMTP exchange's Python.
+PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)+\Z")
+
+
+def _envelope_address(address: str, encoding: str) -> str:
+    """Return an address as Django's SMTP backend gives it to smtplib (``sanitize_address``)."""
+    if PLAIN_ADDRESS.match(address):
+        return address
+    return _sanitized_address(address, encoding)
+
+
+@lru_cache(maxsize=256)
+def _sanitized_address(address: str, encoding: str) -> str:
+    return sanitize_address(address, encoding)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -330,10 +374,20 @@ def _retry_later(notification: Notification, claimed_by: str, reason: str, now: 
     return "retry"
 
 
-def deliver_claimed(notification: Notification, *, claimed_by: str, mailer: Mailer) -> str:
-    """Send a row this caller has claimed and record the outcome; return it as a word."""
+def deliver_claimed(
+    notification: Notification,
+    *,
+    claimed_by: str,
+    mailer: Mailer,
+    renderer: emails.Renderer | None = None,
+) -> str:
+    """Send a row this caller has claimed and record the outcome; return it as a word.
+
+    ``renderer`` is the batch's (what the rows share is rendered once); a new one otherwise.
+    """
     now = timezone.now()
-    reason = stale_reason(notification, now=now)
+    renderer = renderer or emails.Renderer()
+    reason = stale_reason(notification, now=now, renderer=renderer)
     if reason:
         _finish(
             notification.pk,
@@ -355,7 +409,7 @@ def deliver_claimed(notification: Notification, *, claimed_by: str, mailer: Mail
         )
         return "failed"
     try:
-        message = emails.build_message(notification, now=now)
+        message = renderer.message(notification, now=now)
     except Exception as exc:  # a template or data problem: retrying will not help
         logger.exception("notification %s could not be rendered", notification.pk)
         _finish(
@@ -417,11 +471,9 @@ def _mark_sent(notification_id: int, claimed_by: str, message_id: str) -> None:
 
 
 def _load(ids: Iterable[int], claimed_by: str) -> list[Notification]:
-    return list(
-        Notification.objects.filter(pk__in=list(ids), status=SENDING, claimed_by=claimed_by)
-        .select_related(*RELATED)
-        .order_by("due_at", "id")
-    )
+    """Return the rows among ``ids`` that this claimer holds, in due order."""
+    held = Notification.objects.filter(pk__in=list(ids), status=SENDING, claimed_by=claimed_by)
+    return list(with_related(held).order_by("due_at", "id"))
 
 
 def deliver_one(notification_id: int) -> str:
@@ -439,9 +491,13 @@ def deliver_batch(ids: list[int], *, token: str) -> dict[str, int]:
     """Send the rows a sweep queued under ``token``, over one mail connection."""
     me = claimer_id()
     outcome: Counter[str] = Counter()
+    renderer = emails.Renderer()
     with delivery_session(), Mailer() as mailer:
-        for notification in _load(take_over(ids, token=token, by=me), me):
-            outcome[deliver_claimed(notification, claimed_by=me, mailer=mailer)] += 1
+        if not take_over(ids, token=token, by=me):
+            return {}
+        for notification in _load(ids, me):
+            result = deliver_claimed(notification, claimed_by=me, mailer=mailer, renderer=renderer)
+            outcome[result] += 1
     return dict(outcome)
 
 

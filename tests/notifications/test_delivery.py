@@ -291,7 +291,7 @@ def test_an_invalid_address_fails_without_sending(smtp):
 
 
 @pytest.mark.django_db
-def test_staff_can_send_a_failed_reservation_email_again_without_its_token(
+def test_staff_can_send_a_failed_reservation_email_again_without_its_manage_token(
     smtp, session, django_capture_on_commit_callbacks
 ):
     smtp.handler.refuse_rcpt["parent@example.jp"] = "550 5.7.1 blocked"
@@ -305,7 +305,9 @@ def test_staff_can_send_a_failed_reservation_email_again_without_its_token(
         assert notification_retry(notification)
     assert refreshed(notification).status == "sent"
     [mail] = [parse(m) for m in smtp.parsed()]
-    assert result.reservation.code in mail.text and "token=" not in mail.text
+    assert result.reservation.code in mail.text and result.token not in mail.text
+    # It links to the manage page with the link token derived from the stored hash instead.
+    assert f"/manage/{result.reservation.code}/?token=" in mail.text
 
 
 @pytest.mark.django_db

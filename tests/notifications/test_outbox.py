@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from booking import services as booking
+from booking import staff_services
 from booking.models import Reservation
 from events.models import BookingMode, Session
 from events.services import session_update
@@ -203,8 +204,9 @@ def test_cancel_by_parent_withdraws_the_invite_and_promotes_the_next_with_an_inv
     assert cancelled.calendars[0][0]["filename"] == "cancel.ics"
     assert promoted.subject.startswith("【予約確定（キャンセル待ちから繰り上げ）】")
     assert promoted.methods == ["REQUEST"]
-    # Later emails never carry a manage token: they quote the code and the lookup page.
-    assert "token=" not in promoted.text and waiting["code"] in promoted.text
+    # Later emails never quote the manage token: their link carries a token derived from it.
+    assert waiting["token"] not in promoted.text and waiting["code"] in promoted.text
+    assert f"/manage/{waiting['code']}/?token=" in promoted.text
     kinds = [(r.to_email, r.kind) for r in rows(kind__in=["cancelled", "promoted"])]
     assert kinds == [("holder@example.jp", "cancelled"), ("waiting@example.jp", "promoted")]
 
@@ -298,6 +300,49 @@ def test_session_moved_by_staff_sends_an_updated_invite_with_a_higher_sequence(
     assert int(after["SEQUENCE"]) == int(before["SEQUENCE"]) + 1
     assert after.decoded("DTSTART") == new_start
     assert waiting.calendars == [] and ja_when(session) in waiting.text
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ja", "変更の理由：講師の体調不良のため"),
+        ("en", "Reason for the change: 講師の体調不良のため"),
+    ],
+)
+def test_session_moved_by_staff_tells_parents_the_reason_staff_gave(
+    session, facility, outbox, language, expected
+):
+    book(session, email="holder@example.jp", language=language)
+    deliver_now()
+    outbox.clear()
+    new_start = session.start + timedelta(hours=3)
+    staff_services.session_move(
+        session=session,
+        by=staff_user(facility),
+        start=new_start,
+        end=new_start + timedelta(hours=1),
+        reason="講師の体調不良のため",
+    )
+    deliver_now()
+    [mail] = parse_outbox(outbox)
+    assert mail.header("X-Notification-Kind") == "session_changed"
+    assert expected in mail.text and expected in mail.html
+    assert rows(kind="session_changed")[0].payload["reason"] == "講師の体調不良のため"
+
+
+def test_a_change_without_a_reason_says_none(manager_api, session, outbox):
+    book(session, email="holder@example.jp")
+    deliver_now()
+    outbox.clear()
+    response = manager_api.patch(
+        f"/api/v1/sessions/{session.pk}/",
+        {"start": (session.start + timedelta(hours=1)).isoformat()},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    deliver_now()
+    [mail] = parse_outbox(outbox)
+    assert "理由" not in mail.text and "理由" not in mail.html
 
 
 def test_capacity_change_alone_sends_no_change_email(session, outbox):
