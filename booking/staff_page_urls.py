@@ -28,7 +28,7 @@ accounts = [
     ),
     path(
         "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(
+        views.RateLimitedPasswordResetView.as_view(
             template_name="staff/auth/password_reset_form.html",
             email_template_name="staff/auth/password_reset_email.txt",
             subject_template_name="staff/auth/password_reset_subject.txt",

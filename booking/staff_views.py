@@ -13,6 +13,7 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -35,7 +36,9 @@ from booking.staff_forms import (
     PromoteForm,
     WalkInForm,
 )
+from booking.views import EmailLinkFormEmailThrottle, too_many
 from core.errors import AppError
+from core.throttling import EmailLinkIPThrottle, throttle_wait
 from events.models import Session
 
 
@@ -474,3 +477,16 @@ def export(request):
         {"form": form},
         status=400 if request.GET and not form.is_valid() else 200,
     )
+
+
+class RateLimitedPasswordResetView(auth_views.PasswordResetView):
+    """Password reset emails count against the email-link limits (per client IP and address).
+
+    Without them the form would send a stranger's inbox as many emails as it is posted.
+    """
+
+    def post(self, request, *args, **kwargs):
+        wait = throttle_wait(request, [EmailLinkIPThrottle, EmailLinkFormEmailThrottle])
+        if wait is not None:
+            return too_many(request, wait)
+        return super().post(request, *args, **kwargs)

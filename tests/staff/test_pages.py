@@ -293,3 +293,27 @@ def test_export_page_form_then_download(manager_a, session_a):
     assert "山田 花子" in response.content.decode("utf-8-sig")
     bad = client.get(f"/staff/export/?date_from={day}&date_to={day - timedelta(days=1)}")
     assert bad.status_code == 400
+
+
+def test_password_reset_emails_are_rate_limited(manager_a, settings):
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "email_link_email": "3/hour"}
+    client = Client()
+    answers = [
+        client.post("/staff/accounts/password-reset/", {"email": manager_a.email})
+        for _ in range(4)
+    ]
+    assert [a.status_code for a in answers] == [302, 302, 302, 429]
+    assert int(answers[-1]["Retry-After"]) > 0
+    assert len(mail.outbox) == 3
+    # another address is not held back by this one's limit
+    other = client.post("/staff/accounts/password-reset/", {"email": "other@example.jp"})
+    assert other.status_code == 302
+
+
+def test_password_reset_is_not_limited_with_throttles_off(manager_a, settings):
+    settings.API_THROTTLE_ENABLED = False
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "email_link_email": "1/hour"}
+    for _ in range(3):
+        response = Client().post("/staff/accounts/password-reset/", {"email": manager_a.email})
+        assert response.status_code == 302
+    assert len(mail.outbox) == 3
