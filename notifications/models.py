@@ -60,9 +60,11 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["due_at", "id"]
         indexes = [
+            # The sweep takes due rows in (due_at, id) order, a batch at a time: with the id in
+            # the index it reads one batch, not every pending row, whatever the backlog.
             models.Index(
-                fields=["status", "due_at"],
-                name="notification_pending_due",
+                fields=["status", "due_at", "id"],
+                name="notification_pending_due_id",
                 condition=Q(status__in=["pending", "sending"]),
             )
         ]
