@@ -83,17 +83,16 @@ class ReservationCreateApi(APIView):
 
     def _create(self, request) -> tuple[int, dict]:
         data = request.data
-        session = None
-        if isinstance(data, Mapping) and (
-            session_id := session_id_from_request(data.get("session"))
-        ):
-            session = selectors.session_for_booking(session_id)
-        if session is not None and not data.get("override_reason"):
+        session_id = (
+            session_id_from_request(data.get("session")) if isinstance(data, Mapping) else None
+        )
+        if session_id and not data.get("override_reason"):
             # A sold-out or closed session answers before the body is validated.
-            refusal = services.refusal_for_any_party(session, session.program, timezone.now())
+            refusal = selectors.booking_refusal(session_id, timezone.now())
             if refusal:
                 error = AppError(refusal)
                 return error.status_code, error.body()
+        session = selectors.session_for_booking(session_id) if session_id else None
         serializer = ReservationCreateSerializer(data=data, context={"session": session})
         try:
             serializer.is_valid(raise_exception=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hmac
+from datetime import datetime
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
@@ -11,7 +12,7 @@ from django.db.models.expressions import Col
 
 from booking.manage_links import manage_link_matches
 from booking.models import Reservation
-from booking.services import hash_token
+from booking.services import hash_token, refusal_for_any_party
 from events.models import Program, Session
 
 # The largest primary key a session can have (a PostgreSQL integer); a larger number in a
@@ -50,14 +51,31 @@ def reservations_for_email(email: str) -> QuerySet[Reservation]:
 
 
 # A booking reads its session and programme in one statement that is compiled once per
-# database: the ORM would spend ~1.2 ms compiling it on every request, eight times what running
-# it costs, and in a rush it runs for every request, most of them after the last seat went.
+# database: the ORM would spend ~1.2 ms compiling it on every request, several times what
+# running it costs, and in a rush it runs for every request, most of them after the last seat
+# went. Those are answered from a narrower read (``REFUSAL_FIELDS``): each column read costs.
+REFUSAL_FIELDS = (
+    ("id", "status", "course", "program", "start", "capacity", "seats_taken")
+    + ("registration_opens", "registration_closes"),
+    ("id", "booking_mode", "waitlist_enabled", "waitlist_cutoff"),
+)
+
+
 @functools.cache
-def _session_statement(alias: str) -> tuple[str, list[tuple[Col, list]]]:
-    """Return the SQL and each column's converters (as the ORM would apply them)."""
+def _session_statement(
+    alias: str, narrow: bool
+) -> tuple[str, list[tuple[Col, list]], tuple[list[str], list[str]]]:
+    """Return the SQL, each column's converters (as the ORM applies them) and the attnames."""
     connection = connections[alias]
     quote = connection.ops.quote_name
-    fields = [*Session._meta.concrete_fields, *Program._meta.concrete_fields]
+    # In the models' field order, as Model.from_db expects the values.
+    session_fields = [
+        f for f in Session._meta.concrete_fields if not narrow or f.name in REFUSAL_FIELDS[0]
+    ]
+    program_fields = [
+        f for f in Program._meta.concrete_fields if not narrow or f.name in REFUSAL_FIELDS[1]
+    ]
+    fields = session_fields + program_fields
     columns = ", ".join(f"{quote(f.model._meta.db_table)}.{quote(f.column)}" for f in fields)
     session_table, program_table = quote(Session._meta.db_table), quote(Program._meta.db_table)
     program_column = quote(Session._meta.get_field("program").column)
@@ -71,7 +89,8 @@ def _session_statement(alias: str) -> tuple[str, list[tuple[Col, list]]]:
         column = field.get_col(field.model._meta.db_table)
         functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
         converters.append((column, functions))
-    return sql, converters
+    names = ([f.attname for f in session_fields], [f.attname for f in program_fields])
+    return sql, converters, names
 
 
 def session_id_from_request(value: object) -> int | None:
@@ -83,10 +102,13 @@ def session_id_from_request(value: object) -> int | None:
     return value
 
 
-def session_for_booking(session_id: int) -> Session | None:
-    """Return the session with its programme, read now from the database (never a cache)."""
+def session_for_booking(session_id: int, *, narrow: bool = False) -> Session | None:
+    """Return the session with its programme, read now from the database (never a cache).
+
+    ``narrow`` reads only the fields of ``REFUSAL_FIELDS`` (the others are deferred).
+    """
     connection = connections[DEFAULT_DB_ALIAS]
-    sql, converters = _session_statement(DEFAULT_DB_ALIAS)
+    sql, converters, (session_names, program_names) = _session_statement(DEFAULT_DB_ALIAS, narrow)
     with connection.cursor() as cursor:
         cursor.execute(sql, [session_id])
         row = cursor.fetchone()
@@ -97,7 +119,15 @@ def session_for_booking(session_id: int) -> Session | None:
         for convert in functions:
             value = convert(value, column, connection)
         values.append(value)
-    split = len(Session._meta.concrete_fields)
-    session = Session.from_db(DEFAULT_DB_ALIAS, None, values[:split])
-    session.program = Program.from_db(DEFAULT_DB_ALIAS, None, values[split:])
+    split = len(session_names)
+    session = Session.from_db(DEFAULT_DB_ALIAS, session_names, values[:split])
+    session.program = Program.from_db(DEFAULT_DB_ALIAS, program_names, values[split:])
     return session
+
+
+def booking_refusal(session_id: int, now: datetime) -> str | None:
+    """Return the refusal any booking of the session gets now (None: none, or no session)."""
+    session = session_for_booking(session_id, narrow=True)
+    if session is None:
+        return None
+    return refusal_for_any_party(session, session.program, now)

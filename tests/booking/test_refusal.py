@@ -11,8 +11,14 @@ from django.utils import timezone
 
 from booking.models import Reservation, ReservationHistory
 from booking.rules import Party
-from booking.selectors import MAX_SESSION_ID, session_for_booking, session_id_from_request
-from booking.services import lottery_draw, refusal_for_any_party, reservation_create
+from booking.selectors import (
+    MAX_SESSION_ID,
+    REFUSAL_FIELDS,
+    booking_refusal,
+    session_for_booking,
+    session_id_from_request,
+)
+from booking.services import lottery_draw, reservation_create
 from core.errors import AppError
 from events.models import BookingMode, Course, SessionStatus
 from notifications.models import Notification
@@ -119,11 +125,10 @@ STATES = [
 ]
 
 
-def booking_refusal(value, now):
+def refusal_for(value, now):
     """What the reservation API does first: read the session named, refuse if nobody can win."""
     session_id = session_id_from_request(value)
-    session = session_for_booking(session_id) if session_id else None
-    return refusal_for_any_party(session, session.program, now) if session else None
+    return booking_refusal(session_id, now) if session_id else None
 
 
 def full_path_code(session, party: Party) -> str:
@@ -140,7 +145,7 @@ def full_path_code(session, party: Party) -> str:
 @pytest.mark.parametrize("make", STATES, ids=lambda f: f.__name__.removeprefix("state_"))
 def test_the_early_refusal_is_what_every_party_gets(make):
     session = make()
-    refusal = booking_refusal(session.pk, timezone.now())
+    refusal = refusal_for(session.pk, timezone.now())
     for party in (Party(adults=1), Party(adults=2, children=3), Party(adults=1, children=1)):
         outcome = full_path_code(session, party)
         if refusal is not None:
@@ -163,7 +168,7 @@ def test_which_states_are_refused_early():
         state_course_session: None,
     }
     now = timezone.now()
-    assert {make: booking_refusal(make().pk, now) for make in STATES} == expected
+    assert {make: refusal_for(make().pk, now) for make in STATES} == expected
 
 
 @pytest.mark.parametrize(
@@ -171,7 +176,7 @@ def test_which_states_are_refused_early():
 )
 def test_anything_but_a_session_id_is_left_to_validation(value):
     _full(SessionFactory(program=ProgramFactory(waitlist_enabled=False)))
-    assert booking_refusal(value, timezone.now()) is None
+    assert refusal_for(value, timezone.now()) is None
 
 
 def test_the_session_read_in_one_statement_is_the_orm_read():
@@ -192,11 +197,19 @@ def test_the_session_read_in_one_statement_is_the_orm_read():
             assert getattr(left, field.attname) == getattr(right, field.attname), field.name
     assert read.program_id == program.pk
     assert session_for_booking(MAX_SESSION_ID) is None
+    narrow = session_for_booking(session.pk, narrow=True)
+    for left, right, names in (
+        (narrow, orm, REFUSAL_FIELDS[0]),
+        (narrow.program, orm.program, REFUSAL_FIELDS[1]),
+    ):
+        for name in names:
+            attname = type(right)._meta.get_field(name).attname
+            assert getattr(left, attname) == getattr(right, attname), name
 
 
 def test_the_id_may_come_as_digits():
     session = state_full_no_waitlist()
-    assert booking_refusal(str(session.pk), timezone.now()) == "session_full"
+    assert refusal_for(str(session.pk), timezone.now()) == "session_full"
 
 
 def test_a_sold_out_session_answers_409_before_the_body_is_validated(api):
