@@ -368,7 +368,11 @@ class Renderer:
     def __init__(self) -> None:
         self._course_sessions: dict[int, list[Session]] = {}
         self._parts: dict[tuple, dict[str, Any]] = {}
-        self._bodies: dict[tuple, tuple[str, str] | None] = {}
+        # Hashable forms of the lists and dicts the session parts hold, by id: those objects
+        # stay alive in self._parts, so an id stands for one of them only.
+        self._frozen_parts: dict[int, Any] = {}
+        self._bodies: dict[tuple, tuple[str, str, str]] = {}
+        self._tz = timezone.get_current_timezone()
 
     # --- context -------------------------------------------------------------------------
 
@@ -430,7 +434,7 @@ class Renderer:
                 reservation.code, reservation.token_hash, fragment="confirm"
             )
         if kind == NotificationKind.REMINDER:
-            days = (timezone.localtime(focus.start).date() - timezone.localtime(now).date()).days
+            days = (focus.start.astimezone(self._tz).date() - now.astimezone(self._tz).date()).days
             ctx["relative"] = RELATIVE[lang].get(days, RELATIVE_LATER[lang])
             ctx["days_ahead"] = days
         if kind == NotificationKind.SESSION_CHANGED:
@@ -478,6 +482,9 @@ class Renderer:
             "cancellation_deadline": format_datetime(first.cancellation_deadline, lang),
             "draw_date": format_datetime(first.registration_closes, lang),
         }
+        for value in parts.values():
+            if isinstance(value, dict | list):
+                self._frozen_parts[id(value)] = _frozen(value)
         return parts
 
     # --- bodies --------------------------------------------------------------------------
@@ -510,13 +517,21 @@ class Renderer:
             if value:
                 holed[name] = _mark(name)
                 values[name] = str(value)
-        key = _frozen((template, holed))
+        key = self._key(template, holed)
         bodies = self._bodies.get(key) if key is not None else None
         if bodies is None:
-            bodies = _render_bodies(template, holed, lang)
+            text, html = _render_bodies(template, holed, lang)
+            bodies = (text, _tidy(text), html)
             if key is not None:
                 self._bodies[key] = bodies
-        text, html = bodies
+        text, tidy_text, html = bodies
+        # Tidying (line ends, blank lines) commutes with putting in values that have no line
+        # break and no space at either end; others are put in first and tidied after.
+        tidy_first = all(
+            v == v.strip() and "\n" not in v and "\r" not in v for v in values.values()
+        )
+        if tidy_first:
+            text = tidy_text
         for name, value in values.items():
             mark = _mark(name)
             text = text.replace(mark, value)
@@ -524,7 +539,20 @@ class Renderer:
         if MARK_OPEN in text or MARK_OPEN in html:
             # A template changed a value on its way out (a filter): render this one whole.
             text, html = _render_bodies(template, ctx, lang)
-        return _tidy(text), html
+            tidy_first = False
+        return (text if tidy_first else _tidy(text)), html
+
+    def _key(self, template: str, holed: dict[str, Any]) -> tuple | None:
+        """Return a hashable form of a context, or None when it holds anything but plain data."""
+        items = []
+        for name, value in holed.items():
+            frozen = self._frozen_parts.get(id(value)) if isinstance(value, dict | list) else None
+            if frozen is None:
+                frozen = _frozen(value)
+                if frozen is None and value is not None:
+                    return None
+            items.append((name, frozen))
+        return (template, tuple(items))
 
     # --- the message ---------------------------------------------------------------------
 
@@ -697,7 +725,9 @@ def _text_part(content: str, subtype: str) -> bytes | None:
         content = NEWLINES.sub("\n", content)
     data = content.encode("utf-8")
     if len(data) > RFC5322_EMAIL_LINE_LENGTH_LIMIT and any(
-        len(line.encode()) > RFC5322_EMAIL_LINE_LENGTH_LIMIT for line in content.splitlines()
+        # A line of 249 characters or fewer is 996 bytes at most.
+        len(line) > 249 and len(line.encode()) > RFC5322_EMAIL_LINE_LENGTH_LIMIT
+        for line in content.splitlines()
     ):
         return None  # Django switches to quoted-printable
     header = TEXT_PART_HEADERS.get((subtype, "7bit" if data.isascii() else "8bit"))
@@ -726,11 +756,19 @@ def _multipart(subtype: str, parts: list[bytes | tuple[bytes, bytes]]) -> tuple[
         if not any(marker in body for body in bodies):
             break
     separator = b"\n" + marker + b"\n"
-    content_type = compat32.fold_binary(
-        "Content-Type", f'multipart/{subtype}; boundary="{boundary}"'
-    )
+    before, after = _multipart_header(subtype)
+    content_type = before + boundary.encode() + after
     body = marker + b"\n" + separator.join(bodies) + b"\n" + marker + b"--\n"
     return content_type, body
+
+
+@lru_cache(maxsize=8)
+def _multipart_header(subtype: str) -> tuple[bytes, bytes]:
+    # Every boundary has the same length and characters, so the header folds the same way.
+    placeholder = "=" * 15 + "0" * 19 + "=="
+    folded = compat32.fold_binary("Content-Type", f'multipart/{subtype}; boundary="{placeholder}"')
+    before, after = folded.split(placeholder.encode())
+    return before, after
 
 
 def _header(name: str, value: str) -> bytes:

@@ -39,6 +39,7 @@ PARTIES = [
     {"name": "佐藤 & 鈴木 <b>", "adults": 1, "children": 3, "language": "ja", "childcare": 1},
     {"name": "Ann", "adults": 2, "children": 2, "language": "en", "childcare": 2},
     {"name": "", "adults": 1, "children": 2, "language": "ja"},
+    {"name": "末尾に空白\u3000 ", "adults": 1, "children": 2, "language": "ja"},
     {"name": "名前\ue000に私用文字\ue001", "adults": 1, "children": 0, "language": "en"},
 ]
 
