@@ -1,18 +1,23 @@
 """10,000 due reminders delivered by one Celery worker through Redis to a local SMTP sink.
 
 Set-up (in a child process with its own environment): PostgreSQL database
-``kosodate_notif_bench`` (dropped and recreated, migrated), a redis-server of our own on a free
-port (never the machine's Redis), and an SMTP sink (aiosmtpd in its own process, counting
-messages by Message-ID). 100 sessions starting in 22-23 hours, 100 confirmed parties each, booked
-two days ago; ``reminders_schedule`` writes the 10,000 day-before reminders, all due now.
+``kosodate_notif_bench_<pid>`` (created, migrated, dropped at the end; never a test database),
+a redis-server of our own on a free port (never the machine's Redis), and an SMTP sink
+(aiosmtpd in its own process, counting messages by Message-ID). 100 sessions starting in 22-23
+hours, 100 confirmed parties each, booked two days ago; ``reminders_schedule`` writes the 10,000
+day-before reminders, all due now.
 
 Measured, on the same rows and the same sink:
 
-- the floor: one process loads the rows, renders each email (subject, text, HTML) and sends it
-  over one SMTP connection; no Celery, no claims, nothing written back;
+- the floor: one process runs the worker's own code without Celery: it loads the rows in
+  batches of 50 as the worker does, builds each email with one ``emails.Renderer`` per batch
+  and sends it over one SMTP connection with the worker's ``Mailer``; no claims, nothing
+  written back;
 - Celery: one ``celery worker`` (prefork, concurrency = cores), started beforehand; the clock
   starts when ``deliver_due`` is published (the sweep claims batches of 50 and queues them) and
   stops when the sink holds 10,000 messages and every row is marked sent.
+
+``BENCH_REMINDER_BATCH`` changes the batch size (NOTIFICATIONS_BATCH_SIZE) of both.
 
 Printed: emails/s of both, their ratio (target >= 0.5), duplicates and missing (by
 Message-ID, target 0), and >= 200 emails/s for Celery.

@@ -8,8 +8,9 @@ hours, reminders, retries, rows whose hand-over was lost) is picked up by the pe
 The manage link with its token is a bearer credential (only its hash is stored on the
 reservation). It is written into the payload of the first email of a reservation only, because
 the raw token exists only while the reservation is being created, and it is removed from the
-row as soon as that email is sent or given up (``scrub_payload``). Later emails quote the
-reservation code and point to the "my reservations" page, which emails a fresh link.
+row as soon as that email is sent or given up (``scrub_payload``). Later emails link to the
+manage page with a link token derived from the stored hash when the email is built
+(``booking.manage_links``), so nothing secret is written for them.
 """
 
 from __future__ import annotations
