@@ -273,11 +273,12 @@ def child() -> dict:
     lines: list[str] = []
     failures: list[str] = []
     workdir = Path(tempfile.mkdtemp(prefix="bench-reminders-"))
-    redis_server = RedisServer(free_port()).start()
+    redis_server = RedisServer(free_port())
     smtp_port = free_port()
-    sink = Sink(smtp_port)
-    worker = None
+    sink = worker = None
     try:
+        redis_server.start()
+        sink = Sink(smtp_port)
         os.environ.update(
             DATABASE_URL=_recreate_database(),
             REDIS_URL=redis_server.url,
@@ -391,7 +392,8 @@ def child() -> dict:
     finally:
         if worker is not None:
             worker.stop()
-        sink.stop()
+        if sink is not None:
+            sink.stop()
         redis_server.stop()
         if "django.db" in sys.modules:
             from django.db import connections
