@@ -299,8 +299,7 @@ def test_password_reset_emails_are_rate_limited(manager_a, settings):
     settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "email_link_email": "3/hour"}
     client = Client()
     answers = [
-        client.post("/staff/accounts/password-reset/", {"email": manager_a.email})
-        for _ in range(4)
+        client.post("/staff/accounts/password-reset/", {"email": manager_a.email}) for _ in range(4)
     ]
     assert [a.status_code for a in answers] == [302, 302, 302, 429]
     assert int(answers[-1]["Retry-After"]) > 0
