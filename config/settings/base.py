@@ -108,6 +108,14 @@ def database_from_env() -> dict:
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
             ),
         }
+    elif "postgresql" in config["ENGINE"]:
+        # Parameters bound by the server, not quoted into the SQL by Python; psycopg then
+        # prepares a statement the connection has run five times, so PostgreSQL stops parsing
+        # and planning the booking path's few statements on every request.
+        # DATABASE_PREPARED_STATEMENTS=off for a pooler that cannot keep them (PgBouncer in
+        # transaction mode before 1.21).
+        if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+            config.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
     return config
 
 
