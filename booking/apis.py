@@ -58,6 +58,13 @@ class ReservationCreateApi(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [ReservationCreateIPThrottle, ReservationCreateEmailThrottle]
 
+    def perform_authentication(self, request):
+        """Authenticate when ``request.user`` is first read (DRF's lazy form), not up front.
+
+        Parents book without credentials; only a staff override needs the user, and a request
+        refused before that (a sold-out session in a rush) never pays for authentication.
+        """
+
     @extend_schema(
         request=ReservationCreateSerializer,
         responses={201: ReservationCreatedSerializer, 422: ERROR_RESPONSES[409], **ERROR_RESPONSES},

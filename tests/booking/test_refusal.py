@@ -273,3 +273,13 @@ def test_staff_override_is_never_refused_early(api, manager, facility):
     response = api.post(URL, body, format="json")
     assert response.status_code == 201, response.json()
     assert response.json()["status"] == "confirmed"
+
+
+def test_a_bad_staff_token_is_still_refused_where_the_booking_would_go_on(api):
+    session = state_seats_left()
+    api.credentials(HTTP_AUTHORIZATION="Token not-a-real-key")
+    body = {"session": session.pk, "name": "山田 花子", "email": "b@example.jp", "adults": 1}
+    response = api.post(URL, body, format="json")
+    assert response.status_code == 401, response.json()
+    assert response.json()["code"] == "not_authenticated"
+    assert not Reservation.objects.filter(email="b@example.jp").exists()
