@@ -11,6 +11,15 @@ def deliver_notification(notification_id: int) -> str:
     return delivery.deliver_one(notification_id)
 
 
+@shared_task(name="notifications.deliver_due_now", ignore_result=True)
+def deliver_due_now() -> int:
+    """Deliver every row that is due, right after the web commits that asked for it
+    (``notifications.services._kick``); batches go to the workers like the sweep's."""
+    return delivery.dispatch_due(
+        send_batch=lambda ids, token: deliver_batch.apply_async((ids, token))
+    )
+
+
 @shared_task(name="notifications.deliver_batch", ignore_result=True)
 def deliver_batch(notification_ids: list[int], token: str) -> dict[str, int]:
     """Deliver a batch of rows the sweep claimed under ``token``."""

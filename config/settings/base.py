@@ -197,6 +197,9 @@ NOTIFICATIONS_RETRY_BASE_SECONDS = float(os.environ.get("NOTIFICATIONS_RETRY_BAS
 NOTIFICATIONS_RETRY_MAX_SECONDS = float(os.environ.get("NOTIFICATIONS_RETRY_MAX_SECONDS", "3600"))
 NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "8"))
 NOTIFICATIONS_BATCH_SIZE = int(os.environ.get("NOTIFICATIONS_BATCH_SIZE", "50"))
+# A web process hands due rows to the workers at most once per this many seconds (each
+# hand-over delivers every row due by then); 0 hands over each row on its own.
+NOTIFICATIONS_KICK_SECONDS = float(os.environ.get("NOTIFICATIONS_KICK_SECONDS", "0.5"))
 # Reminder rows are written this long before they fall due (visible to staff meanwhile).
 NOTIFICATIONS_REMINDER_LOOKAHEAD = float(
     os.environ.get("NOTIFICATIONS_REMINDER_LOOKAHEAD", str(6 * 3600))
