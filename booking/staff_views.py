@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from booking import staff_csv, staff_selectors, staff_services
@@ -180,7 +181,13 @@ def no_shows(request, pk: int):
     except AppError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("%(n)d parties marked as no-show.") % {"n": len(marked)})
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d party marked as no-show.", "%(n)d parties marked as no-show.", len(marked)
+            )
+            % {"n": len(marked)},
+        )
     return redirect(_roster_url(session, request))
 
 
@@ -321,9 +328,12 @@ def _apply_change(request, session: Session, action: str, data: dict) -> str:
         session=session, by=request.user, capacity=data["capacity"], reason=data["reason"]
     )
     if result.promoted:
-        return _("Capacity changed; %(n)d parties promoted from the waiting list.") % {
-            "n": len(result.promoted)
-        }
+        n = len(result.promoted)
+        return ngettext(
+            "Capacity changed; %(n)d party promoted from the waiting list.",
+            "Capacity changed; %(n)d parties promoted from the waiting list.",
+            n,
+        ) % {"n": n}
     return _("Capacity changed.")
 
 
@@ -340,8 +350,11 @@ def waiting_list(request, pk: int):
         try:
             if action == "draw":
                 draw = staff_services.lottery_draw_now(session=session, by=request.user)
+                n = len(draw.winners)
                 messages.success(
-                    request, _("Lottery drawn: %(n)d winners.") % {"n": len(draw.winners)}
+                    request,
+                    ngettext("Lottery drawn: %(n)d winner.", "Lottery drawn: %(n)d winners.", n)
+                    % {"n": n},
                 )
             elif action == "promote":
                 promote_form = PromoteForm(request.POST)

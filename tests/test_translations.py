@@ -111,3 +111,16 @@ def test_committed_mo_matches_the_po(ja, tmp_path):
         "`python manage.py compilemessages` and commit django.mo:\n" + "\n".join(stale[:40])
     )
     assert translations.info().get("plural-forms", "").replace(" ", "") == "nplurals=1;plural=0;"
+
+
+def test_a_cancelled_session_and_a_cancelled_reservation_read_differently_in_japanese():
+    from django.utils import translation
+
+    from booking.models import ReservationStatus
+    from events.models import SessionStatus
+
+    with translation.override("ja"):
+        assert str(SessionStatus.CANCELLED.label) == "中止"
+        assert str(ReservationStatus.CANCELLED.label) == "キャンセル"
+    with translation.override("en"):
+        assert str(SessionStatus.CANCELLED.label) == "Cancelled"
