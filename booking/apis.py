@@ -4,8 +4,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from booking import selectors, services
 from booking.idempotency import run_idempotent
+from booking.links import reservation_links_replace
 from booking.models import StaffActionKind
 from booking.rules import party_from_data
 from booking.selectors import session_id_from_request
@@ -203,6 +204,31 @@ class ReservationCancelApi(APIView):
         )
         reservation.refresh_from_db()
         return Response(ReservationSerializer(reservation).data)
+
+
+class ReservationLinksReplaceApi(APIView):
+    """End every manage link of the reservation; its address is emailed the way back in.
+
+    For a link that may have leaked: the token used here stops working, with every link in
+    emails, and a "my reservations" link goes to the reservation's email address.
+    """
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [TokenLookupThrottle]
+
+    @extend_schema(
+        parameters=TOKEN_PARAMETERS,
+        request=None,
+        responses={
+            202: inline_serializer("LinksReplaced", {"emailed": serializers.BooleanField()}),
+            **ERROR_RESPONSES,
+        },
+    )
+    def post(self, request, code: str):
+        reservation = reservation_from_request(request, code)
+        reservation_links_replace(reservation=reservation, language=request_language(request))
+        return Response({"emailed": True}, status=status.HTTP_202_ACCEPTED)
 
 
 class ReservationConfirmApi(APIView):

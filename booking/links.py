@@ -17,9 +17,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.models import MyReservationsLink
+from booking.models import MyReservationsLink, Reservation
 from booking.selectors import reservations_for_email
 from booking.services import generate_token, hash_token
+from notifications.models import NotificationKind
+from notifications.services import notification_enqueue
 
 MY_RESERVATIONS_MAX_AGE = timedelta(hours=24)
 VALID_HOURS = int(MY_RESERVATIONS_MAX_AGE.total_seconds() // 3600)
@@ -80,3 +82,37 @@ def my_reservations_links_erase(*, email: str) -> int:
     """Delete every link of an address (its personal data is being erased)."""
     deleted, _ = MyReservationsLink.objects.filter(email=normalise_email(email)).delete()
     return deleted
+
+
+@transaction.atomic
+def my_reservations_link_send(*, email: str, language: str = "ja") -> None:
+    """Email an address its "my reservations" link (or, with no reservations, a note saying so).
+
+    The answer, and the work done, are the same for every address.
+    """
+    token = my_reservations_link_issue(email=email)
+    notification_enqueue(
+        kind=NotificationKind.MY_RESERVATIONS,
+        to_email=email,
+        language=language,
+        payload={
+            "link_url": my_reservations_url(token) if token else "",
+            "valid_hours": VALID_HOURS,
+        },
+    )
+
+
+@transaction.atomic
+def reservation_links_replace(*, reservation: Reservation, language: str | None = None) -> None:
+    """End every manage link of a reservation and email its address the way back in.
+
+    A new random manage token replaces the old one, which is never shown: the old token and
+    every link token derived from it (``booking.manage_links``) stop working at once. The
+    reservation's address gets a "my reservations" link, which opens the manage page again, so
+    whoever held a leaked link is locked out and the parent is not.
+    """
+    Reservation.objects.filter(pk=reservation.pk).update(
+        token_hash=hash_token(generate_token()), updated_at=timezone.now()
+    )
+    reservation.refresh_from_db(fields=["token_hash", "updated_at"])
+    my_reservations_link_send(email=reservation.email, language=language or reservation.language)

@@ -18,6 +18,11 @@ urlpatterns = [
         name="reservation-confirm",
     ),
     path(
+        "reservations/<str:code>/replace-links/",
+        apis.ReservationLinksReplaceApi.as_view(),
+        name="reservation-links-replace",
+    ),
+    path(
         "reservations/<str:code>/erase/",
         privacy_apis.ReservationEraseApi.as_view(),
         name="reservation-erase",

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,10 +31,9 @@ from booking.forms import (
     submit_once,
 )
 from booking.links import (
-    VALID_HOURS,
     my_reservations_email,
-    my_reservations_link_issue,
-    my_reservations_url,
+    my_reservations_link_send,
+    reservation_links_replace,
 )
 from booking.models import Reservation, ReservationStatus
 from core.errors import AppError
@@ -48,8 +46,6 @@ from core.throttling import (
 )
 from events.views import not_found, sessions_for_pages
 from notifications.feeds import feed_token_issue, feed_token_replace_all, feed_urls
-from notifications.models import NotificationKind
-from notifications.services import notification_enqueue
 
 # Statuses a parent can still act on; the others are history.
 OPEN_STATUSES = (
@@ -90,6 +86,12 @@ def too_many(request, wait: float) -> HttpResponse:
     response = render(request, "pages/too_many.html", {"minutes": max(int(wait // 60), 1)})
     response.status_code = 429
     response["Retry-After"] = str(int(wait))
+    return response
+
+
+def see_other(url: str) -> HttpResponse:
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
     return response
 
 
@@ -301,6 +303,9 @@ def reservation_manage(request, code: str):
                     messages.success(request, _("The number of people is changed."))
                     return redirect(here)
                 status = 400
+            elif action == "links_replace":
+                reservation_links_replace(reservation=reservation, language=language())
+                return private(see_other(reverse("my-reservations-sent")))
             elif action == "feed":
                 feed = feed_urls(feed_token_issue(email=reservation.email))
             elif action == "feed_rotate":
@@ -356,23 +361,8 @@ def my_reservations(request):
             wait = throttle_wait(request, [EmailLinkIPThrottle, EmailLinkFormEmailThrottle])
             if wait is not None:
                 return too_many(request, wait)
-            email = form.cleaned_data["email"]
-            # An address without reservations gets no link, but an email saying so: the
-            # answer, and the work done before it, are the same for every address.
-            with transaction.atomic():
-                token = my_reservations_link_issue(email=email)
-                notification_enqueue(
-                    kind=NotificationKind.MY_RESERVATIONS,
-                    to_email=email,
-                    language=language(),
-                    payload={
-                        "link_url": my_reservations_url(token) if token else "",
-                        "valid_hours": VALID_HOURS,
-                    },
-                )
-            response = HttpResponseRedirect(reverse("my-reservations-sent"))
-            response.status_code = 303
-            return response
+            my_reservations_link_send(email=form.cleaned_data["email"], language=language())
+            return see_other(reverse("my-reservations-sent"))
         status = 400
     else:
         form = MyReservationsForm()
