@@ -26,12 +26,11 @@ import gc
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from bench.common import setup_django
+from bench.common import child_database, run_child, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 SESSIONS = 2000
@@ -47,31 +46,8 @@ def run() -> list[str]:
     env["DJANGO_DEBUG"] = "0"
     # Our own cache keys, so emptying "the cache" never touches what else lives in Redis.
     env["CACHE_KEY_PREFIX"] = f"feeds-bench-{os.getpid()}"
-    env.pop("DATABASE_URL", None)
-    url = os.environ.get("FEEDS_BENCH_DATABASE_URL", "").strip()
-    if url:
-        env["DATABASE_URL"] = url
-    else:
-        (ROOT / "var").mkdir(exist_ok=True)
-        path = ROOT / "var" / "bench-feeds.sqlite3"
-        for leftover in ROOT.joinpath("var").glob("bench-feeds.sqlite3*"):
-            leftover.unlink()
-        env["SQLITE_PATH"] = str(path)
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.feeds", "--child"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"feeds bench child failed:\n{result.stderr[-4000:]}")
-    report = json.loads(result.stdout.strip().splitlines()[-1])
-    lines = report["lines"]
-    if report["failures"]:
-        raise AssertionError("; ".join(report["failures"]) + " | " + " | ".join(lines))
-    return lines
+    child_database(env, "feeds", "FEEDS_BENCH_DATABASE_URL")
+    return run_child("bench.feeds", env, timeout=1800)
 
 
 # --- child ---------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ import threading
 import time
 from pathlib import Path
 
-from bench.common import setup_django
+from bench.common import child_database, run_child, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 SESSIONS = 500
@@ -53,30 +53,9 @@ def run() -> list[str]:
     env["DJANGO_DEBUG"] = "0"
     env["API_THROTTLE"] = "off"
     env["LOG_LEVEL"] = "WARNING"
-    env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)  # the list page does not use the cache
-    url = os.environ.get("PAGES_BENCH_DATABASE_URL", "").strip()
-    if url:
-        env["DATABASE_URL"] = url
-    else:
-        (ROOT / "var").mkdir(exist_ok=True)
-        for leftover in ROOT.joinpath("var").glob("bench-pages.sqlite3*"):
-            leftover.unlink()
-        env["SQLITE_PATH"] = str(ROOT / "var" / "bench-pages.sqlite3")
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.pages", "--child"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1200,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"pages bench child failed:\n{result.stderr[-4000:]}")
-    report = json.loads(result.stdout.strip().splitlines()[-1])
-    if report["failures"]:
-        raise AssertionError("; ".join(report["failures"]) + " | " + " | ".join(report["lines"]))
-    return report["lines"]
+    child_database(env, "pages", "PAGES_BENCH_DATABASE_URL")
+    return run_child("bench.pages", env, timeout=1200)
 
 
 # --- child ---------------------------------------------------------------------------------

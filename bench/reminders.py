@@ -30,12 +30,13 @@ import multiprocessing
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+
+from bench.common import run_child
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
@@ -61,20 +62,7 @@ def run() -> list[str]:
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
     env["DJANGO_DEBUG"] = "0"
     env["LOG_LEVEL"] = "WARNING"
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.reminders", "--child"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT + 300,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"reminders bench child failed:\n{result.stderr[-4000:]}")
-    report = json.loads(result.stdout.strip().splitlines()[-1])
-    if report["failures"]:
-        raise AssertionError("; ".join(report["failures"]) + " | " + " | ".join(report["lines"]))
-    return report["lines"]
+    return run_child("bench.reminders", env, timeout=TIMEOUT + 300)
 
 
 # --- the SMTP sink, in its own process -----------------------------------------------------

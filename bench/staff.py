@@ -19,10 +19,11 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bench.common import child_database, run_child, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 PARTIES = 500
@@ -35,47 +36,11 @@ def run() -> list[str]:
     env = dict(os.environ)
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
     env["DJANGO_DEBUG"] = "0"
-    env.pop("DATABASE_URL", None)
-    url = os.environ.get("STAFF_BENCH_DATABASE_URL", "").strip()
-    if url:
-        env["DATABASE_URL"] = url
-    else:
-        (ROOT / "var").mkdir(exist_ok=True)
-        for leftover in ROOT.joinpath("var").glob("bench-staff.sqlite3*"):
-            leftover.unlink()
-        env["SQLITE_PATH"] = str(ROOT / "var" / "bench-staff.sqlite3")
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.staff", "--child"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"staff bench child failed:\n{result.stderr[-4000:]}")
-    report = json.loads(result.stdout.strip().splitlines()[-1])
-    if report["failures"]:
-        raise AssertionError("; ".join(report["failures"]) + " | " + " | ".join(report["lines"]))
-    return report["lines"]
+    child_database(env, "staff", "STAFF_BENCH_DATABASE_URL")
+    return run_child("bench.staff", env, timeout=1800)
 
 
 # --- child ---------------------------------------------------------------------------------
-
-
-def _setup_django() -> None:
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        from bench.feeds import _ensure_postgres_database
-
-        _ensure_postgres_database(url)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("flush", verbosity=0, interactive=False)
 
 
 def _populate() -> dict:
@@ -157,7 +122,7 @@ def _measure(call) -> tuple[float, int]:
 
 
 def _child() -> dict:
-    _setup_django()
+    setup_django()
     from django.test import Client
 
     data = _populate()
