@@ -14,7 +14,7 @@ import functools
 import hashlib
 import random
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -367,7 +367,7 @@ def reservation_create(
     # booking of the session queues on that lock. If they went meanwhile, the booking is
     # rolled back and run again the ordinary way (``_SeatsWentMeanwhile``).
     seats_last = (
-        seats_last and phase == "first_come" and not override and _look_free(sessions, seats)
+        seats_last and phase == "first_come" and not override and _seats_fit(sessions, seats)
     )
     if phase == "apply":
         reservation.status = ReservationStatus.APPLIED
@@ -403,8 +403,8 @@ def reservation_create(
     return ReservationResult(reservation, token, waitlist_position(reservation))
 
 
-def _look_free(sessions: list[Session], seats: Seats) -> bool:
-    """Whether the seats were free in the rows as read (a guess; the UPDATE decides)."""
+def _seats_fit(rows: Iterable[Session], seats: Seats, *, with_childcare: bool = True) -> bool:
+    """Whether the seats fit in every session row as read (a read: the UPDATE decides)."""
     return all(
         s.capacity - s.seats_taken >= seats.seats
         and (
@@ -412,10 +412,10 @@ def _look_free(sessions: list[Session], seats: Seats) -> bool:
             or s.children_capacity - s.children_taken >= seats.child_seats
         )
         and (
-            not seats.childcare
+            not (with_childcare and seats.childcare)
             or (s.childcare_capacity or 0) - s.childcare_taken >= seats.childcare
         )
-        for s in sessions
+        for s in rows
     )
 
 
@@ -435,14 +435,7 @@ def _save_new(reservation: Reservation) -> None:
 
 def _fits_without_childcare(sessions: list[Session], seats: Seats) -> bool:
     fresh = Session.objects.filter(pk__in=[s.pk for s in sessions])
-    return all(
-        s.capacity - s.seats_taken >= seats.seats
-        and (
-            s.children_capacity is None
-            or s.children_capacity - s.children_taken >= seats.child_seats
-        )
-        for s in fresh
-    )
+    return _seats_fit(fresh, seats, with_childcare=False)
 
 
 def _raise_capacity_for(sessions: list[Session], seats: Seats) -> None:

@@ -205,8 +205,7 @@ def _to_result(request, session_pk: int, code: str, token: str) -> HttpResponse:
     it with a new one-time key, lead back to this reservation instead of an error.
     """
     url = reverse("reservation-result", kwargs={"code": code})
-    response = HttpResponseRedirect(f"{url}?{urlencode({'token': token})}")
-    response.status_code = 303
+    response = see_other(f"{url}?{urlencode({'token': token})}")
     recent = _recent(request)
     recent.pop(str(session_pk), None)
     recent[str(session_pk)] = [code, token]
