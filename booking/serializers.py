@@ -6,6 +6,7 @@ from rest_framework import serializers
 from booking.models import Reservation, ReservationStatus
 from booking.selectors import session_id_from_request
 from booking.services import waitlist_position
+from core.serializers import DeclaredFieldsSerializer
 from events.models import Course, Session
 
 
@@ -19,7 +20,7 @@ class SessionField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(data)
 
 
-class ReservationCreateSerializer(serializers.Serializer):
+class ReservationCreateSerializer(DeclaredFieldsSerializer):
     """What a parent sends to reserve; rules of the programme are checked by the service."""
 
     session = SessionField(queryset=Session.objects.select_related("program"), required=False)
@@ -81,7 +82,7 @@ class PartySerializer(serializers.Serializer):
 
 # Fields are declared rather than read off the model: a ModelSerializer builds its fields from
 # the model on every use, a third of the cost of a confirmed booking's answer.
-class ReservationSerializer(serializers.Serializer):
+class ReservationSerializer(DeclaredFieldsSerializer):
     """A reservation as its holder sees it (never the token)."""
 
     code = serializers.CharField(read_only=True, label=_("reservation code"))
