@@ -74,7 +74,7 @@ class ReservationCreateApi(APIView):
         ],
     )
     def post(self, request):
-        key = request.headers.get("Idempotency-Key")
+        key = request.META.get("HTTP_IDEMPOTENCY_KEY")  # request.headers copies every header
         if key is None:
             code, body = self._create(request)
             return Response(body, status=code)
@@ -136,10 +136,12 @@ class ReservationCreateApi(APIView):
             if response is None:
                 raise
             return response.status_code, response.data
-        body = ReservationCreatedSerializer(result.reservation).data
+        answer = ReservationCreatedSerializer(
+            result.reservation, context={"position": result.position}
+        )
+        body = answer.data
         body["token"] = result.token
         body["manage_url"] = manage_url(result.reservation.code, result.token)
-        body["position"] = result.position
         return status.HTTP_201_CREATED, dict(body)
 
 

@@ -80,6 +80,9 @@ class PartySerializer(serializers.Serializer):
     childcare = serializers.IntegerField(min_value=0, max_value=20, default=0)
 
 
+_DATETIME = serializers.DateTimeField()  # to_representation only: never bound
+
+
 # Fields are declared rather than read off the model: a ModelSerializer builds its fields from
 # the model on every use, a third of the cost of a confirmed booking's answer.
 class ReservationSerializer(DeclaredFieldsSerializer):
@@ -109,6 +112,8 @@ class ReservationSerializer(DeclaredFieldsSerializer):
     created_at = serializers.DateTimeField(read_only=True)
 
     def get_position(self, obj: Reservation) -> int | None:
+        if "position" in self.context:  # known to the caller, e.g. the booking just made
+            return self.context["position"]
         return waitlist_position(obj)
 
     def _first_session(self, obj: Reservation) -> Session | None:
@@ -123,7 +128,7 @@ class ReservationSerializer(DeclaredFieldsSerializer):
 
     def get_start(self, obj: Reservation) -> str | None:
         first = self._first_session(obj)
-        return serializers.DateTimeField().to_representation(first.start) if first else None
+        return _DATETIME.to_representation(first.start) if first else None
 
 
 class ReservationCreatedSerializer(ReservationSerializer):
