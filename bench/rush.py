@@ -404,23 +404,26 @@ class Round:
     latencies: dict[str, list[float]]
 
 
-def rush_round(
-    label: str,
-    number: int,
-    port: int,
-    session_id: int,
-    read_seats: Callable[[int], Seats],
-    server_cpu: Callable[[], float],
-    database_cpu: Callable[[], float | None],
-) -> Round:
+@dataclass
+class Server:
+    """The server under test, and how to read its database and its CPU."""
+
+    port: int
+    read_seats: Callable[[int], Seats]
+    server_cpu: Callable[[], float]  # seconds used by the web processes so far
+    database_cpu: Callable[[], float | None]  # seconds used by their database backends
+
+
+def rush_round(label: str, number: int, server: Server, session_id: int) -> Round:
     """The floor, the rush on its own session, the floor again; return the round's figures."""
+    port = server.port
 
     def measured(requests: list[bytes]) -> tuple[Run, float, float | None]:
         """Fire; return the run and the server's and database's CPU ms per request."""
-        server, database = server_cpu(), database_cpu()
+        app, database = server.server_cpu(), server.database_cpu()
         result = fire(port, requests)
-        server_ms = (server_cpu() - server) * 1000 / len(requests)
-        database_after = database_cpu()
+        server_ms = (server.server_cpu() - app) * 1000 / len(requests)
+        database_after = server.database_cpu()
         database_ms = (
             (database_after - database) * 1000 / len(requests)
             if database is not None and database_after is not None
@@ -448,7 +451,7 @@ def rush_round(
         latencies.setdefault(f"{status} {outcome}", []).append(latency)
         if status == 201 and outcome == "confirmed":
             answered_seats += party.seats
-    seats = read_seats(session_id)
+    seats = server.read_seats(session_id)
     over_counter = max(0, seats.seats_taken - seats.capacity)
     over_parties = max(0, seats.confirmed_parties_seats - seats.capacity)
     consistent = (
@@ -480,26 +483,20 @@ def rush_round(
     return Round(lines, ok, ratio, p99, outcomes, latencies)
 
 
-def rush(
-    label: str,
-    port: int,
-    sessions: dict,
-    read_seats: Callable[[int], Seats],
-    server_cpu: Callable[[], float],
-    database_cpu: Callable[[], float | None],
-) -> tuple[list[str], bool, float, float]:
+def rush(label: str, server: Server, sessions: dict) -> tuple[list[str], bool, float, float]:
     """Warm up, then one round per rush session; return the lines, and the median figures.
 
     The machine's speed drifts between measurements (the floor alone moves by a third from
     one second to the next on a shared VM), so each rush is compared with the floors measured
     just before and after it, and the verdict is on the median round; every round is printed.
     """
+    port = server.port
     fire(port, ping_requests(port, WARMUP_REQUESTS))
     warmup = fire(port, booking_requests(port, sessions["warmup"], parties(WARMUP_REQUESTS, "w")))
     if set(warmup.statuses) != {201}:
         raise RuntimeError(f"warm-up bookings answered {Counter(warmup.statuses)}")
     rounds = [
-        rush_round(label, number, port, session_id, read_seats, server_cpu, database_cpu)
+        rush_round(label, number, server, session_id)
         for number, session_id in enumerate(sessions["rush"], start=1)
     ]
     outcomes: Counter[str] = sum((r.outcomes for r in rounds), Counter())
@@ -558,7 +555,9 @@ def postgres_rush(stack: ExitStack, workdir: Path, workers: int) -> tuple[list[s
 
     label = "postgresql"
     lines, ok, ratio, p99 = rush(
-        label, port, sessions, read_seats, lambda: cpu_seconds(children(master)), database_cpu
+        label,
+        Server(port, read_seats, lambda: cpu_seconds(children(master)), database_cpu),
+        sessions,
     )
     lines.insert(
         0,
@@ -589,7 +588,9 @@ def sqlite_rush(stack: ExitStack, workdir: Path) -> tuple[list[str], bool]:
 
     label = "sqlite"
     lines, ok, ratio, p99 = rush(
-        label, port, sessions, read_seats, lambda: cpu_seconds(children(master)), lambda: None
+        label,
+        Server(port, read_seats, lambda: cpu_seconds(children(master)), lambda: None),
+        sessions,
     )
     lines.insert(
         0,
