@@ -102,6 +102,18 @@ def session_id_from_request(value: object) -> int | None:
     return value
 
 
+def _binary_results(connection, cursor) -> bool:
+    """Whether this cursor can ask for binary results: PostgreSQL with server-side binding.
+
+    Client-side binding (DATABASE_PREPARED_STATEMENTS=off, for PgBouncer) cannot.
+    """
+    if connection.vendor != "postgresql":
+        return False
+    from psycopg import ClientCursor
+
+    return not isinstance(cursor.cursor, ClientCursor)
+
+
 def session_for_booking(session_id: int, *, narrow: bool = False) -> Session | None:
     """Return the session with its programme, read now from the database (never a cache).
 
@@ -110,7 +122,7 @@ def session_for_booking(session_id: int, *, narrow: bool = False) -> Session | N
     connection = connections[DEFAULT_DB_ALIAS]
     sql, converters, (session_names, program_names) = _session_statement(DEFAULT_DB_ALIAS, narrow)
     with connection.cursor() as cursor:
-        if narrow and connection.vendor == "postgresql":
+        if narrow and _binary_results(connection, cursor):
             # Binary results, loaded by psycopg's C loaders: Django's loader for timestamptz
             # text parses in Python, a quarter of this read's CPU, and this read answers most
             # requests of a rush. (The wide read stays text: its JSON columns are decoded by

@@ -283,3 +283,26 @@ def test_a_bad_staff_token_is_still_refused_where_the_booking_would_go_on(api):
     assert response.status_code == 401, response.json()
     assert response.json()["code"] == "not_authenticated"
     assert not Reservation.objects.filter(email="b@example.jp").exists()
+
+
+def test_the_narrow_read_is_the_same_with_client_side_binding(require_postgres):
+    """Binary results need server-side binding; without it (PgBouncer) the read is text."""
+    from django.db import connection
+    from psycopg import ClientCursor
+
+    session = state_full_no_waitlist()
+    fields = [f.attname for f in type(session)._meta.concrete_fields if f.name in REFUSAL_FIELDS[0]]
+    server_side = session_for_booking(session.pk, narrow=True)
+    connection.ensure_connection()
+    kept = connection.connection.cursor_factory
+    connection.connection.cursor_factory = ClientCursor
+    try:
+        client_side = session_for_booking(session.pk, narrow=True)
+        refusal = booking_refusal(session.pk, timezone.now())
+    finally:
+        connection.connection.cursor_factory = kept
+    assert not issubclass(kept, ClientCursor)  # the suite runs with server-side binding
+    for name in fields:
+        assert getattr(client_side, name) == getattr(server_side, name), name
+    assert client_side.program.waitlist_cutoff == server_side.program.waitlist_cutoff
+    assert refusal == "session_full"
