@@ -167,7 +167,8 @@ class CheckInApi(StaffApi):
         description=(
             "Mark a party attended (attended=true) or undo it (false). Safe to repeat: a second "
             "tap, also by another staff member at the same time, changes nothing and answers "
-            "the current state with changed=false."
+            "the current state with changed=false. Check-in opens on the day of the session "
+            "(409 check_in_not_open before it, with opens_on); undoing is always possible."
         ),
     )
     def post(self, request, pk: int):

@@ -176,6 +176,13 @@ def _lock_session(session: Session) -> Session:
 # --- check-in ----------------------------------------------------------------------------
 
 
+def check_in_open(session: Session, now: datetime) -> None:
+    """Refuse a check-in before the day of the session (the local date of its start)."""
+    opens = timezone.localdate(session.start)
+    if timezone.localdate(now) < opens:
+        raise AppError("check_in_not_open", extra={"opens_on": opens.isoformat()})
+
+
 @dataclass
 class CheckInResult:
     reservation: Reservation
@@ -191,14 +198,19 @@ def check_in(
     reservation: Reservation,
     by: AbstractBaseUser,
     attended: bool = True,
+    now: datetime | None = None,
 ) -> CheckInResult:
     """Mark a party as attended (or undo it); a repeated tap changes nothing.
 
     The change is conditional on the state the tap saw, so when two staff tap the same party
-    at once, one of them changes it and the other gets the resulting state back.
+    at once, one of them changes it and the other gets the resulting state back. Check-in
+    opens on the day of the session (a tap on next week's roster is a mistake); undoing one,
+    and checking in late from a paper list, stay possible afterwards.
     """
     if session.status == SessionStatus.CANCELLED:
         raise AppError("session_cancelled")
+    if attended:
+        check_in_open(session, now or timezone.now())
     reservation.refresh_from_db()
     status_before = reservation.status
     attendance_before = attendance_of(reservation, session)
@@ -365,6 +377,8 @@ def walk_in_add(
     locked = _lock_session(session)
     if locked.status == SessionStatus.CANCELLED:
         raise AppError("session_cancelled")
+    if check_in_now:
+        check_in_open(locked, now)
     if not (name or "").strip():
         raise AppValidationError({"name": [_("Enter a name.")]})
     targets = [locked]
@@ -420,7 +434,7 @@ def walk_in_add(
         },
     )
     if check_in_now:
-        check_in(session=locked, reservation=result.reservation, by=by)
+        check_in(session=locked, reservation=result.reservation, by=by, now=now)
         result.reservation.refresh_from_db()
     return result
 

@@ -131,6 +131,8 @@ def roster(request, pk: int):
         scope=request.GET.get("scope", "active"),
     )
     can_manage = staff_selectors.can_manage(request.user, session)
+    opens_on = timezone.localdate(session.start)
+    check_in_open = timezone.localdate() >= opens_on
     return render(
         request,
         "staff/roster.html",
@@ -138,7 +140,8 @@ def roster(request, pk: int):
             "session": session,
             "roster": data,
             "can_manage": can_manage,
-            "can_check_in": can_manage and not session.is_cancelled,
+            "can_check_in": can_manage and not session.is_cancelled and check_in_open,
+            "check_in_opens_on": None if check_in_open else opens_on,
             "started": timezone.now() >= session.start,
             "check_in_api": reverse("staff-api-check-in", args=[session.pk]),
             "check_in_url": reverse("staff:check-in", args=[session.pk]) + _keep_query(request),
@@ -220,7 +223,9 @@ def roster_csv(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def walk_in(request, pk: int):
     session = _session(request, pk, manage=True)
-    form = WalkInForm(request.POST or None)
+    # Before the session's day nobody can be checked in: the box starts unticked.
+    check_in_open = timezone.localdate() >= timezone.localdate(session.start)
+    form = WalkInForm(request.POST or None, initial={"check_in": check_in_open})
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -41,6 +41,7 @@ MESSAGES: dict[str, Any] = {
         "The session is full. Add the party only with an override and a reason."
     ),
     "session_not_started": _("The session has not started yet."),
+    "check_in_not_open": _("Check-in opens on the day of the session."),
     "childcare_full": _(
         "Childcare places for this session are full. You can book without childcare."
     ),

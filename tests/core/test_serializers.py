@@ -31,7 +31,7 @@ def test_copies_validate_as_the_declarations_say():
     again = ReservationCreateSerializer(data={"name": "x", "email": "b@example.jp", "adults": 2})
     again.is_valid()
     assert set(again.errors) == {"session"}
-    assert again.fields["adults"].error_messages is ReservationCreateSerializer._declared_fields[
-        "adults"
-    ].error_messages
-
+    assert (
+        again.fields["adults"].error_messages
+        is ReservationCreateSerializer._declared_fields["adults"].error_messages
+    )

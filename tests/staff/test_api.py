@@ -124,8 +124,9 @@ def test_unknown_format_is_refused(api_a, session_a):
     assert response.json()["code"] == "not_found"
 
 
-def test_check_in_api_double_tap_and_undo(api_a, session_a):
-    r = book(session_a).reservation
+def test_check_in_api_double_tap_and_undo(api_a, facility_a):
+    session_a = started_session(facility=facility_a)
+    r = book_before(session_a).reservation
     url = f"/api/v1/sessions/{session_a.pk}/check-in/"
     first = api_a.post(url, {"code": r.code}, format="json").json()
     second = api_a.post(url, {"code": r.code.lower()}, format="json").json()
@@ -142,6 +143,23 @@ def test_check_in_api_double_tap_and_undo(api_a, session_a):
     r.refresh_from_db()
     assert r.status == ReservationStatus.CONFIRMED
     assert StaffAction.objects.filter(kind__in=["check_in", "check_in_undo"]).count() == 2
+
+
+def test_check_in_api_before_the_session_day_is_409_and_changes_nothing(api_a, session_a):
+    r = book(session_a).reservation
+    url = f"/api/v1/sessions/{session_a.pk}/check-in/"
+    response = api_a.post(url, {"code": r.code}, format="json", HTTP_ACCEPT_LANGUAGE="ja")
+    assert response.status_code == 409
+    body = response.json()
+    assert (
+        body["code"] == "check_in_not_open"
+        and body["message"] == "受付は開催日の当日から行えます。"
+    )
+    assert body["opens_on"] == timezone.localdate(session_a.start).isoformat()
+    english = api_a.post(url, {"code": r.code}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["message"] == "Check-in opens on the day of the session."
+    r.refresh_from_db()
+    assert r.status == ReservationStatus.CONFIRMED and not StaffAction.objects.exists()
 
 
 def test_check_in_api_unknown_code_is_404_without_details(api_a, session_a, session_b):
@@ -310,8 +328,9 @@ def test_no_shows_api_before_start_is_refused(api_a, session_a):
     assert response.status_code == 409 and response.json()["code"] == "session_not_started"
 
 
-def test_audit_log_api_lists_actions_newest_first(api_a, session_a, manager_a):
-    r = book(session_a).reservation
+def test_audit_log_api_lists_actions_newest_first(api_a, facility_a, manager_a):
+    session_a = started_session(facility=facility_a)
+    r = book_before(session_a).reservation
     url = f"/api/v1/sessions/{session_a.pk}/check-in/"
     api_a.post(url, {"code": r.code}, format="json")
     api_a.post(url, {"code": r.code, "attended": False}, format="json")

@@ -244,8 +244,42 @@ def test_roster_csv_page_download(manager_a, session_a):
     assert StaffAction.objects.filter(kind="export", session=session_a).count() == 1
 
 
-def test_audit_page_lists_who_did_what(manager_a, session_a):
+def test_next_weeks_roster_has_no_check_in_buttons_and_says_when_it_opens(manager_a, session_a):
     r = book(session_a).reservation
+    client = page_client(manager_a)
+    html = client.get(
+        f"/staff/sessions/{session_a.pk}/", HTTP_ACCEPT_LANGUAGE="ja"
+    ).content.decode()
+    assert r.code in html and 'data-check-in="in"' not in html
+    assert "受付は開催日の当日（" in html
+    # A form posted anyway (an old page) is refused with the reason, and changes nothing.
+    response = client.post(
+        f"/staff/sessions/{session_a.pk}/check-in/", {"code": r.code, "attended": "1"}, follow=True
+    )
+    assert "受付は開催日の当日から行えます。" in response.content.decode()
+    r.refresh_from_db()
+    assert r.status == "confirmed"
+
+
+def test_walk_in_page_before_the_day_leaves_check_in_unticked(manager_a, session_a):
+    client = page_client(manager_a)
+    url = f"/staff/sessions/{session_a.pk}/walk-in/"
+    html = client.get(url).content.decode()
+    box = re.search(r'<input[^>]*name="check_in"[^>]*>', html).group(0)
+    assert "checked" not in box
+    data = {"name": "電話 花子", "adults": 1, "children": 0, "childcare": 0, "check_in": "on"}
+    refused = client.post(url, data, HTTP_ACCEPT_LANGUAGE="ja")
+    assert refused.status_code == 409
+    assert "受付は開催日の当日から行えます。" in refused.content.decode()
+    assert not Reservation.objects.exists()
+    del data["check_in"]
+    assert client.post(url, data).status_code == 302
+    assert Reservation.objects.get().status == "confirmed"
+
+
+def test_audit_page_lists_who_did_what(manager_a, facility_a):
+    session_a = started_session(facility=facility_a)
+    r = book_before(session_a).reservation
     client = page_client(manager_a)
     client.post(f"/staff/sessions/{session_a.pk}/check-in/", {"code": r.code, "attended": "1"})
     html = client.get(f"/staff/sessions/{session_a.pk}/audit/").content.decode()

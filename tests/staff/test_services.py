@@ -55,9 +55,14 @@ def actions(session, kind=None):
 # --- check-in ----------------------------------------------------------------------------
 
 
+def tap(session, reservation, by, **kwargs):
+    """Check in (or undo) on the day of the session, as staff at the door do."""
+    return check_in(session=session, reservation=reservation, by=by, now=session.start, **kwargs)
+
+
 def test_check_in_marks_attended_with_history_and_audit(session_a, manager_a):
     r = book(session_a, email="a@example.jp", adults=1, children=1).reservation
-    result = check_in(session=session_a, reservation=r, by=manager_a)
+    result = tap(session_a, r, manager_a)
     assert result.changed and result.attendance == "attended"
     r.refresh_from_db()
     assert r.status == ReservationStatus.ATTENDED
@@ -74,9 +79,9 @@ def test_check_in_marks_attended_with_history_and_audit(session_a, manager_a):
 
 def test_second_tap_is_a_no_op_returning_the_current_state(session_a, manager_a, viewer_a):
     r = book(session_a).reservation
-    check_in(session=session_a, reservation=r, by=manager_a)
+    tap(session_a, r, manager_a)
     history = ReservationHistory.objects.count()
-    again = check_in(session=session_a, reservation=Reservation.objects.get(pk=r.pk), by=manager_a)
+    again = tap(session_a, Reservation.objects.get(pk=r.pk), manager_a)
     assert not again.changed and again.attendance == "attended"
     assert ReservationHistory.objects.count() == history
     assert len(actions(session_a, "check_in")) == 1
@@ -85,23 +90,23 @@ def test_second_tap_is_a_no_op_returning_the_current_state(session_a, manager_a,
 def test_tap_with_a_stale_copy_does_not_check_in_twice(session_a, manager_a):
     r = book(session_a).reservation
     stale = Reservation.objects.get(pk=r.pk)  # what the second tablet loaded
-    check_in(session=session_a, reservation=r, by=manager_a)
-    result = check_in(session=session_a, reservation=stale, by=manager_a)
+    tap(session_a, r, manager_a)
+    result = tap(session_a, stale, manager_a)
     assert not result.changed and result.attendance == "attended"
     assert r.history.filter(to_status="attended").count() == 1
 
 
 def test_undo_goes_back_to_the_status_before(session_a, manager_a):
     r = book(session_a).reservation
-    check_in(session=session_a, reservation=r, by=manager_a)
-    undone = check_in(session=session_a, reservation=r, by=manager_a, attended=False)
+    tap(session_a, r, manager_a)
+    undone = tap(session_a, r, manager_a, attended=False)
     assert undone.changed and undone.attendance == ""
     r.refresh_from_db()
     assert r.status == ReservationStatus.CONFIRMED
     [action] = actions(session_a, "check_in_undo")
     assert action.before["attendance"] == "attended" and action.after["attendance"] == ""
     # Undoing again changes nothing.
-    assert not check_in(session=session_a, reservation=r, by=manager_a, attended=False).changed
+    assert not tap(session_a, r, manager_a, attended=False).changed
 
 
 def test_a_late_no_show_can_still_be_checked_in(manager_a, facility_a):
@@ -113,6 +118,44 @@ def test_a_late_no_show_can_still_be_checked_in(manager_a, facility_a):
     assert check_in(session=session, reservation=r, by=manager_a).changed
     r.refresh_from_db()
     assert r.status == ReservationStatus.ATTENDED
+
+
+def test_check_in_opens_on_the_day_of_the_session(session_a, manager_a):
+    r = book(session_a).reservation
+    start = timezone.localtime(session_a.start)
+    day_before = start.replace(hour=23, minute=59, second=59) - timedelta(days=1)
+    with pytest.raises(AppError) as err:
+        check_in(session=session_a, reservation=r, by=manager_a, now=day_before)
+    assert err.value.code == "check_in_not_open"
+    assert err.value.body()["opens_on"] == start.date().isoformat()
+    r.refresh_from_db()
+    assert r.status == ReservationStatus.CONFIRMED and not actions(session_a)
+    # From the first minute of that day (early arrivals), and after it (a paper list).
+    morning = start.replace(hour=0, minute=0, second=0)
+    assert check_in(session=session_a, reservation=r, by=manager_a, now=morning).changed
+    assert check_in(session=session_a, reservation=r, by=manager_a, attended=False).changed
+    late = start + timedelta(days=2)
+    assert check_in(session=session_a, reservation=r, by=manager_a, now=late).changed
+
+
+def test_a_walk_in_checked_in_before_the_day_is_refused_whole(session_a, manager_a):
+    taken = session_a.seats_taken
+    with pytest.raises(AppError) as err:
+        walk_in_add(
+            session=session_a,
+            by=manager_a,
+            party=Party(adults=1),
+            name="早すぎ 花子",
+            now=session_a.start - timedelta(days=1),
+        )
+    assert err.value.code == "check_in_not_open"
+    session_a.refresh_from_db()
+    assert session_a.seats_taken == taken and not Reservation.objects.exists()
+    # Added without checking in, the party is taken at any time.
+    result = walk_in_add(
+        session=session_a, by=manager_a, party=Party(adults=1), name="電話 花子", check_in_now=False
+    )
+    assert result.reservation.status == ReservationStatus.CONFIRMED
 
 
 @pytest.mark.parametrize("status", ["waitlisted", "cancelled"])
@@ -127,7 +170,7 @@ def test_parties_without_a_seat_cannot_be_checked_in(session_a, manager_a, statu
 
         reservation_cancel(reservation=r)
     with pytest.raises(AppError) as err:
-        check_in(session=session_a, reservation=r, by=manager_a)
+        tap(session_a, r, manager_a)
     assert err.value.code == "invalid_state"
     assert not actions(session_a)
 
@@ -197,7 +240,7 @@ def test_check_in_refused_for_a_cancelled_session(session_a, manager_a):
     session_cancel(session=session_a, by=manager_a, reason="台風のため")
     session_a.refresh_from_db()
     with pytest.raises(AppError) as err:
-        check_in(session=session_a, reservation=r, by=manager_a)
+        tap(session_a, r, manager_a)
     assert err.value.code == "session_cancelled"
 
 
