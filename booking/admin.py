@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from booking.models import LotteryDraw, Reservation, ReservationHistory, StaffAction
+from core.admin import ReadOnlyAdmin
 from events.selectors import staff_facility_ids
 from notifications.admin import NotificationInline
 
@@ -74,7 +75,7 @@ class LotteryDrawAdmin(admin.ModelAdmin):
 
 
 @admin.register(StaffAction)
-class StaffActionAdmin(admin.ModelAdmin):
+class StaffActionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """The audit log, read-only; staff see their own facilities' entries."""
 
     list_display = ["at", "actor_label", "kind", "facility", "session", "reservation", "reason"]
@@ -99,12 +100,3 @@ class StaffActionAdmin(admin.ModelAdmin):
         qs = super().get_queryset(request)
         ids = staff_facility_ids(request.user)
         return qs if ids is None else qs.filter(facility_id__in=ids)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -13,6 +13,22 @@ from core.models import ApiToken
 from core.services import api_token_issue, api_token_revoke
 
 
+class ReadOnlyAdmin:
+    """Rows written by the services only: the admin shows them, never adds, changes or deletes.
+
+    A mixin for ``ModelAdmin`` and inlines alike (inlines are asked with ``obj``).
+    """
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class TokenStateFilter(admin.SimpleListFilter):
     title = _("state")
     parameter_name = "state"

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import ReadOnlyAdmin
 from events.selectors import staff_facility_ids
 from notifications.models import Notification, NotificationStatus
 from notifications.services import notification_retry, scrub_payload
@@ -38,7 +39,7 @@ def facility_scope(queryset, user):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = [
         "id",
         "kind",
@@ -66,15 +67,6 @@ class NotificationAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return facility_scope(super().get_queryset(request), request.user)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.action(description=_("Send the selected failed or skipped emails again"))
     def send_again(self, request, queryset):
         done = sum(
@@ -97,7 +89,7 @@ class NotificationAdmin(admin.ModelAdmin):
         return actions
 
 
-class NotificationInline(admin.TabularInline):
+class NotificationInline(ReadOnlyAdmin, admin.TabularInline):
     """The emails of one reservation, on its admin page."""
 
     model = Notification
@@ -107,9 +99,3 @@ class NotificationInline(admin.TabularInline):
     readonly_fields = fields
     ordering = ["created_at", "id"]
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
