@@ -24,7 +24,9 @@ class DeclaredFieldsSerializer(serializers.Serializer):
     deep copies of its arguments (a queryset is cloned, validators and choices rebuilt): a
     third of the cost of validating a booking. The fields declared on these serializers are
     never changed after declaration, and a field's own state (its name, parent, source) is set
-    on the copy when it is bound, so a copy of the attributes gives the same fields.
+    on the copy when it is bound, so a copy of the attributes gives the same fields. Setting an
+    attribute on an instance's field stays with that instance; changing a shared container in
+    place (``field.validators.append``) would reach every instance, so do not.
     """
 
     def get_fields(self) -> dict[str, serializers.Field]:
