@@ -20,32 +20,25 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import ngettext
 from rest_framework.request import Request
 
-from core.throttling import SettingsRateThrottle, email_ident, throttle_wait
+from core.throttling import SettingsRateThrottle, email_ident, throttle_wait, window_clear
 
 
 class FailureRateThrottle(SettingsRateThrottle):
     """A throttle that only looks when asked whether to allow; ``record`` counts a failure."""
 
-    def throttle_success(self) -> bool:
-        return True  # looking is not an attempt: only record() adds to the history
+    def allow_request(self, request, view) -> bool:
+        if not self.prepared(request, view):
+            return True
+        return self.counted(add=0) < self.num_requests  # looking is not an attempt
 
     def record(self, request) -> None:
-        self.rate = self.get_rate()
-        if self.rate is None:
-            return
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        key = self.get_cache_key(request, None)
-        if key is None:
-            return
-        now = self.timer()
-        history = [t for t in self.cache.get(key, []) if t > now - self.duration]
-        history.insert(0, now)
-        self.cache.set(key, history, self.duration)
+        if self.prepared(request, None):
+            self.counted(add=1)
 
     def clear(self, request) -> None:
         key = self.get_cache_key(request, None)
         if key is not None:
-            self.cache.delete(key)
+            window_clear(key)
 
 
 class LoginIPThrottle(FailureRateThrottle):

@@ -2,22 +2,67 @@
 
 Rates are settings (API_THROTTLE_RATES, documented in the README), read at request time;
 `API_THROTTLE=off` in the environment turns them all off for load tests and benchmarks.
+
+Each limit is a counter that lives for one window from the first request it counts. Adding
+to it is one atomic step (INCRBY with its TTL in one round trip on Redis), so requests that
+arrive together through several web processes are all counted. DRF's own throttles read a
+list of timestamps and write it back, two round trips in which concurrent requests overwrite
+each other's counts.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
+import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from rest_framework.throttling import SimpleRateThrottle
+
+
+def window_count(key: str, window: int, *, add: int) -> tuple[int, float]:
+    """Add ``add`` to the counter ``key`` (0: only read it); return the count and the seconds
+    left in its window (0 for a counter not started). Adding to a counter that does not exist
+    starts a window of ``window`` seconds.
+    """
+    cache = caches["default"]  # the backend itself (django.core.cache.cache is a proxy)
+    if isinstance(cache, RedisCache):
+        full = cache.make_and_validate_key(key)
+        client = cache._cache.get_client(full, write=True)  # noqa: SLF001 - no public pipeline
+        # One round trip; each command is atomic on its own, which is all a count needs.
+        with client.pipeline(transaction=False) as pipe:
+            if add:
+                pipe.set(full, 0, ex=window, nx=True).incrby(full, add)
+            else:
+                pipe.get(full)
+            *_, count, ttl = pipe.ttl(full).execute()
+        count = int(count or 0)
+        if add and ttl < 0:  # the key expired between SET and INCRBY: INCRBY made it anew
+            client.expire(full, window)
+            ttl = window
+        return count, max(ttl, 0)
+    # Local memory (embedded mode, one process): add() and incr() each hold the cache's lock.
+    now = time.time()
+    if add:
+        cache.add(f"{key}:start", now, window)
+        cache.add(key, 0, window)
+        count = cache.incr(key, add)
+    else:
+        count = cache.get(key, 0)
+    start = cache.get(f"{key}:start")
+    return count, 0 if start is None else max(start + window - now, 0)
+
+
+def window_clear(key: str) -> None:
+    caches["default"].delete_many([key, f"{key}:start"])
 
 
 class SettingsRateThrottle(SimpleRateThrottle):
     """A DRF throttle whose rate comes from settings.API_THROTTLE_RATES[scope]."""
 
     scope = ""
-    cache = cache
 
     def __init__(self) -> None:  # the rate is read per request, not at import time
         pass
@@ -28,11 +73,27 @@ class SettingsRateThrottle(SimpleRateThrottle):
         return settings.API_THROTTLE_RATES.get(self.scope)
 
     def allow_request(self, request, view) -> bool:
+        """Count this request; allow it while the window's count is within the limit."""
+        if not self.prepared(request, view):
+            return True
+        return self.counted(add=1) <= self.num_requests
+
+    def prepared(self, request, view) -> bool:
+        """Read the rate and the key; False when this request is not limited."""
         self.rate = self.get_rate()
         if self.rate is None:
-            return True
+            return False
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+        self.key = self.get_cache_key(request, view)
+        return self.key is not None
+
+    def counted(self, *, add: int) -> int:
+        count, self.seconds_left = window_count(self.key, self.duration, add=add)
+        return count
+
+    def wait(self) -> float:
+        """Seconds until the window ends (DRF's Retry-After)."""
+        return max(math.ceil(self.seconds_left), 1)
 
     def ident_for(self, request) -> str | None:
         return self.get_ident(request)
@@ -41,7 +102,9 @@ class SettingsRateThrottle(SimpleRateThrottle):
         ident = self.ident_for(request)
         if ident is None:
             return None
-        return f"throttle:{self.scope}:{ident}"
+        # Not DRF's "throttle:" keys, which hold lists: a process of the previous release
+        # reading a counter (or this one a list) would fail while both run.
+        return f"ratelimit:{self.scope}:{ident}"
 
 
 def email_ident(email: object) -> str | None:
