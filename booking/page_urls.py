@@ -1,4 +1,5 @@
-"""Parents' pages for reservations: reserve, result, manage, my reservations, privacy."""
+"""Parents' pages for reservations: reserve, result, manage, my reservations, calendar links,
+privacy."""
 
 from django.urls import path
 
@@ -11,5 +12,7 @@ urlpatterns = [
     path("my-reservations/", views.my_reservations, name="my-reservations"),
     path("my-reservations/sent/", views.my_reservations_sent, name="my-reservations-sent"),
     path("my-reservations/<str:key>/", views.my_reservations_list, name="my-reservations-list"),
+    path("calendar-links/<str:token>/stop/", views.calendar_links_stop, name="calendar-links-stop"),
+    path("calendar-links/stopped/", views.calendar_links_stopped, name="calendar-links-stopped"),
     path("privacy/", views.privacy_notice, name="privacy"),
 ]

@@ -41,11 +41,18 @@ from core.throttling import (
     EmailLinkIPThrottle,
     EmailRateThrottle,
     ReservationCreateIPThrottle,
+    TokenLookupThrottle,
     email_ident,
     throttle_wait,
 )
 from events.views import not_found, sessions_for_pages
-from notifications.feeds import feed_token_issue, feed_token_replace_all, feed_urls
+from notifications.feeds import (
+    feed_links_stop,
+    feed_token_issue,
+    feed_token_lookup,
+    feed_token_replace_all,
+    feed_urls,
+)
 
 # Statuses a parent can still act on; the others are history.
 OPEN_STATUSES = (
@@ -367,6 +374,31 @@ def my_reservations(request):
         form = MyReservationsForm()
         status = 200
     return render(request, "booking/my_reservations.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def calendar_links_stop(request, token: str):
+    """From the feed-link email: end every private calendar link of the address.
+
+    A GET only asks (mail scanners open links); the POST ends the links and emails the address
+    a new one, never shown here, where whoever holds the old link might be looking.
+    """
+    wait = throttle_wait(request, [TokenLookupThrottle])
+    if wait is None and request.method == "POST":
+        wait = throttle_wait(request, [EmailLinkIPThrottle])
+    if wait is not None:
+        return too_many(request, wait)
+    if request.method == "POST":
+        if feed_links_stop(token=token):
+            return see_other(reverse("calendar-links-stopped"))
+    elif feed_token_lookup(token) is not None:
+        return private(render(request, "booking/calendar_links_stop.html"))
+    return private(not_found(request, _("This link is not valid.")))
+
+
+@require_GET
+def calendar_links_stopped(request):
+    return render(request, "booking/calendar_links_stopped.html")
 
 
 @require_GET

@@ -20,7 +20,8 @@ Payload keys per kind:
 - session_changed: ``session_id``, ``sequence``, ``changed``, ``before``, ``after``, ``reason``
 - session_cancelled: ``session_id``, ``reason``, ``had_seat``
 - reminder: ``session_id``, ``offset_hours``, ``start``
-- feed_link: ``feed_url``, ``webcal_url``; my_reservations: ``link_url`` (removed after sending)
+- feed_link: ``feed_url``, ``webcal_url``, ``stop_url``; my_reservations: ``link_url`` (removed
+  after sending)
 """
 
 from __future__ import annotations
@@ -400,6 +401,7 @@ class Renderer:
             "manage_url": payload.get("manage_url", ""),
             "feed_url": payload.get("feed_url", ""),
             "webcal_url": payload.get("webcal_url", ""),
+            "stop_url": payload.get("stop_url", ""),
             "link_url": payload.get("link_url", ""),
         }
         reservation = notification.reservation

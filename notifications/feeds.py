@@ -275,27 +275,51 @@ def feed_token_revoke(*, token: str) -> bool:
     return True
 
 
+@transaction.atomic
+def feed_links_stop(*, token: str) -> bool:
+    """With a live token, end every link of its address and email the address a new one.
+
+    The new link goes to the address only, never to the page of whoever held the old one (it
+    may have leaked). False, and nothing done, for a token that is unknown or already ended.
+    """
+    row = feed_token_lookup(token)
+    if row is None:
+        return False
+    locked = CalendarFeedToken.objects.select_for_update().filter(pk=row.pk).first()
+    if locked is None or locked.revoked_at is not None:
+        return False
+    _email_feed_link(email=locked.email, token=feed_token_replace_all(email=locked.email))
+    return True
+
+
 def private_link_request(*, email: str, language: str = "ja") -> None:
     """Email a private feed link to an address that has reservations; do nothing otherwise.
 
     The caller answers the same either way, so the API does not reveal who has booked.
     """
     email = normalise_email(email)
-    latest = Reservation.objects.filter(email=email).order_by("-created_at", "-id").first()
-    if latest is None:
+    if not Reservation.objects.filter(email=email).exists():
         return
     with transaction.atomic():
-        token = feed_token_issue(email=email)
-        _enqueue_feed_link(
-            email=email, language=latest.language or language, payload=feed_urls(token)
-        )
+        _email_feed_link(email=email, token=feed_token_issue(email=email), language=language)
 
 
-def _enqueue_feed_link(*, email: str, language: str, payload: dict[str, str]) -> None:
+def _email_feed_link(*, email: str, token: str, language: str = "ja") -> None:
+    """Queue the feed-link email: the links, and the page that stops them (all secrets)."""
     from notifications import services
 
+    latest = (
+        Reservation.objects.filter(email=email)
+        .order_by("-created_at", "-id")
+        .values_list("language", flat=True)
+        .first()
+    )
+    stop_url = settings.SITE_URL + reverse("calendar-links-stop", kwargs={"token": token})
     services.notification_enqueue(
-        kind=NotificationKind.FEED_LINK, to_email=email, language=language, payload=payload
+        kind=NotificationKind.FEED_LINK,
+        to_email=email,
+        language=latest or language,
+        payload={**feed_urls(token), "stop_url": stop_url},
     )
 
 

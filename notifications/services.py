@@ -46,7 +46,9 @@ QUIET_KINDS = frozenset(
 )
 
 # Payload keys that hold capability URLs; they leave the row once it is sent or given up.
-SECRET_PAYLOAD_KEYS = frozenset({"manage_url", "feed_url", "webcal_url", "link_url", "links"})
+SECRET_PAYLOAD_KEYS = frozenset(
+    {"manage_url", "feed_url", "webcal_url", "stop_url", "link_url", "links"}
+)
 
 
 # --- the outbox --------------------------------------------------------------------------

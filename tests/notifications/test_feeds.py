@@ -577,3 +577,53 @@ def test_calendar_endpoints_are_in_the_openapi_schema(api):
     for name in ("Facility", "Program"):
         properties = schema["components"]["schemas"][name]["properties"]
         assert {"calendar_url", "webcal_url"} <= set(properties)
+
+
+def test_the_feed_link_email_links_to_a_page_that_stops_the_links(api, parent_bookings):
+    from django.test import Client
+
+    from notifications.emails import render
+
+    api.post("/api/v1/calendar/private-link/", {"email": "hanako@example.jp"}, format="json")
+    first = Notification.objects.get(kind=NotificationKind.FEED_LINK)
+    stop_url = first.payload["stop_url"]
+    assert stop_url.startswith(settings.SITE_URL + "/calendar-links/")
+    email = render(first)
+    assert stop_url in email.text and stop_url in email.html
+    old_feed = first.payload["feed_url"].removeprefix(settings.SITE_URL)
+    also_old = feeds.feed_urls(feeds.feed_token_issue(email="hanako@example.jp"))["feed_url"]
+    taros = feeds.feed_urls(feeds.feed_token_issue(email="taro@example.jp"))["feed_url"]
+    page = Client(HTTP_ACCEPT_LANGUAGE="ja")
+    path = stop_url.removeprefix(settings.SITE_URL)
+
+    # Opening the link (a mail scanner does) only asks.
+    asked = page.get(path)
+    assert asked.status_code == 200 and "リンクを止めて" in asked.content.decode()
+    assert asked["Cache-Control"] == "no-store"
+    assert api.get(old_feed).status_code == 200
+
+    done = page.post(path)
+    assert done.status_code == 303 and done["Location"] == "/calendar-links/stopped/"
+    assert "新しいリンクをお送りしました" in page.get(done["Location"]).content.decode()
+    for url in (old_feed, also_old.removeprefix(settings.SITE_URL)):
+        assert api.get(url).status_code == 404
+    assert api.get(taros.removeprefix(settings.SITE_URL)).status_code == 200  # another address
+    # The new link went by email to the address, and is not on the page.
+    new = Notification.objects.filter(kind=NotificationKind.FEED_LINK).exclude(pk=first.pk).get()
+    assert new.to_email == "hanako@example.jp"
+    new_feed = new.payload["feed_url"]
+    assert new_feed not in done.content.decode()
+    assert api.get(new_feed.removeprefix(settings.SITE_URL)).status_code == 200
+    # The stopped link's page is gone, for a GET and a POST alike.
+    assert page.get(path).status_code == 404
+    assert page.post(path).status_code == 404
+    assert Notification.objects.filter(kind=NotificationKind.FEED_LINK).count() == 2
+    assert page.get("/calendar-links/not-a-token/stop/").status_code == 404
+
+
+def test_the_stop_link_leaves_the_row_with_the_other_secrets(api, parent_bookings):
+    from notifications.services import scrub_payload
+
+    api.post("/api/v1/calendar/private-link/", {"email": "hanako@example.jp"}, format="json")
+    payload = Notification.objects.get(kind=NotificationKind.FEED_LINK).payload
+    assert "stop_url" in payload and "stop_url" not in scrub_payload(payload)
