@@ -13,13 +13,17 @@ each other's counts.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import time
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
 from rest_framework.throttling import SimpleRateThrottle
+
+logger = logging.getLogger(__name__)
 
 
 def window_count(key: str, window: int, *, add: int) -> tuple[int, float]:
@@ -29,20 +33,12 @@ def window_count(key: str, window: int, *, add: int) -> tuple[int, float]:
     """
     cache = caches["default"]  # the backend itself (django.core.cache.cache is a proxy)
     if isinstance(cache, RedisCache):
-        full = cache.make_and_validate_key(key)
-        client = cache._cache.get_client(full, write=True)  # noqa: SLF001 - no public pipeline
-        # One round trip; each command is atomic on its own, which is all a count needs.
-        with client.pipeline(transaction=False) as pipe:
-            if add:
-                pipe.set(full, 0, ex=window, nx=True).incrby(full, add)
-            else:
-                pipe.get(full)
-            *_, count, ttl = pipe.ttl(full).execute()
-        count = int(count or 0)
-        if add and ttl < 0:  # the key expired between SET and INCRBY: INCRBY made it anew
-            client.expire(full, window)
-            ttl = window
-        return count, max(ttl, 0)
+        try:
+            return _redis_window_count(cache, key, window, add=add)
+        except RedisError:
+            # A limit must not take bookings down with Redis: count nothing until it is back.
+            _warn_unavailable()
+            return 0, 0
     # Local memory (embedded mode, one process): add() and incr() each hold the cache's lock.
     now = time.time()
     if add:
@@ -55,8 +51,40 @@ def window_count(key: str, window: int, *, add: int) -> tuple[int, float]:
     return count, 0 if start is None else max(start + window - now, 0)
 
 
+_warned_at = 0.0
+
+
+def _warn_unavailable() -> None:
+    """Log that limits are off for want of Redis, at most once a minute per process."""
+    global _warned_at
+    now = time.monotonic()
+    if now - _warned_at >= 60:
+        _warned_at = now
+        logger.warning("Redis unavailable: rate limits are not counted until it answers")
+
+
+def _redis_window_count(cache: RedisCache, key: str, window: int, *, add: int) -> tuple[int, float]:
+    full = cache.make_and_validate_key(key)
+    client = cache._cache.get_client(full, write=True)  # noqa: SLF001 - no public pipeline
+    # One round trip; each command is atomic on its own, which is all a count needs.
+    with client.pipeline(transaction=False) as pipe:
+        if add:
+            pipe.set(full, 0, ex=window, nx=True).incrby(full, add)
+        else:
+            pipe.get(full)
+        *_, count, ttl = pipe.ttl(full).execute()
+    count = int(count or 0)
+    if add and ttl < 0:  # the key expired between SET and INCRBY: INCRBY made it anew
+        client.expire(full, window)
+        ttl = window
+    return count, max(ttl, 0)
+
+
 def window_clear(key: str) -> None:
-    caches["default"].delete_many([key, f"{key}:start"])
+    try:
+        caches["default"].delete_many([key, f"{key}:start"])
+    except RedisError:
+        _warn_unavailable()
 
 
 class SettingsRateThrottle(SimpleRateThrottle):

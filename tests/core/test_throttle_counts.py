@@ -56,3 +56,28 @@ def test_a_counter_is_readable_through_the_cache_api():
     window_count("ratelimit:test:r", 60, add=1)
     window_count("ratelimit:test:r", 60, add=1)
     assert cache.get("ratelimit:test:r") == 2
+
+
+def test_without_redis_the_limits_let_requests_through(monkeypatch, settings, caplog, db):
+    """A rate limit must not take bookings down with Redis; it says so in the log, once."""
+    from django.core.cache.backends.redis import RedisCache
+    from rest_framework.test import APIClient
+
+    from core import throttling
+    from tests.factories import SessionFactory
+
+    dead = RedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.5}})
+    monkeypatch.setattr(throttling, "caches", {"default": dead})
+    monkeypatch.setattr(throttling, "_warned_at", 0.0)
+    settings.API_THROTTLE_ENABLED = True
+    session = SessionFactory()
+    body = {"session": session.pk, "name": "山田 花子", "adults": 1, "children": 0}
+    api = APIClient()
+    with caplog.at_level("WARNING", logger="core.throttling"):
+        answers = [
+            api.post("/api/v1/reservations/", {**body, "email": f"p{i}@example.jp"}, format="json")
+            for i in range(3)
+        ]
+    assert [a.status_code for a in answers] == [201, 201, 201]
+    assert caplog.text.count("Redis unavailable") == 1
+    window_clear("ratelimit:test:dead")  # a successful login clears a counter: no error either
