@@ -42,6 +42,7 @@ Conditional GET and caching
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 from collections.abc import Callable
@@ -59,6 +60,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from redis.exceptions import RedisError
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
@@ -405,10 +407,14 @@ def _serve(
     response = get_conditional_response(request, etag=validator.etag, last_modified=last_modified)
     if response is None:
         key = f"calendar-feed:{scope}:{validator.key}"
-        body = cache.get(key)
+        try:
+            body = cache.get(key)
+        except RedisError:  # a feed is served without its cache while Redis does not answer
+            body = None
         if body is None:
             body = render()
-            cache.set(key, body, CACHE_TIMEOUT)
+            with contextlib.suppress(RedisError):
+                cache.set(key, body, CACHE_TIMEOUT)
         response = HttpResponse(body, content_type=CONTENT_TYPE)
         response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response["ETag"] = validator.etag

@@ -627,3 +627,14 @@ def test_the_stop_link_leaves_the_row_with_the_other_secrets(api, parent_booking
     api.post("/api/v1/calendar/private-link/", {"email": "hanako@example.jp"}, format="json")
     payload = Notification.objects.get(kind=NotificationKind.FEED_LINK).payload
     assert "stop_url" in payload and "stop_url" not in scrub_payload(payload)
+
+
+def test_a_feed_is_served_without_its_cache_while_redis_does_not_answer(api, monkeypatch):
+    from django.core.cache.backends.redis import RedisCache
+
+    dead = RedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.5}})
+    monkeypatch.setattr(feeds, "cache", dead)
+    session = SessionFactory()
+    response = api.get(f"/calendar/facilities/{session.facility.slug}.ics")
+    assert response.status_code == 200
+    assert len(parse_both(response.content)[2]) == 1
