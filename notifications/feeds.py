@@ -252,14 +252,20 @@ def feed_token_touch(row: CalendarFeedToken, *, now: datetime | None = None) -> 
         row.last_used_at = now
 
 
-@transaction.atomic
-def feed_token_rotate(*, token: str) -> str | None:
-    """With a live token, end all of its address's tokens and return a new one; None if unknown."""
+def _live_token_locked(token: str) -> CalendarFeedToken | None:
+    """The live token row, locked for the rest of the transaction; None if unknown or ended."""
     row = feed_token_lookup(token)
     if row is None:
         return None
     locked = CalendarFeedToken.objects.select_for_update().filter(pk=row.pk).first()
-    if locked is None or locked.revoked_at is not None:
+    return locked if locked is not None and locked.revoked_at is None else None
+
+
+@transaction.atomic
+def feed_token_rotate(*, token: str) -> str | None:
+    """With a live token, end all of its address's tokens and return a new one; None if unknown."""
+    locked = _live_token_locked(token)
+    if locked is None:
         return None
     return feed_token_replace_all(email=locked.email)
 
@@ -267,11 +273,8 @@ def feed_token_rotate(*, token: str) -> str | None:
 @transaction.atomic
 def feed_token_revoke(*, token: str) -> bool:
     """With a live token, end every token of its address (no new one); False if unknown."""
-    row = feed_token_lookup(token)
-    if row is None:
-        return False
-    locked = CalendarFeedToken.objects.select_for_update().filter(pk=row.pk).first()
-    if locked is None or locked.revoked_at is not None:
+    locked = _live_token_locked(token)
+    if locked is None:
         return False
     feed_tokens_revoke(email=locked.email)
     return True
@@ -284,11 +287,8 @@ def feed_links_stop(*, token: str) -> bool:
     The new link goes to the address only, never to the page of whoever held the old one (it
     may have leaked). False, and nothing done, for a token that is unknown or already ended.
     """
-    row = feed_token_lookup(token)
-    if row is None:
-        return False
-    locked = CalendarFeedToken.objects.select_for_update().filter(pk=row.pk).first()
-    if locked is None or locked.revoked_at is not None:
+    locked = _live_token_locked(token)
+    if locked is None:
         return False
     _email_feed_link(email=locked.email, token=feed_token_replace_all(email=locked.email))
     return True
