@@ -372,20 +372,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
         created["programs"] += was_created
     anchor = week_anchor(today)
     sessions: list[tuple[Session, DemoSession]] = []
-    # One session on the day the demo is loaded, so that staff can try check-in (it opens on
-    # the day of the session); loading again on a later day adds that day's one.
-    todays = DemoSession(
-        "fureai-0-1",
-        "ribbonkan",
-        0,
-        today.weekday(),
-        time(15, 30),
-        60,
-        15,
-        fill=9,
-        children_capacity=15,
-    )
-    for spec in [*SESSIONS, todays]:
+    for spec in SESSIONS:
         day = anchor + timedelta(weeks=spec.week, days=spec.weekday)
         start = _aware(day, spec.start)
         course = None
