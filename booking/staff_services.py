@@ -176,10 +176,19 @@ def _lock_session(session: Session) -> Session:
 # --- check-in ----------------------------------------------------------------------------
 
 
+def check_in_opens_on(session: Session) -> date:
+    """Check-in opens on the day of the session: the local date of its start."""
+    return timezone.localdate(session.start)
+
+
+def check_in_is_open(session: Session, now: datetime) -> bool:
+    return timezone.localdate(now) >= check_in_opens_on(session)
+
+
 def check_in_open(session: Session, now: datetime) -> None:
-    """Refuse a check-in before the day of the session (the local date of its start)."""
-    opens = timezone.localdate(session.start)
-    if timezone.localdate(now) < opens:
+    """Refuse a check-in before the day of the session."""
+    if not check_in_is_open(session, now):
+        opens = check_in_opens_on(session)
         raise AppError("check_in_not_open", extra={"opens_on": opens.isoformat()})
 
 

@@ -131,8 +131,7 @@ def roster(request, pk: int):
         scope=request.GET.get("scope", "active"),
     )
     can_manage = staff_selectors.can_manage(request.user, session)
-    opens_on = timezone.localdate(session.start)
-    check_in_open = timezone.localdate() >= opens_on
+    check_in_open = staff_services.check_in_is_open(session, timezone.now())
     return render(
         request,
         "staff/roster.html",
@@ -141,7 +140,9 @@ def roster(request, pk: int):
             "roster": data,
             "can_manage": can_manage,
             "can_check_in": can_manage and not session.is_cancelled and check_in_open,
-            "check_in_opens_on": None if check_in_open else opens_on,
+            "check_in_opens_on": (
+                None if check_in_open else staff_services.check_in_opens_on(session)
+            ),
             "started": timezone.now() >= session.start,
             "check_in_api": reverse("staff-api-check-in", args=[session.pk]),
             "check_in_url": reverse("staff:check-in", args=[session.pk]) + _keep_query(request),
@@ -224,7 +225,7 @@ def roster_csv(request, pk: int):
 def walk_in(request, pk: int):
     session = _session(request, pk, manage=True)
     # Before the session's day nobody can be checked in: the box starts unticked.
-    check_in_open = timezone.localdate() >= timezone.localdate(session.start)
+    check_in_open = staff_services.check_in_is_open(session, timezone.now())
     form = WalkInForm(request.POST or None, initial={"check_in": check_in_open})
     status = 200
     if request.method == "POST":
