@@ -300,27 +300,33 @@ def private_link_request(*, email: str, language: str = "ja") -> None:
     The caller answers the same either way, so the API does not reveal who has booked.
     """
     email = normalise_email(email)
-    if not Reservation.objects.filter(email=email).exists():
+    booked_in = reservation_language(email)
+    if booked_in is None:
         return
     with transaction.atomic():
-        _email_feed_link(email=email, token=feed_token_issue(email=email), language=language)
+        token = feed_token_issue(email=email)
+        _email_feed_link(email=email, token=token, language=booked_in or language)
 
 
-def _email_feed_link(*, email: str, token: str, language: str = "ja") -> None:
-    """Queue the feed-link email: the links, and the page that stops them (all secrets)."""
-    from notifications import services
-
-    latest = (
+def reservation_language(email: str) -> str | None:
+    """The language of the address's latest reservation; None when it has none."""
+    return (
         Reservation.objects.filter(email=email)
         .order_by("-created_at", "-id")
         .values_list("language", flat=True)
         .first()
     )
+
+
+def _email_feed_link(*, email: str, token: str, language: str | None = None) -> None:
+    """Queue the feed-link email: the links, and the page that stops them (all secrets)."""
+    from notifications import services
+
     stop_url = settings.SITE_URL + reverse("calendar-links-stop", kwargs={"token": token})
     services.notification_enqueue(
         kind=NotificationKind.FEED_LINK,
         to_email=email,
-        language=latest or language,
+        language=language or reservation_language(email) or "ja",
         payload={**feed_urls(token), "stop_url": stop_url},
     )
 
@@ -500,12 +506,7 @@ def private_feed(request: HttpRequest, token: str) -> HttpResponse:
         return json_not_found(request)
     feed_token_touch(row)
     day = feed_day()
-    language = (
-        Reservation.objects.filter(email=row.email)
-        .order_by("-created_at", "-id")
-        .values_list("language", flat=True)
-        .first()
-    ) or "ja"
+    language = reservation_language(row.email) or "ja"
     return _serve(
         request,
         scope=f"private:{row.token_hash}:{language}",
