@@ -15,9 +15,7 @@ def deliver_notification(notification_id: int) -> str:
 def deliver_due_now() -> int:
     """Deliver every row that is due, right after the web commits that asked for it
     (``notifications.services._kick``); batches go to the workers like the sweep's."""
-    return delivery.dispatch_due(
-        send_batch=lambda ids, token: deliver_batch.apply_async((ids, token))
-    )
+    return _dispatch_due()
 
 
 @shared_task(name="notifications.deliver_batch", ignore_result=True)
@@ -34,10 +32,15 @@ def deliver_due() -> dict[str, int]:
 
     recovered = delivery.recover_stale()
     reminders = reminders_schedule()
-    queued = delivery.dispatch_due(
+    queued = _dispatch_due()
+    return {"recovered": recovered, "reminders": reminders, "queued": queued}
+
+
+def _dispatch_due() -> int:
+    """Claim the rows that are due and queue them to the workers in batches."""
+    return delivery.dispatch_due(
         send_batch=lambda ids, token: deliver_batch.apply_async((ids, token))
     )
-    return {"recovered": recovered, "reminders": reminders, "queued": queued}
 
 
 @shared_task(name="notifications.lottery_draw_due", ignore_result=True)
