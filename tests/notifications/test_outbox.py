@@ -41,8 +41,15 @@ def tokyo(day, hour, minute=0):
 
 
 def ja_when(session: Session) -> str:
+    """The session's time as emails write it; a session past midnight names both dates."""
     s, e = session.start.astimezone(TOKYO), session.end.astimezone(TOKYO)
-    return f"{s.year}年{s.month}月{s.day}日({WEEKDAYS_JA[s.weekday()]}) {s:%H:%M}-{e:%H:%M}"
+
+    def day(d):
+        return f"{d.year}年{d.month}月{d.day}日({WEEKDAYS_JA[d.weekday()]})"
+
+    if s.date() == e.date():
+        return f"{day(s)} {s:%H:%M}-{e:%H:%M}"
+    return f"{day(s)} {s:%H:%M} - {day(e)} {e:%H:%M}"
 
 
 def deliver_now():
