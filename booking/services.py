@@ -31,6 +31,7 @@ from booking.models import (
     ReservationStatus,
 )
 from booking.rules import Party, Seats, party_errors, party_seats
+from core.db import insert
 from core.errors import AppError, AppValidationError
 from events.models import BookingMode, Course, Program, Session, SessionStatus
 from notifications import services as notify
@@ -195,13 +196,15 @@ def _transition(
 
 
 def _record_created(reservation: Reservation, by: AbstractBaseUser | None, reason: str) -> None:
-    ReservationHistory.objects.create(
-        reservation=reservation,
-        from_status="",
-        to_status=reservation.status,
-        actor=by,
-        actor_label=actor_label(by),
-        reason=reason,
+    insert(
+        ReservationHistory(
+            reservation=reservation,
+            from_status="",
+            to_status=reservation.status,
+            actor=by,
+            actor_label=actor_label(by),
+            reason=reason,
+        )
     )
 
 
@@ -452,7 +455,7 @@ def _save_new(reservation: Reservation) -> None:
     Either refusal ends the transaction (PostgreSQL aborts it at the error).
     """
     try:
-        reservation.save(force_insert=True)
+        insert(reservation)
     except IntegrityError as exc:
         text = str(exc).lower()
         if "code" in text and "email" not in text:

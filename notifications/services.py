@@ -27,6 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from booking.models import Reservation, ReservationStatus
+from core.db import insert
 from events.models import Facility, Session, SessionStatus
 from notifications.models import Notification, NotificationKind, NotificationStatus
 
@@ -93,7 +94,8 @@ def notification_enqueue(
             # Another transaction wrote the same key between our read and our insert.
             return Notification.objects.get(dedupe_key=dedupe_key)
     else:
-        notification = Notification.objects.create(**fields)
+        notification = Notification(**fields)
+        insert(notification)
     if notification.due_at <= now:
         kick_on_commit(notification.pk)
     return notification
