@@ -11,6 +11,7 @@ from booking import privacy
 from booking.apis import TOKEN_PARAMETERS, reservation_from_request
 from booking.models import StaffActionKind
 from booking.staff_services import staff_action_record
+from core.fields import StrictEmailField
 from core.schema import ERROR_RESPONSES
 from core.throttling import TokenLookupThrottle
 from events.models import StaffRole
@@ -18,7 +19,7 @@ from events.selectors import staff_facility_ids
 
 
 class EmailQuerySerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
+    email = StrictEmailField(max_length=254)
 
 
 class ReservationEraseApi(APIView):
@@ -49,7 +50,7 @@ class PersonalDataExportApi(APIView):
             200: inline_serializer(
                 "PersonalDataExport",
                 {
-                    "email": serializers.EmailField(),
+                    "email": StrictEmailField(),
                     "reservations": serializers.ListField(child=serializers.DictField()),
                 },
             ),

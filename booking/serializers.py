@@ -6,6 +6,13 @@ from rest_framework import serializers
 from booking.models import Reservation, ReservationStatus
 from booking.selectors import session_id_from_request
 from booking.services import waitlist_position
+from core.fields import (
+    StrictCharField,
+    StrictChoiceField,
+    StrictEmailField,
+    StrictRegexField,
+    StrictSlugRelatedField,
+)
 from core.serializers import DeclaredFieldsSerializer
 from events.models import Course, Session
 
@@ -24,13 +31,13 @@ class ReservationCreateSerializer(DeclaredFieldsSerializer):
     """What a parent sends to reserve; rules of the programme are checked by the service."""
 
     session = SessionField(queryset=Session.objects.select_related("program"), required=False)
-    course = serializers.SlugRelatedField(
+    course = StrictSlugRelatedField(
         slug_field="slug", queryset=Course.objects.all(), required=False
     )
-    name = serializers.CharField(max_length=100)
-    name_kana = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    email = serializers.EmailField(max_length=254)
-    phone = serializers.RegexField(
+    name = StrictCharField(max_length=100)
+    name_kana = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
+    email = StrictEmailField(max_length=254)
+    phone = StrictRegexField(
         r"^([0-9+\-() ]{6,30})?$", max_length=30, required=False, allow_blank=True, default=""
     )
     adults = serializers.IntegerField(min_value=1, max_value=20)
@@ -45,13 +52,11 @@ class ReservationCreateSerializer(DeclaredFieldsSerializer):
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
     childcare = serializers.IntegerField(min_value=0, max_value=20, default=0)
     resident = serializers.BooleanField(required=False, allow_null=True, default=None)
-    company = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    priority_group = serializers.CharField(
-        max_length=50, required=False, allow_blank=True, default=""
-    )
-    notes = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
-    language = serializers.ChoiceField(choices=["ja", "en"], required=False)
-    override_reason = serializers.CharField(
+    company = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
+    priority_group = StrictCharField(max_length=50, required=False, allow_blank=True, default="")
+    notes = StrictCharField(max_length=1000, required=False, allow_blank=True, default="")
+    language = StrictChoiceField(choices=["ja", "en"], required=False)
+    override_reason = StrictCharField(
         max_length=500,
         required=False,
         allow_blank=True,
@@ -88,13 +93,11 @@ _DATETIME = serializers.DateTimeField()  # to_representation only: never bound
 class ReservationSerializer(DeclaredFieldsSerializer):
     """A reservation as its holder sees it (never the token)."""
 
-    code = serializers.CharField(read_only=True, label=_("reservation code"))
-    status = serializers.ChoiceField(
-        choices=ReservationStatus.choices, read_only=True, label=_("status")
-    )
+    code = StrictCharField(read_only=True, label=_("reservation code"))
+    status = StrictChoiceField(choices=ReservationStatus.choices, read_only=True, label=_("status"))
     position = serializers.SerializerMethodField()
     session = serializers.IntegerField(source="session_id", read_only=True, allow_null=True)
-    course = serializers.CharField(source="course.slug", read_only=True, allow_null=True)
+    course = StrictCharField(source="course.slug", read_only=True, allow_null=True)
     session_title = serializers.SerializerMethodField()
     start = serializers.SerializerMethodField()
     adults = serializers.IntegerField(read_only=True, label=_("adults"))
@@ -102,10 +105,10 @@ class ReservationSerializer(DeclaredFieldsSerializer):
     children_ages = serializers.JSONField(read_only=True, label=_("children's ages (months)"))
     due_date = serializers.DateField(read_only=True, allow_null=True, label=_("expected due date"))
     childcare = serializers.IntegerField(read_only=True, label=_("childcare seats"))
-    name = serializers.CharField(read_only=True, label=_("name"))
-    email = serializers.EmailField(read_only=True, label=_("email"))
-    phone = serializers.CharField(read_only=True, label=_("phone"))
-    language = serializers.CharField(read_only=True, label=_("language"))
+    name = StrictCharField(read_only=True, label=_("name"))
+    email = StrictEmailField(read_only=True, label=_("email"))
+    phone = StrictCharField(read_only=True, label=_("phone"))
+    language = StrictCharField(read_only=True, label=_("language"))
     confirm_by = serializers.DateTimeField(
         read_only=True, allow_null=True, label=_("confirm the lottery win by")
     )
@@ -132,10 +135,10 @@ class ReservationSerializer(DeclaredFieldsSerializer):
 
 
 class ReservationCreatedSerializer(ReservationSerializer):
-    token = serializers.CharField(
+    token = StrictCharField(
         read_only=True, help_text="Shown once: keep it to manage the reservation."
     )
-    manage_url = serializers.CharField(read_only=True)
+    manage_url = StrictCharField(read_only=True)
 
 
 def manage_url(code: str, token: str) -> str:
@@ -145,12 +148,12 @@ def manage_url(code: str, token: str) -> str:
 
 
 class CancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    reason = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class LotteryDrawSerializer(serializers.Serializer):
     session = serializers.IntegerField(source="session_id")
-    seed = serializers.CharField()
+    seed = StrictCharField()
     order = serializers.ListField(child=serializers.IntegerField())
     winners = serializers.ListField(child=serializers.IntegerField())
     drawn_at = serializers.DateTimeField()

@@ -7,26 +7,28 @@ from rest_framework import serializers
 
 from booking.models import ReservationStatus, StaffAction, StaffActionKind
 from booking.staff_services import is_walk_in_placeholder
+from core.fields import StrictCharField, StrictChoiceField, StrictEmailField, StrictSlugRelatedField
+from core.serializers import StrictModelSerializer
 from events.models import Facility, SessionStatus
 
 
 class StaffSessionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    title = serializers.CharField(source="display_title")
-    program = serializers.CharField(source="program.slug")
-    facility = serializers.CharField(source="facility.slug")
-    facility_name = serializers.CharField(source="facility.name")
+    title = StrictCharField(source="display_title")
+    program = StrictCharField(source="program.slug")
+    facility = StrictCharField(source="facility.slug")
+    facility_name = StrictCharField(source="facility.name")
     course = serializers.SerializerMethodField()
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
-    status = serializers.ChoiceField(choices=SessionStatus.choices)
+    status = StrictChoiceField(choices=SessionStatus.choices)
     capacity = serializers.IntegerField()
     seats_taken = serializers.IntegerField()
     children_capacity = serializers.IntegerField(allow_null=True)
     children_taken = serializers.IntegerField()
     childcare_capacity = serializers.IntegerField(allow_null=True)
     childcare_taken = serializers.IntegerField()
-    booking_mode = serializers.CharField(source="program.booking_mode")
+    booking_mode = StrictCharField(source="program.booking_mode")
     sequence = serializers.IntegerField()
 
     def get_course(self, session) -> str | None:
@@ -41,8 +43,8 @@ class TodaySessionSerializer(StaffSessionSerializer):
 class NotificationStateSerializer(serializers.Serializer):
     """The latest email queued for a party and how far it got."""
 
-    kind = serializers.CharField()
-    status = serializers.CharField()
+    kind = StrictCharField()
+    status = StrictCharField()
     at = serializers.SerializerMethodField()
 
     def get_at(self, notification) -> datetime:
@@ -54,21 +56,21 @@ class NotificationStateSerializer(serializers.Serializer):
 class PartySerializer(serializers.Serializer):
     """A party on a roster (row fields shared by the roster and the date-range export)."""
 
-    code = serializers.CharField(source="reservation.code")
-    name = serializers.CharField(source="reservation.name")
-    name_kana = serializers.CharField(source="reservation.name_kana")
+    code = StrictCharField(source="reservation.code")
+    name = StrictCharField(source="reservation.name")
+    name_kana = StrictCharField(source="reservation.name_kana")
     adults = serializers.IntegerField(source="reservation.adults")
     children = serializers.IntegerField(source="reservation.children")
     children_ages = serializers.ListField(
         child=serializers.IntegerField(), source="reservation.children_ages"
     )
     childcare = serializers.IntegerField(source="reservation.childcare")
-    phone = serializers.CharField(source="reservation.phone")
+    phone = StrictCharField(source="reservation.phone")
     email = serializers.SerializerMethodField()
-    notes = serializers.CharField(source="reservation.notes")
-    status = serializers.ChoiceField(choices=ReservationStatus.choices, source="reservation.status")
-    attendance = serializers.ChoiceField(choices=["", "attended", "no_show"])
-    source = serializers.CharField(source="reservation.source")
+    notes = StrictCharField(source="reservation.notes")
+    status = StrictChoiceField(choices=ReservationStatus.choices, source="reservation.status")
+    attendance = StrictChoiceField(choices=["", "attended", "no_show"])
+    source = StrictCharField(source="reservation.source")
     course_reservation = serializers.SerializerMethodField()
 
     def get_email(self, row) -> str:
@@ -86,9 +88,9 @@ class RosterRowSerializer(PartySerializer):
 
 class RosterSerializer(serializers.Serializer):
     session = StaffSessionSerializer()
-    sort = serializers.CharField()
-    query = serializers.CharField()
-    scope = serializers.CharField()
+    sort = StrictCharField()
+    query = StrictCharField()
+    scope = StrictCharField()
     parties = serializers.IntegerField()
     people = serializers.IntegerField()
     attended = serializers.IntegerField()
@@ -101,16 +103,16 @@ class ExportRowSerializer(PartySerializer):
 
 
 class CheckInSerializer(serializers.Serializer):
-    code = serializers.CharField(max_length=12)
+    code = StrictCharField(max_length=12)
     attended = serializers.BooleanField(
         default=True, help_text="true: check in; false: undo the check-in"
     )
 
 
 class CheckInResultSerializer(serializers.Serializer):
-    code = serializers.CharField(source="reservation.code")
-    status = serializers.CharField(source="reservation.status")
-    attendance = serializers.CharField()
+    code = StrictCharField(source="reservation.code")
+    status = StrictCharField(source="reservation.status")
+    attendance = StrictCharField()
     changed = serializers.BooleanField(
         help_text="false when the party was already in this state (e.g. a second tap)"
     )
@@ -119,22 +121,22 @@ class CheckInResultSerializer(serializers.Serializer):
 
 class NoShowsResultSerializer(serializers.Serializer):
     count = serializers.IntegerField()
-    codes = serializers.ListField(child=serializers.CharField())
+    codes = serializers.ListField(child=StrictCharField())
 
 
 class WalkInSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
-    name_kana = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+    name = StrictCharField(max_length=100)
+    name_kana = StrictCharField(max_length=100, required=False, default="", allow_blank=True)
     adults = serializers.IntegerField(min_value=1, max_value=20, default=1)
     children = serializers.IntegerField(min_value=0, max_value=20, default=0)
     children_ages = serializers.ListField(
         child=serializers.IntegerField(min_value=0, max_value=240), required=False, default=list
     )
     childcare = serializers.IntegerField(min_value=0, max_value=20, default=0)
-    phone = serializers.CharField(max_length=30, required=False, default="", allow_blank=True)
-    email = serializers.EmailField(required=False, allow_blank=True)  # a default "" is no email
-    notes = serializers.CharField(max_length=1000, required=False, default="", allow_blank=True)
-    override_reason = serializers.CharField(
+    phone = StrictCharField(max_length=30, required=False, default="", allow_blank=True)
+    email = StrictEmailField(required=False, allow_blank=True)  # a default "" is no email
+    notes = StrictCharField(max_length=1000, required=False, default="", allow_blank=True)
+    override_reason = StrictCharField(
         required=False,
         default="",
         allow_blank=True,
@@ -151,23 +153,23 @@ class WalkInSerializer(serializers.Serializer):
 
 
 class WalkInResultSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    status = serializers.CharField()
-    attendance = serializers.CharField()
+    code = StrictCharField()
+    status = StrictCharField()
+    attendance = StrictCharField()
     session = StaffSessionSerializer()
 
 
 class MoveSerializer(serializers.Serializer):
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
-    facility = serializers.SlugRelatedField(
+    facility = StrictSlugRelatedField(
         slug_field="slug", queryset=Facility.objects.all(), required=False, allow_null=True
     )
-    reason = serializers.CharField(max_length=1000)
+    reason = StrictCharField(max_length=1000)
 
 
 class CancelSessionSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=1000)
+    reason = StrictCharField(max_length=1000)
 
 
 class CapacitySerializer(serializers.Serializer):
@@ -178,34 +180,34 @@ class CapacitySerializer(serializers.Serializer):
     childcare_capacity = serializers.IntegerField(
         min_value=0, max_value=100000, required=False, allow_null=True
     )
-    reason = serializers.CharField(max_length=1000, required=False, default="", allow_blank=True)
+    reason = StrictCharField(max_length=1000, required=False, default="", allow_blank=True)
 
 
 class CapacityResultSerializer(serializers.Serializer):
     session = StaffSessionSerializer()
-    promoted = serializers.ListField(child=serializers.CharField())
+    promoted = serializers.ListField(child=StrictCharField())
 
 
 class PromoteSerializer(serializers.Serializer):
-    code = serializers.CharField(max_length=12)
-    reason = serializers.CharField(max_length=1000)
+    code = StrictCharField(max_length=12)
+    reason = StrictCharField(max_length=1000)
 
 
 class WaitingPartySerializer(serializers.Serializer):
     position = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField()
-    name_kana = serializers.CharField()
+    code = StrictCharField()
+    name = StrictCharField()
+    name_kana = StrictCharField()
     adults = serializers.IntegerField()
     children = serializers.IntegerField()
-    status = serializers.CharField()
+    status = StrictCharField()
     draw_rank = serializers.IntegerField(allow_null=True)
-    priority_group = serializers.CharField()
+    priority_group = StrictCharField()
     created_at = serializers.DateTimeField()
 
 
 class DrawSerializer(serializers.Serializer):
-    seed = serializers.CharField()
+    seed = StrictCharField()
     drawn_at = serializers.DateTimeField()
     winners = serializers.IntegerField()
     drawn = serializers.IntegerField()
@@ -219,9 +221,9 @@ class WaitingListSerializer(serializers.Serializer):
     draw = DrawSerializer(allow_null=True)
 
 
-class StaffActionSerializer(serializers.ModelSerializer):
-    who = serializers.CharField(source="actor_label")
-    what = serializers.ChoiceField(source="kind", choices=StaffActionKind.choices)
+class StaffActionSerializer(StrictModelSerializer):
+    who = StrictCharField(source="actor_label")
+    what = StrictChoiceField(source="kind", choices=StaffActionKind.choices)
     reservation = serializers.SerializerMethodField()
 
     class Meta:
@@ -233,8 +235,8 @@ class StaffActionSerializer(serializers.ModelSerializer):
 
 
 class ReportRowSerializer(serializers.Serializer):
-    facility = serializers.CharField(source="facility_name")
-    program = serializers.CharField(source="program_title")
+    facility = StrictCharField(source="facility_name")
+    program = StrictCharField(source="program_title")
     month = serializers.DateField()
     sessions_held = serializers.IntegerField()
     sessions_cancelled = serializers.IntegerField()

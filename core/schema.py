@@ -5,11 +5,13 @@ from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
+from core.fields import StrictCharField
+
 ErrorSerializer = inline_serializer(
     name="Error",
     fields={
-        "code": serializers.CharField(help_text="Machine-readable code, e.g. session_full"),
-        "message": serializers.CharField(help_text="Human message in the request language"),
+        "code": StrictCharField(help_text="Machine-readable code, e.g. session_full"),
+        "message": StrictCharField(help_text="Human message in the request language"),
         "fields": serializers.DictField(
             child=serializers.JSONField(),
             required=False,

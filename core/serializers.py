@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import copy
 
+from django.db import models
 from rest_framework import serializers
+
+from core.fields import (
+    StrictCharField,
+    StrictChoiceField,
+    StrictEmailField,
+    StrictSlugField,
+    StrictURLField,
+)
 
 
 def _field_copy(field: serializers.Field) -> serializers.Field:
@@ -31,3 +40,17 @@ class DeclaredFieldsSerializer(serializers.Serializer):
 
     def get_fields(self) -> dict[str, serializers.Field]:
         return {name: _field_copy(field) for name, field in self._declared_fields.items()}
+
+
+# A ModelSerializer whose text and choice fields take JSON strings only (core.fields). A comment,
+# not a docstring: drf-spectacular would describe every subclass without one of its own with it.
+class StrictModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.EmailField: StrictEmailField,
+        models.SlugField: StrictSlugField,
+        models.URLField: StrictURLField,
+    }
+    serializer_choice_field = StrictChoiceField

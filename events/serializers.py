@@ -2,6 +2,8 @@ from django.conf import settings
 from django.urls import reverse
 from rest_framework import serializers
 
+from core.fields import StrictCharField, StrictSlugRelatedField
+from core.serializers import StrictModelSerializer
 from events.models import Course, Facility, Program, Session
 
 
@@ -27,7 +29,7 @@ class CalendarLinksMixin(serializers.Serializer):
         return webcal(self.get_calendar_url(obj))
 
 
-class FacilitySerializer(CalendarLinksMixin, serializers.ModelSerializer):
+class FacilitySerializer(CalendarLinksMixin, StrictModelSerializer):
     calendar_url_name = "calendar-facility"
 
     class Meta:
@@ -48,7 +50,7 @@ class FacilitySerializer(CalendarLinksMixin, serializers.ModelSerializer):
         ]
 
 
-class ProgramSerializer(CalendarLinksMixin, serializers.ModelSerializer):
+class ProgramSerializer(CalendarLinksMixin, StrictModelSerializer):
     calendar_url_name = "calendar-program"
 
     class Meta:
@@ -79,18 +81,18 @@ class ProgramSerializer(CalendarLinksMixin, serializers.ModelSerializer):
         ]
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class SessionSerializer(StrictModelSerializer):
     """A session as parents and calendar tools see it."""
 
-    program = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    facility = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    course = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
-    title = serializers.CharField(source="display_title", read_only=True)
+    program = StrictSlugRelatedField(slug_field="slug", read_only=True)
+    facility = StrictSlugRelatedField(slug_field="slug", read_only=True)
+    course = StrictSlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    title = StrictCharField(source="display_title", read_only=True)
     seats_left = serializers.IntegerField(read_only=True)
     children_left = serializers.IntegerField(read_only=True, allow_null=True)
     childcare_left = serializers.IntegerField(read_only=True)
-    booking_mode = serializers.CharField(source="program.booking_mode", read_only=True)
-    audience = serializers.CharField(source="program.audience", read_only=True)
+    booking_mode = StrictCharField(source="program.booking_mode", read_only=True)
+    audience = StrictCharField(source="program.audience", read_only=True)
     waitlist_enabled = serializers.BooleanField(source="program.waitlist_enabled", read_only=True)
 
     class Meta:
@@ -123,15 +125,15 @@ class SessionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SessionWriteSerializer(serializers.ModelSerializer):
+class SessionWriteSerializer(StrictModelSerializer):
     """Fields staff may set on a session; the rules are checked in events.services."""
 
-    program = serializers.SlugRelatedField(slug_field="slug", queryset=Program.objects.all())
-    facility = serializers.SlugRelatedField(slug_field="slug", queryset=Facility.objects.all())
-    course = serializers.SlugRelatedField(
+    program = StrictSlugRelatedField(slug_field="slug", queryset=Program.objects.all())
+    facility = StrictSlugRelatedField(slug_field="slug", queryset=Facility.objects.all())
+    course = StrictSlugRelatedField(
         slug_field="slug", queryset=Course.objects.all(), required=False, allow_null=True
     )
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    title = StrictCharField(max_length=200, required=False, allow_blank=True)
     capacity = serializers.IntegerField(min_value=0, max_value=100_000)
     children_capacity = serializers.IntegerField(
         min_value=0, max_value=100_000, required=False, allow_null=True
@@ -159,4 +161,4 @@ class SessionWriteSerializer(serializers.ModelSerializer):
 
 
 class SessionCancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    reason = StrictCharField(max_length=1000, required=False, allow_blank=True, default="")

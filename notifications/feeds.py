@@ -70,6 +70,7 @@ from rest_framework.views import APIView
 from booking.models import LIVE, Reservation
 from booking.services import generate_token, hash_token
 from core.errors import json_not_found
+from core.fields import StrictCharField, StrictEmailField, StrictURLField
 from core.schema import ERROR_RESPONSES
 from core.throttling import EmailLinkEmailThrottle, EmailLinkIPThrottle, TokenLookupThrottle
 from events.models import Audience, Facility, Program, Session, SessionStatus
@@ -543,7 +544,7 @@ def session_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class PrivateLinkRequestSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
+    email = StrictEmailField(max_length=254)
 
 
 PRIVATE_LINK_ACCEPTED = {
@@ -552,7 +553,7 @@ PRIVATE_LINK_ACCEPTED = {
 
 FeedUrlsSerializer = inline_serializer(
     "PrivateCalendarFeed",
-    {"feed_url": serializers.URLField(), "webcal_url": serializers.CharField()},
+    {"feed_url": StrictURLField(), "webcal_url": StrictCharField()},
 )
 
 
@@ -568,7 +569,7 @@ class PrivateFeedLinkApi(APIView):
         request=PrivateLinkRequestSerializer,
         responses={
             202: OpenApiResponse(
-                inline_serializer("PrivateLinkAccepted", {"detail": serializers.CharField()}),
+                inline_serializer("PrivateLinkAccepted", {"detail": StrictCharField()}),
                 description="Always the same answer, whether or not the address has booked.",
             ),
             **ERROR_RESPONSES,
