@@ -134,3 +134,14 @@ def test_staff_erase_deletes_the_addresses_my_reservations_links(api, session):
     assert my_reservations_email(link) is None
     assert list(MyReservationsLink.objects.values_list("email", flat=True)) == ["other@example.jp"]
     assert my_reservations_email(other) == "other@example.jp"
+
+
+def test_erasing_by_a_non_string_email_is_400_and_erases_nothing(api, session):
+    body = create(api, session)
+    manager = staff_user(session.facility)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_key(manager)}")
+    for value in [5, True, ["a@example.jp"], {"email": "a@example.jp"}]:
+        response = api.post("/api/v1/privacy/erase/", {"email": value}, format="json")
+        assert response.status_code == 400 and response.json()["code"] == "invalid"
+        assert list(response.json()["fields"]) == ["email"]
+    assert Reservation.objects.get(code=body["code"]).name == "山田 花子"

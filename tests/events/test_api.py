@@ -229,3 +229,37 @@ def test_healthz_reports_the_database(client, db):
     body = client.get("/healthz").json()
     assert body["checks"]["database"] == "ok"
     assert body["status"] == "ok"
+
+
+@pytest.mark.parametrize("value", [-14139, 1.5, True, ["台風"], {"reason": "台風"}], ids=repr)
+def test_a_session_cancel_reason_must_be_text(manager_api, session, value):
+    book(session)
+    response = manager_api.post(
+        f"/api/v1/sessions/{session.pk}/cancel/", {"reason": value}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert list(response.json()["fields"]) == ["reason"]
+    session.refresh_from_db()
+    assert (session.status, session.cancel_reason, session.sequence) == ("scheduled", "", 0)
+    assert session.reservations.get().status == "confirmed"
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("title", 2026), ("title", False), ("program", 1), ("facility", 1), ("course", 1)],
+)
+def test_session_writes_take_text_and_slugs_as_strings(
+    manager_api, facility, program, field, value
+):
+    created = manager_api.post(
+        "/api/v1/sessions/", {**_new_session_body(facility, program), field: value}, format="json"
+    )
+    assert created.status_code == 400 and created.json()["code"] == "invalid"
+    assert list(created.json()["fields"]) == [field]
+    assert not Session.objects.exists()
+    session = SessionFactory(facility=facility, program=program, title="")
+    changed = manager_api.patch(f"/api/v1/sessions/{session.pk}/", {field: value}, format="json")
+    assert changed.status_code == 400 and list(changed.json()["fields"]) == [field]
+    session.refresh_from_db()
+    assert (session.title, session.program, session.facility) == ("", program, facility)

@@ -638,3 +638,14 @@ def test_a_feed_is_served_without_its_cache_while_redis_does_not_answer(api, mon
     response = api.get(f"/calendar/facilities/{session.facility.slug}.ics")
     assert response.status_code == 200
     assert len(parse_both(response.content)[2]) == 1
+
+
+@pytest.mark.parametrize("value", [5, True, ["hanako@example.jp"]], ids=repr)
+def test_asking_for_the_link_with_a_non_string_email_is_400_and_sends_nothing(
+    api, parent_bookings, value
+):
+    response = api.post("/api/v1/calendar/private-link/", {"email": value}, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid" and list(response.json()["fields"]) == ["email"]
+    assert not Notification.objects.filter(kind=NotificationKind.FEED_LINK).exists()
+    assert not CalendarFeedToken.objects.exists()
