@@ -1,7 +1,8 @@
 """Demo catalogue from ../shared/DOMAIN.md: facilities, programmes and eight weeks of sessions.
 
 Dates are anchored to the Monday of the current week (Asia/Tokyo), so loading twice in a week
-finds every row already there and changes nothing.
+finds every row already there and changes nothing, but for the session of the day (for trying
+check-in): loading on another day adds that day's one.
 """
 
 from __future__ import annotations
@@ -372,7 +373,20 @@ def load_demo(today: date | None = None) -> dict[str, int]:
         created["programs"] += was_created
     anchor = week_anchor(today)
     sessions: list[tuple[Session, DemoSession]] = []
-    for spec in SESSIONS:
+    # One session on the day the demo is loaded, so that staff can try check-in (it opens on
+    # the day of the session); loading again on a later day adds that day's one.
+    todays = DemoSession(
+        "fureai-0-1",
+        "ribbonkan",
+        0,
+        today.weekday(),
+        time(15, 30),
+        60,
+        15,
+        fill=9,
+        children_capacity=15,
+    )
+    for spec in [*SESSIONS, todays]:
         day = anchor + timedelta(weeks=spec.week, days=spec.weekday)
         start = _aware(day, spec.start)
         course = None

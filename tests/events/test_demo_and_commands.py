@@ -65,3 +65,12 @@ def test_demo_parents_get_no_mail(mailoutbox):
     assert mailoutbox == []
     statuses = set(Notification.objects.values_list("status", flat=True))
     assert statuses == {"skipped"}
+
+
+def test_the_demo_has_a_session_today_with_parties_to_check_in():
+    from django.utils import timezone
+
+    call_command("load_demo")
+    [today] = Session.objects.filter(start__date=timezone.localdate())
+    assert today.seats_taken >= 9 and today.status == "scheduled"
+    assert Reservation.objects.filter(session=today, status="confirmed").count() >= 5
