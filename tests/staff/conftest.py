@@ -36,8 +36,13 @@ def page_client(user) -> Client:
 
 
 def started_session(**kwargs):
-    """A session that began half an hour ago (registration long closed)."""
-    start = timezone.now().replace(microsecond=0) - timedelta(minutes=30)
+    """A session of today that began half an hour ago (registration long closed).
+
+    Just after midnight (Japan time) it began at 00:00: half an hour earlier would be
+    yesterday, and check-in is open on the day of the session only.
+    """
+    now = timezone.localtime().replace(microsecond=0)
+    start = max(now - timedelta(minutes=30), now.replace(hour=0, minute=0, second=0))
     return SessionFactory(start=start, **kwargs)
 
 
