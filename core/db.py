@@ -44,6 +44,8 @@ def insert(obj: Model) -> None:
     if meta.auto_field is None or meta.parents:
         obj.save(force_insert=True, using=alias)
         return
+    # As save() does: refuse an unsaved related object, take the id of one saved since.
+    obj._prepare_related_fields_for_save(operation_name="insert")
     connection = connections[alias]
     sql, fields, returning = _insert_statement(model, alias)
     params = []

@@ -91,3 +91,16 @@ def test_an_expression_value_goes_through_the_orm():
     made.notes = Value("式")
     insert(made)
     assert Reservation.objects.get(pk=made.pk).notes == "式"
+
+
+def test_related_objects_are_checked_as_save_checks_them():
+    session = SessionFactory()
+    unsaved = reservation(session, "unsaved@example.jp", "FFF-FFFF")
+    with pytest.raises(ValueError, match="unsaved related object 'reservation'"):
+        insert(ReservationHistory(reservation=unsaved, to_status="confirmed"))
+    assert not ReservationHistory.objects.exists()
+
+    history = ReservationHistory(reservation=unsaved, to_status="confirmed")
+    insert(unsaved)  # saved after it was assigned: its id is taken, as save() takes it
+    insert(history)
+    assert ReservationHistory.objects.get(pk=history.pk).reservation_id == unsaved.pk
