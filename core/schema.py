@@ -58,3 +58,28 @@ class ProjectAutoSchema(AutoSchema):
         if public_read and self.method in SAFE_METHODS and {} not in auths:
             auths.append({})
         return auths
+
+
+# Optional query parameters that the API reads as absent when they are sent empty
+# (``?date=&ordering=``, as an HTML form sends a blank field): django-filter's filters, the
+# ordering, DRF's ``format`` override, and the staff reads' own parameters. ``page``,
+# ``page_size`` and the required ones refuse an empty value, so they are not listed.
+EMPTY_MEANS_ABSENT = frozenset(
+    {"audience", "booking_mode", "course", "date", "date_from", "date_to", "facility"}
+    | {"fiscal_year", "format", "has_seats", "ordering", "program", "q", "scope", "sort"}
+    | {"status"}
+)
+
+
+def allow_empty_query_values(result, generator, request, public):
+    """Postprocessing hook: say ``allowEmptyValue`` where an empty value means "not given"."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if (
+                    parameter.get("in") == "query"
+                    and not parameter.get("required")
+                    and parameter.get("name") in EMPTY_MEANS_ABSENT
+                ):
+                    parameter["allowEmptyValue"] = True
+    return result

@@ -4,8 +4,22 @@ import django_filters
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.drainage import set_override
 
 from events.models import Audience, BookingMode, Course, Facility, Program, Session, SessionStatus
+
+
+def slug_filter(queryset: QuerySet, description: str) -> django_filters.ModelChoiceFilter:
+    """A related row named by its slug, documented as the string it is.
+
+    drf-spectacular would document the model's integer key, and a client built from the schema
+    would send a number and be refused.
+    """
+    found = django_filters.ModelChoiceFilter(
+        queryset=queryset, to_field_name="slug", help_text=description
+    )
+    set_override(found, "field", {"type": "string", "description": description})
+    return found
 
 
 def _day_start(value) -> datetime:
@@ -13,15 +27,9 @@ def _day_start(value) -> datetime:
 
 
 class SessionFilter(django_filters.FilterSet):
-    facility = django_filters.ModelChoiceFilter(
-        queryset=Facility.objects.all(), to_field_name="slug", help_text=_("Facility slug")
-    )
-    program = django_filters.ModelChoiceFilter(
-        queryset=Program.objects.all(), to_field_name="slug", help_text=_("Programme slug")
-    )
-    course = django_filters.ModelChoiceFilter(
-        queryset=Course.objects.all(), to_field_name="slug", help_text=_("Course slug")
-    )
+    facility = slug_filter(Facility.objects.all(), _("Facility slug"))
+    program = slug_filter(Program.objects.all(), _("Programme slug"))
+    course = slug_filter(Course.objects.all(), _("Course slug"))
     audience = django_filters.ChoiceFilter(field_name="program__audience", choices=Audience.choices)
     booking_mode = django_filters.ChoiceFilter(
         field_name="program__booking_mode", choices=BookingMode.choices

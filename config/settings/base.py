@@ -271,6 +271,10 @@ SPECTACULAR_SETTINGS = {
         "SessionStatusEnum": "events.models.SessionStatus",
         "ReservationStatusEnum": "booking.models.ReservationStatus",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.schema.allow_empty_query_values",
+    ],
 }
 
 LOGIN_URL = "/admin/login/"

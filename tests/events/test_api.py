@@ -93,6 +93,56 @@ def test_bad_pages_get_400(api, session, query):
     assert response.json()["code"] == "invalid_page"
 
 
+@pytest.mark.parametrize("query", ["page=", "page_size="])
+def test_empty_pages_get_400(api, session, query):
+    response = api.get(f"/api/v1/sessions/?{query}")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_page"
+
+
+def test_empty_filters_mean_no_filter(api, db):
+    SessionFactory.create_batch(3)
+    everything = api.get("/api/v1/sessions/").json()
+    blank = "&".join(
+        f"{name}="
+        for name in ("facility", "program", "course", "audience", "booking_mode", "status")
+        + ("date_from", "date_to", "has_seats", "ordering")
+    )
+    response = api.get(f"/api/v1/sessions/?{blank}")
+    assert response.status_code == 200
+    assert response.json() == everything and everything["count"] == 3
+
+
+def schema_parameters(api, path: str) -> dict[str, dict]:
+    spec = api.get("/api/schema/?format=json").json()
+    return {p["name"]: p for p in spec["paths"][path]["get"]["parameters"] if p["in"] == "query"}
+
+
+def test_schema_documents_slug_filters_as_strings_and_which_may_be_empty(api, db):
+    sessions = schema_parameters(api, "/api/v1/sessions/")
+    for name in ("facility", "program", "course"):
+        assert sessions[name]["schema"] == {"type": "string"}, name
+        assert sessions[name]["description"]
+    for name in ("facility", "date_from", "ordering", "has_seats", "status"):
+        assert sessions[name]["allowEmptyValue"] is True, name
+    for name in ("page", "page_size"):
+        assert "allowEmptyValue" not in sessions[name], name
+    export = schema_parameters(api, "/api/v1/staff/export/")
+    assert "allowEmptyValue" not in export["from"] and "allowEmptyValue" not in export["to"]
+    assert export["facility"]["allowEmptyValue"] is True
+
+
+def test_a_slug_filter_takes_the_slug_the_schema_documents(api, db):
+    session = SessionFactory()
+    other = SessionFactory()
+    for name, value in (
+        ("facility", session.facility.slug),
+        ("program", session.program.slug),
+    ):
+        ids = [s["id"] for s in api.get(f"/api/v1/sessions/?{name}={value}").json()["results"]]
+        assert session.pk in ids and other.pk not in ids, name
+
+
 def test_error_message_follows_accept_language(api, session):
     ja = api.get("/api/v1/sessions/?audience=x", HTTP_ACCEPT_LANGUAGE="ja").json()["message"]
     en = api.get("/api/v1/sessions/?audience=x", HTTP_ACCEPT_LANGUAGE="en").json()["message"]

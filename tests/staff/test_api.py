@@ -360,6 +360,8 @@ def test_today_api_counts_seats_waiting_and_checked_in(api_a, facility_a):
     )
     bad = api_a.get("/api/v1/staff/today/?date=2026-13-40")
     assert bad.status_code == 400 and "date" in bad.json()["fields"]
+    # Blank parameters (a form's empty fields) mean today and all of mine, as documented.
+    assert api_a.get("/api/v1/staff/today/?date=&facility=").json() == [row]
 
 
 def test_export_csv_of_a_date_range(api_a, facility_a):
