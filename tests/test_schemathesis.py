@@ -17,7 +17,7 @@ from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SEED = "20261122"
+SEED = os.environ.get("SCHEMATHESIS_SEED", "20261122")
 EXAMPLES = os.environ.get("SCHEMATHESIS_EXAMPLES", "8")
 
 
