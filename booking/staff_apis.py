@@ -120,6 +120,17 @@ def session_data(session: Session) -> dict:
     return StaffSessionSerializer(fresh).data
 
 
+def choice_param(request, name: str, choices: tuple[str, ...]) -> str:
+    """The query parameter if it is one of the choices, the first choice if it is empty or
+    absent; anything else is refused (400) rather than read as the default."""
+    value = request.query_params.get(name) or choices[0]
+    if value not in choices:
+        raise AppValidationError(
+            {name: [_("Choose one of: %(choices)s.") % {"choices": ", ".join(choices)}]}
+        )
+    return value
+
+
 class RosterApi(StaffApi):
     renderer_classes = [JSONRenderer, CSVRenderer]
 
@@ -144,9 +155,9 @@ class RosterApi(StaffApi):
         session = self.session(pk)
         roster = staff_selectors.roster(
             session=session,
-            sort=request.query_params.get("sort", "kana"),
+            sort=choice_param(request, "sort", staff_selectors.SORTS),
             query=request.query_params.get("q", ""),
-            scope=request.query_params.get("scope", "active"),
+            scope=choice_param(request, "scope", staff_selectors.ROSTER_SCOPES),
         )
         if self.wants_csv():
             staff_services.export_record(

@@ -91,6 +91,23 @@ def test_roster_scope_all_adds_the_waiting_list_and_cancellations(api_a, session
     assert waiting.code in [r["code"] for r in everyone]
 
 
+@pytest.mark.parametrize("query", ["scope=true", "sort=name", "scope=ALL"])
+def test_roster_refuses_an_unknown_sort_or_scope(api_a, session_a, query):
+    response = api_a.get(f"/api/v1/sessions/{session_a.pk}/roster/?{query}")
+    assert response.status_code == 400
+    name = query.split("=")[0]
+    assert response.json()["code"] == "invalid" and response.json()["fields"][name]
+    en = api_a.get(f"/api/v1/sessions/{session_a.pk}/roster/?{query}", HTTP_ACCEPT_LANGUAGE="en")
+    assert en.json()["fields"][name] == [
+        "Choose one of: kana, code." if name == "sort" else "Choose one of: active, all."
+    ]
+
+
+def test_roster_blank_sort_and_scope_are_the_defaults(api_a, session_a):
+    blank = api_a.get(f"/api/v1/sessions/{session_a.pk}/roster/?sort=&scope=").json()
+    assert (blank["sort"], blank["scope"]) == ("kana", "active")
+
+
 def test_roster_csv_opens_in_japanese_excel(api_a, session_a):
     names = ["山田 花子", "佐藤 太郎", '=HYPERLINK("x")']
     for i, name in enumerate(names):
