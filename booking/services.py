@@ -184,27 +184,37 @@ def _transition(
     if updated != 1:
         return False
     reservation.refresh_from_db()
-    ReservationHistory.objects.create(
-        reservation=reservation,
-        from_status=from_status,
-        to_status=to_status,
-        actor=by,
-        actor_label=label or actor_label(by),
-        reason=reason,
+    _record_history(
+        reservation, from_status, to_status, by=by, label=label or actor_label(by), reason=reason
     )
     return True
 
 
-def _record_created(reservation: Reservation, by: AbstractBaseUser | None, reason: str) -> None:
+def _record_history(
+    reservation: Reservation,
+    from_status: str,
+    to_status: str,
+    *,
+    by: AbstractBaseUser | None,
+    label: str,
+    reason: str,
+) -> None:
+    """Keep one status change of a reservation in its history."""
     insert(
         ReservationHistory(
             reservation=reservation,
-            from_status="",
-            to_status=reservation.status,
+            from_status=from_status,
+            to_status=to_status,
             actor=by,
-            actor_label=actor_label(by),
+            actor_label=label,
             reason=reason,
         )
+    )
+
+
+def _record_created(reservation: Reservation, by: AbstractBaseUser | None, reason: str) -> None:
+    _record_history(
+        reservation, "", reservation.status, by=by, label=actor_label(by), reason=reason
     )
 
 
@@ -683,12 +693,12 @@ def waitlist_promote(
             if not claimed:
                 continue
             if _take(sessions, seats):
-                ReservationHistory.objects.create(
-                    reservation=candidate,
-                    from_status=ReservationStatus.WAITLISTED,
-                    to_status=ReservationStatus.CONFIRMED,
-                    actor=by,
-                    actor_label=actor_label(by, "system"),
+                _record_history(
+                    candidate,
+                    ReservationStatus.WAITLISTED,
+                    ReservationStatus.CONFIRMED,
+                    by=by,
+                    label=actor_label(by, "system"),
                     reason=f"promoted from the waiting list ({reason})" if reason else "promoted",
                 )
                 candidate.refresh_from_db()
