@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.db import connections, router, transaction
 from django.db.models import Field, Model
@@ -61,6 +63,88 @@ def insert(obj: Model) -> None:
             pk = cursor.fetchone()[0]
         else:
             pk = connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
-    setattr(obj, meta.pk.attname, pk)
+    mark_inserted(obj, pk, alias)
+
+
+def mark_inserted(obj: Model, pk: Any, alias: str) -> None:
+    """Give ``obj`` the primary key of the row written for it and mark it saved, as save does."""
+    setattr(obj, obj._meta.pk.attname, pk)
     obj._state.adding = False
     obj._state.db = alias
+
+
+@functools.cache
+def _insert_select_statement(
+    model: type[Model],
+    alias: str,
+    source: str,
+    computed: tuple[tuple[str, str], ...],
+    nulls: frozenset[str],
+) -> tuple[str, tuple[Field, ...]]:
+    """Return the INSERT ... SELECT of ``insert_select`` and its fields, written once.
+
+    NULLs are written into the statement (a few variants of it) rather than sent: psycopg
+    keeps the parsed statement of up to 50 parameters only, and a booking's rows have more.
+    """
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    meta = model._meta
+    given = dict(computed)
+    fields = tuple(f for f in meta.concrete_fields if f is not meta.auto_field and not f.generated)
+    values = [
+        given[f.attname]
+        if f.attname in given
+        else f"CAST({'NULL' if f.attname in nulls else '%s'} AS {f.db_type(connection)})"
+        for f in fields
+    ]
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"SELECT {', '.join(values)} FROM {source} RETURNING {quote(meta.pk.column)}"
+    )
+    return sql, fields
+
+
+def insert_select(
+    obj: Model,
+    alias: str,
+    source: str,
+    computed: Mapping[str, tuple[str, Sequence[Any]]],
+) -> tuple[str, list[Any]]:
+    """Return ``INSERT INTO ... SELECT ... FROM source RETURNING pk`` for ``obj``, and its params.
+
+    A part of PostgreSQL's data-modifying ``WITH``, where one statement writes rows that point
+    at each other: the row is written once for each row of ``source`` (another part of the
+    statement), and ``computed`` gives the SQL and parameters of some columns by attname, such
+    as the id of a row that the same statement inserts. The other values are prepared as
+    ``insert`` prepares them, each cast to its column's type, since ``INSERT ... SELECT`` does
+    not take parameter types from the target columns as ``INSERT ... VALUES`` does.
+    Call ``mark_inserted`` with the id the statement returns.
+    """
+    connection = connections[alias]
+    meta = type(obj)._meta
+    values: dict[str, Any] = {}
+    for field in meta.concrete_fields:
+        if field is meta.auto_field or field.generated or field.attname in computed:
+            continue
+        if field.is_relation and field.is_cached(obj):
+            related = field.get_cached_value(obj)
+            if related is not None and related.pk is None:
+                raise ValueError(f"{field.name} is not saved; give its id in computed")
+        value = field.pre_save(obj, True)
+        if hasattr(value, "resolve_expression"):
+            raise ValueError(f"{field.name} is an expression; give its SQL in computed")
+        values[field.attname] = field.get_db_prep_save(value, connection)
+    sql, fields = _insert_select_statement(
+        type(obj),
+        alias,
+        source,
+        tuple((name, sql) for name, (sql, _params) in computed.items()),
+        frozenset(name for name, value in values.items() if value is None),
+    )
+    params: list[Any] = []
+    for field in fields:
+        if field.attname in computed:
+            params.extend(computed[field.attname][1])
+        elif values[field.attname] is not None:
+            params.append(values[field.attname])
+    return sql, params

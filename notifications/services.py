@@ -55,6 +55,29 @@ SECRET_PAYLOAD_KEYS = frozenset(
 # --- the outbox --------------------------------------------------------------------------
 
 
+def notification_row(
+    *,
+    kind: str,
+    to_email: str,
+    language: str = "ja",
+    payload: dict | None = None,
+    reservation: Reservation | None = None,
+    due_at: datetime | None = None,
+    dedupe_key: str | None = None,
+    now: datetime | None = None,
+) -> Notification:
+    """Return the outbox row of one email, not yet written."""
+    return Notification(
+        kind=kind,
+        to_email=to_email.strip(),
+        language=language if language in LANGUAGES else "ja",
+        payload=payload or {},
+        reservation=reservation,
+        due_at=due_at or now or timezone.now(),
+        dedupe_key=dedupe_key or None,
+    )
+
+
 def notification_enqueue(
     *,
     kind: str,
@@ -74,31 +97,36 @@ def notification_enqueue(
     the session row is locked) are skipped, and the unique key still guards the table.
     """
     now = timezone.now()
-    fields: dict[str, Any] = {
-        "kind": kind,
-        "to_email": to_email.strip(),
-        "language": language if language in LANGUAGES else "ja",
-        "payload": payload or {},
-        "reservation": reservation,
-        "due_at": due_at or now,
-        "dedupe_key": dedupe_key or None,
-    }
-    if dedupe_key and not first_of_reservation:
-        existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
+    notification = notification_row(
+        kind=kind,
+        to_email=to_email,
+        language=language,
+        payload=payload,
+        reservation=reservation,
+        due_at=due_at,
+        dedupe_key=dedupe_key,
+        now=now,
+    )
+    if notification.dedupe_key and not first_of_reservation:
+        existing = Notification.objects.filter(dedupe_key=notification.dedupe_key).first()
         if existing is not None:
             return existing
         try:
             with transaction.atomic():
-                notification = Notification.objects.create(**fields)
+                notification.save(force_insert=True)
         except IntegrityError:
             # Another transaction wrote the same key between our read and our insert.
-            return Notification.objects.get(dedupe_key=dedupe_key)
+            return Notification.objects.get(dedupe_key=notification.dedupe_key)
     else:
-        notification = Notification(**fields)
         insert(notification)
+    notification_kick_if_due(notification, now)
+    return notification
+
+
+def notification_kick_if_due(notification: Notification, now: datetime) -> None:
+    """Hand a row written by this transaction to a worker after commit, if it is due now."""
     if notification.due_at <= now:
         kick_on_commit(notification.pk)
-    return notification
 
 
 def kick_on_commit(notification_id: int) -> None:
@@ -218,6 +246,16 @@ def reservation_facility(reservation: Reservation) -> Facility:
     return reservation.course.facility
 
 
+def reservation_dedupe_key(kind: str, reservation_id: int | str) -> str:
+    """The key that keeps one email of a kind per reservation (see ``notification_enqueue``)."""
+    return f"{kind}:{reservation_id}"
+
+
+def _due_at(reservation: Reservation, kind: str, now: datetime, quiet: bool | None) -> datetime:
+    use_quiet = kind in QUIET_KINDS if quiet is None else quiet
+    return quiet_hours_end_after(now, reservation_facility(reservation)) if use_quiet else now
+
+
 def _enqueue_for(
     reservation: Reservation,
     kind: str,
@@ -229,16 +267,14 @@ def _enqueue_for(
     first_of_reservation: bool = False,
 ) -> Notification:
     now = now or timezone.now()
-    use_quiet = kind in QUIET_KINDS if quiet is None else quiet
-    due_at = quiet_hours_end_after(now, reservation_facility(reservation)) if use_quiet else now
     return notification_enqueue(
         kind=kind,
         to_email=reservation.email,
         language=reservation.language,
         payload=payload,
         reservation=reservation,
-        due_at=due_at,
-        dedupe_key=dedupe_key or f"{kind}:{reservation.pk}",
+        due_at=_due_at(reservation, kind, now, quiet),
+        dedupe_key=dedupe_key or reservation_dedupe_key(kind, reservation.pk),
         first_of_reservation=first_of_reservation,
     )
 
@@ -252,6 +288,15 @@ CREATED_KINDS = {
 }
 
 
+def _created_kind_and_payload(reservation: Reservation, token: str) -> tuple[str, dict] | None:
+    from booking.serializers import manage_url  # late: booking.serializers imports services
+
+    kind = CREATED_KINDS.get(reservation.status)
+    if kind is None:
+        return None
+    return kind, {"manage_url": manage_url(reservation.code, token)}
+
+
 def notify_reservation_created(
     reservation: Reservation, *, token: str, now: datetime | None = None
 ) -> Notification | None:
@@ -259,17 +304,34 @@ def notify_reservation_created(
 
     It is the only email that carries the manage link with its token (see the module doc).
     """
-    from booking.serializers import manage_url  # late: booking.serializers imports services
-
-    kind = CREATED_KINDS.get(reservation.status)
-    if kind is None:
+    created = _created_kind_and_payload(reservation, token)
+    if created is None:
         return None
-    return _enqueue_for(
-        reservation,
-        kind,
+    kind, payload = created
+    return _enqueue_for(reservation, kind, now=now, payload=payload, first_of_reservation=True)
+
+
+def reservation_created_row(
+    reservation: Reservation, *, token: str, now: datetime
+) -> Notification | None:
+    """Return the row ``notify_reservation_created`` writes, for a writer that inserts it itself.
+
+    For a reservation that is not written yet: its ``dedupe_key`` is left for that writer to
+    make with ``reservation_dedupe_key`` from the id the reservation gets; after the row is
+    written, ``notification_kick_if_due`` hands it to a worker.
+    """
+    created = _created_kind_and_payload(reservation, token)
+    if created is None:
+        return None
+    kind, payload = created
+    return notification_row(
+        kind=kind,
+        to_email=reservation.email,
+        language=reservation.language,
+        payload=payload,
+        reservation=reservation,
+        due_at=_due_at(reservation, kind, now, None),
         now=now,
-        payload={"manage_url": manage_url(reservation.code, token)},
-        first_of_reservation=True,
     )
 
 
