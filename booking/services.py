@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connections, router, transaction
@@ -214,17 +214,9 @@ def _history_row(
     )
 
 
-def _record_history(
-    reservation: Reservation,
-    from_status: str,
-    to_status: str,
-    *,
-    by: AbstractBaseUser | None,
-    label: str,
-    reason: str,
-) -> None:
-    """Keep one status change of a reservation in its history."""
-    insert(_history_row(reservation, from_status, to_status, by=by, label=label, reason=reason))
+def _record_history(reservation: Reservation, from_status: str, to_status: str, **row: Any) -> None:
+    """Keep one status change of a reservation in its history (``row``: see ``_history_row``)."""
+    insert(_history_row(reservation, from_status, to_status, **row))
 
 
 def _record_created(reservation: Reservation, by: AbstractBaseUser | None, reason: str) -> None:

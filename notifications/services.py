@@ -78,18 +78,9 @@ def notification_row(
     )
 
 
-def notification_enqueue(
-    *,
-    kind: str,
-    to_email: str,
-    language: str = "ja",
-    payload: dict | None = None,
-    reservation: Reservation | None = None,
-    due_at: datetime | None = None,
-    dedupe_key: str | None = None,
-    first_of_reservation: bool = False,
-) -> Notification:
-    """Write an outbox row; with a ``dedupe_key`` already used, return that row instead.
+def notification_enqueue(*, first_of_reservation: bool = False, **fields: Any) -> Notification:
+    """Write an outbox row (``fields``: those of ``notification_row``); with a ``dedupe_key``
+    already used, return that row instead.
 
     A row due now is handed to a worker when the surrounding transaction commits.
     ``first_of_reservation``: the reservation was inserted by the calling transaction, so no
@@ -97,16 +88,7 @@ def notification_enqueue(
     the session row is locked) are skipped, and the unique key still guards the table.
     """
     now = timezone.now()
-    notification = notification_row(
-        kind=kind,
-        to_email=to_email,
-        language=language,
-        payload=payload,
-        reservation=reservation,
-        due_at=due_at,
-        dedupe_key=dedupe_key,
-        now=now,
-    )
+    notification = notification_row(**fields, now=now)
     if notification.dedupe_key and not first_of_reservation:
         existing = Notification.objects.filter(dedupe_key=notification.dedupe_key).first()
         if existing is not None:
@@ -251,11 +233,6 @@ def reservation_dedupe_key(kind: str, reservation_id: int | str) -> str:
     return f"{kind}:{reservation_id}"
 
 
-def _due_at(reservation: Reservation, kind: str, now: datetime, quiet: bool | None) -> datetime:
-    use_quiet = kind in QUIET_KINDS if quiet is None else quiet
-    return quiet_hours_end_after(now, reservation_facility(reservation)) if use_quiet else now
-
-
 def _enqueue_for(
     reservation: Reservation,
     kind: str,
@@ -266,17 +243,28 @@ def _enqueue_for(
     quiet: bool | None = None,
     first_of_reservation: bool = False,
 ) -> Notification:
-    now = now or timezone.now()
     return notification_enqueue(
-        kind=kind,
-        to_email=reservation.email,
-        language=reservation.language,
-        payload=payload,
-        reservation=reservation,
-        due_at=_due_at(reservation, kind, now, quiet),
+        **_reservation_fields(reservation, kind, now or timezone.now(), payload, quiet),
         dedupe_key=dedupe_key or reservation_dedupe_key(kind, reservation.pk),
         first_of_reservation=first_of_reservation,
     )
+
+
+def _reservation_fields(
+    reservation: Reservation, kind: str, now: datetime, payload: dict | None, quiet: bool | None
+) -> dict[str, Any]:
+    """The fields of a row about a reservation (``notification_row``'s), but its key."""
+    use_quiet = kind in QUIET_KINDS if quiet is None else quiet
+    return {
+        "kind": kind,
+        "to_email": reservation.email,
+        "language": reservation.language,
+        "payload": payload,
+        "reservation": reservation,
+        "due_at": quiet_hours_end_after(now, reservation_facility(reservation))
+        if use_quiet
+        else now,
+    }
 
 
 # --- one function per event --------------------------------------------------------------
@@ -324,15 +312,7 @@ def reservation_created_row(
     if created is None:
         return None
     kind, payload = created
-    return notification_row(
-        kind=kind,
-        to_email=reservation.email,
-        language=reservation.language,
-        payload=payload,
-        reservation=reservation,
-        due_at=_due_at(reservation, kind, now, None),
-        now=now,
-    )
+    return notification_row(**_reservation_fields(reservation, kind, now, payload, None), now=now)
 
 
 def notify_promoted(reservation: Reservation, *, now: datetime | None = None) -> Notification:
