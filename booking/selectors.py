@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hmac
 from datetime import datetime
+from types import SimpleNamespace
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
@@ -114,11 +115,8 @@ def _binary_results(connection, cursor) -> bool:
     return not isinstance(cursor.cursor, ClientCursor)
 
 
-def session_for_booking(session_id: int, *, narrow: bool = False) -> Session | None:
-    """Return the session with its programme, read now from the database (never a cache).
-
-    ``narrow`` reads only the fields of ``REFUSAL_FIELDS`` (the others are deferred).
-    """
+def _read_session(session_id: int, narrow: bool) -> tuple[list, list[str], list[str]] | None:
+    """Read the session row and its programme's; return the values and their attnames."""
     connection = connections[DEFAULT_DB_ALIAS]
     sql, converters, (session_names, program_names) = _session_statement(DEFAULT_DB_ALIAS, narrow)
     with connection.cursor() as cursor:
@@ -139,15 +137,42 @@ def session_for_booking(session_id: int, *, narrow: bool = False) -> Session | N
         for convert in functions:
             value = convert(value, column, connection)
         values.append(value)
+    return values, session_names, program_names
+
+
+def session_for_booking(session_id: int) -> Session | None:
+    """Return the session with its programme, read now from the database (never a cache)."""
+    read = _read_session(session_id, narrow=False)
+    if read is None:
+        return None
+    values, session_names, program_names = read
     split = len(session_names)
     session = Session.from_db(DEFAULT_DB_ALIAS, session_names, values[:split])
     session.program = Program.from_db(DEFAULT_DB_ALIAS, program_names, values[split:])
     return session
 
 
+def session_state(session_id: int) -> SimpleNamespace | None:
+    """Return what decides a refusal of any booking: the ``REFUSAL_FIELDS`` of the session
+    (by attname) and, as ``program``, of its programme; read now, never from a cache.
+
+    Plain attributes, not models: a model of a few fields has every other field deferred, and
+    building the two cost a fifth of a sold-out answer beyond the ping (and a deferred field,
+    touched, would be one more query).
+    """
+    read = _read_session(session_id, narrow=True)
+    if read is None:
+        return None
+    values, session_names, program_names = read
+    split = len(session_names)
+    state = SimpleNamespace(**dict(zip(session_names, values[:split], strict=True)))
+    state.program = SimpleNamespace(**dict(zip(program_names, values[split:], strict=True)))
+    return state
+
+
 def booking_refusal(session_id: int, now: datetime) -> str | None:
     """Return the refusal any booking of the session gets now (None: none, or no session)."""
-    session = session_for_booking(session_id, narrow=True)
-    if session is None:
+    state = session_state(session_id)
+    if state is None:
         return None
-    return refusal_for_any_party(session, session.program, now)
+    return refusal_for_any_party(state, state.program, now)

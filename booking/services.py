@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any, NoReturn
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -272,8 +273,13 @@ def waitlist_position(reservation: Reservation) -> int | None:
     return ids.index(reservation.pk) + 1 if reservation.pk in ids else None
 
 
-def refusal_for_any_party(session: Session, program: Program, now: datetime) -> str | None:
+def refusal_for_any_party(
+    session: Session | SimpleNamespace, program: Program | SimpleNamespace, now: datetime
+) -> str | None:
     """Return the refusal every party booking this session would get now, if there is one.
+
+    ``session`` and ``program`` need only the ``booking.selectors.REFUSAL_FIELDS``, by attname
+    (``booking.selectors.session_state`` reads them as plain attributes).
 
     In a rush most requests arrive after the last seat went; this answers them from one read
     of the session row, before the body is validated or a transaction opened. It answers only

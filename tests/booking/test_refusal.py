@@ -17,6 +17,7 @@ from booking.selectors import (
     booking_refusal,
     session_for_booking,
     session_id_from_request,
+    session_state,
 )
 from booking.services import lottery_draw, reservation_create
 from core.errors import AppError
@@ -197,7 +198,7 @@ def test_the_session_read_in_one_statement_is_the_orm_read():
             assert getattr(left, field.attname) == getattr(right, field.attname), field.name
     assert read.program_id == program.pk
     assert session_for_booking(MAX_SESSION_ID) is None
-    narrow = session_for_booking(session.pk, narrow=True)
+    narrow = session_state(session.pk)
     for left, right, names in (
         (narrow, orm, REFUSAL_FIELDS[0]),
         (narrow.program, orm.program, REFUSAL_FIELDS[1]),
@@ -292,12 +293,12 @@ def test_the_narrow_read_is_the_same_with_client_side_binding(require_postgres):
 
     session = state_full_no_waitlist()
     fields = [f.attname for f in type(session)._meta.concrete_fields if f.name in REFUSAL_FIELDS[0]]
-    server_side = session_for_booking(session.pk, narrow=True)
+    server_side = session_state(session.pk)
     connection.ensure_connection()
     kept = connection.connection.cursor_factory
     connection.connection.cursor_factory = ClientCursor
     try:
-        client_side = session_for_booking(session.pk, narrow=True)
+        client_side = session_state(session.pk)
         refusal = booking_refusal(session.pk, timezone.now())
     finally:
         connection.connection.cursor_factory = kept
