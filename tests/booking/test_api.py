@@ -340,6 +340,25 @@ def test_unsupported_media_and_broken_json_get_the_error_body(api, session):
     assert response.status_code == 415 and response.json()["code"] == "unsupported_media_type"
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"session": 1, "name": "\x8e\x52"}',  # not UTF-8 (Shift_JIS bytes)
+        '{"session": 1, "name": "山田"}'.encode("shift_jis"),
+        b'{"session": NaN}',  # not JSON, though Python's parser would take it
+        b'{"session": 1, "name": "a\\u0000b"}',  # NUL: PostgreSQL text cannot hold it
+        b"",
+    ],
+)
+def test_a_body_that_is_not_utf8_json_is_400_parse_error(api, session, body):
+    before = snapshot(session)
+    response = api.post(URL, body, content_type="application/json")
+    if body:
+        assert_refused(response, 400, "parse_error", session, before)
+    else:  # an empty body is no data: the fields are missing
+        assert_refused(response, 400, "invalid", session, before)
+
+
 NOT_STRINGS = [12345678, -14139, 1.5, True, False, ["山田"], {"name": "山田"}]
 
 
