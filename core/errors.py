@@ -71,7 +71,12 @@ class AppError(Exception):
             self.status_code = status_code
         self.fields = fields
         self.extra = extra or {}
-        super().__init__(f"{code}: {self.message}")
+        super().__init__(code)
+
+    def __str__(self) -> str:
+        # Written when shown, not when raised: most refusals are answered, never shown, and
+        # writing the message looks up its translation.
+        return f"{self.code}: {self.message}"
 
     def body(self) -> dict[str, Any]:
         return error_body(self.code, self.message, self.fields, **self.extra)
