@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.db.models.expressions import Col
+from psycopg import ClientCursor
 
 from booking.manage_links import manage_link_matches
 from booking.models import Reservation
@@ -65,8 +66,9 @@ REFUSAL_FIELDS = (
 @functools.cache
 def _session_statement(
     alias: str, narrow: bool
-) -> tuple[str, list[tuple[Col, list]], tuple[list[str], list[str]]]:
-    """Return the SQL, each column's converters (as the ORM applies them) and the attnames."""
+) -> tuple[str, list[tuple[int, Col, list]], tuple[list[str], list[str]]]:
+    """Return the SQL, the converters of the columns that have some (as the ORM applies them,
+    by position) and the attnames."""
     connection = connections[alias]
     quote = connection.ops.quote_name
     # In the models' field order, as Model.from_db expects the values.
@@ -86,10 +88,11 @@ def _session_statement(
         f"WHERE {session_table}.{quote(Session._meta.pk.column)} = %s"
     )
     converters = []
-    for field in fields:
+    for index, field in enumerate(fields):
         column = field.get_col(field.model._meta.db_table)
         functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-        converters.append((column, functions))
+        if functions:
+            converters.append((index, column, functions))
     names = ([f.attname for f in session_fields], [f.attname for f in program_fields])
     return sql, converters, names
 
@@ -108,11 +111,7 @@ def _binary_results(connection, cursor) -> bool:
 
     Client-side binding (DATABASE_PREPARED_STATEMENTS=off, for PgBouncer) cannot.
     """
-    if connection.vendor != "postgresql":
-        return False
-    from psycopg import ClientCursor
-
-    return not isinstance(cursor.cursor, ClientCursor)
+    return connection.vendor == "postgresql" and not isinstance(cursor.cursor, ClientCursor)
 
 
 def _read_session(session_id: int, narrow: bool) -> tuple[list, list[str], list[str]] | None:
@@ -132,11 +131,10 @@ def _read_session(session_id: int, narrow: bool) -> tuple[list, list[str], list[
         row = cursor.fetchone()
     if row is None:
         return None
-    values = []
-    for value, (column, functions) in zip(row, converters, strict=True):
+    values = list(row)
+    for index, column, functions in converters:
         for convert in functions:
-            value = convert(value, column, connection)
-        values.append(value)
+            values[index] = convert(values[index], column, connection)
     return values, session_names, program_names
 
 
