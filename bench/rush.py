@@ -9,9 +9,10 @@ Printed for each round: requests/s, p50/p99 latency, confirmed seats and overboo
 from the database (the session's counter and the sum of the confirmed parties), and the
 requests/s of GET /api/v1/ping/ (a DRF endpoint with no database work: the floor) measured on
 the same server with the same clients, just before and just after that rush. Then the answers
-of all rounds, and the verdicts on the median round (BENCH_RUSH_ROUNDS, default 3): the speed
+of all rounds, and the verdicts on the median round (BENCH_RUSH_ROUNDS, default 5): the speed
 of a shared VM drifts by a third within seconds, and one round alone says more about the drift
-than about the code.
+than about the code (a round's ratio spread over 0.45-0.65 on one evening; the median of three
+still flipped a verdict now and then; five about halve that chance).
 
 The clients are asyncio tasks speaking HTTP/1.1 over plain sockets (one connection per
 request, as gunicorn's sync workers close them anyway): a light client leaves the machine's
@@ -48,7 +49,7 @@ REQUESTS = 1000
 CLIENTS = 64
 WARMUP_REQUESTS = 256
 # Each round is a rush on a fresh session between two floor measurements.
-ROUNDS = int(os.environ.get("BENCH_RUSH_ROUNDS", "3"))
+ROUNDS = int(os.environ.get("BENCH_RUSH_ROUNDS", "5"))
 PG_DSN = "postgresql://postgres@127.0.0.1:5432"
 PG_DATABASE = "kosodate_bench"
 # Notifications are queued to Redis, as in production; no worker runs during the bench, and
