@@ -8,9 +8,10 @@ from datetime import datetime
 from types import SimpleNamespace
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 from django.db.models.expressions import Col
-from psycopg import ClientCursor
+from psycopg import ClientCursor, Cursor
 
 from booking.manage_links import manage_link_matches
 from booking.models import Reservation
@@ -106,29 +107,48 @@ def session_id_from_request(value: object) -> int | None:
     return value
 
 
-def _binary_results(connection, cursor) -> bool:
-    """Whether this cursor can ask for binary results: PostgreSQL with server-side binding.
+def _kept_cursor(connection: BaseDatabaseWrapper) -> Cursor | None:
+    """Return the psycopg cursor this connection keeps for the refusal read, or None where
+    the read takes Django's cursor: not PostgreSQL, or client-side binding (no binary results;
+    DATABASE_PREPARED_STATEMENTS=off, for PgBouncer).
 
-    Client-side binding (DATABASE_PREPARED_STATEMENTS=off, for PgBouncer) cannot.
+    Most requests of a rush are answered by this read alone; a Django cursor and the psycopg
+    cursor under it, made and closed for every one, cost a fifth of such an answer beyond the
+    ping. The checks Django's cursor makes are made here: the health check of a kept
+    connection, thread sharing, a transaction that must be rolled back first. A new database
+    connection gets a new cursor.
     """
-    return connection.vendor == "postgresql" and not isinstance(cursor.cursor, ClientCursor)
+    if connection.vendor != "postgresql":
+        return None
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    connection.validate_no_broken_transaction()
+    raw = connection.connection
+    if issubclass(raw.cursor_factory, ClientCursor):
+        return None
+    cursor = getattr(connection, "_refusal_cursor", None)
+    if cursor is None or cursor.connection is not raw or type(cursor) is not raw.cursor_factory:
+        cursor = connection._refusal_cursor = raw.cursor()
+    return cursor
 
 
 def _read_session(session_id: int, narrow: bool) -> tuple[list, list[str], list[str]] | None:
     """Read the session row and its programme's; return the values and their attnames."""
     connection = connections[DEFAULT_DB_ALIAS]
     sql, converters, (session_names, program_names) = _session_statement(DEFAULT_DB_ALIAS, narrow)
-    with connection.cursor() as cursor:
-        if narrow and _binary_results(connection, cursor):
-            # Binary results, loaded by psycopg's C loaders: Django's loader for timestamptz
-            # text parses in Python, a quarter of this read's CPU, and this read answers most
-            # requests of a rush. (The wide read stays text: its JSON columns are decoded by
-            # the fields' converters.) Not in connection.queries, being below Django's cursor.
-            with connection.wrap_database_errors:
-                cursor.cursor.execute(sql, [session_id], binary=True)
-        else:
+    kept = _kept_cursor(connection) if narrow else None
+    if kept is not None:
+        # Binary results, loaded by psycopg's C loaders: Django's loader for timestamptz text
+        # parses in Python, a quarter of this read's CPU. (The wide read stays text: its JSON
+        # columns are decoded by the fields' converters.) Not in connection.queries.
+        with connection.wrap_database_errors:
+            kept.execute(sql, [session_id], binary=True)
+            row = kept.fetchone()
+    else:
+        with connection.cursor() as cursor:
             cursor.execute(sql, [session_id])
-        row = cursor.fetchone()
+            row = cursor.fetchone()
     if row is None:
         return None
     values = list(row)

@@ -307,3 +307,57 @@ def test_the_narrow_read_is_the_same_with_client_side_binding(require_postgres):
         assert getattr(client_side, name) == getattr(server_side, name), name
     assert client_side.program.waitlist_cutoff == server_side.program.waitlist_cutoff
     assert refusal == "session_full"
+
+
+# --- the cursor the refusal read keeps (PostgreSQL with server-side binding) ---------------
+
+
+def test_the_refusal_read_keeps_one_cursor_for_the_connection(require_postgres):
+    from django.db import connection
+
+    session = state_full_no_waitlist()
+    assert booking_refusal(session.pk, timezone.now()) == "session_full"
+    kept = connection._refusal_cursor
+    session.status = SessionStatus.CANCELLED
+    session.save()
+    assert booking_refusal(session.pk, timezone.now()) == "session_cancelled"  # read anew
+    assert connection._refusal_cursor is kept
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_connection_gets_a_new_cursor(require_postgres):
+    from django.db import connection
+
+    session = state_full_no_waitlist()
+    assert booking_refusal(session.pk, timezone.now()) == "session_full"
+    kept = connection._refusal_cursor
+    connection.close()  # as at the end of a request past CONN_MAX_AGE
+    assert booking_refusal(session.pk, timezone.now()) == "session_full"
+    assert connection._refusal_cursor is not kept
+    assert connection._refusal_cursor.connection is connection.connection
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_health_checks_a_connection_that_died_is_replaced(require_postgres):
+    from django.db import connection
+
+    session = state_full_no_waitlist()
+    assert booking_refusal(session.pk, timezone.now()) == "session_full"
+    connection.health_check_enabled = True  # CONN_HEALTH_CHECKS=1
+    try:
+        connection.health_check_done = False  # a new request
+        connection.connection.close()  # the server dropped it meanwhile
+        assert booking_refusal(session.pk, timezone.now()) == "session_full"
+    finally:
+        connection.health_check_enabled = False
+
+
+def test_a_transaction_that_must_roll_back_refuses_the_read_as_django_does(require_postgres):
+    from django.db import transaction
+    from django.db.transaction import TransactionManagementError
+
+    session = state_full_no_waitlist()
+    with transaction.atomic():
+        transaction.set_rollback(True)
+        with pytest.raises(TransactionManagementError):
+            booking_refusal(session.pk, timezone.now())
