@@ -521,10 +521,10 @@ def _confirm_in_one_statement(
     """Take the seats and write the confirmed reservation, its history and its first email in
     one PostgreSQL statement; return False, having written nothing, if the seats went.
 
-    This is most of a rush: a party that fits in a session. The ordinary path costs six round
-    trips (BEGIN, three INSERTs, the UPDATE, COMMIT), each costing the web process about as
-    much CPU as building the rows; here one data-modifying ``WITH`` does it all, and the
-    session row is locked only while PostgreSQL runs it, never across a round trip. The
+    This is the booking that takes the seats of a rush: a party that fits in a session. The
+    ordinary path costs six round trips (BEGIN, three INSERTs, the UPDATE, COMMIT), each a wait
+    and a process switch for the web process; here one data-modifying ``WITH`` does it all, and
+    the session row is locked only while PostgreSQL runs it, never across a round trip. The
     UPDATE is the same conditional one (re-checked against the committed row by a waiting
     booking) and the rows are the ones the ordinary path writes. Outside a transaction the
     statement is its own; inside a caller's, a savepoint keeps a refusal (a second live

@@ -130,6 +130,8 @@ def insert_select(
             related = field.get_cached_value(obj)
             if related is not None and related.pk is None:
                 raise ValueError(f"{field.name} is not saved; give its id in computed")
+            if related is not None and getattr(obj, field.attname) is None:
+                setattr(obj, field.name, related)  # saved since it was assigned, as save() takes it
         value = field.pre_save(obj, True)
         if hasattr(value, "resolve_expression"):
             raise ValueError(f"{field.name} is an expression; give its SQL in computed")

@@ -191,3 +191,12 @@ def test_insert_select_refuses_what_it_cannot_write():
     unsaved.notes = Value("式")
     with pytest.raises(ValueError, match="notes is an expression"):
         insert_select(unsaved, "default", "one", {})
+
+
+def test_insert_select_takes_the_id_of_a_related_object_saved_since_it_was_assigned():
+    session = SessionFactory()
+    parent = reservation(session, "later@example.jp", "MMM-MMMM")
+    history = ReservationHistory(reservation=parent, to_status="confirmed")
+    insert(parent)
+    _sql, params = insert_select(history, "default", "one", {})
+    assert history.reservation_id == parent.pk and params[0] == parent.pk
