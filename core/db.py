@@ -11,6 +11,13 @@ from django.db.models import Field, Model
 
 
 @functools.cache
+def _value_fields(model: type[Model]) -> tuple[Field, ...]:
+    """The fields an INSERT of the model writes: all its columns but the auto and generated."""
+    meta = model._meta
+    return tuple(f for f in meta.concrete_fields if f is not meta.auto_field and not f.generated)
+
+
+@functools.cache
 def _insert_statement(model: type[Model], alias: str) -> tuple[str, tuple[Field, ...], bool]:
     """Return the INSERT of one row of the model, its value fields, and whether it RETURNs.
 
@@ -20,7 +27,7 @@ def _insert_statement(model: type[Model], alias: str) -> tuple[str, tuple[Field,
     connection = connections[alias]
     quote = connection.ops.quote_name
     meta = model._meta
-    fields = tuple(f for f in meta.concrete_fields if f is not meta.auto_field and not f.generated)
+    fields = _value_fields(model)
     returning = connection.features.can_return_columns_from_insert
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
@@ -90,7 +97,7 @@ def _insert_select_statement(
     quote = connection.ops.quote_name
     meta = model._meta
     given = dict(computed)
-    fields = tuple(f for f in meta.concrete_fields if f is not meta.auto_field and not f.generated)
+    fields = _value_fields(model)
     values = [
         given[f.attname]
         if f.attname in given
@@ -102,6 +109,12 @@ def _insert_select_statement(
         f"SELECT {', '.join(values)} FROM {source} RETURNING {quote(meta.pk.column)}"
     )
     return sql, fields
+
+
+@functools.cache
+def _fields_given(model: type[Model], computed: tuple[str, ...]) -> frozenset[Field]:
+    """The value fields of the model whose values ``insert_select`` sends (not computed)."""
+    return frozenset(f for f in _value_fields(model) if f.attname not in computed)
 
 
 def insert_select(
@@ -121,17 +134,13 @@ def insert_select(
     Call ``mark_inserted`` with the id the statement returns.
     """
     connection = connections[alias]
-    meta = type(obj)._meta
+    given = _fields_given(type(obj), tuple(computed))
+    # As save() does, for the columns not computed: refuse an unsaved related object, take the
+    # id of one saved since it was assigned.
+    if given:  # (an empty set would mean every field to Django)
+        obj._prepare_related_fields_for_save(operation_name="insert", fields=given)
     values: dict[str, Any] = {}
-    for field in meta.concrete_fields:
-        if field is meta.auto_field or field.generated or field.attname in computed:
-            continue
-        if field.is_relation and field.is_cached(obj):
-            related = field.get_cached_value(obj)
-            if related is not None and related.pk is None:
-                raise ValueError(f"{field.name} is not saved; give its id in computed")
-            if related is not None and getattr(obj, field.attname) is None:
-                setattr(obj, field.name, related)  # saved since it was assigned, as save() takes it
+    for field in given:
         value = field.pre_save(obj, True)
         if hasattr(value, "resolve_expression"):
             raise ValueError(f"{field.name} is an expression; give its SQL in computed")

@@ -186,7 +186,7 @@ def test_insert_select_refuses_what_it_cannot_write():
     session = SessionFactory()
     unsaved = reservation(session, "unsaved@example.jp", "LLL-LLLL")
     history = ReservationHistory(reservation=unsaved, to_status="confirmed")
-    with pytest.raises(ValueError, match="reservation is not saved"):
+    with pytest.raises(ValueError, match="unsaved related object 'reservation'"):
         insert_select(history, "default", "made", {})
     unsaved.notes = Value("式")
     with pytest.raises(ValueError, match="notes is an expression"):
