@@ -220,10 +220,17 @@ def _record_history(reservation: Reservation, from_status: str, to_status: str, 
     insert(_history_row(reservation, from_status, to_status, **row))
 
 
-def _record_created(reservation: Reservation, by: AbstractBaseUser | None, reason: str) -> None:
-    _record_history(
+def _created_row(
+    reservation: Reservation, by: AbstractBaseUser | None, reason: str
+) -> ReservationHistory:
+    """The history row of a reservation's creation."""
+    return _history_row(
         reservation, "", reservation.status, by=by, label=actor_label(by), reason=reason
     )
+
+
+def _record_created(reservation: Reservation, by: AbstractBaseUser | None, reason: str) -> None:
+    insert(_created_row(reservation, by, reason))
 
 
 # --- reading the rules -------------------------------------------------------------------
@@ -532,30 +539,27 @@ def _confirm_in_one_statement(
     """
     alias = router.db_for_write(Reservation)
     connection = connections[alias]
-    history = _history_row(
-        reservation, "", reservation.status, by=by, label=actor_label(by), reason=reason
-    )
     notification = notify.reservation_created_row(reservation, token=token, now=now)
+    assert notification is not None  # a confirmed reservation always gets its first email
     take = _take_statement(alias, bool(seats.child_seats), bool(seats.childcare))
     made, made_params = insert_select(reservation, alias, "taken", {})
     made_id = ("made.id", [])
-    kept, kept_params = insert_select(history, alias, "made", {"reservation_id": made_id})
-    parts = [f"taken AS ({take} RETURNING 1)", f"made AS ({made})", f"kept AS ({kept})"]
-    params = [*_take_params(session, seats), *made_params, *kept_params]
-    final = "SELECT made.id, NULL FROM made"
-    if notification is not None:
-        prefix = notify.reservation_dedupe_key(notification.kind, "")
-        key = ("CAST(%s AS text) || made.id", [prefix])
-        note, note_params = insert_select(
-            notification, alias, "made", {"reservation_id": made_id, "dedupe_key": key}
-        )
-        parts.append(f"note AS ({note})")
-        params += note_params
-        final = "SELECT made.id, note.id FROM made, note"
+    kept, kept_params = insert_select(
+        _created_row(reservation, by, reason), alias, "made", {"reservation_id": made_id}
+    )
+    key = ("CAST(%s AS text) || made.id", [notify.reservation_dedupe_key(notification.kind, "")])
+    note, note_params = insert_select(
+        notification, alias, "made", {"reservation_id": made_id, "dedupe_key": key}
+    )
+    sql = (
+        f"WITH taken AS ({take} RETURNING 1), made AS ({made}), kept AS ({kept}), "
+        f"note AS ({note}) SELECT made.id, note.id FROM made, note"
+    )
+    params = [*_take_params(session, seats), *made_params, *kept_params, *note_params]
     savepoint = transaction.atomic(using=alias) if connection.in_atomic_block else nullcontext()
     try:
         with savepoint, connection.cursor() as cursor:
-            cursor.execute(f"WITH {', '.join(parts)} {final}", params)
+            cursor.execute(sql, params)
             row = cursor.fetchone()
     except IntegrityError as exc:
         _refuse_for(exc)
@@ -563,11 +567,10 @@ def _confirm_in_one_statement(
         return False
     reservation_id, notification_id = row
     mark_inserted(reservation, reservation_id, alias)
-    if notification is not None:
-        notification.dedupe_key = notify.reservation_dedupe_key(notification.kind, reservation_id)
-        notification.reservation = reservation
-        mark_inserted(notification, notification_id, alias)
-        notify.notification_kick_if_due(notification, now)
+    notification.dedupe_key = notify.reservation_dedupe_key(notification.kind, reservation_id)
+    notification.reservation = reservation
+    mark_inserted(notification, notification_id, alias)
+    notify.notification_kick_if_due(notification, now)
     return True
 
 
