@@ -80,7 +80,14 @@ def _session_statement(
         f for f in Program._meta.concrete_fields if not narrow or f.name in REFUSAL_FIELDS[1]
     ]
     fields = session_fields + program_fields
-    columns = ", ".join(f"{quote(f.model._meta.db_table)}.{quote(f.column)}" for f in fields)
+
+    def column(field) -> str:
+        name = f"{quote(field.model._meta.db_table)}.{quote(field.column)}"
+        # JSON comes as text in either result format, for the field's own decoding: a binary
+        # jsonb would come decoded by psycopg, and the field's converter would fail on it.
+        return f"CAST({name} AS text)" if field.get_internal_type() == "JSONField" else name
+
+    columns = ", ".join(column(f) for f in fields)
     session_table, program_table = quote(Session._meta.db_table), quote(Program._meta.db_table)
     program_column = quote(Session._meta.get_field("program").column)
     sql = (
@@ -108,9 +115,9 @@ def session_id_from_request(value: object) -> int | None:
 
 
 def _kept_cursor(connection: BaseDatabaseWrapper) -> Cursor | None:
-    """Return the psycopg cursor this connection keeps for the refusal read, or None where
-    the read takes Django's cursor: not PostgreSQL, or client-side binding (no binary results;
-    DATABASE_PREPARED_STATEMENTS=off, for PgBouncer).
+    """Return the psycopg cursor this connection keeps for the reads of a booking's session,
+    or None where they take Django's cursor: not PostgreSQL, or client-side binding (no binary
+    results; DATABASE_PREPARED_STATEMENTS=off, for PgBouncer).
 
     Most requests of a rush are answered by this read alone; a Django cursor and the psycopg
     cursor under it, made and closed for every one, cost a fifth of such an answer beyond the
@@ -137,11 +144,10 @@ def _read_session(session_id: int, narrow: bool) -> tuple[list, list[str], list[
     """Read the session row and its programme's; return the values and their attnames."""
     connection = connections[DEFAULT_DB_ALIAS]
     sql, converters, (session_names, program_names) = _session_statement(DEFAULT_DB_ALIAS, narrow)
-    kept = _kept_cursor(connection) if narrow else None
+    kept = _kept_cursor(connection)
     if kept is not None:
         # Binary results, loaded by psycopg's C loaders: Django's loader for timestamptz text
-        # parses in Python, a quarter of this read's CPU. (The wide read stays text: its JSON
-        # columns are decoded by the fields' converters.) Not in connection.queries.
+        # parses in Python, a quarter of the narrow read's CPU. Not in connection.queries.
         with connection.wrap_database_errors:
             kept.execute(sql, [session_id], binary=True)
             row = kept.fetchone()

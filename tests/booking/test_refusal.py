@@ -4,6 +4,7 @@ Whatever it answers must be what the full booking path answers for any valid par
 SQLite and on PostgreSQL (the query is written once per database, with the ORM's converters).
 """
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -180,7 +181,7 @@ def test_anything_but_a_session_id_is_left_to_validation(value):
     assert refusal_for(value, timezone.now()) is None
 
 
-def test_the_session_read_in_one_statement_is_the_orm_read():
+def _session_with_every_kind_of_value():
     program = ProgramFactory(
         waitlist_cutoff=timedelta(hours=3, minutes=5),
         priority_groups=[{"key": "first", "label": "初めての参加"}],
@@ -188,6 +189,11 @@ def test_the_session_read_in_one_statement_is_the_orm_read():
     )
     session = SessionFactory(program=program, children_capacity=4, childcare_capacity=2)
     book(session, email="first@example.jp", adults=2, children=1)
+    return session
+
+
+def _assert_the_wide_read_is_the_orm_read(session):
+    program = session.program
     read = session_for_booking(session.pk)
     orm = type(session).objects.select_related("program").get(pk=session.pk)
     for model, left, right in (
@@ -195,9 +201,20 @@ def test_the_session_read_in_one_statement_is_the_orm_read():
         (type(program), read.program, orm.program),
     ):
         for field in model._meta.concrete_fields:
-            assert getattr(left, field.attname) == getattr(right, field.attname), field.name
+            value, expected = getattr(left, field.attname), getattr(right, field.attname)
+            assert value == expected, field.name
+            assert type(value) is type(expected), field.name
+            if hasattr(value, "utcoffset"):
+                assert value.utcoffset() == expected.utcoffset(), field.name
+    assert read.program.priority_groups[0]["label"] == "初めての参加"  # JSON decoded once
     assert read.program_id == program.pk
+
+
+def test_the_session_read_in_one_statement_is_the_orm_read():
+    session = _session_with_every_kind_of_value()
+    _assert_the_wide_read_is_the_orm_read(session)
     assert session_for_booking(MAX_SESSION_ID) is None
+    orm = type(session).objects.select_related("program").get(pk=session.pk)
     narrow = session_state(session.pk)
     for left, right, names in (
         (narrow, orm, REFUSAL_FIELDS[0]),
@@ -286,27 +303,40 @@ def test_a_bad_staff_token_is_still_refused_where_the_booking_would_go_on(api):
     assert not Reservation.objects.filter(email="b@example.jp").exists()
 
 
-def test_the_narrow_read_is_the_same_with_client_side_binding(require_postgres):
-    """Binary results need server-side binding; without it (PgBouncer) the read is text."""
+@contextmanager
+def _client_side_binding():
+    """As with DATABASE_PREPARED_STATEMENTS=off (PgBouncer): no binary results."""
     from django.db import connection
     from psycopg import ClientCursor
 
+    connection.ensure_connection()
+    kept = connection.connection.cursor_factory
+    assert not issubclass(kept, ClientCursor)  # the suite runs with server-side binding
+    connection.connection.cursor_factory = ClientCursor
+    try:
+        yield
+    finally:
+        connection.connection.cursor_factory = kept
+
+
+def test_the_narrow_read_is_the_same_with_client_side_binding(require_postgres):
+    """Binary results need server-side binding; without it (PgBouncer) the read is text."""
     session = state_full_no_waitlist()
     fields = [f.attname for f in type(session)._meta.concrete_fields if f.name in REFUSAL_FIELDS[0]]
     server_side = session_state(session.pk)
-    connection.ensure_connection()
-    kept = connection.connection.cursor_factory
-    connection.connection.cursor_factory = ClientCursor
-    try:
+    with _client_side_binding():
         client_side = session_state(session.pk)
         refusal = booking_refusal(session.pk, timezone.now())
-    finally:
-        connection.connection.cursor_factory = kept
-    assert not issubclass(kept, ClientCursor)  # the suite runs with server-side binding
     for name in fields:
         assert getattr(client_side, name) == getattr(server_side, name), name
     assert client_side.program.waitlist_cutoff == server_side.program.waitlist_cutoff
     assert refusal == "session_full"
+
+
+def test_the_wide_read_is_the_orm_read_with_client_side_binding(require_postgres):
+    session = _session_with_every_kind_of_value()
+    with _client_side_binding():
+        _assert_the_wide_read_is_the_orm_read(session)
 
 
 # --- the cursor the refusal read keeps (PostgreSQL with server-side binding) ---------------
