@@ -171,7 +171,7 @@ def _sessions_of(reservation: Reservation) -> list[Session]:
 # --- status ------------------------------------------------------------------------------
 
 
-def _transition(
+def reservation_transition(
     reservation: Reservation,
     to_status: str,
     *,
@@ -632,7 +632,7 @@ def reservation_cancel(
         if now >= first.start:
             raise AppError("cancellation_closed")
     held = reservation.holds_seats
-    if not _transition(
+    if not reservation_transition(
         reservation, ReservationStatus.CANCELLED, by=by, reason=reason, expected=cancellable
     ):
         raise AppError("invalid_state")
@@ -664,7 +664,7 @@ def reservations_cancel_for_session(
         target |= Q(course_id=session.course_id)
     for reservation in Reservation.objects.filter(target, status__in=live).order_by("id"):
         held = reservation.holds_seats
-        if _transition(
+        if reservation_transition(
             reservation,
             ReservationStatus.CANCELLED,
             by=by,
@@ -829,7 +829,7 @@ def waitlist_promote_one(
         raise AppValidationError({"reason": [_("Give a reason.")]})
     if not _take(_sessions_of(reservation), _reservation_seats(reservation)):
         raise AppError("session_full")
-    _transition(reservation, ReservationStatus.CONFIRMED, by=by, reason=reason)
+    reservation_transition(reservation, ReservationStatus.CONFIRMED, by=by, reason=reason)
     notify.notify_promoted(reservation)
     return reservation
 
@@ -891,7 +891,7 @@ def lottery_draw(
         reservation = by_id[reservation_id]
         if _take([locked], _reservation_seats(reservation)):
             status = ReservationStatus.WON if deadline else ReservationStatus.CONFIRMED
-            _transition(
+            reservation_transition(
                 reservation,
                 status,
                 by=by,
@@ -903,7 +903,7 @@ def lottery_draw(
             winners.append(reservation_id)
             notify.notify_lottery_result(reservation, now=now)
         else:
-            _transition(
+            reservation_transition(
                 reservation,
                 ReservationStatus.WAITLISTED,
                 by=by,
@@ -935,7 +935,7 @@ def reservation_confirm_win(
         raise AppError("invalid_state", extra={"status": reservation.status})
     if reservation.confirm_by and now > reservation.confirm_by:
         raise AppError("confirmation_closed")
-    _transition(
+    reservation_transition(
         reservation,
         ReservationStatus.CONFIRMED,
         reason="lottery win confirmed",
@@ -952,7 +952,7 @@ def lottery_lapse_expired(*, now: datetime | None = None) -> int:
     expired = Reservation.objects.filter(status=ReservationStatus.WON, confirm_by__lt=now)
     for reservation in expired.order_by("id"):
         with transaction.atomic():
-            if _transition(
+            if reservation_transition(
                 reservation,
                 ReservationStatus.LAPSED,
                 label="system",

@@ -35,7 +35,7 @@ from booking.models import (
 from booking.rules import Party, party_seats
 from booking.services import (
     ReservationResult,
-    _transition,
+    reservation_transition,
     actor_label,
     lottery_draw,
     reservation_create,
@@ -252,7 +252,7 @@ def _check_in_single(reservation: Reservation, *, by: AbstractBaseUser, attended
         if current != ReservationStatus.ATTENDED:
             return False
         to_status, reason = _status_before_check_in(reservation), "check-in undone"
-    if _transition(reservation, to_status, by=by, reason=reason, expected=(current,)):
+    if reservation_transition(reservation, to_status, by=by, reason=reason, expected=(current,)):
         return True
     # Someone else changed it between our read and our write: report their result.
     reservation.refresh_from_db()

@@ -51,7 +51,10 @@ INSTALLED_APPS = [
     "core",
     "events",
     "booking",
+    "calendars",
     "notifications",
+    "staffdesk",
+    "demo",
 ]
 
 MIDDLEWARE = [
