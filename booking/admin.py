@@ -1,9 +1,10 @@
+"""The admin of reservations, their history and lottery draws (read-mostly, scoped)."""
+
 from django.contrib import admin
 
 from booking.models import LotteryDraw, Reservation, ReservationHistory, StaffAction
 from core.admin import ReadOnlyAdmin
 from events.selectors import staff_facility_ids
-from notifications.admin import NotificationInline
 
 
 class HistoryInline(admin.TabularInline):
@@ -44,7 +45,7 @@ class ReservationAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     exclude = ["token_hash"]
-    inlines = [HistoryInline, NotificationInline]
+    inlines = [HistoryInline]  # notifications.admin adds the reservation's emails
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)

@@ -20,8 +20,7 @@ from django.utils import timezone
 from booking.models import MyReservationsLink, Reservation
 from booking.selectors import reservations_for_email
 from booking.services import generate_token, hash_token
-from notifications.models import NotificationKind
-from notifications.services import notification_enqueue
+from booking.signals import my_reservations_link_issued
 
 MY_RESERVATIONS_MAX_AGE = timedelta(hours=24)
 VALID_HOURS = int(MY_RESERVATIONS_MAX_AGE.total_seconds() // 3600)
@@ -91,14 +90,12 @@ def my_reservations_link_send(*, email: str, language: str = "ja") -> None:
     The answer, and the work done, are the same for every address.
     """
     token = my_reservations_link_issue(email=email)
-    notification_enqueue(
-        kind=NotificationKind.MY_RESERVATIONS,
-        to_email=email,
+    my_reservations_link_issued.send(
+        Reservation,
+        email=email,
         language=language,
-        payload={
-            "link_url": my_reservations_url(token) if token else "",
-            "valid_hours": VALID_HOURS,
-        },
+        link_url=my_reservations_url(token) if token else "",
+        valid_hours=VALID_HOURS,
     )
 
 

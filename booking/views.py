@@ -45,7 +45,7 @@ from core.throttling import (
     email_ident,
     throttle_wait,
 )
-from events.views import not_found, sessions_for_pages
+from booking.session_pages import not_found, sessions_for_pages
 from notifications.feeds import (
     feed_links_stop,
     feed_token_issue,

@@ -54,7 +54,7 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     # Parents' pages: "/" is the sessions list; /manage/<code>/ keeps its name and ?token=.
-    path("", include("events.page_urls")),
+    path("", include("booking.session_page_urls")),
     path("", include("booking.page_urls")),
 ]
 

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 
 from booking.models import StaffActionKind
 from booking.staff_services import staff_action_record
-from core.permissions import ReadOnlyOrFacilityManager
+from events.permissions import ReadOnlyOrFacilityManager
 from core.schema import ERROR_RESPONSES
 from events import selectors, services
 from events.filters import SessionFilter

@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from booking.admin import ReservationAdmin
+from booking.models import Reservation
 from core.admin import ReadOnlyAdmin
 from events.selectors import staff_facility_ids
 from notifications.models import Notification, NotificationStatus
@@ -99,3 +101,13 @@ class NotificationInline(ReadOnlyAdmin, admin.TabularInline):
     readonly_fields = fields
     ordering = ["created_at", "id"]
     show_change_link = True
+
+
+# A reservation's page in the admin lists its emails too. Booking's admin knows nothing of
+# notifications (it is the lower app), so the inline is added here, above it.
+admin.site.unregister(Reservation)
+
+
+@admin.register(Reservation)
+class ReservationWithEmailsAdmin(ReservationAdmin):
+    inlines = [*ReservationAdmin.inlines, NotificationInline]

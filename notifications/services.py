@@ -27,7 +27,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from booking.models import Reservation, ReservationStatus
-from core.db import insert
 from events.models import Facility, Session, SessionStatus
 from notifications.models import Notification, NotificationKind, NotificationStatus
 
@@ -100,7 +99,7 @@ def notification_enqueue(*, first_of_reservation: bool = False, **fields: Any) -
             # Another transaction wrote the same key between our read and our insert.
             return Notification.objects.get(dedupe_key=notification.dedupe_key)
     else:
-        insert(notification)
+        notification.save(force_insert=True)
     notification_kick_if_due(notification, now)
     return notification
 

@@ -1,10 +1,9 @@
 """The early refusal of a rush: one read of the session row answers requests nobody can win.
 
 Whatever it answers must be what the full booking path answers for any valid party, on
-SQLite and on PostgreSQL (the query is written once per database, with the ORM's converters).
+SQLite and on PostgreSQL.
 """
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -210,7 +209,7 @@ def _assert_the_wide_read_is_the_orm_read(session):
     assert read.program_id == program.pk
 
 
-def test_the_session_read_in_one_statement_is_the_orm_read():
+def test_the_session_reads_are_the_orm_read():
     session = _session_with_every_kind_of_value()
     _assert_the_wide_read_is_the_orm_read(session)
     assert session_for_booking(MAX_SESSION_ID) is None
@@ -301,93 +300,3 @@ def test_a_bad_staff_token_is_still_refused_where_the_booking_would_go_on(api):
     assert response.status_code == 401, response.json()
     assert response.json()["code"] == "not_authenticated"
     assert not Reservation.objects.filter(email="b@example.jp").exists()
-
-
-@contextmanager
-def _client_side_binding():
-    """As with DATABASE_PREPARED_STATEMENTS=off (PgBouncer): no binary results."""
-    from django.db import connection
-    from psycopg import ClientCursor
-
-    connection.ensure_connection()
-    kept = connection.connection.cursor_factory
-    assert not issubclass(kept, ClientCursor)  # the suite runs with server-side binding
-    connection.connection.cursor_factory = ClientCursor
-    try:
-        yield
-    finally:
-        connection.connection.cursor_factory = kept
-
-
-def test_the_narrow_read_is_the_same_with_client_side_binding(require_postgres):
-    """Binary results need server-side binding; without it (PgBouncer) the read is text."""
-    session = state_full_no_waitlist()
-    fields = [f.attname for f in type(session)._meta.concrete_fields if f.name in REFUSAL_FIELDS[0]]
-    server_side = session_state(session.pk)
-    with _client_side_binding():
-        client_side = session_state(session.pk)
-        refusal = booking_refusal(session.pk, timezone.now())
-    for name in fields:
-        assert getattr(client_side, name) == getattr(server_side, name), name
-    assert client_side.program.waitlist_cutoff == server_side.program.waitlist_cutoff
-    assert refusal == "session_full"
-
-
-def test_the_wide_read_is_the_orm_read_with_client_side_binding(require_postgres):
-    session = _session_with_every_kind_of_value()
-    with _client_side_binding():
-        _assert_the_wide_read_is_the_orm_read(session)
-
-
-# --- the cursor the refusal read keeps (PostgreSQL with server-side binding) ---------------
-
-
-def test_the_refusal_read_keeps_one_cursor_for_the_connection(require_postgres):
-    from django.db import connection
-
-    session = state_full_no_waitlist()
-    assert booking_refusal(session.pk, timezone.now()) == "session_full"
-    kept = connection._refusal_cursor
-    session.status = SessionStatus.CANCELLED
-    session.save()
-    assert booking_refusal(session.pk, timezone.now()) == "session_cancelled"  # read anew
-    assert connection._refusal_cursor is kept
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_new_connection_gets_a_new_cursor(require_postgres):
-    from django.db import connection
-
-    session = state_full_no_waitlist()
-    assert booking_refusal(session.pk, timezone.now()) == "session_full"
-    kept = connection._refusal_cursor
-    connection.close()  # as at the end of a request past CONN_MAX_AGE
-    assert booking_refusal(session.pk, timezone.now()) == "session_full"
-    assert connection._refusal_cursor is not kept
-    assert connection._refusal_cursor.connection is connection.connection
-
-
-@pytest.mark.django_db(transaction=True)
-def test_with_health_checks_a_connection_that_died_is_replaced(require_postgres):
-    from django.db import connection
-
-    session = state_full_no_waitlist()
-    assert booking_refusal(session.pk, timezone.now()) == "session_full"
-    connection.health_check_enabled = True  # CONN_HEALTH_CHECKS=1
-    try:
-        connection.health_check_done = False  # a new request
-        connection.connection.close()  # the server dropped it meanwhile
-        assert booking_refusal(session.pk, timezone.now()) == "session_full"
-    finally:
-        connection.health_check_enabled = False
-
-
-def test_a_transaction_that_must_roll_back_refuses_the_read_as_django_does(require_postgres):
-    from django.db import transaction
-    from django.db.transaction import TransactionManagementError
-
-    session = state_full_no_waitlist()
-    with transaction.atomic():
-        transaction.set_rollback(True)
-        with pytest.raises(TransactionManagementError):
-            booking_refusal(session.pk, timezone.now())

@@ -234,7 +234,7 @@ def test_staff_promote_by_hand_needs_a_reason(session, django_user_model):
 def test_a_colliding_code_books_again_with_a_new_one(session, monkeypatch):
     taken = book(session, email="first@example.jp").reservation.code
     codes = iter([taken, taken, "NEW-CODE"])
-    monkeypatch.setattr(services, "generate_code", lambda: next(codes))
+    monkeypatch.setattr("booking.services.create.generate_code", lambda: next(codes))
     result = book(session, email="second@example.jp", adults=2)
     assert result.reservation.code == "NEW-CODE"
     session.refresh_from_db()

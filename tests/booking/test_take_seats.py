@@ -34,7 +34,7 @@ def test_seats_are_taken_only_where_every_limit_holds(fields, seats, taken):
     other = SessionFactory(capacity=50)
     before = (session.seats_taken, session.children_taken, session.childcare_taken)
     with CaptureQueriesContext(connection) as queries:
-        assert services._take_one(session, seats) is taken
+        assert services.seats_take_one(session, seats) is taken
     assert len(queries) == 1
     session.refresh_from_db()
     after = (session.seats_taken, session.children_taken, session.childcare_taken)

@@ -1,3 +1,5 @@
+"""Who may write the catalogue through the API: managers of the object's facility."""
+
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from events.selectors import user_can_manage_facility

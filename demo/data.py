@@ -1,28 +1,18 @@
-"""Demo catalogue from ../shared/DOMAIN.md: facilities, programmes and eight weeks of sessions.
+"""The demo catalogue from ../shared/DOMAIN.md, as data: facilities, programmes, sessions.
 
-Dates are anchored to the Monday of the current week (Asia/Tokyo), so loading twice in a week
-finds every row already there and changes nothing, but for the session of the day (for trying
-check-in): loading on another day adds that day's one.
+``demo.load`` writes it; the sessions are given relative to the Monday of the current week.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import time
 from decimal import Decimal
-
-from django.db import transaction
-from django.utils import timezone
 
 from events.models import (
     Audience,
     BookingMode,
-    Course,
-    Facility,
     PartyCounting,
-    Program,
-    Session,
-    SessionStatus,
 )
 
 FACILITIES = [
@@ -340,169 +330,3 @@ SESSIONS = [
         course="parent-training-winter",
     ),
 ]
-
-
-def week_anchor(today: date) -> date:
-    return today - timedelta(days=today.weekday())
-
-
-def _aware(day: date, at: time) -> datetime:
-    return timezone.make_aware(datetime.combine(day, at), timezone.get_default_timezone())
-
-
-@transaction.atomic
-def load_demo(today: date | None = None) -> dict[str, int]:
-    """Create or update the demo catalogue; return how many rows were created per kind."""
-    today = today or timezone.localdate()
-    created = {"facilities": 0, "programs": 0, "courses": 0, "sessions": 0}
-    facilities = {}
-    for data in FACILITIES:
-        values = dict(data)
-        facility, was_created = Facility.objects.get_or_create(
-            slug=values.pop("slug"), defaults=values
-        )
-        facilities[facility.slug] = facility
-        created["facilities"] += was_created
-    programs = {}
-    for data in PROGRAMS:
-        values = dict(data)
-        program, was_created = Program.objects.get_or_create(
-            slug=values.pop("slug"), defaults=values
-        )
-        programs[program.slug] = program
-        created["programs"] += was_created
-    anchor = week_anchor(today)
-    sessions: list[tuple[Session, DemoSession]] = []
-    # One session on the day the demo is loaded, so that staff can try check-in (it opens on
-    # the day of the session); loading again on a later day adds that day's one.
-    todays = DemoSession(
-        "fureai-0-1",
-        "ribbonkan",
-        0,
-        today.weekday(),
-        time(15, 30),
-        60,
-        15,
-        fill=9,
-        children_capacity=15,
-    )
-    for spec in [*SESSIONS, todays]:
-        day = anchor + timedelta(weeks=spec.week, days=spec.weekday)
-        start = _aware(day, spec.start)
-        course = None
-        if spec.course:
-            course, was_created = Course.objects.get_or_create(
-                slug=spec.course,
-                defaults={
-                    "program": programs[spec.program],
-                    "facility": facilities[spec.facility],
-                    "title": f"{programs[spec.program].title}（冬期・全4回）",
-                },
-            )
-            created["courses"] += was_created
-        program = programs[spec.program]
-        if program.booking_mode == BookingMode.LOTTERY:
-            opens = _aware(today - timedelta(days=today.weekday() + 7), time(9))
-            closes = _aware(day - timedelta(days=10), time(17))
-        else:
-            opens = _aware(day - timedelta(days=42), time(9))
-            closes = _aware(day - timedelta(days=1), time(17))
-        if course is not None:
-            first_day = anchor + timedelta(
-                weeks=min(s.week for s in SESSIONS if s.course == spec.course), days=spec.weekday
-            )
-            opens = _aware(first_day - timedelta(days=42), time(9))
-            closes = _aware(first_day - timedelta(days=1), time(17))
-        session, was_created = Session.objects.get_or_create(
-            program=program,
-            facility=facilities[spec.facility],
-            start=start,
-            defaults=dict(
-                end=start + timedelta(minutes=spec.minutes),
-                capacity=spec.capacity,
-                children_capacity=spec.children_capacity,
-                childcare_capacity=spec.childcare,
-                course=course,
-                registration_opens=opens,
-                registration_closes=closes,
-                cancellation_deadline=_aware(day - timedelta(days=1), time(17)),
-                status=SessionStatus.CANCELLED if spec.cancelled else SessionStatus.SCHEDULED,
-                cancel_reason="講師の都合により中止します。" if spec.cancelled else "",
-            ),
-        )
-        created["sessions"] += was_created
-        sessions.append((session, spec))
-    created["reservations"] = sum(_fill(session, spec) for session, spec in sessions)
-    _silence_demo_mail()
-    return created
-
-
-def _silence_demo_mail() -> None:
-    """Demo parents are made up: their confirmations are kept in the outbox but not sent."""
-    from notifications.models import Notification, NotificationStatus
-
-    Notification.objects.filter(
-        reservation__source="demo", status=NotificationStatus.PENDING
-    ).update(status=NotificationStatus.SKIPPED, last_error="demo data: not sent")
-
-
-DEMO_NAMES = [
-    "山田 花子",
-    "佐藤 太郎",
-    "鈴木 美咲",
-    "高橋 健",
-    "田中 由美",
-    "伊藤 大輔",
-    "渡辺 さくら",
-    "中村 翔",
-]
-
-
-def _demo_party(program: Program, day: date, i: int):
-    from booking.rules import Party
-
-    ages = []
-    children = 0
-    if program.requires_child_ages:
-        children = 1
-        ages = [(program.child_age_min_months or 0) + i % 3]
-    return Party(
-        adults=1,
-        children=children,
-        children_ages=ages,
-        due_date=day + timedelta(days=60 + i) if program.requires_due_date else None,
-        company="株式会社デモ商事" if program.requires_company else "",
-        priority_group="first_pregnancy" if program.priority_groups and i % 2 == 0 else "",
-    )
-
-
-def _fill(session: Session, spec: DemoSession) -> int:
-    """Book demo parties through the real booking rules until the session holds spec.fill seats."""
-    from booking.models import Reservation
-    from booking.services import reservation_create
-
-    wanted = spec.fill or spec.applicants
-    if not wanted or session.status == SessionStatus.CANCELLED:
-        return 0
-    made = 0
-    i = Reservation.objects.filter(session=session).count()
-    day = timezone.localtime(session.start).date()
-    while True:
-        session.refresh_from_db()
-        have = (
-            session.seats_taken
-            if spec.fill
-            else Reservation.objects.filter(session=session).count()
-        )
-        if have >= wanted or i > wanted * 2:
-            return made
-        reservation_create(
-            session=session,
-            party=_demo_party(session.program, day, i),
-            name=DEMO_NAMES[i % len(DEMO_NAMES)],
-            email=f"demo-{session.pk}-{i}@example.jp",
-            source="demo",
-            now=session.registration_opens + timedelta(minutes=1),
-        )
-        made += 1
-        i += 1

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from events import views
+from booking import session_pages as views
 
 urlpatterns = [
     path("", views.session_list, name="session-list"),

@@ -1,0 +1,214 @@
+"""Booking: a party reserves seats and is confirmed, waitlisted, or applies for a lottery."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NoReturn
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from booking import signals
+from booking.models import Reservation, ReservationStatus
+from booking.rules import Party, party_errors, party_seats
+from booking.services.phases import booking_phase, waitlist_open
+from booking.services.seats import (
+    capacity_raise_for,
+    first_session,
+    seats_fit,
+    seats_fit_without_childcare,
+    seats_take,
+    target_sessions,
+)
+from booking.services.status import history_record
+from booking.services.tokens import generate_code, generate_token, hash_token
+from booking.services.waitlist import waitlist_position
+from core.errors import AppError, AppValidationError
+from events.models import Course, Session, SessionStatus
+
+
+@dataclass
+class ReservationResult:
+    reservation: Reservation
+    token: str
+    position: int | None
+
+
+class CodeTaken(Exception):
+    """The random reservation code is already used: the whole booking is tried again."""
+
+
+class SeatsWentMeanwhile(Exception):
+    """Seats that looked free were taken by others: the booking runs again, seats first."""
+
+
+def _retried(create: Callable[..., ReservationResult]):
+    """Run a booking again after a rollback that says so.
+
+    A colliding code (one in billions) is retried with a new code; retrying inside the
+    transaction would need a savepoint around every insert, two more round trips while the
+    session row is locked. Seats that went between the read and the UPDATE are retried with
+    ``seats_last=False``, which then waitlists or refuses as the rules say.
+    """
+
+    @functools.wraps(create)
+    def retried(**kwargs) -> ReservationResult:
+        for _attempt in range(5):
+            try:
+                return create(**kwargs)
+            except CodeTaken:
+                continue
+            except SeatsWentMeanwhile:
+                kwargs["seats_last"] = False
+        raise AppError("server_error", status_code=503)  # pragma: no cover - 5 collisions
+
+    return retried
+
+
+@_retried
+def reservation_create(
+    *,
+    session: Session | None = None,
+    course: Course | None = None,
+    party: Party,
+    name: str,
+    email: str,
+    phone: str = "",
+    name_kana: str = "",
+    notes: str = "",
+    language: str = "ja",
+    by: AbstractBaseUser | None = None,
+    override_reason: str = "",
+    source: str = "web",
+    now: datetime | None = None,
+    seats_last: bool = True,
+) -> ReservationResult:
+    """Reserve seats for a party: confirmed, waitlisted or a lottery application.
+
+    With ``override_reason`` (staff only) the window, eligibility and capacity rules are
+    lifted; a party that does not fit raises the capacity by what it needs, recorded in the
+    history, so the database invariant still holds. ``seats_last`` chooses when seats that
+    look free are taken (see below); the outcome is the same either way.
+
+    The rules are read before the transaction that writes opens: they read rows, not locks,
+    and under READ COMMITTED a transaction would not hold those reads still anyway.
+    """
+    now = now or timezone.now()
+    if (session is None) == (course is None):
+        raise AppValidationError({"session": [_("Give a session or a course.")]})
+    if session is not None and session.course_id is not None:
+        raise AppError(
+            "course_booking_required",
+            status_code=400,
+            fields={"session": [_("Book the course instead.")]},
+            extra={"course": session.course.slug},
+        )
+    sessions = target_sessions(session=session, course=course)
+    if not sessions:
+        raise AppValidationError({"course": [_("This course has no sessions.")]})
+    first = first_session(sessions)
+    program = first.program
+    override = bool(override_reason and by is not None)
+
+    if any(s.status == SessionStatus.CANCELLED for s in sessions):
+        raise AppError("session_cancelled")
+    phase = booking_phase(program, first, now)
+    if phase == "closed" and not override:
+        raise AppError("registration_closed")
+    errors = party_errors(program, party, timezone.localtime(first.start).date())
+    if errors and not override:
+        raise AppValidationError(errors)
+    if override:
+        phase = "first_come"
+
+    seats = party_seats(program, party)
+    reservation = Reservation(
+        session=session,
+        course=course,
+        code=generate_code(),
+        adults=party.adults,
+        children=party.children,
+        children_ages=list(party.children_ages),
+        due_date=party.due_date,
+        childcare=party.childcare,
+        resident=party.resident,
+        company=party.company,
+        priority_group=party.priority_group,
+        seats=seats.seats,
+        child_seats=seats.child_seats,
+        name=name.strip(),
+        name_kana=name_kana.strip(),
+        email=email.strip().lower(),
+        phone=phone.strip(),
+        notes=notes,
+        language=language,
+        source=source,
+    )
+    token = generate_token()
+    reservation.token_hash = hash_token(token)
+
+    reason = override_reason if override else ""
+    # Seats that looked free when the session was read are taken last, just before the
+    # commit: the conditional UPDATE locks the session row until then, and every other
+    # booking of the session queues on that lock. If they went meanwhile, the booking is
+    # rolled back and run again the ordinary way (``SeatsWentMeanwhile``).
+    seats_last = (
+        seats_last and phase == "first_come" and not override and seats_fit(sessions, seats)
+    )
+    with transaction.atomic():
+        if phase == "apply":
+            reservation.status = ReservationStatus.APPLIED
+        elif seats_last:
+            reservation.status = ReservationStatus.CONFIRMED
+        elif seats_take(sessions, seats):
+            reservation.status = ReservationStatus.CONFIRMED
+        elif override:
+            capacity_raise_for(sessions, seats)
+            if not seats_take(sessions, seats):  # pragma: no cover - the capacity was just raised
+                raise AppError("session_full")
+            reservation.status = ReservationStatus.CONFIRMED
+            reason = f"{override_reason} (capacity raised for this party)"
+        elif seats.childcare and seats_fit_without_childcare(sessions, seats):
+            raise AppError("childcare_full", status_code=409)
+        elif waitlist_open(program, first, now):
+            # Lock the session rows before joining the list: a cancellation committing meanwhile
+            # has either finished (its seats are retried here) or waits, and its promotion pass
+            # then sees this party; waitlisters queue on the lock, so positions are exact.
+            list(Session.objects.select_for_update().filter(pk__in=[s.pk for s in sessions]))
+            if seats_take(sessions, seats):
+                reservation.status = ReservationStatus.CONFIRMED
+            else:
+                reservation.status = ReservationStatus.WAITLISTED
+        else:
+            raise AppError("session_full")
+
+        _save_new(reservation)
+        history_record(reservation, "", reservation.status, by=by, reason=reason)
+        signals.reservation_created.send(Reservation, reservation=reservation, token=token, now=now)
+        if seats_last and not seats_take(sessions, seats):
+            raise SeatsWentMeanwhile
+        return ReservationResult(reservation, token, waitlist_position(reservation))
+
+
+def _save_new(reservation: Reservation) -> None:
+    """Insert a reservation; a second live one for the same email is refused by the database.
+
+    Either refusal ends the transaction (PostgreSQL aborts it at the error).
+    """
+    try:
+        reservation.save(force_insert=True)
+    except IntegrityError as exc:
+        _refuse_for(exc)
+
+
+def _refuse_for(exc: IntegrityError) -> NoReturn:
+    """Raise what a unique constraint refusing a new reservation means."""
+    text = str(exc).lower()
+    if "code" in text and "email" not in text:
+        raise CodeTaken from exc
+    raise AppError("duplicate_reservation") from exc

@@ -1,0 +1,59 @@
+"""When a session may be booked: the registration window, the lottery's phases, the list.
+
+Pure reads of a session and its programme (plus whether a lottery was drawn), shared by the
+booking path, the pages and the refusal that answers a rush before any write.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from types import SimpleNamespace
+
+from booking.models import LotteryDraw
+from events.models import BookingMode, Program, Session, SessionStatus
+
+
+def waitlist_open(program: Program, first: Session, now: datetime) -> bool:
+    """The waiting list closes a programme-set time before the (first) session starts."""
+    return program.waitlist_enabled and now < first.start - program.waitlist_cutoff
+
+
+def booking_phase(program: Program, first: Session, now: datetime) -> str:
+    """Return "apply" (lottery applications), "first_come" or "closed" for a session now."""
+    in_window = first.registration_opens <= now <= first.registration_closes
+    if program.booking_mode == BookingMode.LOTTERY:
+        if in_window:
+            return "apply"
+        draw = LotteryDraw.objects.filter(session=first).first()
+        if draw is None:
+            return "closed"
+        opens_at = draw.confirmation_deadline or draw.drawn_at
+        if opens_at <= now < first.start - program.waitlist_cutoff:
+            return "first_come"
+        return "closed"
+    return "first_come" if in_window else "closed"
+
+
+def refusal_for_any_party(
+    session: Session | SimpleNamespace, program: Program | SimpleNamespace, now: datetime
+) -> str | None:
+    """Return the refusal every party booking this session would get now, if there is one.
+
+    ``session`` and ``program`` need only the ``booking.selectors.REFUSAL_FIELDS``.
+
+    In a rush most requests arrive after the last seat went; this answers them from one read
+    of the session row, before the body is validated or a transaction opened. It answers only
+    where the full booking path gives the same code for any valid party (every party takes at
+    least one seat), and leaves the rest (courses, lotteries, seats left) to that path. It
+    reads the row, never a cache; a stale "full" is the answer of a moment earlier, and a
+    stale "seats left" is settled by the conditional UPDATE.
+    """
+    if session.course_id is not None or program.booking_mode == BookingMode.LOTTERY:
+        return None
+    if session.status == SessionStatus.CANCELLED:
+        return "session_cancelled"
+    if booking_phase(program, session, now) == "closed":
+        return "registration_closed"
+    if session.seats_taken >= session.capacity and not waitlist_open(program, session, now):
+        return "session_full"
+    return None

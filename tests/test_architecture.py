@@ -1,0 +1,67 @@
+"""The layout of the code holds: imports point down the layers, modules stay readable."""
+
+import ast
+from pathlib import Path
+
+from importlinter.cli import lint_imports
+
+from booking import signals
+from booking.models import Reservation
+from notifications import receivers
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ("core", "events", "booking", "calendars", "notifications", "staffdesk", "demo")
+MAX_LINES = 400
+
+
+def product_modules():
+    for app in APPS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if "migrations" not in path.parts:
+                yield path
+
+
+def test_imports_point_down_the_layers():
+    """import-linter's layers contract in pyproject.toml: demo > staffdesk > notifications >
+    calendars > booking > events > core; a function-level import counts as any other."""
+    assert lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True) == 0
+
+
+def test_the_contract_sees_a_wrong_import():
+    """The check above can fail: a module of events that imports booking breaks it."""
+    probe = ROOT / "events" / "contract_probe_for_tests.py"
+    probe.write_text('"""Written and removed by tests/test_architecture.py."""\n\nimport booking\n')
+    try:
+        assert lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True) != 0
+    finally:
+        probe.unlink()
+
+
+def test_product_modules_are_short_and_say_what_they_own():
+    too_long, undocumented = [], []
+    for path in product_modules():
+        text = path.read_text()
+        if text.count("\n") > MAX_LINES:
+            too_long.append(f"{path.relative_to(ROOT)}: {text.count(chr(10))} lines")
+        body = ast.parse(text).body
+        if (
+            body
+            and ast.get_docstring(ast.parse(text)) is None
+            and path.name
+            not in (
+                "__init__.py",
+                "apps.py",
+            )
+        ):
+            undocumented.append(str(path.relative_to(ROOT)))
+    assert not too_long, too_long
+    assert not undocumented, undocumented
+
+
+def test_every_booking_signal_has_its_receiver():
+    """Emails are queued by notifications' receivers; a signal nobody hears sends nothing."""
+    assert set(receivers.RECEIVERS) == set(signals.ALL)
+    for signal, receiver in receivers.RECEIVERS.items():
+        uid = f"notifications.{receiver.__name__}"
+        assert signal.disconnect(receiver, sender=Reservation, dispatch_uid=uid), uid
+        signal.connect(receiver, sender=Reservation, dispatch_uid=uid)
