@@ -61,6 +61,9 @@ class Reservation(models.Model):
     language = models.CharField(_("language"), max_length=5, default="ja")
     # Waiting list and lottery.
     draw_rank = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The party's place in the order it joined a session's waiting list (the session's
+    # ``waitlist_joined`` when it joined); None for lists ordered by id (courses, older rows).
+    waitlist_ticket = models.PositiveIntegerField(null=True, blank=True, editable=False)
     confirm_by = models.DateTimeField(_("confirm the lottery win by"), null=True, blank=True)
     source = models.CharField(max_length=20, default="web", editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

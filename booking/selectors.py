@@ -52,8 +52,8 @@ def reservations_for_email(email: str) -> QuerySet[Reservation]:
 # the session row: the fields that decide a refusal of any party (``refusal_for_any_party``).
 REFUSAL_FIELDS = (
     ("id", "status", "course_id", "start", "capacity", "seats_taken")
-    + ("registration_opens", "registration_closes"),
-    ("booking_mode", "waitlist_enabled", "waitlist_cutoff"),
+    + ("registration_opens", "registration_closes", "waitlist_limit", "waitlist_taken"),
+    ("booking_mode", "waitlist_enabled", "waitlist_cutoff", "waitlist_limit"),
 )
 
 

@@ -28,6 +28,7 @@ MESSAGES: dict[str, Any] = {
     "invalid_filter": _("A filter value is not valid."),
     "invalid_page": _("The page does not exist or is too large."),
     "session_full": _("This session is full."),
+    "waitlist_full": _("This session is full and so is its waiting list."),
     "registration_closed": _("Registration for this session is not open."),
     "session_cancelled": _("This session has been cancelled."),
     "duplicate_reservation": _("This email address already holds a reservation for this session."),

@@ -127,6 +127,12 @@ class Program(models.Model):
     waitlist_cutoff = models.DurationField(
         _("waiting list closes before start"), default=timedelta(hours=2)
     )
+    waitlist_limit = models.PositiveIntegerField(
+        _("waiting list limit (parties)"),
+        null=True,
+        blank=True,
+        help_text=_("キャンセル待ち上限: parties the list takes per session. Empty: no limit."),
+    )
     lottery_confirmation_required = models.BooleanField(
         _("lottery winners must confirm"), default=True
     )
@@ -227,6 +233,16 @@ class Session(models.Model):
     seats_taken = models.PositiveIntegerField(_("seats taken"), default=0, editable=False)
     children_taken = models.PositiveIntegerField(default=0, editable=False)
     childcare_taken = models.PositiveIntegerField(default=0, editable=False)
+    waitlist_limit = models.PositiveIntegerField(
+        _("waiting list limit (parties)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the programme's limit."),
+    )
+    # Parties on the waiting list now, and the places ever given on it (the next party's
+    # ticket): kept in the transaction that changes the list, like the seat counters.
+    waitlist_taken = models.PositiveIntegerField(default=0, editable=False)
+    waitlist_joined = models.PositiveIntegerField(default=0, editable=False)
     # RFC 5545 SEQUENCE: raised on every change of time, place or status.
     sequence = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -286,6 +302,19 @@ class Session(models.Model):
         if self.children_capacity is None:
             return None
         return max(self.children_capacity - self.children_taken, 0)
+
+    @property
+    def waitlist_capacity(self) -> int | None:
+        """The parties this session's waiting list takes (None: no limit)."""
+        if self.waitlist_limit is not None:
+            return self.waitlist_limit
+        return self.program.waitlist_limit
+
+    @property
+    def waitlist_left(self) -> int | None:
+        """Places left on the waiting list (None: no limit)."""
+        limit = self.waitlist_capacity
+        return None if limit is None else max(limit - self.waitlist_taken, 0)
 
     @property
     def childcare_left(self) -> int:

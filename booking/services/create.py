@@ -27,7 +27,7 @@ from booking.services.seats import (
 )
 from booking.services.status import history_record
 from booking.services.tokens import generate_code, generate_token, hash_token
-from booking.services.waitlist import waitlist_position
+from booking.services.waitlist import waitlist_join, waitlist_join_locked, waitlist_position
 from core.errors import AppError, AppValidationError
 from events.models import Course, Session, SessionStatus
 
@@ -43,8 +43,9 @@ class CodeTaken(Exception):
     """The random reservation code is already used: the whole booking is tried again."""
 
 
-class SeatsWentMeanwhile(Exception):
-    """Seats that looked free were taken by others: the booking runs again, seats first."""
+class ChangedMeanwhile(Exception):
+    """Seats that looked free were taken by others, or seats that looked gone came free, or
+    the waiting list filled: the booking runs again the ordinary way, under the row's lock."""
 
 
 def _retried(create: Callable[..., ReservationResult]):
@@ -52,8 +53,8 @@ def _retried(create: Callable[..., ReservationResult]):
 
     A colliding code (one in billions) is retried with a new code; retrying inside the
     transaction would need a savepoint around every insert, two more round trips while the
-    session row is locked. Seats that went between the read and the UPDATE are retried with
-    ``seats_last=False``, which then waitlists or refuses as the rules say.
+    session row is locked. A booking whose seats or place on the list changed between the read
+    and the UPDATE is retried with ``optimistic=False``, which then decides under the lock.
     """
 
     @functools.wraps(create)
@@ -63,8 +64,8 @@ def _retried(create: Callable[..., ReservationResult]):
                 return create(**kwargs)
             except CodeTaken:
                 continue
-            except SeatsWentMeanwhile:
-                kwargs["seats_last"] = False
+            except ChangedMeanwhile:
+                kwargs["optimistic"] = False
         raise AppError("server_error", status_code=503)  # pragma: no cover - 5 collisions
 
     return retried
@@ -86,14 +87,14 @@ def reservation_create(
     override_reason: str = "",
     source: str = "web",
     now: datetime | None = None,
-    seats_last: bool = True,
+    optimistic: bool = True,
 ) -> ReservationResult:
     """Reserve seats for a party: confirmed, waitlisted or a lottery application.
 
     With ``override_reason`` (staff only) the window, eligibility and capacity rules are
     lifted; a party that does not fit raises the capacity by what it needs, recorded in the
-    history, so the database invariant still holds. ``seats_last`` chooses when seats that
-    look free are taken (see below); the outcome is the same either way.
+    history, so the database invariant still holds. ``optimistic`` chooses when seats, or a
+    place on the waiting list, are taken (see below); the outcome is the same either way.
 
     The rules are read before the transaction that writes opens: they read rows, not locks,
     and under READ COMMITTED a transaction would not hold those reads still anyway.
@@ -153,18 +154,29 @@ def reservation_create(
     reservation.token_hash = hash_token(token)
 
     reason = override_reason if override else ""
-    # Seats that looked free when the session was read are taken last, just before the
-    # commit: the conditional UPDATE locks the session row until then, and every other
-    # booking of the session queues on that lock. If they went meanwhile, the booking is
-    # rolled back and run again the ordinary way (``SeatsWentMeanwhile``).
-    seats_last = (
-        seats_last and phase == "first_come" and not override and seats_fit(sessions, seats)
+    # What the session row looked like when read decides the order of the writes. Seats that
+    # looked free are taken last, just before the commit, and so is a place on the waiting
+    # list when the seats looked gone: the conditional UPDATE locks the session row until the
+    # commit, and every other booking of the session queues on that lock only that long. If
+    # the row changed meanwhile, the booking is rolled back and decided under the lock
+    # (``ChangedMeanwhile``).
+    simple = optimistic and phase == "first_come" and not override
+    seats_last = simple and seats_fit(sessions, seats)
+    join_last = (
+        simple
+        and course is None
+        and not seats_fit(sessions, seats, with_childcare=False)
+        and waitlist_open(program, first, now)
     )
+    if join_last and session.waitlist_left == 0:
+        raise AppError("waitlist_full")
     with transaction.atomic():
         if phase == "apply":
             reservation.status = ReservationStatus.APPLIED
         elif seats_last:
             reservation.status = ReservationStatus.CONFIRMED
+        elif join_last:
+            reservation.status = ReservationStatus.WAITLISTED
         elif seats_take(sessions, seats):
             reservation.status = ReservationStatus.CONFIRMED
         elif override:
@@ -176,9 +188,8 @@ def reservation_create(
         elif seats.childcare and seats_fit_without_childcare(sessions, seats):
             raise AppError("childcare_full", status_code=409)
         elif waitlist_open(program, first, now):
-            # Lock the session rows before joining the list: a cancellation committing meanwhile
-            # has either finished (its seats are retried here) or waits, and its promotion pass
-            # then sees this party; waitlisters queue on the lock, so positions are exact.
+            # Under the rows' lock: a cancellation committing meanwhile has either finished
+            # (its seats are tried again here) or waits, and its promotion then sees this party.
             list(Session.objects.select_for_update().filter(pk__in=[s.pk for s in sessions]))
             if seats_take(sessions, seats):
                 reservation.status = ReservationStatus.CONFIRMED
@@ -191,7 +202,14 @@ def reservation_create(
         history_record(reservation, "", reservation.status, by=by, reason=reason)
         signals.reservation_created.send(Reservation, reservation=reservation, token=token, now=now)
         if seats_last and not seats_take(sessions, seats):
-            raise SeatsWentMeanwhile
+            raise ChangedMeanwhile
+        if join_last:
+            place = waitlist_join(reservation, session, seats)
+            if place is None:
+                raise ChangedMeanwhile
+            return ReservationResult(reservation, token, place)
+        if reservation.status == ReservationStatus.WAITLISTED:
+            waitlist_join_locked(reservation, sessions)
         return ReservationResult(reservation, token, waitlist_position(reservation))
 
 

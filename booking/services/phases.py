@@ -54,6 +54,10 @@ def refusal_for_any_party(
         return "session_cancelled"
     if booking_phase(program, session, now) == "closed":
         return "registration_closed"
-    if session.seats_taken >= session.capacity and not waitlist_open(program, session, now):
-        return "session_full"
+    if session.seats_taken >= session.capacity:
+        if not waitlist_open(program, session, now):
+            return "session_full"
+        limit = program.waitlist_limit if session.waitlist_limit is None else session.waitlist_limit
+        if limit is not None and session.waitlist_taken >= limit:
+            return "waitlist_full"
     return None

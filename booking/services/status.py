@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import F, Q
 from django.utils import timezone
 
 from booking.models import Reservation, ReservationHistory, ReservationStatus
+from events.models import Session
 
 # Statuses a reservation can still be cancelled or changed from (the session not yet held).
 CHANGEABLE = (
@@ -53,18 +55,37 @@ def reservation_transition(
     expected: tuple[str, ...] | None = None,
     **fields,
 ) -> bool:
-    """Move a reservation to a status if it is still in an expected one; keep the history.
+    """Move a reservation from the status it had when read to another; keep the history.
 
-    ``expected`` defaults to the status the reservation had when read: a concurrent change
-    makes this return False and change nothing. ``fields`` are set in the same UPDATE.
+    The UPDATE is conditional on that status (which must be one of ``expected``, when given):
+    a concurrent change makes this return False and change nothing. ``fields`` are set in the
+    same UPDATE. Joining or leaving the waiting list moves its counter with it.
     """
     from_status = reservation.status
-    expected = expected or (from_status,)
-    updated = Reservation.objects.filter(pk=reservation.pk, status__in=expected).update(
+    if expected is not None and from_status not in expected:
+        return False
+    waiting = ReservationStatus.WAITLISTED
+    counted = 0
+    if (from_status == waiting) != (to_status == waiting):
+        # The session row first, as every writer of a session and its reservations locks them
+        # (seats, then reservations): a cancellation promoting this party holds it already.
+        counted = 1 if to_status == waiting else -1
+        waitlist_count(reservation, counted)
+    updated = Reservation.objects.filter(pk=reservation.pk, status=from_status).update(
         status=to_status, updated_at=timezone.now(), **fields
     )
     if updated != 1:
+        if counted:
+            waitlist_count(reservation, -counted)
         return False
     reservation.refresh_from_db()
     history_record(reservation, from_status, to_status, by=by, label=label, reason=reason)
     return True
+
+
+def waitlist_count(reservation: Reservation, change: int) -> None:
+    """Move the waiting-list counter of the reservation's session (or course's sessions)."""
+    target = (
+        Q(pk=reservation.session_id) if reservation.session_id else Q(course=reservation.course_id)
+    )
+    Session.objects.filter(target).update(waitlist_taken=F("waitlist_taken") + change)

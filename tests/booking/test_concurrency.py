@@ -225,12 +225,20 @@ def check_rush(base_url: str, session: Session, answers: list[Answer], *, waitli
 
     if waitlist:
         positions = positions_over_http(base_url, waitlisted)
-        in_arrival_order = rows.filter(status=ReservationStatus.WAITLISTED).order_by("id")
-        codes = list(in_arrival_order.values_list("code", flat=True))
+        # The order parties joined in: their tickets, given by the UPDATE of the session row
+        # that puts each on the list (ids are given earlier, when the rows are inserted).
+        in_joining_order = rows.filter(status=ReservationStatus.WAITLISTED).order_by(
+            "waitlist_ticket"
+        )
+        codes = list(in_joining_order.values_list("code", flat=True))
         assert [positions[code] for code in codes] == list(range(1, len(codes) + 1))
+        tickets = list(in_joining_order.values_list("waitlist_ticket", flat=True))
+        assert tickets == sorted(set(tickets)) and None not in tickets
+        session.refresh_from_db()
+        assert session.waitlist_taken == len(codes)
         for answer in waitlisted:
-            # Parties join the list one at a time (the session row is locked on PostgreSQL,
-            # writers are serialised on SQLite), so the position answered is the final one.
+            # Parties join the list one at a time (the UPDATE of the session row puts them on
+            # it in turn), so the position answered is the final one: 1..N, no gap, no twice.
             assert answer.body["position"] == positions[answer.body["code"]]
 
 
@@ -304,7 +312,7 @@ def cancel_and_check_promotions(base_url: str, session: Session, answers: list[A
         Waiting(r.id, r.seats)
         for r in Reservation.objects.filter(
             session=session, status=ReservationStatus.WAITLISTED
-        ).order_by("id")
+        ).order_by("waitlist_ticket")
     ]
     expected_promoted, expected_waiting, expected_left = promote_in_order(
         session.capacity - session.seats_taken, waiting, [size] * count
@@ -331,9 +339,10 @@ def cancel_and_check_promotions(base_url: str, session: Session, answers: list[A
     assert session.seats_taken == sum(
         rows.filter(status=ReservationStatus.CONFIRMED).values_list("seats", flat=True)
     )
-    still_waiting = rows.filter(status=ReservationStatus.WAITLISTED).order_by("id")
+    still_waiting = rows.filter(status=ReservationStatus.WAITLISTED).order_by("waitlist_ticket")
     assert [r.id for r in still_waiting] == [w.id for w in expected_waiting]
-    # Skipped parties keep their place: positions 1..n in arrival order.
+    assert session.waitlist_taken == len(still_waiting)
+    # Skipped parties keep their place: positions 1..n in the order they joined.
     by_code = {a.body["code"]: a for a in answers if a.status == 201}
     positions = positions_over_http(base_url, [by_code[r.code] for r in still_waiting])
     assert [positions[r.code] for r in still_waiting] == list(range(1, len(still_waiting) + 1))
