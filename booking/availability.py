@@ -36,6 +36,8 @@ class Availability:
     can_book: bool
     # What a new booking becomes: "confirmed", "waitlisted" or "applied"; "" when closed.
     outcome: str
+    # Places left on the waiting list (キャンセル待ち 残りn組); None: no limit, or no list now.
+    waitlist_left: int | None = None
 
 
 def few_seats_threshold(capacity: int) -> int:
@@ -83,5 +85,8 @@ def session_availability(session: Session, now: datetime) -> Availability:
         badge = Badge.FEW if seats_left <= few_seats_threshold(session.capacity) else Badge.OPEN
         return Availability(badge, seats_left, True, "confirmed")
     if waitlist_open(session.program, session, now):
-        return Availability(Badge.WAITLIST, 0, True, "waitlisted")
+        left = session.waitlist_left
+        if left == 0:
+            return Availability(Badge.FULL, 0, False, "", waitlist_left=0)
+        return Availability(Badge.WAITLIST, 0, True, "waitlisted", waitlist_left=left)
     return Availability(Badge.FULL, 0, False, "")

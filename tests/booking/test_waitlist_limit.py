@@ -253,3 +253,28 @@ def _known_token(reservation: Reservation) -> str:
     token = generate_token()
     Reservation.objects.filter(pk=reservation.pk).update(token_hash=hash_token(token))
     return token
+
+
+# --- what parents see -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "left_text", "full_text"),
+    [
+        ("ja", "キャンセル待ち 残り3組", "キャンセル待ちも上限に達しました"),
+        ("en", "Waiting list: 3 places left", "The waiting list is full too"),
+    ],
+)
+def test_the_pages_show_the_places_left_on_the_list(client, language, left_text, full_text):
+    session = full_session(program_limit=4)
+    book(session, email="w0@example.jp")
+    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+    for path in (f"/sessions/{session.pk}/", "/"):
+        page = client.get(path, **headers).content.decode()
+        assert left_text in page, path
+        assert f'href="/sessions/{session.pk}/reserve/"' in page, path
+    for i in range(1, 4):
+        book(session, email=f"w{i}@example.jp")
+    page = client.get(f"/sessions/{session.pk}/", **headers).content.decode()
+    assert full_text in page and left_text not in page
+    assert f'href="/sessions/{session.pk}/reserve/"' not in page
