@@ -7,12 +7,15 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from booking.availability import session_availability
+from booking.page_cache import cached_main
 from events import selectors
 from events.filters import SessionFilter
 from events.models import Audience, Session
+from events.templatetags.parent_pages import session_title
 
 PAGE_SIZE = 20
 
@@ -29,6 +32,11 @@ def not_found(request, message: str = "") -> HttpResponse:
 @require_GET
 def session_list(request):
     """Show upcoming sessions, filtered by facility, programme, audience, day and free seats."""
+    page = cached_main(request, "session-list", lambda: _session_list_main(request))
+    return render(request, "events/session_list.html", page)
+
+
+def _session_list_main(request):
     now = timezone.now()
     upcoming = sessions_for_pages().filter(end__gt=now)
     filterset = SessionFilter(request.GET or None, queryset=upcoming)
@@ -36,21 +44,18 @@ def session_list(request):
     rows = [(session, session_availability(session, now)) for session in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "events/session_list.html",
-        {
-            "rows": rows,
-            "page": page,
-            "query": query.urlencode(),
-            "filter_errors": filterset.form.errors if filterset.is_bound else {},
-            "values": request.GET,
-            "facilities": selectors.facility_list().only("slug", "name", "name_en"),
-            "programs": selectors.program_list().only("slug", "title", "title_en"),
-            "audiences": Audience.choices,
-            "filtered": any(request.GET.get(k) for k in FILTER_KEYS),
-        },
-    )
+    context = {
+        "rows": rows,
+        "page": page,
+        "query": query.urlencode(),
+        "filter_errors": filterset.form.errors if filterset.is_bound else {},
+        "values": request.GET,
+        "facilities": selectors.facility_list().only("slug", "name", "name_en"),
+        "programs": selectors.program_list().only("slug", "title", "title_en"),
+        "audiences": Audience.choices,
+        "filtered": any(request.GET.get(k) for k in FILTER_KEYS),
+    }
+    return _("Upcoming events"), "events/_session_list_main.html", context
 
 
 FILTER_KEYS = ("facility", "program", "audience", "date_from", "has_seats")
@@ -65,22 +70,26 @@ def webcal(request, name: str, slug: str) -> str:
 @require_GET
 def session_detail(request, pk: int):
     """Show everything a parent needs to decide, and the button to reserve."""
+    page = cached_main(request, "session-detail", lambda: _session_detail_main(request, pk))
+    if page is None:
+        return not_found(request)
+    return render(request, "events/session_detail.html", page)
+
+
+def _session_detail_main(request, pk: int):
     session = sessions_for_pages().filter(pk=pk).first()
     if session is None:
-        return not_found(request)
+        return None
     course_sessions: list[Session] = []
     if session.course_id:
         course_sessions = list(session.course.sessions.order_by("start"))
-    return render(
-        request,
-        "events/session_detail.html",
-        {
-            "session": session,
-            "program": session.program,
-            "facility": session.facility,
-            "availability": session_availability(session, timezone.now()),
-            "course_sessions": course_sessions,
-            "webcal_program": webcal(request, "calendar-program", session.program.slug),
-            "webcal_facility": webcal(request, "calendar-facility", session.facility.slug),
-        },
-    )
+    context = {
+        "session": session,
+        "program": session.program,
+        "facility": session.facility,
+        "availability": session_availability(session, timezone.now()),
+        "course_sessions": course_sessions,
+        "webcal_program": webcal(request, "calendar-program", session.program.slug),
+        "webcal_facility": webcal(request, "calendar-facility", session.facility.slug),
+    }
+    return session_title(session), "events/_session_detail_main.html", context

@@ -351,3 +351,6 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=30),
     },
 }
+
+# The catalogue's pages keep their main part this many seconds (booking.page_cache); 0: off.
+PAGES_CACHE_SECONDS = float(os.environ.get("PAGES_CACHE_SECONDS", "1"))

@@ -24,3 +24,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 if REDIS_URL:  # noqa: F405
     CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405
 STATIC_ROOT.mkdir(exist_ok=True)  # noqa: F405
+# Tests read pages right after booking: the catalogue's short page cache is off, but in the
+# tests of that cache (tests/pages/test_page_cache.py).
+PAGES_CACHE_SECONDS = 0
