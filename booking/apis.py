@@ -94,13 +94,13 @@ class ReservationCreateApi(APIView):
         session_id = (
             session_id_from_request(data.get("session")) if isinstance(data, Mapping) else None
         )
-        if session_id and not data.get("override_reason"):
+        session = selectors.session_for_booking(session_id) if session_id else None
+        if session is not None and not data.get("override_reason"):
             # A sold-out or closed session answers before the body is validated.
-            refusal = selectors.booking_refusal(session_id, timezone.now())
+            refusal = selectors.booking_refusal(session, timezone.now())
             if refusal:
                 error = AppError(refusal)
                 return error.status_code, error.body()
-        session = selectors.session_for_booking(session_id) if session_id else None
         serializer = ReservationCreateSerializer(data=data, context={"session": session})
         try:
             serializer.is_valid(raise_exception=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hmac
 from datetime import datetime
-from types import SimpleNamespace
 
 from django.db.models import QuerySet
 
@@ -48,15 +47,6 @@ def reservations_for_email(email: str) -> QuerySet[Reservation]:
     )
 
 
-# A rush's requests are answered, most of them after the last seat went, from a narrow read of
-# the session row: the fields that decide a refusal of any party (``refusal_for_any_party``).
-REFUSAL_FIELDS = (
-    ("id", "status", "course_id", "start", "capacity", "seats_taken")
-    + ("registration_opens", "registration_closes", "waitlist_limit", "waitlist_taken"),
-    ("booking_mode", "waitlist_enabled", "waitlist_cutoff", "waitlist_limit"),
-)
-
-
 def session_id_from_request(value: object) -> int | None:
     """Return the session id a request names, if it is a plausible one (an int or digits)."""
     if isinstance(value, str) and value.isascii() and value.isdigit():
@@ -67,30 +57,23 @@ def session_id_from_request(value: object) -> int | None:
 
 
 def session_for_booking(session_id: int) -> Session | None:
-    """Return the session with its programme, read now from the database (never a cache)."""
-    return Session.objects.select_related("program").filter(pk=session_id).first()
+    """Return the session with its programme and facility, read now (never from a cache).
 
-
-def session_state(session_id: int) -> SimpleNamespace | None:
-    """Return what decides a refusal of any booking: the ``REFUSAL_FIELDS`` of the session
-    and, as ``program``, of its programme, as plain attributes; read now, never from a cache.
+    One read serves a booking request: it decides the early refusal (``booking_refusal``), then
+    feeds validation, the booking and its first email (the facility's quiet hours).
     """
-    session_fields, program_fields = REFUSAL_FIELDS
-    row = (
-        Session.objects.filter(pk=session_id)
-        .values(*session_fields, *(f"program__{name}" for name in program_fields))
-        .first()
-    )
-    if row is None:
+    try:
+        return Session.objects.select_related("program", "facility").get(pk=session_id)
+    except Session.DoesNotExist:
         return None
-    state = SimpleNamespace(**{name: row[name] for name in session_fields})
-    state.program = SimpleNamespace(**{name: row[f"program__{name}"] for name in program_fields})
-    return state
 
 
-def booking_refusal(session_id: int, now: datetime) -> str | None:
-    """Return the refusal any booking of the session gets now (None: none, or no session)."""
-    state = session_state(session_id)
-    if state is None:
+def booking_refusal(session: Session | None, now: datetime) -> str | None:
+    """Return the refusal any booking of the session gets now (None: none, or no session).
+
+    In a rush most requests arrive after the last seat went (or the waiting list filled): they
+    are answered from the session's row alone, before the body is validated.
+    """
+    if session is None:
         return None
-    return refusal_for_any_party(state, state.program, now)
+    return refusal_for_any_party(session, session.program, now)

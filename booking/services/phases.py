@@ -7,7 +7,6 @@ booking path, the pages and the refusal that answers a rush before any write.
 from __future__ import annotations
 
 from datetime import datetime
-from types import SimpleNamespace
 
 from booking.models import LotteryDraw
 from events.models import BookingMode, Program, Session, SessionStatus
@@ -34,12 +33,8 @@ def booking_phase(program: Program, first: Session, now: datetime) -> str:
     return "first_come" if in_window else "closed"
 
 
-def refusal_for_any_party(
-    session: Session | SimpleNamespace, program: Program | SimpleNamespace, now: datetime
-) -> str | None:
+def refusal_for_any_party(session: Session, program: Program, now: datetime) -> str | None:
     """Return the refusal every party booking this session would get now, if there is one.
-
-    ``session`` and ``program`` need only the ``booking.selectors.REFUSAL_FIELDS``.
 
     In a rush most requests arrive after the last seat went; this answers them from one read
     of the session row, before the body is validated or a transaction opened. It answers only

@@ -13,11 +13,9 @@ from booking.models import Reservation, ReservationHistory
 from booking.rules import Party
 from booking.selectors import (
     MAX_SESSION_ID,
-    REFUSAL_FIELDS,
     booking_refusal,
     session_for_booking,
     session_id_from_request,
-    session_state,
 )
 from booking.services import lottery_draw, reservation_create
 from core.errors import AppError
@@ -129,7 +127,7 @@ STATES = [
 def refusal_for(value, now):
     """What the reservation API does first: read the session named, refuse if nobody can win."""
     session_id = session_id_from_request(value)
-    return booking_refusal(session_id, now) if session_id else None
+    return booking_refusal(session_for_booking(session_id), now) if session_id else None
 
 
 def full_path_code(session, party: Party) -> str:
@@ -180,48 +178,13 @@ def test_anything_but_a_session_id_is_left_to_validation(value):
     assert refusal_for(value, timezone.now()) is None
 
 
-def _session_with_every_kind_of_value():
-    program = ProgramFactory(
-        waitlist_cutoff=timedelta(hours=3, minutes=5),
-        priority_groups=[{"key": "first", "label": "初めての参加"}],
-        reminder_offsets=[24, 2],
-    )
-    session = SessionFactory(program=program, children_capacity=4, childcare_capacity=2)
-    book(session, email="first@example.jp", adults=2, children=1)
-    return session
-
-
-def _assert_the_wide_read_is_the_orm_read(session):
-    program = session.program
-    read = session_for_booking(session.pk)
-    orm = type(session).objects.select_related("program").get(pk=session.pk)
-    for model, left, right in (
-        (type(session), read, orm),
-        (type(program), read.program, orm.program),
-    ):
-        for field in model._meta.concrete_fields:
-            value, expected = getattr(left, field.attname), getattr(right, field.attname)
-            assert value == expected, field.name
-            assert type(value) is type(expected), field.name
-            if hasattr(value, "utcoffset"):
-                assert value.utcoffset() == expected.utcoffset(), field.name
-    assert read.program.priority_groups[0]["label"] == "初めての参加"  # JSON decoded once
-    assert read.program_id == program.pk
-
-
-def test_the_session_reads_are_the_orm_read():
-    session = _session_with_every_kind_of_value()
-    _assert_the_wide_read_is_the_orm_read(session)
+def test_one_read_brings_the_session_programme_and_facility(django_assert_num_queries):
+    session = SessionFactory()
+    with django_assert_num_queries(1):
+        read = session_for_booking(session.pk)
+        assert read.program.pk == session.program_id
+        assert read.facility.pk == session.facility_id
     assert session_for_booking(MAX_SESSION_ID) is None
-    orm = type(session).objects.select_related("program").get(pk=session.pk)
-    narrow = session_state(session.pk)
-    for left, right, names in (
-        (narrow, orm, REFUSAL_FIELDS[0]),
-        (narrow.program, orm.program, REFUSAL_FIELDS[1]),
-    ):
-        for name in names:
-            attname = type(right)._meta.get_field(name).attname
-            assert getattr(left, attname) == getattr(right, attname), name
 
 
 def test_the_id_may_come_as_digits():
