@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import hmac
 from datetime import datetime
 
+from django.db import connections, router
 from django.db.models import QuerySet
+from django.db.models.sql.compiler import SQLCompiler
 
 from booking.manage_links import manage_link_matches
 from booking.models import Reservation
 from booking.services import hash_token, refusal_for_any_party
-from events.models import Session
+from events.models import Facility, Program, Session
 
 # The largest primary key a session can have (a PostgreSQL integer); a larger number in a
 # request is no session, and must not reach the database as an out-of-range parameter.
@@ -56,16 +59,55 @@ def session_id_from_request(value: object) -> int | None:
     return value
 
 
+# One read serves a booking request: the session with its programme and facility, every
+# column, as the ORM compiles the query once per database (compiling it costs more than
+# running it, for every request of a rush), and as its models load rows (``Model.from_db``).
+READ_MODELS = (("", Session), ("program__", Program), ("facility__", Facility))
+
+
+def _columns() -> list[str]:
+    return [
+        prefix + field.attname
+        for prefix, model in READ_MODELS
+        for field in model._meta.concrete_fields
+    ]
+
+
+@functools.cache
+def _session_read(alias: str) -> tuple[str, SQLCompiler, list]:
+    """The read's SQL and the converters of its columns, as the ORM compiles them."""
+    query = Session.objects.filter(pk=0).values_list(*_columns()).query
+    compiler = query.get_compiler(alias)
+    sql, _params = compiler.as_sql()
+    converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
+    return sql, compiler, converters
+
+
 def session_for_booking(session_id: int) -> Session | None:
     """Return the session with its programme and facility, read now (never from a cache).
 
-    One read serves a booking request: it decides the early refusal (``booking_refusal``), then
-    feeds validation, the booking and its first email (the facility's quiet hours).
+    It decides the early refusal (``booking_refusal``), then feeds validation, the booking and
+    its first email (the facility's quiet hours).
     """
-    try:
-        return Session.objects.select_related("program", "facility").get(pk=session_id)
-    except Session.DoesNotExist:
+    alias = router.db_for_read(Session)
+    sql, compiler, converters = _session_read(alias)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [session_id])
+        row = cursor.fetchone()
+    if row is None:
         return None
+    if converters:
+        row = next(iter(compiler.apply_converters([row], converters)))
+    loaded = {}
+    start = 0
+    for prefix, model in READ_MODELS:
+        fields = model._meta.concrete_fields
+        names = [field.attname for field in fields]
+        loaded[prefix] = model.from_db(alias, names, row[start : start + len(fields)])
+        start += len(fields)
+    session = loaded[""]
+    session.program, session.facility = loaded["program__"], loaded["facility__"]
+    return session
 
 
 def booking_refusal(session: Session | None, now: datetime) -> str | None:

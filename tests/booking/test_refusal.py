@@ -178,6 +178,30 @@ def test_anything_but_a_session_id_is_left_to_validation(value):
     assert refusal_for(value, timezone.now()) is None
 
 
+def test_the_read_compiled_once_is_the_orm_read():
+    """Every field of the session, its programme and its facility, with its Python type
+    (datetimes with their offsets, durations, JSON, NULLs), is what the ORM reads."""
+    program = ProgramFactory(
+        waitlist_cutoff=timedelta(hours=3, minutes=5),
+        waitlist_limit=None,
+        priority_groups=[{"key": "first", "label": "初めての参加"}],
+        reminder_offsets=[24, 2],
+    )
+    session = SessionFactory(program=program, children_capacity=4, childcare_capacity=2)
+    book(session, email="first@example.jp", adults=2, children=1)
+    read = session_for_booking(session.pk)
+    orm = type(session).objects.select_related("program", "facility").get(pk=session.pk)
+    for left, right in ((read, orm), (read.program, orm.program), (read.facility, orm.facility)):
+        for field in type(right)._meta.concrete_fields:
+            value, expected = getattr(left, field.attname), getattr(right, field.attname)
+            assert value == expected, field.name
+            assert type(value) is type(expected), field.name
+            if hasattr(value, "utcoffset"):
+                assert value.utcoffset() == expected.utcoffset(), field.name
+        assert not left._state.adding and left._state.db == right._state.db
+    assert read.program.priority_groups[0]["label"] == "初めての参加"
+
+
 def test_one_read_brings_the_session_programme_and_facility(django_assert_num_queries):
     session = SessionFactory()
     with django_assert_num_queries(1):
