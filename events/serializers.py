@@ -75,6 +75,7 @@ class ProgramSerializer(CalendarLinksMixin, StrictModelSerializer):
             "max_children",
             "childcare_offered",
             "waitlist_enabled",
+            "waitlist_limit",
             "priority_groups",
             "calendar_url",
             "webcal_url",
@@ -94,6 +95,18 @@ class SessionSerializer(StrictModelSerializer):
     booking_mode = StrictCharField(source="program.booking_mode", read_only=True)
     audience = StrictCharField(source="program.audience", read_only=True)
     waitlist_enabled = serializers.BooleanField(source="program.waitlist_enabled", read_only=True)
+    waitlist_limit = serializers.IntegerField(
+        source="waitlist_capacity",
+        read_only=True,
+        allow_null=True,
+        help_text="Parties the waiting list takes (the session's own limit, else the "
+        "programme's); null: no limit.",
+    )
+    waitlist_left = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="Places left on the waiting list; null: no limit.",
+    )
 
     class Meta:
         model = Session
@@ -117,6 +130,9 @@ class SessionSerializer(StrictModelSerializer):
             "cancel_reason",
             "booking_mode",
             "waitlist_enabled",
+            "waitlist_limit",
+            "waitlist_taken",
+            "waitlist_left",
             "registration_opens",
             "registration_closes",
             "cancellation_deadline",
@@ -141,6 +157,13 @@ class SessionWriteSerializer(StrictModelSerializer):
     childcare_capacity = serializers.IntegerField(
         min_value=0, max_value=1_000, required=False, allow_null=True
     )
+    waitlist_limit = serializers.IntegerField(
+        min_value=0,
+        max_value=10_000,
+        required=False,
+        allow_null=True,
+        help_text="キャンセル待ち上限 in parties for this session; null: the programme's limit.",
+    )
 
     class Meta:
         model = Session
@@ -154,6 +177,7 @@ class SessionWriteSerializer(StrictModelSerializer):
             "capacity",
             "children_capacity",
             "childcare_capacity",
+            "waitlist_limit",
             "registration_opens",
             "registration_closes",
             "cancellation_deadline",

@@ -43,9 +43,12 @@ def _no_rate_limits(settings):
     settings.API_THROTTLE_ENABLED = False
 
 
-def full_session(*, capacity=1, program_limit=None, session_limit=None, **program):
+def full_session(*, capacity=1, program_limit=None, session_limit=None, facility=None, **program):
     program = ProgramFactory(waitlist_enabled=True, waitlist_limit=program_limit, **program)
-    session = SessionFactory(program=program, capacity=capacity, waitlist_limit=session_limit)
+    place = {"facility": facility} if facility is not None else {}
+    session = SessionFactory(
+        program=program, capacity=capacity, waitlist_limit=session_limit, **place
+    )
     book(session, email="holder@example.jp", adults=capacity)
     session.refresh_from_db()
     return session
@@ -278,3 +281,55 @@ def test_the_pages_show_the_places_left_on_the_list(client, language, left_text,
     page = client.get(f"/sessions/{session.pk}/", **headers).content.decode()
     assert full_text in page and left_text not in page
     assert f'href="/sessions/{session.pk}/reserve/"' not in page
+
+
+# --- the API, and staff changing the limit ---------------------------------------------------
+
+
+def test_the_sessions_api_shows_the_limit_and_the_places_left(api):
+    session = full_session(program_limit=3)
+    book(session, email="w0@example.jp")
+    body = api.get(f"/api/v1/sessions/{session.pk}/").json()
+    assert (body["waitlist_limit"], body["waitlist_taken"], body["waitlist_left"]) == (3, 1, 2)
+    unlimited = full_session(program_limit=None)
+    body = api.get(f"/api/v1/sessions/{unlimited.pk}/").json()
+    assert (body["waitlist_limit"], body["waitlist_left"]) == (None, None)
+    listed = {s["id"]: s for s in api.get("/api/v1/sessions/").json()["results"]}
+    assert listed[session.pk]["waitlist_left"] == 2
+    assert api.get(f"/api/v1/programs/{session.program.slug}/").json()["waitlist_limit"] == 3
+
+
+def test_staff_override_the_programme_limit_for_one_session(manager_api, facility):
+    session = full_session(program_limit=1, facility=facility)
+    book(session, email="w0@example.jp")
+    with pytest.raises(AppError):
+        book(session, email="w1@example.jp")
+    url = f"/api/v1/sessions/{session.pk}/"
+    response = manager_api.patch(url, {"waitlist_limit": 3}, format="json")
+    assert response.status_code == 200, response.json()
+    assert (response.json()["waitlist_limit"], response.json()["waitlist_left"]) == (3, 2)
+    assert book(session, email="w1@example.jp").position == 2
+    response = manager_api.patch(url, {"waitlist_limit": None}, format="json")
+    assert response.json()["waitlist_limit"] == 1  # back to the programme's
+
+
+@pytest.mark.parametrize("value", [-1, 10_001])
+def test_a_bad_limit_is_refused_with_the_field_and_changes_nothing(manager_api, facility, value):
+    session = full_session(program_limit=1, facility=facility)
+    response = manager_api.patch(
+        f"/api/v1/sessions/{session.pk}/", {"waitlist_limit": value}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid" and "waitlist_limit" in response.json()["fields"]
+    session.refresh_from_db()
+    assert session.waitlist_limit is None
+
+
+def test_another_facilitys_staff_cannot_change_the_limit(manager_api):
+    session = full_session(program_limit=1)  # at a facility the manager does not run
+    response = manager_api.patch(
+        f"/api/v1/sessions/{session.pk}/", {"waitlist_limit": 9}, format="json"
+    )
+    assert response.status_code in (403, 404)
+    session.refresh_from_db()
+    assert session.waitlist_limit is None
