@@ -49,9 +49,9 @@ def _populate() -> dict:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from booking.staff_selectors import fiscal_year_of
     from core.services import api_token_create
     from events.models import Facility, Program, Session, StaffMembership
+    from staffdesk.selectors import fiscal_year_of
     from tests.staff.bulk import roster_of, year_of_sessions
 
     facilities = [

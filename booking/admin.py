@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from booking.models import LotteryDraw, Reservation, ReservationHistory, StaffAction
+from booking.models import LotteryDraw, Reservation, ReservationHistory
 from core.admin import ReadOnlyAdmin
 from events.selectors import staff_facility_ids
 
@@ -73,31 +73,3 @@ class LotteryDrawAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
-
-
-@admin.register(StaffAction)
-class StaffActionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
-    """The audit log, read-only; staff see their own facilities' entries."""
-
-    list_display = ["at", "actor_label", "kind", "facility", "session", "reservation", "reason"]
-    list_filter = ["kind", "facility"]
-    search_fields = ["actor_label", "reason", "reservation__code"]
-    date_hierarchy = "at"
-    list_select_related = ["facility", "session__program", "reservation"]
-    readonly_fields = [
-        "at",
-        "actor",
-        "actor_label",
-        "kind",
-        "facility",
-        "session",
-        "reservation",
-        "reason",
-        "before",
-        "after",
-    ]
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        ids = staff_facility_ids(request.user)
-        return qs if ids is None else qs.filter(facility_id__in=ids)

@@ -1,25 +1,22 @@
 from collections.abc import Mapping
 
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from booking import selectors, services
 from booking.idempotency import run_idempotent
 from booking.links import reservation_links_replace
-from booking.models import StaffActionKind
 from booking.rules import party_from_data
 from booking.selectors import session_id_from_request
 from booking.serializers import (
     CancelSerializer,
-    LotteryDrawSerializer,
     PartySerializer,
     ReservationCreatedSerializer,
     ReservationCreateSerializer,
@@ -33,8 +30,7 @@ from core.throttling import (
     ReservationCreateIPThrottle,
     TokenLookupThrottle,
 )
-from events.models import Session
-from events.selectors import user_can_manage_facility, user_can_view_facility
+from events.selectors import user_can_manage_facility
 
 TOKEN_PARAMETERS = [
     OpenApiParameter(
@@ -248,42 +244,3 @@ class ReservationConfirmApi(APIView):
         reservation = reservation_from_request(request, code)
         reservation = services.reservation_confirm_win(reservation=reservation)
         return Response(ReservationSerializer(reservation).data)
-
-
-class SessionDrawApi(APIView):
-    """The lottery draw of a session: staff see it and may run it early."""
-
-    permission_classes = [IsAuthenticated]
-
-    def _session(self, request, pk: int, *, manage: bool) -> Session:
-        session = get_object_or_404(Session.objects.select_related("program"), pk=pk)
-        allowed = (user_can_manage_facility if manage else user_can_view_facility)(
-            request.user, session.facility_id
-        )
-        if not allowed:
-            raise NotFound()
-        return session
-
-    @extend_schema(responses={200: LotteryDrawSerializer, **ERROR_RESPONSES})
-    def get(self, request, pk: int):
-        session = self._session(request, pk, manage=False)
-        draw = getattr(session, "lottery_draw", None)
-        if draw is None:
-            raise NotFound()
-        return Response(LotteryDrawSerializer(draw).data)
-
-    @extend_schema(request=None, responses={200: LotteryDrawSerializer, **ERROR_RESPONSES})
-    def post(self, request, pk: int):
-        session = self._session(request, pk, manage=True)
-        existed = hasattr(session, "lottery_draw")
-        draw = services.lottery_draw(session=session, by=request.user)
-        if not existed:
-            from booking.staff_services import staff_action_record
-
-            staff_action_record(
-                by=request.user,
-                kind=StaffActionKind.LOTTERY_DRAW,
-                session=session,
-                after={"seed": draw.seed, "winners": len(draw.winners)},
-            )
-        return Response(LotteryDrawSerializer(draw).data)

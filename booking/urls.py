@@ -27,7 +27,4 @@ urlpatterns = [
         privacy_apis.ReservationEraseApi.as_view(),
         name="reservation-erase",
     ),
-    path("privacy/export/", privacy_apis.PersonalDataExportApi.as_view(), name="privacy-export"),
-    path("privacy/erase/", privacy_apis.PersonalDataEraseApi.as_view(), name="privacy-erase"),
-    path("sessions/<int:pk>/draw/", apis.SessionDrawApi.as_view(), name="session-draw"),
 ]

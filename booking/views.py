@@ -36,6 +36,7 @@ from booking.links import (
     reservation_links_replace,
 )
 from booking.models import Reservation, ReservationStatus
+from booking.session_pages import not_found, sessions_for_pages
 from core.errors import AppError
 from core.throttling import (
     EmailLinkIPThrottle,
@@ -45,7 +46,6 @@ from core.throttling import (
     email_ident,
     throttle_wait,
 )
-from booking.session_pages import not_found, sessions_for_pages
 from notifications.feeds import (
     feed_links_stop,
     feed_token_issue,

@@ -7,8 +7,9 @@ from rest_framework.routers import DefaultRouter
 from core.apis import PingApi
 from core.login import AdminLoginForm, login_rate_limited
 from core.views import healthz
-from events.apis import FacilityViewSet, ProgramViewSet, SessionViewSet
+from events.apis import FacilityViewSet, ProgramViewSet
 from notifications.feeds import PrivateFeedLinkApi, PrivateFeedRevokeApi, PrivateFeedRotateApi
+from staffdesk.apis import SessionViewSet
 
 router = DefaultRouter()
 router.register("facilities", FacilityViewSet, basename="facility")
@@ -24,8 +25,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/ping/", PingApi.as_view(), name="ping"),
     path("api/v1/", include("booking.urls")),
-    path("api/v1/", include("booking.staff_urls")),
-    path("staff/", include("booking.staff_page_urls")),
+    path("api/v1/", include("staffdesk.urls")),
+    path("staff/", include("staffdesk.page_urls")),
     path("api/v1/", include(router.urls)),
     path(
         "api/v1/calendar/private-link/",

@@ -1,9 +1,12 @@
-from django.contrib import admin, messages
+"""The catalogue's admin: facilities, programmes, courses and staff memberships, scoped.
+
+Sessions are administered by the staff desk (``staffdesk.admin``): changing one tells parents.
+"""
+
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import AppError
-from events import services
-from events.models import Course, Facility, Program, Session, StaffMembership
+from events.models import Course, Facility, Program, StaffMembership
 from events.selectors import staff_facility_ids
 
 
@@ -70,6 +73,7 @@ class ProgramAdmin(admin.ModelAdmin):
                     "childcare_offered",
                     "waitlist_enabled",
                     "waitlist_cutoff",
+                    "waitlist_limit",
                     "lottery_confirmation_required",
                     "lottery_confirmation_period",
                     "priority_groups",
@@ -84,40 +88,6 @@ class CourseAdmin(FacilityScopedAdmin):
     list_display = ["title", "program", "facility"]
     list_filter = ["program", "facility"]
     search_fields = ["title"]
-
-
-@admin.register(Session)
-class SessionAdmin(FacilityScopedAdmin):
-    list_display = [
-        "__str__",
-        "facility",
-        "start",
-        "capacity",
-        "seats_taken",
-        "status",
-    ]
-    list_filter = ["status", "facility", "program"]
-    date_hierarchy = "start"
-    search_fields = ["title", "program__title", "facility__name"]
-    readonly_fields = ["seats_taken", "children_taken", "childcare_taken", "sequence", "status"]
-    list_select_related = ["program", "facility"]
-    actions = ["cancel_sessions"]
-
-    def save_model(self, request, obj, form, change):
-        values = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            if change:
-                services.session_update(session=obj, by=request.user, **values)
-            else:
-                services.session_create(by=request.user, **form.cleaned_data)
-        except AppError as exc:
-            self.message_user(request, str(exc.message), level=messages.ERROR)
-
-    @admin.action(description=_("Cancel the selected sessions (everyone is told)"))
-    def cancel_sessions(self, request, queryset):
-        for session in queryset:
-            services.session_cancel(session=session, by=request.user, reason="")
-        self.message_user(request, _("Cancelled."))
 
 
 @admin.register(StaffMembership)

@@ -69,21 +69,23 @@ def session_create(*, by: AbstractBaseUser | None = None, **values: Any) -> Sess
     return session
 
 
-@transaction.atomic
-def session_update(
-    *, session: Session, by: AbstractBaseUser | None = None, reason: str = "", **values: Any
-) -> Session:
-    """Change a session; capacity never drops below the seats already taken.
+def session_lock(session: Session) -> Session:
+    """Lock a session's row for a change, and read it with its programme and facility."""
+    return (
+        Session.objects.select_for_update(of=("self",))
+        .select_related("program", "facility")
+        .get(pk=session.pk)
+    )
 
-    ``reason`` (staff's, when they give one) goes into the emails about a change of time or
-    place.
+
+def session_change(locked: Session, values: dict[str, Any]) -> bool:
+    """Change a locked session's fields; return whether its calendar entry changed.
+
+    Capacity never drops below the seats already taken; a change of time, place, status or
+    title raises its SEQUENCE (RFC 5545). Telling the parties and promoting the waiting list
+    are the callers' (``staffdesk.services.session_update``).
     """
-    locked = Session.objects.select_for_update().select_related("program").get(pk=session.pk)
     session_validate(values, instance=locked)
-    # Late import: notifications depend on events. What parents were told, to compare.
-    from notifications import services as notify
-
-    before = notify.session_snapshot(locked)
     changed_calendar = any(
         name in values and getattr(locked, name) != values[name] for name in CALENDAR_FIELDS
     )
@@ -94,15 +96,7 @@ def session_update(
         locked.sequence = F("sequence") + 1
     locked.save()
     locked.refresh_from_db()
-    if changed_calendar:
-        notify.notify_session_changed(locked, before=before, reason=reason)
-    if any(name in values for name in CAPACITY_FIELDS):
-        # Late import: booking depends on events, not the other way round.
-        from booking.services import waitlist_promote
-
-        waitlist_promote(session=locked, reason="capacity_increased")
-        locked.refresh_from_db()
-    return locked
+    return changed_calendar
 
 
 def _check_capacity_not_below_taken(session: Session) -> None:
@@ -124,20 +118,16 @@ def _check_capacity_not_below_taken(session: Session) -> None:
         )
 
 
-@transaction.atomic
-def session_cancel(
-    *, session: Session, by: AbstractBaseUser | None = None, reason: str = ""
-) -> Session:
-    """Cancel a session; its reservations are cancelled with it."""
-    locked = Session.objects.select_for_update().get(pk=session.pk)
+def session_mark_cancelled(locked: Session, *, reason: str = "") -> bool:
+    """Mark a locked session cancelled; return False when it already was.
+
+    Its reservations are cancelled by the caller (``staffdesk.services.session_cancel_all``).
+    """
     if locked.status == SessionStatus.CANCELLED:
-        return locked
+        return False
     locked.status = SessionStatus.CANCELLED
     locked.cancel_reason = reason
     locked.sequence = F("sequence") + 1
     locked.save(update_fields=["status", "cancel_reason", "sequence", "updated_at"])
     locked.refresh_from_db()
-    from booking.services import reservations_cancel_for_session
-
-    reservations_cancel_for_session(session=locked, by=by, reason=reason)
-    return locked
+    return True

@@ -15,7 +15,7 @@ from booking.models import LIVE, SEAT_HOLDING, Reservation
 from booking.rules import Party
 from core.errors import AppError
 from events.models import PartyCounting, Session
-from events.services import session_update
+from staffdesk.services import session_update
 from tests.factories import FacilityFactory, ProgramFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from booking.models import LotteryDraw, Reservation, ReservationStatus
 from booking.rules import Party
 from core.errors import AppError
 from events.models import BookingMode, PartyCounting, Session
-from events.services import session_update
+from staffdesk.services import session_update
 from tests.factories import ProgramFactory, SessionFactory, book
 
 pytestmark = pytest.mark.django_db

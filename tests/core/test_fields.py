@@ -152,9 +152,12 @@ def _project_serializers() -> list[type[serializers.BaseSerializer]]:
     while todo:
         cls = todo.pop()
         todo.extend(cls.__subclasses__())
-        if cls.__module__.split(".")[0] in {"booking", "core", "events", "notifications"}:
+        if cls.__module__.split(".")[0] in PROJECT_APPS:
             found[cls] = None  # a class with two serializer bases is found twice
     return list(found)
+
+
+PROJECT_APPS = {"booking", "calendars", "core", "events", "notifications", "staffdesk"}
 
 
 def _loose_fields(field: serializers.Field, path: str):

@@ -10,8 +10,9 @@ from django.utils import timezone
 from booking.rules import Party
 from booking.services import reservation_cancel, reservation_create
 from events.models import Course, SessionStatus
-from events.services import session_cancel, session_update
 from notifications import calendar
+from staffdesk.services import session_cancel_all as session_cancel
+from staffdesk.services import session_update
 from tests.factories import SessionFactory, book
 from tests.notifications.icalcheck import assert_matches_db, parse_both, uid_of, unfolded
 

@@ -12,9 +12,10 @@ from booking.models import Reservation
 from booking.rules import Party
 from booking.services import reservation_cancel, reservation_create
 from events.models import Audience, BookingMode, Course, Session
-from events.services import session_cancel, session_update
 from notifications import calendar, feeds
 from notifications.models import CalendarFeedToken, Notification, NotificationKind
+from staffdesk.services import session_cancel_all as session_cancel
+from staffdesk.services import session_update
 from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, book
 from tests.notifications.icalcheck import assert_matches_db, parse_both, uid_of, unfolded
 

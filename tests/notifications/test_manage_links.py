@@ -13,13 +13,13 @@ import pytest
 from django.utils import timezone
 
 from booking import services as booking
-from booking import staff_services
 from booking.models import Reservation
 from booking.services import generate_token, hash_token
 from events.models import BookingMode
 from notifications import tasks
 from notifications.models import Notification
 from notifications.services import reminders_schedule
+from staffdesk import services as staff_services
 from tests.factories import ProgramFactory, SessionFactory, book, staff_user
 from tests.notifications import fixtures
 from tests.notifications.mailparse import Mail, parse_outbox

@@ -10,10 +10,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from booking import services as booking
-from booking import staff_services
 from booking.models import Reservation
 from events.models import BookingMode, Session
-from events.services import session_update
 from notifications import emails, tasks
 from notifications.calendar import session_uid
 from notifications.models import Notification
@@ -22,6 +20,8 @@ from notifications.services import (
     quiet_hours_end_after,
     reminders_schedule,
 )
+from staffdesk import services as staff_services
+from staffdesk.services import session_update
 from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, book, staff_user
 from tests.notifications import fixtures
 from tests.notifications.mailparse import parse_outbox

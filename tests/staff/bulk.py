@@ -12,15 +12,11 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from booking.models import (
-    Reservation,
-    ReservationHistory,
-    ReservationStatus,
-    SessionAttendance,
-)
+from booking.models import Reservation, ReservationHistory, ReservationStatus
 from booking.services import generate_code, hash_token
 from events.models import Course, Facility, Program, Session, SessionStatus
 from notifications.models import Notification
+from staffdesk.models import SessionAttendance
 
 FAMILY = ["佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤"]
 FAMILY_KANA = [

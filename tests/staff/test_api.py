@@ -10,10 +10,11 @@ import pytest
 import yaml
 from django.utils import timezone
 
-from booking.models import Reservation, ReservationStatus, StaffAction
-from booking.staff_csv import EXPORT_HEADERS, ROSTER_HEADERS
+from booking.models import Reservation, ReservationStatus
 from events.models import Session
 from notifications.models import Notification
+from staffdesk.csv_files import EXPORT_HEADERS, ROSTER_HEADERS
+from staffdesk.models import StaffAction
 from tests.factories import SessionFactory, book
 from tests.staff.conftest import book_before, started_session
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from booking.models import StaffAction
+from staffdesk.models import StaffAction
 from tests.factories import book
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from booking.models import ReservationHistory, StaffAction
-from booking.staff_selectors import fiscal_year_of
+from booking.models import ReservationHistory
 from events.models import StaffRole
+from staffdesk.models import StaffAction
+from staffdesk.selectors import fiscal_year_of
 from tests.browser import axe_violations, screenshot
 from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, staff_user
 from tests.staff.conftest import book_before, started_session
@@ -196,7 +197,7 @@ def test_print_report_and_today_pages_render_japanese(browser, live_server, door
     # Check in a few so that the report has people in it.
     for p in parties[:4]:
         p.refresh_from_db()
-    from booking.staff_services import check_in
+    from staffdesk.services import check_in
 
     for p in parties[:4]:
         check_in(session=session, reservation=p, by=first)

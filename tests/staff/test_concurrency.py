@@ -13,15 +13,11 @@ import pytest
 import requests
 from django.utils import timezone
 
-from booking.models import (
-    Reservation,
-    ReservationHistory,
-    SessionAttendance,
-    StaffAction,
-)
+from booking.models import Reservation, ReservationHistory
 from booking.rules import Party
 from booking.services import reservation_create
 from events.models import Course, StaffRole
+from staffdesk.models import SessionAttendance, StaffAction
 from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, api_key, staff_user
 from tests.staff.conftest import book_before, started_session
 

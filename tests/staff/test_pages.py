@@ -10,7 +10,8 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from booking.models import Reservation, StaffAction
+from booking.models import Reservation
+from staffdesk.models import StaffAction
 from tests.factories import book
 from tests.staff.conftest import book_before, page_client, started_session
 
@@ -292,7 +293,7 @@ def test_report_page_draws_an_inline_svg_chart(manager_a, facility_a):
     page_client(manager_a).post(
         f"/staff/sessions/{session.pk}/check-in/", {"code": r.code, "attended": "1"}
     )
-    from booking.staff_selectors import fiscal_year_of
+    from staffdesk.selectors import fiscal_year_of
 
     fy = fiscal_year_of(timezone.localdate(session.start))
     html = page_client(manager_a).get(f"/staff/report/?fiscal_year={fy}").content.decode()
@@ -307,7 +308,7 @@ def test_report_page_draws_an_inline_svg_chart(manager_a, facility_a):
 def test_report_csv_page(manager_a, facility_a):
     session = started_session(facility=facility_a)
     book_before(session)
-    from booking.staff_selectors import fiscal_year_of
+    from staffdesk.selectors import fiscal_year_of
 
     fy = fiscal_year_of(timezone.localdate(session.start))
     response = page_client(manager_a).get(f"/staff/report.csv?fiscal_year={fy}")

@@ -16,8 +16,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from booking.models import Reservation, StaffAction
+from booking.models import Reservation
 from events.models import BookingMode, Session, StaffRole
+from staffdesk.models import StaffAction
 from tests.factories import ProgramFactory, SessionFactory, book, staff_user
 from tests.staff.conftest import book_before, page_client, started_session, token_client
 
@@ -430,17 +431,17 @@ def test_staff_tokens_are_managed_in_the_admin(users):
 
 
 def test_the_audit_log_is_read_only_in_the_admin_and_scoped(world, users, facility_b):
-    from booking.models import StaffAction as Action
+    from staffdesk.models import StaffAction as Action
 
     Action.objects.create(actor_label="staff:x", kind="check_in", facility=facility_b, reason="B")
     Action.objects.create(
         actor_label="staff:y", kind="check_in", facility=world.started.facility, reason="A"
     )
     admin = page_client(users["superuser"])
-    listing = admin.get("/admin/booking/staffaction/")
+    listing = admin.get("/admin/staffdesk/staffaction/")
     assert listing.status_code == 200
     assert b"staff:x" in listing.content and b"staff:y" in listing.content
-    assert admin.get("/admin/booking/staffaction/add/").status_code == 403
+    assert admin.get("/admin/staffdesk/staffaction/add/").status_code == 403
     # A facility-B staff member with admin access sees only B's entries.
     staff_b = users["manager_b"]
     staff_b.is_staff = True
@@ -448,6 +449,6 @@ def test_the_audit_log_is_read_only_in_the_admin_and_scoped(world, users, facili
     from django.contrib.auth.models import Permission
 
     staff_b.user_permissions.add(Permission.objects.get(codename="view_staffaction"))
-    scoped = page_client(staff_b).get("/admin/booking/staffaction/")
+    scoped = page_client(staff_b).get("/admin/staffdesk/staffaction/")
     assert scoped.status_code == 200
     assert b"staff:x" in scoped.content and b"staff:y" not in scoped.content

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from booking.staff_selectors import fiscal_year_of
+from staffdesk.selectors import fiscal_year_of
 from tests.factories import FacilityFactory, ProgramFactory, SessionFactory
 from tests.staff.bulk import course_with_attendance, roster_of, year_of_sessions
 from tests.staff.conftest import page_client

@@ -7,16 +7,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from booking.models import (
-    LotteryDraw,
-    Reservation,
-    ReservationHistory,
-    ReservationStatus,
-    SessionAttendance,
-    StaffAction,
-)
+from booking.models import LotteryDraw, Reservation, ReservationHistory, ReservationStatus
 from booking.rules import Party
-from booking.staff_services import (
+from core.errors import AppError
+from events.models import BookingMode, Course, Session, SessionStatus
+from notifications.models import Notification, NotificationStatus
+from staffdesk.models import SessionAttendance, StaffAction
+from staffdesk.services import (
     WALK_IN_EMAIL_DOMAIN,
     capacity_change,
     check_in,
@@ -28,9 +25,6 @@ from booking.staff_services import (
     waitlist_promote_by_hand,
     walk_in_add,
 )
-from core.errors import AppError
-from events.models import BookingMode, Course, Session, SessionStatus
-from notifications.models import Notification, NotificationStatus
 from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, book
 from tests.staff.conftest import book_before, started_session
 

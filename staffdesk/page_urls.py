@@ -3,8 +3,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from booking import staff_views as views
 from core.login import StaffLoginForm, login_rate_limited
+from staffdesk import views
 
 app_name = "staff"
 

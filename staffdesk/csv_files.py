@@ -15,9 +15,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from booking.staff_selectors import ExportRow, Report, Roster, RosterRow
-from booking.staff_services import is_walk_in_placeholder
 from notifications.models import Notification
+from staffdesk.selectors import ExportRow, Report, Roster, RosterRow
+from staffdesk.services import is_walk_in_placeholder
 
 BOM = "\ufeff"
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from booking import staff_apis as apis
+from staffdesk import apis, privacy_apis
 
 urlpatterns = [
     path("sessions/<int:pk>/roster/", apis.RosterApi.as_view(), name="staff-api-roster"),
@@ -31,4 +31,7 @@ urlpatterns = [
     path("staff/today/", apis.TodayApi.as_view(), name="staff-api-today"),
     path("staff/export/", apis.ExportApi.as_view(), name="staff-api-export"),
     path("staff/report/", apis.ReportApi.as_view(), name="staff-api-report"),
+    path("sessions/<int:pk>/draw/", apis.SessionDrawApi.as_view(), name="session-draw"),
+    path("privacy/export/", privacy_apis.PersonalDataExportApi.as_view(), name="privacy-export"),
+    path("privacy/erase/", privacy_apis.PersonalDataEraseApi.as_view(), name="privacy-erase"),
 ]

@@ -5,11 +5,12 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from booking.models import ReservationStatus, StaffAction, StaffActionKind
-from booking.staff_services import is_walk_in_placeholder
+from booking.models import ReservationStatus
 from core.fields import StrictCharField, StrictChoiceField, StrictEmailField, StrictSlugRelatedField
 from core.serializers import StrictModelSerializer
 from events.models import Facility, SessionStatus
+from staffdesk.models import StaffAction, StaffActionKind
+from staffdesk.services import is_walk_in_placeholder
 
 
 class StaffSessionSerializer(serializers.Serializer):

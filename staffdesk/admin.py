@@ -1,0 +1,75 @@
+"""The staff desk's admin: sessions (a change tells the parties), and the audit log."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from core.admin import ReadOnlyAdmin
+from core.errors import AppError
+from events import services as catalogue
+from events.admin import FacilityScopedAdmin
+from events.models import Session
+from events.selectors import staff_facility_ids
+from staffdesk.models import StaffAction
+from staffdesk.services import session_cancel_all, session_update
+
+
+@admin.register(StaffAction)
+class StaffActionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """The audit log, read-only; staff see their own facilities' entries."""
+
+    list_display = ["at", "actor_label", "kind", "facility", "session", "reservation", "reason"]
+    list_filter = ["kind", "facility"]
+    search_fields = ["actor_label", "reason", "reservation__code"]
+    date_hierarchy = "at"
+    list_select_related = ["facility", "session__program", "reservation"]
+    readonly_fields = [
+        "at",
+        "actor",
+        "actor_label",
+        "kind",
+        "facility",
+        "session",
+        "reservation",
+        "reason",
+        "before",
+        "after",
+    ]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        ids = staff_facility_ids(request.user)
+        return qs if ids is None else qs.filter(facility_id__in=ids)
+
+
+@admin.register(Session)
+class SessionAdmin(FacilityScopedAdmin):
+    list_display = [
+        "__str__",
+        "facility",
+        "start",
+        "capacity",
+        "seats_taken",
+        "status",
+    ]
+    list_filter = ["status", "facility", "program"]
+    date_hierarchy = "start"
+    search_fields = ["title", "program__title", "facility__name"]
+    readonly_fields = ["seats_taken", "children_taken", "childcare_taken", "sequence", "status"]
+    list_select_related = ["program", "facility"]
+    actions = ["cancel_sessions"]
+
+    def save_model(self, request, obj, form, change):
+        values = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            if change:
+                session_update(session=obj, by=request.user, **values)
+            else:
+                catalogue.session_create(by=request.user, **form.cleaned_data)
+        except AppError as exc:
+            self.message_user(request, str(exc.message), level=messages.ERROR)
+
+    @admin.action(description=_("Cancel the selected sessions (everyone is told)"))
+    def cancel_sessions(self, request, queryset):
+        for session in queryset:
+            session_cancel_all(session=session, by=request.user, reason="")
+        self.message_user(request, _("Cancelled."))

@@ -1,0 +1,74 @@
+"""The staff desk's API (under /api/v1/), one module per concern.
+"""
+
+from staffdesk.apis.catalogue import (
+    SessionViewSet,
+    audit,
+)
+from staffdesk.apis.common import (
+    CSV_RESPONSE,
+    FORMAT_PARAMETER,
+    JSON_ERRORS,
+    CSVRenderer,
+    StaffApi,
+    choice_param,
+    csv_response,
+    parse_day,
+    parse_fiscal_year,
+    session_data,
+)
+from staffdesk.apis.desk import (
+    CheckInApi,
+    NoShowsApi,
+    RosterApi,
+    TodayApi,
+    WalkInApi,
+)
+from staffdesk.apis.reports import (
+    MAX_EXPORT_DAYS,
+    ExportApi,
+    ReportApi,
+)
+from staffdesk.apis.sessions import (
+    AuditLogApi,
+    CancelSessionApi,
+    CapacityApi,
+    DrawApi,
+    MoveApi,
+    PromoteApi,
+    SessionDrawApi,
+    WaitingListApi,
+    waiting_list_data,
+)
+
+__all__ = [
+    "AuditLogApi",
+    "CSVRenderer",
+    "CSV_RESPONSE",
+    "CancelSessionApi",
+    "CapacityApi",
+    "CheckInApi",
+    "DrawApi",
+    "ExportApi",
+    "FORMAT_PARAMETER",
+    "JSON_ERRORS",
+    "MAX_EXPORT_DAYS",
+    "MoveApi",
+    "NoShowsApi",
+    "PromoteApi",
+    "ReportApi",
+    "RosterApi",
+    "SessionDrawApi",
+    "SessionViewSet",
+    "StaffApi",
+    "TodayApi",
+    "WaitingListApi",
+    "WalkInApi",
+    "audit",
+    "choice_param",
+    "csv_response",
+    "parse_day",
+    "parse_fiscal_year",
+    "session_data",
+    "waiting_list_data",
+]

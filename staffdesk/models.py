@@ -1,0 +1,113 @@
+"""The staff desk's own records: the audit log of staff actions, and course attendance."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from booking.models import Reservation
+from events.models import Session
+
+
+class SessionAttendance(models.Model):
+    """Attendance of a course reservation at one of the course's sessions.
+
+    A single-session reservation records attendance in its own status (attended, no-show); a
+    course reservation keeps one status for the whole course, so each session's check-in is a
+    row here, one per reservation and session.
+    """
+
+    class Status(models.TextChoices):
+        ATTENDED = "attended", _("Attended")
+        NO_SHOW = "no_show", _("No-show")
+
+    reservation = models.ForeignKey(
+        Reservation, on_delete=models.CASCADE, related_name="session_attendances"
+    )
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    at = models.DateTimeField(auto_now=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        db_table = "booking_sessionattendance"  # made by booking before the desk had its app
+        verbose_name = _("course session attendance")
+        verbose_name_plural = _("course session attendances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reservation", "session"], name="session_attendance_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["attended", "no_show"]),
+                name="session_attendance_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reservation_id}@{self.session_id}: {self.status}"
+
+
+class StaffActionKind(models.TextChoices):
+    CHECK_IN = "check_in", _("Checked in")
+    CHECK_IN_UNDO = "check_in_undo", _("Check-in undone")
+    NO_SHOWS = "no_shows", _("Marked the rest as no-show")
+    WALK_IN = "walk_in", _("Walk-in added")
+    SESSION_MOVE = "session_move", _("Session moved")
+    SESSION_CANCEL = "session_cancel", _("Session cancelled")
+    CAPACITY_CHANGE = "capacity_change", _("Capacity changed")
+    WAITLIST_PROMOTE = "waitlist_promote", _("Promoted from the waiting list by hand")
+    LOTTERY_DRAW = "lottery_draw", _("Lottery drawn")
+    EXPORT = "export", _("Personal data exported")
+    SESSION_UPDATE = "session_update", _("Session changed")
+    PERSONAL_DATA_ERASE = "personal_data_erase", _("Personal data erased")
+
+
+class StaffAction(models.Model):
+    """The audit log: one action of a staff member, with what it changed (before and after)."""
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff_actions",
+    )
+    # Kept as text so the log still says who it was after the account is deleted.
+    actor_label = models.CharField(_("who"), max_length=150)
+    kind = models.CharField(_("what"), max_length=30, choices=StaffActionKind.choices)
+    facility = models.ForeignKey(
+        "events.Facility",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff_actions",
+    )
+    session = models.ForeignKey(
+        Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="staff_actions"
+    )
+    reservation = models.ForeignKey(
+        Reservation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff_actions",
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
+
+    class Meta:
+        db_table = "booking_staffaction"  # made by booking before the desk had its app
+        verbose_name = _("staff action")
+        verbose_name_plural = _("staff actions")
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["session", "at"], name="staff_action_session_at"),
+            models.Index(fields=["facility", "at"], name="staff_action_facility_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.kind}"

@@ -1,0 +1,67 @@
+"""The staff desk's reads, one module per concern; the names below are its public API.
+
+- ``desk``: a staff member's facilities and sessions, the sessions of a day
+- ``roster``: a session's roster, waiting list and audit log
+- ``export``: a facility's reservations over a period
+- ``report``: the yearly attendance report
+"""
+
+from staffdesk.selectors.desk import (
+    can_manage,
+    is_staff_member,
+    sessions_on_day,
+    staff_facilities,
+    staff_facility,
+    staff_session,
+)
+from staffdesk.selectors.export import (
+    ExportRow,
+    export_rows,
+)
+from staffdesk.selectors.report import (
+    Report,
+    ReportRow,
+    attendance_report,
+    fiscal_months,
+    fiscal_year_of,
+)
+from staffdesk.selectors.roster import (
+    ROSTER_SCOPES,
+    SORTS,
+    Roster,
+    RosterRow,
+    WaitingList,
+    attended_count,
+    audit_log,
+    roster,
+    to_hiragana,
+    to_katakana,
+    waiting_list,
+)
+
+__all__ = [
+    "ExportRow",
+    "ROSTER_SCOPES",
+    "Report",
+    "ReportRow",
+    "Roster",
+    "RosterRow",
+    "SORTS",
+    "WaitingList",
+    "attendance_report",
+    "attended_count",
+    "audit_log",
+    "can_manage",
+    "export_rows",
+    "fiscal_months",
+    "fiscal_year_of",
+    "is_staff_member",
+    "roster",
+    "sessions_on_day",
+    "staff_facilities",
+    "staff_facility",
+    "staff_session",
+    "to_hiragana",
+    "to_katakana",
+    "waiting_list",
+]

@@ -1,0 +1,224 @@
+"""A session's roster, its waiting list and its audit log, as the desk shows and prints them."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from django.db.models import (
+    Prefetch,
+    Q,
+    QuerySet,
+)
+
+from booking.models import (
+    SEAT_HOLDING,
+    LotteryDraw,
+    Reservation,
+    ReservationStatus,
+)
+from booking.services import waitlist_queryset
+from events.models import Session
+from notifications.models import Notification, NotificationKind, NotificationStatus
+from staffdesk.models import SessionAttendance, StaffAction
+from staffdesk.services import ATTENDED, NO_SHOW, is_walk_in_placeholder, roster_filter
+
+SORTS = ("kana", "code")
+
+
+ROSTER_SCOPES = ("active", "all")
+
+
+def to_katakana(text: str) -> str:
+    """Fold hiragana into katakana (and half-width into full-width) to sort and search kana."""
+    text = unicodedata.normalize("NFKC", text or "")
+    return "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in text)
+
+
+def to_hiragana(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "")
+    return "".join(chr(ord(c) - 0x60) if "\u30a1" <= c <= "\u30f6" else c for c in text)
+
+
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices}
+
+
+@dataclass
+class RosterRow:
+    reservation: Reservation
+    attendance: str
+    notification: Notification | None  # the latest one
+    notifications_failed: int
+    # Display labels in the request's language (translated once per roster, not per row).
+    status_label: str = ""
+    notification_label: str = ""
+    notification_status_label: str = ""
+
+    @property
+    def code(self) -> str:
+        return self.reservation.code
+
+    @property
+    def email(self) -> str:
+        email = self.reservation.email
+        return "" if is_walk_in_placeholder(email) else email
+
+    @property
+    def sort_name(self) -> str:
+        r = self.reservation
+        return to_katakana(r.name_kana or r.name)
+
+    @property
+    def expected(self) -> bool:
+        return self.reservation.status in SEAT_HOLDING and not self.attendance
+
+    @property
+    def checkable(self) -> bool:
+        """Whether the party may be checked in (or the check-in undone)."""
+        r = self.reservation
+        if r.course_id is not None:
+            return r.status in (ReservationStatus.CONFIRMED, ReservationStatus.WON)
+        return r.status in SEAT_HOLDING
+
+    @property
+    def ages_text(self) -> str:
+        return ", ".join(str(age) for age in self.reservation.children_ages or [])
+
+
+@dataclass
+class Roster:
+    session: Session
+    rows: list[RosterRow]
+    sort: str
+    query: str
+    scope: str
+
+    @property
+    def parties(self) -> int:
+        return sum(1 for r in self.rows if r.reservation.status in SEAT_HOLDING)
+
+    @property
+    def people(self) -> int:
+        return sum(
+            r.reservation.adults + r.reservation.children
+            for r in self.rows
+            if r.reservation.status in SEAT_HOLDING
+        )
+
+    @property
+    def attended(self) -> int:
+        return sum(1 for r in self.rows if r.attendance == ATTENDED)
+
+    @property
+    def no_shows(self) -> int:
+        return sum(1 for r in self.rows if r.attendance == NO_SHOW)
+
+
+def roster(
+    *, session: Session, sort: str = "kana", query: str = "", scope: str = "active"
+) -> Roster:
+    """Return the session's parties with attendance and notification state, in 3 queries.
+
+    ``scope`` "active" lists the parties holding seats (the door list); "all" adds the waiting
+    list, lottery applicants and cancellations.
+    """
+    sort = sort if sort in SORTS else "kana"
+    scope = scope if scope in ROSTER_SCOPES else "active"
+    qs = Reservation.objects.filter(roster_filter(session))
+    if scope == "active":
+        qs = qs.filter(status__in=SEAT_HOLDING)
+    query = (query or "").strip()
+    if query:
+        variants = {query, to_katakana(query), to_hiragana(query)}
+        match = Q()
+        for v in variants:
+            match |= (
+                Q(name__icontains=v)
+                | Q(name_kana__icontains=v)
+                | Q(code__icontains=v)
+                | Q(phone__icontains=v)
+                | Q(email__icontains=v)
+            )
+        qs = qs.filter(match)
+    notifications = Notification.objects.only(
+        "id", "reservation_id", "kind", "status", "created_at", "sent_at", "due_at"
+    ).order_by("-created_at", "-id")
+    attendances = SessionAttendance.objects.filter(session=session).only(
+        "id", "reservation_id", "session_id", "status"
+    )
+    qs = qs.prefetch_related(
+        Prefetch("notifications", queryset=notifications, to_attr="notification_list"),
+    )
+    if session.course_id:
+        qs = qs.prefetch_related(
+            Prefetch("session_attendances", queryset=attendances, to_attr="attendance_here")
+        )
+    status_labels = _labels(ReservationStatus.choices)
+    kind_labels = _labels(NotificationKind.choices)
+    sending_labels = _labels(NotificationStatus.choices)
+    rows = []
+    for r in qs:
+        if r.course_id is None:
+            attendance = {ReservationStatus.ATTENDED: ATTENDED, ReservationStatus.NO_SHOW: NO_SHOW}
+            state = attendance.get(r.status, "")
+        else:
+            here = getattr(r, "attendance_here", [])
+            state = here[0].status if here else ""
+        latest = r.notification_list[0] if r.notification_list else None
+        rows.append(
+            RosterRow(
+                reservation=r,
+                attendance=state,
+                notification=latest,
+                notifications_failed=sum(
+                    1 for n in r.notification_list if n.status == NotificationStatus.FAILED
+                ),
+                status_label=status_labels.get(r.status, r.status),
+                notification_label=kind_labels.get(latest.kind, latest.kind) if latest else "",
+                notification_status_label=(
+                    sending_labels.get(latest.status, latest.status) if latest else ""
+                ),
+            )
+        )
+    if sort == "code":
+        rows.sort(key=lambda row: row.code)
+    else:
+        rows.sort(key=lambda row: (row.sort_name, row.reservation.name, row.code))
+    return Roster(session=session, rows=rows, sort=sort, query=query, scope=scope)
+
+
+def attended_count(session: Session) -> int:
+    """Parties checked in at a session so far."""
+    own = Reservation.objects.filter(session=session, status=ReservationStatus.ATTENDED).count()
+    if not session.course_id:
+        return own
+    return own + SessionAttendance.objects.filter(session=session, status=ATTENDED).count()
+
+
+@dataclass
+class WaitingList:
+    session: Session
+    waiting: list[Reservation]
+    applicants: list[Reservation]
+    draw: LotteryDraw | None
+
+
+def waiting_list(*, session: Session) -> WaitingList:
+    course = session.course if session.course_id else None
+    waiting = list(waitlist_queryset(session=None if course else session, course=course))
+    applicants = list(
+        Reservation.objects.filter(
+            roster_filter(session), status=ReservationStatus.APPLIED
+        ).order_by("priority_group", "id")
+    )
+    draw = LotteryDraw.objects.filter(session=session).select_related("drawn_by").first()
+    return WaitingList(session=session, waiting=waiting, applicants=applicants, draw=draw)
+
+
+def audit_log(*, session: Session) -> QuerySet[StaffAction]:
+    return (
+        StaffAction.objects.filter(session=session)
+        .select_related("actor", "reservation")
+        .order_by("-at", "-id")
+    )

@@ -1,0 +1,80 @@
+"""The staff desk's writes, one module per concern; the names below are its public API.
+
+- ``attendance``: check-in, course attendance, no-shows
+- ``walk_ins``: parties added at the door
+- ``sessions``: moving, cancelling, resizing a session; promoting by hand; drawing early
+- ``session_changes``: a session's change carried through booking and notifications
+- ``audit``: the audit log of every staff action
+"""
+
+from staffdesk.services.attendance import (
+    ATTENDABLE,
+    ATTENDED,
+    EXPECTED,
+    NO_SHOW,
+    CheckInResult,
+    attendance_of,
+    check_in,
+    check_in_is_open,
+    check_in_open,
+    check_in_opens_on,
+    lock_session,
+    no_shows_mark,
+    reservation_in_session,
+    roster_filter,
+)
+from staffdesk.services.audit import (
+    export_record,
+    record,
+    require_reason,
+    staff_action_record,
+)
+from staffdesk.services.session_changes import (
+    session_cancel_all,
+    session_update,
+)
+from staffdesk.services.sessions import (
+    CapacityResult,
+    capacity_change,
+    lottery_draw_now,
+    session_cancel,
+    session_move,
+    waitlist_promote_by_hand,
+)
+from staffdesk.services.walk_ins import (
+    WALK_IN_EMAIL_DOMAIN,
+    is_walk_in_placeholder,
+    walk_in_add,
+)
+
+__all__ = [
+    "ATTENDABLE",
+    "ATTENDED",
+    "CapacityResult",
+    "CheckInResult",
+    "EXPECTED",
+    "NO_SHOW",
+    "WALK_IN_EMAIL_DOMAIN",
+    "attendance_of",
+    "capacity_change",
+    "check_in",
+    "check_in_is_open",
+    "check_in_open",
+    "check_in_opens_on",
+    "export_record",
+    "is_walk_in_placeholder",
+    "lock_session",
+    "lottery_draw_now",
+    "no_shows_mark",
+    "record",
+    "require_reason",
+    "reservation_in_session",
+    "roster_filter",
+    "session_cancel",
+    "session_cancel_all",
+    "session_move",
+    "session_update",
+    "staff_action_record",
+    "waitlist_promote_by_hand",
+    "walk_in_add",
+]

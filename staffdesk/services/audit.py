@@ -1,0 +1,104 @@
+"""The audit log: each staff action, with what it changed before and after."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from booking.models import Reservation
+from booking.services import (
+    actor_label,
+)
+from core.errors import AppValidationError
+from events.models import Session
+from staffdesk.models import StaffAction, StaffActionKind
+
+
+def record(
+    *,
+    by: AbstractBaseUser | None,
+    kind: str,
+    session: Session | None = None,
+    reservation: Reservation | None = None,
+    facility_id: int | None = None,
+    reason: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> StaffAction:
+    if facility_id is None and session is not None:
+        facility_id = session.facility_id
+    return StaffAction.objects.create(
+        actor=by,
+        actor_label=actor_label(by, "system"),
+        kind=kind,
+        facility_id=facility_id,
+        session=session,
+        reservation=reservation,
+        reason=reason,
+        before=_jsonable(before or {}),
+        after=_jsonable(after or {}),
+    )
+
+
+def staff_action_record(
+    *,
+    by: AbstractBaseUser | None,
+    kind: str,
+    session: Session | None = None,
+    facility_id: int | None = None,
+    reason: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> StaffAction:
+    """Record a staff action taken outside this module (API session edits, privacy requests)."""
+    return record(
+        by=by,
+        kind=kind,
+        session=session,
+        facility_id=facility_id,
+        reason=reason,
+        before=before,
+        after=after,
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def require_reason(reason: str, field: str = "reason") -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise AppValidationError({field: [_("Give a reason.")]})
+    return reason
+
+
+def export_record(
+    *,
+    by: AbstractBaseUser,
+    what: str,
+    rows: int,
+    session: Session | None = None,
+    facility_id: int | None = None,
+    params: dict[str, Any] | None = None,
+) -> StaffAction:
+    """Log a download of personal data (a roster or a date range as CSV)."""
+    return record(
+        by=by,
+        kind=StaffActionKind.EXPORT,
+        session=session,
+        facility_id=facility_id,
+        after={"what": what, "rows": rows, **(params or {})},
+    )

@@ -1,0 +1,55 @@
+"""The staff desk's pages (under /staff/), one module per concern."""
+
+from staffdesk.views.common import (
+    RateLimitedPasswordResetView,
+    error_page,
+    keep_query,
+    page_session,
+    parse_day,
+    roster_url,
+    staff_page,
+)
+from staffdesk.views.desk import (
+    check_in,
+    form_error,
+    no_shows,
+    print_roster,
+    roster,
+    roster_csv,
+    today,
+    walk_in,
+)
+from staffdesk.views.reports import (
+    export,
+    report,
+    report_csv,
+)
+from staffdesk.views.sessions import (
+    audit,
+    change,
+    waiting_list,
+)
+
+__all__ = [
+    "RateLimitedPasswordResetView",
+    "audit",
+    "change",
+    "check_in",
+    "error_page",
+    "export",
+    "form_error",
+    "keep_query",
+    "no_shows",
+    "page_session",
+    "parse_day",
+    "print_roster",
+    "report",
+    "report_csv",
+    "roster",
+    "roster_csv",
+    "roster_url",
+    "staff_page",
+    "today",
+    "waiting_list",
+    "walk_in",
+]

@@ -1,0 +1,85 @@
+"""What the staff pages share: login and facility scope, error pages, links back to the roster."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from booking.views import EmailLinkFormEmailThrottle, too_many
+from core.throttling import EmailLinkIPThrottle, throttle_wait
+from events.models import Session
+from staffdesk import selectors
+
+
+def error_page(request, status: int):
+    return render(request, "staff/error.html", {"status": status}, status=status)
+
+
+def staff_page(view):
+    """Log in first; staff only; another facility's data is "not found"."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("staff:login"))
+        if not selectors.is_staff_member(request.user):
+            return error_page(request, 403)
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            return error_page(request, 404)
+        except PermissionDenied:
+            return error_page(request, 403)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    return wrapper
+
+
+def page_session(request, pk: int, *, manage: bool = False) -> Session:
+    session = selectors.staff_session(request.user, pk)
+    if manage and not selectors.can_manage(request.user, session):
+        raise PermissionDenied
+    return session
+
+
+def roster_url(session: Session, request=None, anchor: str = "") -> str:
+    url = reverse("staff:roster", args=[session.pk])
+    return url + keep_query(request) + (f"#{anchor}" if anchor else "")
+
+
+def keep_query(request) -> str:
+    """The roster's sort, search and scope, carried through a check-in and back."""
+    if request is None:
+        return ""
+    keep = {k: request.GET[k] for k in ("sort", "q", "scope") if request.GET.get(k)}
+    return "?" + urlencode(keep) if keep else ""
+
+
+def parse_day(value: str | None) -> date:
+    try:
+        return date.fromisoformat(value) if value else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+class RateLimitedPasswordResetView(auth_views.PasswordResetView):
+    """Password reset emails count against the email-link limits (per client IP and address).
+
+    Without them the form would send a stranger's inbox as many emails as it is posted.
+    """
+
+    def post(self, request, *args, **kwargs):
+        wait = throttle_wait(request, [EmailLinkIPThrottle, EmailLinkFormEmailThrottle])
+        if wait is not None:
+            return too_many(request, wait)
+        return super().post(request, *args, **kwargs)

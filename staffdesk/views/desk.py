@@ -1,0 +1,187 @@
+"""The desk's pages on the day: today, the roster (print, CSV), check-in, no-shows, walk-ins."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from booking.rules import party_from_data
+from core.errors import AppError
+from staffdesk import csv_files, selectors, services
+from staffdesk.apis import csv_response
+from staffdesk.forms import (
+    WalkInForm,
+)
+from staffdesk.views.common import keep_query, page_session, parse_day, roster_url, staff_page
+
+
+@staff_page
+def today(request):
+    day = parse_day(request.GET.get("date"))
+    facility = selectors.staff_facility(request.user, request.GET.get("facility"))
+    sessions = selectors.sessions_on_day(user=request.user, day=day, facility=facility)
+    return render(
+        request,
+        "staff/today.html",
+        {
+            "day": day,
+            "is_today": day == timezone.localdate(),
+            "previous_day": day - timedelta(days=1),
+            "next_day": day + timedelta(days=1),
+            "facility": facility,
+            "facilities": list(selectors.staff_facilities(request.user)),
+            "sessions": sessions,
+        },
+    )
+
+
+@staff_page
+def roster(request, pk: int):
+    session = page_session(request, pk)
+    data = selectors.roster(
+        session=session,
+        sort=request.GET.get("sort", "kana"),
+        query=request.GET.get("q", ""),
+        scope=request.GET.get("scope", "active"),
+    )
+    can_manage = selectors.can_manage(request.user, session)
+    check_in_open = services.check_in_is_open(session, timezone.now())
+    return render(
+        request,
+        "staff/roster.html",
+        {
+            "session": session,
+            "roster": data,
+            "can_manage": can_manage,
+            "can_check_in": can_manage and not session.is_cancelled and check_in_open,
+            "check_in_opens_on": (None if check_in_open else services.check_in_opens_on(session)),
+            "started": timezone.now() >= session.start,
+            "check_in_api": reverse("staff-api-check-in", args=[session.pk]),
+            "check_in_url": reverse("staff:check-in", args=[session.pk]) + keep_query(request),
+        },
+    )
+
+
+@staff_page
+@require_POST
+def check_in(request, pk: int):
+    session = page_session(request, pk, manage=True)
+    code = request.POST.get("code", "")
+    attended = request.POST.get("attended", "1") != "0"
+    try:
+        reservation = services.reservation_in_session(session, code)
+        result = services.check_in(
+            session=session, reservation=reservation, by=request.user, attended=attended
+        )
+    except AppError as exc:
+        if exc.status_code == 404:
+            raise Http404 from exc
+        messages.error(request, exc.message)
+        return redirect(roster_url(session, request))
+    name = result.reservation.name
+    if not result.changed:
+        messages.info(request, _("No change: %(name)s was already in this state.") % {"name": name})
+    elif attended:
+        messages.success(request, _("%(name)s checked in.") % {"name": name})
+    else:
+        messages.success(request, _("Check-in of %(name)s undone.") % {"name": name})
+    return redirect(roster_url(session, request, f"r-{result.reservation.code}"))
+
+
+@staff_page
+@require_POST
+def no_shows(request, pk: int):
+    session = page_session(request, pk, manage=True)
+    try:
+        marked = services.no_shows_mark(session=session, by=request.user)
+    except AppError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d party marked as no-show.", "%(n)d parties marked as no-show.", len(marked)
+            )
+            % {"n": len(marked)},
+        )
+    return redirect(roster_url(session, request))
+
+
+@staff_page
+def print_roster(request, pk: int):
+    session = page_session(request, pk)
+    data = selectors.roster(session=session, sort=request.GET.get("sort", "kana"))
+    return render(request, "staff/print.html", {"session": session, "roster": data})
+
+
+@staff_page
+def roster_csv(request, pk: int):
+    session = page_session(request, pk)
+    data = selectors.roster(
+        session=session,
+        sort=request.GET.get("sort", "kana"),
+        scope=request.GET.get("scope", "active"),
+    )
+    services.export_record(by=request.user, what="roster", rows=len(data.rows), session=session)
+    start = timezone.localtime(session.start)
+    return csv_response(csv_files.roster_csv(data), f"roster-{session.pk}-{start:%Y%m%d}.csv")
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def walk_in(request, pk: int):
+    session = page_session(request, pk, manage=True)
+    # Before the session's day nobody can be checked in: the box starts unticked.
+    check_in_open = services.check_in_is_open(session, timezone.now())
+    form = WalkInForm(request.POST or None, initial={"check_in": check_in_open})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = services.walk_in_add(
+                    session=session,
+                    by=request.user,
+                    party=party_from_data(data),
+                    name=data["name"],
+                    name_kana=data["name_kana"],
+                    phone=data["phone"],
+                    email=data["email"],
+                    notes=data["notes"],
+                    override_reason=data["override_reason"],
+                    check_in_now=data["check_in"],
+                )
+            except AppError as exc:
+                form_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Walk-in %(name)s added (%(code)s).")
+                    % {"name": result.reservation.name, "code": result.reservation.code},
+                )
+                return redirect(roster_url(session, anchor=f"r-{result.reservation.code}"))
+        status = 409 if form.non_field_errors() else 400
+    session.refresh_from_db()
+    return render(
+        request,
+        "staff/walk_in.html",
+        {"session": session, "form": form, "full": session.seats_left == 0, "can_manage": True},
+        status=status,
+    )
+
+
+def form_error(form, exc: AppError) -> None:
+    if exc.fields:
+        for name, errors in exc.fields.items():
+            for error in errors:
+                form.add_error(name if name in form.fields else None, str(error))
+    if not exc.fields or exc.code != "invalid":
+        form.add_error(None, str(exc.message))

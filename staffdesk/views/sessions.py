@@ -1,0 +1,156 @@
+"""The staff pages that change a session: move, cancel, capacity, waiting list, audit log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from core.errors import AppError
+from events.models import Session
+from staffdesk import selectors, services
+from staffdesk.forms import (
+    CancelForm,
+    CapacityForm,
+    MoveForm,
+    PromoteForm,
+)
+from staffdesk.views.common import error_page, page_session, staff_page
+from staffdesk.views.desk import form_error
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def change(request, pk: int):
+    session = page_session(request, pk, manage=True)
+    facilities = selectors.staff_facilities(request.user)
+    action = request.POST.get("action") if request.method == "POST" else None
+    move_form = MoveForm(
+        request.POST if action == "move" else None, facilities=facilities, session=session
+    )
+    cancel_form = CancelForm(request.POST if action == "cancel" else None)
+    capacity_form = CapacityForm(
+        request.POST if action == "capacity" else None, initial={"capacity": session.capacity}
+    )
+    status = 200
+    if action:
+        form = {"move": move_form, "cancel": cancel_form, "capacity": capacity_form}.get(action)
+        if form is None:
+            return error_page(request, 400)
+        if form.is_valid():
+            try:
+                done = _apply_change(request, session, action, form.cleaned_data)
+            except AppError as exc:
+                form_error(form, exc)
+            else:
+                messages.success(request, done)
+                return redirect(reverse("staff:change", args=[session.pk]))
+        status = 409 if form.non_field_errors() else 400
+    return render(
+        request,
+        "staff/change.html",
+        {
+            "session": session,
+            "move_form": move_form,
+            "cancel_form": cancel_form,
+            "capacity_form": capacity_form,
+            "can_manage": True,
+        },
+        status=status,
+    )
+
+
+def _apply_change(request, session: Session, action: str, data: dict) -> str:
+    if action == "move":
+        services.session_move(
+            session=session,
+            by=request.user,
+            start=data["start"],
+            end=data["end"],
+            facility=data["facility"],
+            reason=data["reason"],
+        )
+        return _("The session was moved; every party is being told.")
+    if action == "cancel":
+        services.session_cancel(session=session, by=request.user, reason=data["reason"])
+        return _("The session was cancelled; every party is being told.")
+    result = services.capacity_change(
+        session=session, by=request.user, capacity=data["capacity"], reason=data["reason"]
+    )
+    if result.promoted:
+        n = len(result.promoted)
+        return ngettext(
+            "Capacity changed; %(n)d party promoted from the waiting list.",
+            "Capacity changed; %(n)d parties promoted from the waiting list.",
+            n,
+        ) % {"n": n}
+    return _("Capacity changed.")
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def waiting_list(request, pk: int):
+    session = page_session(request, pk, manage=request.method == "POST")
+    promote_form = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "draw":
+                draw = services.lottery_draw_now(session=session, by=request.user)
+                n = len(draw.winners)
+                messages.success(
+                    request,
+                    ngettext("Lottery drawn: %(n)d winner.", "Lottery drawn: %(n)d winners.", n)
+                    % {"n": n},
+                )
+            elif action == "promote":
+                promote_form = PromoteForm(request.POST)
+                if promote_form.is_valid():
+                    reservation = services.reservation_in_session(
+                        session, promote_form.cleaned_data["code"]
+                    )
+                    services.waitlist_promote_by_hand(
+                        session=session,
+                        reservation=reservation,
+                        by=request.user,
+                        reason=promote_form.cleaned_data["reason"],
+                    )
+                    messages.success(request, _("%(name)s promoted.") % {"name": reservation.name})
+                else:
+                    messages.error(request, _("Give a reason to promote out of order."))
+            else:
+                return error_page(request, 400)
+        except AppError as exc:
+            if exc.status_code == 404:
+                raise Http404 from exc
+            messages.error(request, exc.message)
+        return redirect(reverse("staff:waiting-list", args=[session.pk]))
+    data = selectors.waiting_list(session=session)
+    return render(
+        request,
+        "staff/waiting_list.html",
+        {
+            "session": session,
+            "wl": data,
+            "can_manage": selectors.can_manage(request.user, session),
+            "is_lottery": session.program.booking_mode == "lottery",
+        },
+    )
+
+
+@staff_page
+def audit(request, pk: int):
+    session = page_session(request, pk)
+    return render(
+        request,
+        "staff/audit.html",
+        {
+            "session": session,
+            "actions": selectors.audit_log(session=session),
+            "can_manage": selectors.can_manage(request.user, session),
+        },
+    )
