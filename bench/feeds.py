@@ -115,7 +115,7 @@ def _floor_data(facility_slug: str) -> tuple[dict, list[dict]]:
     from icalendar import Timezone
 
     from events.models import Facility
-    from notifications import feeds
+    from calendars import feeds
 
     facility = Facility.objects.get(slug=facility_slug)
     day = feeds.feed_day()

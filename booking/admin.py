@@ -3,7 +3,6 @@
 from django.contrib import admin
 
 from booking.models import LotteryDraw, Reservation, ReservationHistory
-from core.admin import ReadOnlyAdmin
 from events.selectors import staff_facility_ids
 
 

@@ -8,7 +8,7 @@ from core.apis import PingApi
 from core.login import AdminLoginForm, login_rate_limited
 from core.views import healthz
 from events.apis import FacilityViewSet, ProgramViewSet
-from notifications.feeds import PrivateFeedLinkApi, PrivateFeedRevokeApi, PrivateFeedRotateApi
+from calendars.apis import PrivateFeedLinkApi, PrivateFeedRevokeApi, PrivateFeedRotateApi
 from staffdesk.apis import SessionViewSet
 
 router = DefaultRouter()
@@ -43,7 +43,7 @@ urlpatterns = [
         PrivateFeedRevokeApi.as_view(),
         name="calendar-private-revoke",
     ),
-    path("calendar/", include("notifications.calendar_urls")),
+    path("calendar/", include("calendars.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI sets inline styles: the docs page alone allows them.
     path(
@@ -55,8 +55,7 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     # Parents' pages: "/" is the sessions list; /manage/<code>/ keeps its name and ?token=.
-    path("", include("booking.session_page_urls")),
-    path("", include("booking.page_urls")),
+    path("", include("parents.urls")),
 ]
 
 handler404 = "core.errors.json_not_found"

@@ -20,6 +20,8 @@ import time
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from django.http import HttpResponse
+from django.shortcuts import render
 from redis.exceptions import RedisError
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -180,3 +182,29 @@ def throttle_wait(request, throttle_classes, view=None) -> float | None:
         if not throttle.allow_request(drf_request, view):
             waits.append(throttle.wait() or 1)
     return max(waits) if waits else None
+
+
+# --- plain form posts (pages, not the API) ---------------------------------------------------
+
+
+class FormEmailThrottle(EmailRateThrottle):
+    """Count a plain form post per email address (hashed), like the API counts its JSON."""
+
+    def ident_for(self, request) -> str | None:
+        return email_ident(request._request.POST.get("email"))
+
+
+class ReservationFormEmailThrottle(FormEmailThrottle):
+    scope = "reservation_create_email"
+
+
+class EmailLinkFormEmailThrottle(FormEmailThrottle):
+    scope = "email_link_email"
+
+
+def too_many(request, wait: float) -> HttpResponse:
+    """The page a throttled form post gets: 429, with when to try again."""
+    response = render(request, "pages/too_many.html", {"minutes": max(int(wait // 60), 1)})
+    response.status_code = 429
+    response["Retry-After"] = str(int(wait))
+    return response

@@ -55,6 +55,8 @@ from django.utils.html import escape
 
 from booking.manage_links import manage_link_url
 from booking.models import Reservation, ReservationStatus
+from booking.services import waitlist_position
+from calendars.invites import reservation_invite
 from events.models import Facility, Session
 from notifications.models import Notification, NotificationKind
 from notifications.services import reservation_sessions
@@ -388,8 +390,6 @@ class Renderer:
 
     def context(self, notification: Notification, *, now: datetime) -> dict[str, Any]:
         """Return everything the templates of a row show: plain values, no model objects."""
-        from booking.services import waitlist_position  # late: booking.services imports us
-
         lang = _lang(notification.language)
         payload = notification.payload or {}
         ctx: dict[str, Any] = {
@@ -506,8 +506,6 @@ class Renderer:
         invite = None
         method = ctx.get("invite_method")
         if method:
-            from notifications.calendar import reservation_invite
-
             invite = (method, reservation_invite(notification.reservation, method=method, now=now))
         return Rendered(subject=subject, text=text, html=html, invite=invite)
 

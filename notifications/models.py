@@ -1,3 +1,5 @@
+"""The outbox: one row per email to send, with its kind, payload, due time and delivery state."""
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -71,24 +73,3 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} -> {self.to_email} ({self.status})"
-
-
-class CalendarFeedToken(models.Model):
-    """A parent's private calendar feed: a capability URL for an email address.
-
-    An address may hold a few live tokens (one per link it asked for, see
-    ``notifications.feeds``); asking again never ends the earlier ones, rotating ends them all.
-    """
-
-    email = models.EmailField(max_length=254, db_index=True)
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("private calendar feed")
-        verbose_name_plural = _("private calendar feeds")
-
-    def __str__(self) -> str:
-        return f"feed for {self.email}"

@@ -1,4 +1,5 @@
-"""The emails booking's changes call for: receivers of ``booking.signals``.
+"""The emails booking's and calendars' changes call for: receivers of ``booking.signals``
+and ``calendars.signals``.
 
 Booking sends each signal inside the transaction that made the change, so the outbox row
 written here commits with it. Connected once, in ``NotificationsConfig.ready``.
@@ -6,6 +7,8 @@ written here commits with it. Connected once, in ``NotificationsConfig.ready``.
 
 from booking import signals
 from booking.models import Reservation
+from calendars import signals as calendar_signals
+from calendars.models import CalendarFeedToken
 from notifications import services as notify
 from notifications.models import NotificationKind
 
@@ -45,6 +48,12 @@ def on_my_reservations_link_issued(sender, *, email, language, link_url, valid_h
     )
 
 
+def on_feed_link_issued(sender, *, email, language, links, **kwargs):
+    notify.notification_enqueue(
+        kind=NotificationKind.FEED_LINK, to_email=email, language=language, payload=links
+    )
+
+
 RECEIVERS = {
     signals.reservation_created: on_reservation_created,
     signals.reservation_promoted: on_reservation_promoted,
@@ -54,10 +63,12 @@ RECEIVERS = {
     signals.session_reservation_cancelled: on_session_reservation_cancelled,
     signals.my_reservations_link_issued: on_my_reservations_link_issued,
 }
+CALENDAR_RECEIVERS = {calendar_signals.feed_link_issued: on_feed_link_issued}
 
 
 def connect() -> None:
     """Connect every receiver (idempotent: a dispatch_uid per signal)."""
-    for signal, receiver in RECEIVERS.items():
-        uid = f"notifications.{receiver.__name__}"
-        signal.connect(receiver, sender=Reservation, dispatch_uid=uid)
+    for receivers, sender in ((RECEIVERS, Reservation), (CALENDAR_RECEIVERS, CalendarFeedToken)):
+        for signal, receiver in receivers.items():
+            uid = f"notifications.{receiver.__name__}"
+            signal.connect(receiver, sender=sender, dispatch_uid=uid)

@@ -27,6 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from booking.models import Reservation, ReservationStatus
+from booking.serializers import manage_url
 from events.models import Facility, Session, SessionStatus
 from notifications.models import Notification, NotificationKind, NotificationStatus
 
@@ -276,8 +277,6 @@ CREATED_KINDS = {
 
 
 def _created_kind_and_payload(reservation: Reservation, token: str) -> tuple[str, dict] | None:
-    from booking.serializers import manage_url  # late: booking.serializers imports services
-
     kind = CREATED_KINDS.get(reservation.status)
     if kind is None:
         return None

@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from booking import services as booking_services
+from booking.idempotency import purge_expired_keys
 from notifications import delivery
 
 
@@ -46,22 +48,16 @@ def _dispatch_due() -> int:
 @shared_task(name="notifications.lottery_draw_due", ignore_result=True)
 def lottery_draw_due() -> int:
     """Beat: draw every lottery whose application period has ended (idempotent)."""
-    from booking.services import lottery_draw_due as draw_due
-
-    return len(draw_due())
+    return len(booking_services.lottery_draw_due())
 
 
 @shared_task(name="notifications.lottery_lapse_expired", ignore_result=True)
 def lottery_lapse_expired() -> int:
     """Beat: lapse lottery wins not confirmed in time and promote the waiting list."""
-    from booking.services import lottery_lapse_expired as lapse_expired
-
-    return lapse_expired()
+    return booking_services.lottery_lapse_expired()
 
 
 @shared_task(name="notifications.purge_idempotency_keys", ignore_result=True)
 def purge_idempotency_keys() -> int:
     """Daily: delete Idempotency-Key answers older than their time to live."""
-    from booking.idempotency import purge_expired_keys
-
     return purge_expired_keys()

@@ -7,10 +7,12 @@ from importlinter.cli import lint_imports
 
 from booking import signals
 from booking.models import Reservation
+from calendars import signals as calendar_signals
+from calendars.models import CalendarFeedToken
 from notifications import receivers
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("core", "events", "booking", "calendars", "notifications", "staffdesk", "demo")
+APPS = ("core", "events", "booking", "calendars", "notifications", "staffdesk", "parents", "demo")
 MAX_LINES = 400
 
 
@@ -22,8 +24,9 @@ def product_modules():
 
 
 def test_imports_point_down_the_layers():
-    """import-linter's layers contract in pyproject.toml: demo > staffdesk > notifications >
-    calendars > booking > events > core; a function-level import counts as any other."""
+    """import-linter's layers contract in pyproject.toml: demo > staffdesk | parents (neither
+    imports the other) > notifications > calendars > booking > events > core; a function-level
+    import counts as any other."""
     assert lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True) == 0
 
 
@@ -58,10 +61,15 @@ def test_product_modules_are_short_and_say_what_they_own():
     assert not undocumented, undocumented
 
 
-def test_every_booking_signal_has_its_receiver():
+def test_every_signal_has_its_receiver():
     """Emails are queued by notifications' receivers; a signal nobody hears sends nothing."""
     assert set(receivers.RECEIVERS) == set(signals.ALL)
-    for signal, receiver in receivers.RECEIVERS.items():
-        uid = f"notifications.{receiver.__name__}"
-        assert signal.disconnect(receiver, sender=Reservation, dispatch_uid=uid), uid
-        signal.connect(receiver, sender=Reservation, dispatch_uid=uid)
+    assert set(receivers.CALENDAR_RECEIVERS) == {calendar_signals.feed_link_issued}
+    for table, sender in (
+        (receivers.RECEIVERS, Reservation),
+        (receivers.CALENDAR_RECEIVERS, CalendarFeedToken),
+    ):
+        for signal, receiver in table.items():
+            uid = f"notifications.{receiver.__name__}"
+            assert signal.disconnect(receiver, sender=sender, dispatch_uid=uid), uid
+            signal.connect(receiver, sender=sender, dispatch_uid=uid)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "calendars",
     "notifications",
     "staffdesk",
+    "parents",
     "demo",
 ]
 
@@ -335,7 +336,7 @@ PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS"
 # Booking rules that are policy rather than data.
 IDEMPOTENCY_KEY_TTL = timedelta(hours=24)
 
-# Calendars (notifications/calendar.py, notifications/feeds.py): the UID domain, and how long
+# Calendars (calendars/ics.py, calendars/feeds.py): the UID domain, and how long
 # past sessions and cancelled sessions stay in the subscription feeds.
 CALENDAR_UID_DOMAIN = os.environ.get(
     "CALENDAR_UID_DOMAIN", urlsplit(SITE_URL).hostname or "kosodate.example.jp"
@@ -352,5 +353,5 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# The catalogue's pages keep their main part this many seconds (booking.page_cache); 0: off.
+# The catalogue's pages keep their main part this many seconds (parents.page_cache); 0: off.
 PAGES_CACHE_SECONDS = float(os.environ.get("PAGES_CACHE_SECONDS", "1"))

@@ -1,5 +1,4 @@
-"""The staff desk's API (under /api/v1/), one module per concern.
-"""
+"""The staff desk's API (under /api/v1/), one module per concern."""
 
 from staffdesk.apis.catalogue import (
     SessionViewSet,

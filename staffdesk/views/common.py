@@ -14,8 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.views import EmailLinkFormEmailThrottle, too_many
-from core.throttling import EmailLinkIPThrottle, throttle_wait
+from core.throttling import EmailLinkFormEmailThrottle, EmailLinkIPThrottle, throttle_wait, too_many
 from events.models import Session
 from staffdesk import selectors
 

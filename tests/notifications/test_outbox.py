@@ -13,7 +13,7 @@ from booking import services as booking
 from booking.models import Reservation
 from events.models import BookingMode, Session
 from notifications import emails, tasks
-from notifications.calendar import session_uid
+from calendars.ics import session_uid
 from notifications.models import Notification
 from notifications.services import (
     notification_enqueue,

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from booking.models import Reservation
 from events.models import BookingMode
-from notifications.calendar import session_uid
+from calendars.ics import session_uid
 from notifications.models import Notification
 from tests.factories import ProgramFactory, SessionFactory, book
 from tests.notifications import fixtures

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from booking.availability import Badge, few_seats_threshold, session_availability, session_phase
+from parents.availability import Badge, few_seats_threshold, session_availability, session_phase
 from booking.models import LotteryDraw
 from booking.services import booking_phase, lottery_draw
 from events.models import BookingMode, SessionStatus

@@ -1,8 +1,8 @@
-"""Calendar feeds and downloads, mounted at /calendar/ (see notifications.feeds)."""
+"""Calendar feeds and downloads, mounted at /calendar/ (see calendars.feeds)."""
 
 from django.urls import path
 
-from notifications import feeds
+from calendars import feeds
 
 urlpatterns = [
     path("sessions.ics", feeds.all_sessions_feed, name="calendar-all"),

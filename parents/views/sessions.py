@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from booking.availability import session_availability
-from booking.page_cache import cached_main
 from events import selectors
 from events.filters import SessionFilter
 from events.models import Audience, Session
 from events.templatetags.parent_pages import session_title
+from parents.availability import session_availability
+from parents.page_cache import cached_main
 
 PAGE_SIZE = 20
 

@@ -1,11 +1,13 @@
-"""Parents' pages for reservations: reserve, result, manage, my reservations, calendar links,
-privacy."""
+"""Parents' pages: the sessions list (the home page), a session, reserve, result, manage,
+my reservations, calendar links, privacy."""
 
 from django.urls import path
 
-from booking import views
+from parents import views
 
 urlpatterns = [
+    path("", views.session_list, name="session-list"),
+    path("sessions/<int:pk>/", views.session_detail, name="session-detail"),
     path("sessions/<int:pk>/reserve/", views.reservation_form, name="reservation-form"),
     path("reservations/<str:code>/", views.reservation_result, name="reservation-result"),
     path("manage/<str:code>/", views.reservation_manage, name="reservation-manage"),

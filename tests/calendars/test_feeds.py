@@ -12,8 +12,10 @@ from booking.models import Reservation
 from booking.rules import Party
 from booking.services import reservation_cancel, reservation_create
 from events.models import Audience, BookingMode, Course, Session
-from notifications import calendar, feeds
-from notifications.models import CalendarFeedToken, Notification, NotificationKind
+from calendars import feeds, invites, tokens
+from calendars import ics as calendar
+from calendars.models import CalendarFeedToken
+from notifications.models import Notification, NotificationKind
 from staffdesk.services import session_cancel_all as session_cancel
 from staffdesk.services import session_update
 from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, book
@@ -314,7 +316,7 @@ def parent_bookings(facility):
 
 def test_private_feed_shows_the_parents_sessions_with_their_state(api, parent_bookings):
     mine, others = parent_bookings
-    token = feeds.feed_token_issue(email="hanako@example.jp")
+    token = tokens.feed_token_issue(email="hanako@example.jp")
 
     response = get_feed(api, f"/calendar/private/{token}.ics")
 
@@ -340,7 +342,7 @@ def test_private_feed_shows_the_parents_sessions_with_their_state(api, parent_bo
 
 def test_private_feed_marks_cancelled_then_forgets(api, parent_bookings):
     mine, _ = parent_bookings
-    token = feeds.feed_token_issue(email="hanako@example.jp")
+    token = tokens.feed_token_issue(email="hanako@example.jp")
     before = parse_both(get_feed(api, f"/calendar/private/{token}.ics").content)[2]
     session = mine["seat"].session
 
@@ -367,13 +369,13 @@ def test_private_feed_marks_cancelled_then_forgets(api, parent_bookings):
 def test_private_feed_keeps_a_cancelled_reservation_as_its_cancel_invite_said(api, parent_bookings):
     mine, _ = parent_bookings
     reservation = mine["seat"]
-    token = feeds.feed_token_issue(email="hanako@example.jp")
+    token = tokens.feed_token_issue(email="hanako@example.jp")
 
     reservation_cancel(reservation=reservation, reason="")
     reservation.refresh_from_db()
 
     events = parse_both(get_feed(api, f"/calendar/private/{token}.ics").content)[2]
-    cancel = parse_both(calendar.reservation_invite(reservation, method="CANCEL"))[2]
+    cancel = parse_both(invites.reservation_invite(reservation, method="CANCEL"))[2]
     uid = uid_of(reservation.session)
     assert events[uid].status == "CANCELLED"
     assert events[uid].summary == f"【予約取消】{reservation.session.display_title}"
@@ -383,7 +385,7 @@ def test_private_feed_keeps_a_cancelled_reservation_as_its_cancel_invite_said(ap
     events = parse_both(get_feed(api, f"/calendar/private/{token}.ics").content)[2]
     assert events[uid].status == "CONFIRMED"
     assert events[uid].sequence > cancel[uid].sequence
-    request = parse_both(calendar.reservation_invite(again, method="REQUEST"))[2]
+    request = parse_both(invites.reservation_invite(again, method="REQUEST"))[2]
     assert events[uid].sequence == request[uid].sequence
 
 
@@ -397,7 +399,7 @@ def test_private_feed_lists_every_session_of_a_booked_course(api, facility):
     reservation_create(
         course=course, party=Party(adults=1), name="高橋 由美", email="yumi@example.jp"
     )
-    token = feeds.feed_token_issue(email="yumi@example.jp")
+    token = tokens.feed_token_issue(email="yumi@example.jp")
 
     ical, _, events = parse_both(get_feed(api, f"/calendar/private/{token}.ics").content)
 
@@ -406,13 +408,13 @@ def test_private_feed_lists_every_session_of_a_booked_course(api, facility):
 
 
 def test_feed_tokens_are_long_random_and_stored_hashed(parent_bookings):
-    token = feeds.feed_token_issue(email="hanako@example.jp")
+    token = tokens.feed_token_issue(email="hanako@example.jp")
 
     assert len(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))) * 8 >= 128
     row = CalendarFeedToken.objects.get(email="hanako@example.jp", revoked_at__isnull=True)
     assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert not CalendarFeedToken.objects.filter(token_hash=token).exists()
-    assert feeds.feed_token_issue(email="hanako@example.jp") != token
+    assert tokens.feed_token_issue(email="hanako@example.jp") != token
 
 
 def live_tokens(email: str = "hanako@example.jp"):
@@ -420,9 +422,9 @@ def live_tokens(email: str = "hanako@example.jp"):
 
 
 def test_rotation_kills_every_old_url_of_the_address_at_once(api, parent_bookings):
-    old = feeds.feed_token_issue(email="hanako@example.jp")
-    older = feeds.feed_token_issue(email="hanako@example.jp")
-    others = feeds.feed_token_issue(email="taro@example.jp")
+    old = tokens.feed_token_issue(email="hanako@example.jp")
+    older = tokens.feed_token_issue(email="hanako@example.jp")
+    others = tokens.feed_token_issue(email="taro@example.jp")
     assert get_feed(api, f"/calendar/private/{old}.ics")
 
     response = api.post(f"/api/v1/calendar/private/{old}/rotate/")
@@ -442,9 +444,9 @@ def test_rotation_kills_every_old_url_of_the_address_at_once(api, parent_booking
 
 
 def test_revoking_ends_every_link_of_the_address(api, parent_bookings):
-    first = feeds.feed_token_issue(email="hanako@example.jp")
-    second = feeds.feed_token_issue(email="hanako@example.jp")
-    others = feeds.feed_token_issue(email="taro@example.jp")
+    first = tokens.feed_token_issue(email="hanako@example.jp")
+    second = tokens.feed_token_issue(email="hanako@example.jp")
+    others = tokens.feed_token_issue(email="taro@example.jp")
 
     response = api.post(f"/api/v1/calendar/private/{second}/revoke/")
 
@@ -499,13 +501,13 @@ def test_someone_asking_for_a_parents_link_cannot_break_the_subscription(
     api, parent_bookings, settings
 ):
     settings.API_THROTTLE_ENABLED = False
-    subscribed = feeds.feed_token_issue(email="hanako@example.jp")
+    subscribed = tokens.feed_token_issue(email="hanako@example.jp")
     assert get_feed(api, f"/calendar/private/{subscribed}.ics")  # the calendar app polls it
     for _ in range(12):  # a stranger who knows the address keeps asking
         api.post("/api/v1/calendar/private-link/", {"email": "hanako@example.jp"}, format="json")
 
     assert get_feed(api, f"/calendar/private/{subscribed}.ics")
-    assert live_tokens().count() == feeds.FEED_TOKENS_PER_EMAIL
+    assert live_tokens().count() == tokens.FEED_TOKENS_PER_EMAIL
     newest = Notification.objects.filter(kind=NotificationKind.FEED_LINK).order_by("-id").first()
     assert api.get(newest.payload["feed_url"].removeprefix(settings.SITE_URL)).status_code == 200
 
@@ -514,37 +516,37 @@ def test_past_the_cap_the_oldest_unused_then_the_least_recently_used_links_end(
     api, parent_bookings
 ):
     now = timezone.now()
-    tokens = [feeds.feed_token_issue(email="hanako@example.jp") for _ in range(5)]
+    issued = [tokens.feed_token_issue(email="hanako@example.jp") for _ in range(5)]
     rows = {
         t: CalendarFeedToken.objects.get(token_hash=hashlib.sha256(t.encode()).hexdigest())
-        for t in tokens
+        for t in issued
     }
-    # tokens[0] and tokens[3] are in use (tokens[0] most recently); the others never were.
-    CalendarFeedToken.objects.filter(pk=rows[tokens[0]].pk).update(last_used_at=now)
-    CalendarFeedToken.objects.filter(pk=rows[tokens[3]].pk).update(
+    # issued[0] and issued[3] are in use (issued[0] most recently); the others never were.
+    CalendarFeedToken.objects.filter(pk=rows[issued[0]].pk).update(last_used_at=now)
+    CalendarFeedToken.objects.filter(pk=rows[issued[3]].pk).update(
         last_used_at=now - timedelta(days=2)
     )
 
     def alive():
-        return {t for t in tokens if feeds.feed_token_lookup(t) is not None}
+        return {t for t in issued if tokens.feed_token_lookup(t) is not None}
 
-    newer = [feeds.feed_token_issue(email="hanako@example.jp")]
-    assert alive() == {tokens[0], tokens[2], tokens[3], tokens[4]}  # tokens[1]: oldest unused
-    newer += [feeds.feed_token_issue(email="hanako@example.jp") for _ in range(2)]
-    assert alive() == {tokens[0], tokens[3]}  # the unused ones went first, oldest first
-    assert all(feeds.feed_token_lookup(t) for t in newer)
+    newer = [tokens.feed_token_issue(email="hanako@example.jp")]
+    assert alive() == {issued[0], issued[2], issued[3], issued[4]}  # issued[1]: oldest unused
+    newer += [tokens.feed_token_issue(email="hanako@example.jp") for _ in range(2)]
+    assert alive() == {issued[0], issued[3]}  # the unused ones went first, oldest first
+    assert all(tokens.feed_token_lookup(t) for t in newer)
     # Once every live link is in use, the least recently used one ends.
     live_tokens().filter(last_used_at__isnull=True).update(last_used_at=now)
-    latest = feeds.feed_token_issue(email="hanako@example.jp")
-    assert alive() == {tokens[0]}
-    assert all(feeds.feed_token_lookup(t) for t in [*newer, latest])
-    assert live_tokens().count() == feeds.FEED_TOKENS_PER_EMAIL
+    latest = tokens.feed_token_issue(email="hanako@example.jp")
+    assert alive() == {issued[0]}
+    assert all(tokens.feed_token_lookup(t) for t in [*newer, latest])
+    assert live_tokens().count() == tokens.FEED_TOKENS_PER_EMAIL
 
 
 def test_reading_a_feed_notes_its_last_use_at_most_once_an_hour(
     api, parent_bookings, django_assert_num_queries
 ):
-    token = feeds.feed_token_issue(email="hanako@example.jp")
+    token = tokens.feed_token_issue(email="hanako@example.jp")
     row = CalendarFeedToken.objects.get()
     assert row.last_used_at is None
     get_feed(api, f"/calendar/private/{token}.ics")
@@ -553,9 +555,9 @@ def test_reading_a_feed_notes_its_last_use_at_most_once_an_hour(
     get_feed(api, f"/calendar/private/{token}.ics")
     assert CalendarFeedToken.objects.get().last_used_at == first
     row = CalendarFeedToken.objects.get()
-    later = first + feeds.FEED_LAST_USED_RESOLUTION
+    later = first + tokens.FEED_LAST_USED_RESOLUTION
     with django_assert_num_queries(1):
-        feeds.feed_token_touch(row, now=later)
+        tokens.feed_token_touch(row, now=later)
     assert CalendarFeedToken.objects.get().last_used_at == later
 
 
@@ -592,8 +594,8 @@ def test_the_feed_link_email_links_to_a_page_that_stops_the_links(api, parent_bo
     email = render(first)
     assert stop_url in email.text and stop_url in email.html
     old_feed = first.payload["feed_url"].removeprefix(settings.SITE_URL)
-    also_old = feeds.feed_urls(feeds.feed_token_issue(email="hanako@example.jp"))["feed_url"]
-    taros = feeds.feed_urls(feeds.feed_token_issue(email="taro@example.jp"))["feed_url"]
+    also_old = tokens.feed_urls(tokens.feed_token_issue(email="hanako@example.jp"))["feed_url"]
+    taros = tokens.feed_urls(tokens.feed_token_issue(email="taro@example.jp"))["feed_url"]
     page = Client(HTTP_ACCEPT_LANGUAGE="ja")
     path = stop_url.removeprefix(settings.SITE_URL)
 

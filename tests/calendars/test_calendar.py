@@ -10,7 +10,8 @@ from django.utils import timezone
 from booking.rules import Party
 from booking.services import reservation_cancel, reservation_create
 from events.models import Course, SessionStatus
-from notifications import calendar
+from calendars import ics
+from calendars import invites as calendar
 from staffdesk.services import session_cancel_all as session_cancel
 from staffdesk.services import session_update
 from tests.factories import SessionFactory, book
@@ -220,7 +221,7 @@ def test_long_japanese_text_folds_on_character_boundaries_and_round_trips(facili
 
     for body in (
         calendar.reservation_invite(reservation, method="REQUEST"),
-        calendar.session_ics(session),
+        ics.session_ics(session),
     ):
         ical, vobj, events = parse_both(body)  # checks CRLF, 75 octets, UTF-8 boundaries
         assert any(len(line) > 60 for line in body.split(b"\r\n"))
@@ -235,7 +236,7 @@ def test_long_japanese_text_folds_on_character_boundaries_and_round_trips(facili
 
 
 def test_session_ics_is_a_published_single_event(session):
-    ical, vobj, events = parse_both(calendar.session_ics(session))
+    ical, vobj, events = parse_both(ics.session_ics(session))
 
     assert str(ical["METHOD"]) == "PUBLISH" and vobj.method.value == "PUBLISH"
     assert_matches_db(events, [session])

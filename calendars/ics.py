@@ -1,42 +1,9 @@
-"""Every calendar the site serves or sends, built in one place with icalendar.
+"""iCalendar bodies (RFC 5545) of sessions: public feeds, a parent's private feed, one session.
 
-Pure functions (sessions and reservations in, ``bytes`` out), after pretix's ``presale/ical.py``,
-so that invites and feeds always agree. The rules kept here:
-
-UID
-    ``session-<pk>@<CALENDAR_UID_DOMAIN>``, the same in every feed and every invite, so a
-    client that holds a session from one place recognises it from another.
-Times
-    ``DTSTART``/``DTEND`` in Asia/Tokyo with a ``VTIMEZONE``; ``DTSTAMP``, ``LAST-MODIFIED``
-    and ``CREATED`` in UTC.
-DTSTAMP
-    In feeds (no ``METHOD``) RFC 5545 3.8.7.2 makes it the time the information was last
-    revised, so it is the session's ``updated_at``: a feed's body then depends only on the
-    data, which lets feeds.py cache it under a validator. In invites (``METHOD`` present) it is
-    the time the invite was made.
-SEQUENCE
-    Feeds: ``session.sequence``, which events.services raises on every change of time, place,
-    status or title.
-
-    Invites: a client ignores an iTIP message whose SEQUENCE is lower than one it already has
-    for that UID. A parent may book, cancel and book the same session again, so the invite
-    sequence is ``session.sequence + 2 * p`` for a REQUEST and that plus 1 for a CANCEL, where
-    ``p`` is the number of the parent's earlier reservations (same email, same session or
-    course) that ended cancelled or lapsed. Every message is then higher than the one before:
-    a CANCEL is one above the REQUEST it withdraws, the next booking's REQUEST one above that
-    CANCEL, and a change by staff raises ``session.sequence`` for everybody. A session
-    cancelled by staff has already had its sequence raised, so its CANCEL is higher still.
-Status
-    ``CONFIRMED`` for a scheduled session, ``CANCELLED`` for a session cancelled by staff and in
-    every CANCEL; the private feed shows ``TENTATIVE`` for a waiting-list place, a lottery
-    application or a win still to be confirmed, and names the state in SUMMARY.
-Privacy
-    Public feeds carry no reservation data at all: only sessions, programmes and facilities.
-
-Text written into calendars is a property of the calendar, in the reservation's language for
-invites and private feeds and in Japanese for public feeds; the few fixed labels live in
-``LABELS`` below rather than in the gettext catalogue so that a calendar never falls back to
-a half-translated mix.
+Every calendar body of the product is written here or in ``calendars.invites`` with the
+icalendar package: UIDs stable per session, SEQUENCE raised on every change of time, place or
+status (``Session.sequence``), times in Asia/Tokyo with a VTIMEZONE, cancelled sessions kept as
+STATUS:CANCELLED for a while so clients drop them.
 """
 
 from __future__ import annotations
@@ -48,14 +15,10 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q
-from django.utils import timezone
 from icalendar import (
-    Alarm,
     Calendar,
     Event,
     Timezone,
-    vCalAddress,
     vDDDTypes,
     vDuration,
     vGeo,
@@ -64,22 +27,37 @@ from icalendar import (
     vUri,
 )
 
-from booking.models import LIVE, Reservation, ReservationStatus
+from booking.models import Reservation, ReservationStatus
 from events.models import Audience, Session, SessionStatus
 
 TZID = "Asia/Tokyo"
+
+
 TOKYO = ZoneInfo(TZID)
+
+
 PRODID = "-//Kosodate booking//kosodate-booking 1.0//JA"
+
+
 REFRESH = timedelta(hours=1)
 
+
 METHOD_REQUEST = "REQUEST"
+
+
 METHOD_CANCEL = "CANCEL"
+
+
 METHOD_PUBLISH = "PUBLISH"
+
 
 # Reservation statuses shown as a firm booking in the private feed; the other live ones are
 # tentative (the parent does not hold a seat yet, or must still confirm it).
 FIRM = (ReservationStatus.CONFIRMED, ReservationStatus.ATTENDED, ReservationStatus.NO_SHOW)
+
+
 ENDED = (ReservationStatus.CANCELLED, ReservationStatus.LAPSED)
+
 
 # Keys are label names and reservation statuses; they must not collide ("cancelled" is a
 # reservation status, so the session's own cancellation is "session_cancelled").
@@ -128,11 +106,8 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def _labels(language: str | None) -> dict[str, str]:
+def language_labels(language: str | None) -> dict[str, str]:
     return LABELS.get((language or "ja")[:2], LABELS["ja"])
-
-
-# --- identities and links ------------------------------------------------------------------
 
 
 def session_uid(session: Session) -> str:
@@ -149,9 +124,6 @@ def organizer_email(session: Session) -> str:
     return session.facility.noreply_email or settings.DEFAULT_FROM_EMAIL
 
 
-# --- building blocks -----------------------------------------------------------------------
-
-
 @lru_cache(maxsize=1)
 def _tokyo_vtimezone() -> Timezone:
     # Japan has kept +09:00 without daylight saving since 1951: one STANDARD block is exact.
@@ -162,7 +134,7 @@ def _tokyo_vtimezone() -> Timezone:
     return tz
 
 
-def _new_calendar(*, method: str | None, name: str | None = None) -> Calendar:
+def new_calendar(*, method: str | None, name: str | None = None) -> Calendar:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -179,7 +151,7 @@ def _new_calendar(*, method: str | None, name: str | None = None) -> Calendar:
     return cal
 
 
-def _utc(value: datetime) -> datetime:
+def utc(value: datetime) -> datetime:
     if value.tzinfo is not UTC:  # the database already gives UTC
         value = value.astimezone(UTC)
     return value.replace(microsecond=0) if value.microsecond else value
@@ -205,7 +177,7 @@ def _place(facility) -> tuple[vText, vGeo | None]:
     return place
 
 
-def _session_text(session: Session, labels: dict[str, str], *, extra: Sequence[str] = ()) -> str:
+def session_text(session: Session, labels: dict[str, str], *, extra: Sequence[str] = ()) -> str:
     program = session.program
     parts: list[str] = []
     if session.status == SessionStatus.CANCELLED and session.cancel_reason:
@@ -234,7 +206,7 @@ class EventFields:
 _OPAQUE = vText("OPAQUE")
 
 
-def _event(session: Session, fields: EventFields) -> Event:
+def session_vevent(session: Session, fields: EventFields) -> Event:
     # Properties are set already typed rather than through Component.add(), which looks the
     # type up by name for every value: the same bytes, for a good part less work in a feed of
     # thousands of events. Shared values (TRANSP, a facility's LOCATION and GEO) are never
@@ -244,7 +216,7 @@ def _event(session: Session, fields: EventFields) -> Event:
     event = Event()
     event["UID"] = vText(session_uid(session))
     event["DTSTAMP"] = stamp
-    event["CREATED"] = vDDDTypes(_utc(session.created_at))
+    event["CREATED"] = vDDDTypes(utc(session.created_at))
     event["LAST-MODIFIED"] = (
         stamp if fields.last_modified == fields.dtstamp else vDDDTypes(fields.last_modified)
     )
@@ -271,9 +243,9 @@ def _public_summary(session: Session, labels: dict[str, str]) -> str:
 
 def session_event(session: Session, *, language: str = "ja") -> Event:
     """Return the public VEVENT of a session, as every public feed shows it."""
-    labels = _labels(language)
-    updated = _utc(session.updated_at)
-    return _event(
+    labels = language_labels(language)
+    updated = utc(session.updated_at)
+    return session_vevent(
         session,
         EventFields(
             dtstamp=updated,
@@ -281,17 +253,14 @@ def session_event(session: Session, *, language: str = "ja") -> Event:
             sequence=session.sequence,
             status="CANCELLED" if session.status == SessionStatus.CANCELLED else "CONFIRMED",
             summary=_public_summary(session, labels),
-            description=_session_text(session, labels),
+            description=session_text(session, labels),
         ),
     )
 
 
-# --- feeds ---------------------------------------------------------------------------------
-
-
 def feed_ics(sessions: Iterable[Session], *, name: str, description: str = "") -> bytes:
     """Return a public subscription feed of the given sessions (program, facility loaded)."""
-    cal = _new_calendar(method=None, name=name)
+    cal = new_calendar(method=None, name=name)
     if description:
         cal.add("x-wr-caldesc", description)
     for session in sessions:
@@ -316,11 +285,11 @@ def private_entry_sequence(entry: PrivateEntry) -> int:
 
 def private_feed_ics(entries: Iterable[PrivateEntry], *, language: str = "ja") -> bytes:
     """Return a parent's private feed: their sessions, each with the state of their place."""
-    labels = _labels(language)
-    cal = _new_calendar(method=None, name=labels["calname_private"])
+    labels = language_labels(language)
+    cal = new_calendar(method=None, name=labels["calname_private"])
     for entry in entries:
         session, reservation = entry.session, entry.reservation
-        updated = _utc(max(session.updated_at, reservation.updated_at))
+        updated = utc(max(session.updated_at, reservation.updated_at))
         if session.status == SessionStatus.CANCELLED:
             status, prefix = "CANCELLED", labels["session_cancelled"]
         elif reservation.status in ENDED:
@@ -330,7 +299,7 @@ def private_feed_ics(entries: Iterable[PrivateEntry], *, language: str = "ja") -
         else:
             status, prefix = "TENTATIVE", labels.get(reservation.status, "")
         cal.add_component(
-            _event(
+            session_vevent(
                 session,
                 EventFields(
                     dtstamp=updated,
@@ -338,7 +307,7 @@ def private_feed_ics(entries: Iterable[PrivateEntry], *, language: str = "ja") -
                     sequence=private_entry_sequence(entry),
                     status=status,
                     summary=f"{prefix}{session.display_title}",
-                    description=_session_text(
+                    description=session_text(
                         session, labels, extra=[f"{labels['code']}: {reservation.code}"]
                     ),
                 ),
@@ -347,107 +316,10 @@ def private_feed_ics(entries: Iterable[PrivateEntry], *, language: str = "ja") -
     return cal.to_ical()
 
 
-# --- single events and invites -------------------------------------------------------------
-
-
 def session_ics(session: Session, *, language: str = "ja") -> bytes:
     """Return one session as a downloadable .ics ("add to calendar"), METHOD:PUBLISH."""
-    cal = _new_calendar(method=METHOD_PUBLISH)
+    cal = new_calendar(method=METHOD_PUBLISH)
     cal.add_component(session_event(session, language=language))
-    return cal.to_ical()
-
-
-def reservation_sessions(reservation: Reservation) -> list[Session]:
-    """Return the sessions a reservation covers, freshly read, in order of start."""
-    query = (
-        Q(pk=reservation.session_id)
-        if reservation.session_id
-        else Q(course_id=reservation.course_id)
-    )
-    return list(
-        Session.objects.filter(query).select_related("program", "facility").order_by("start", "pk")
-    )
-
-
-def prior_ended_reservations(reservation: Reservation) -> int:
-    """Count the parent's earlier reservations for the same target that were given up."""
-    target = (
-        Q(session_id=reservation.session_id)
-        if reservation.session_id
-        else Q(course_id=reservation.course_id)
-    )
-    earlier = Q(created_at__lt=reservation.created_at) | Q(
-        created_at=reservation.created_at, pk__lt=reservation.pk
-    )
-    return (
-        Reservation.objects.filter(target, earlier, email=reservation.email, status__in=ENDED)
-        .exclude(pk=reservation.pk)
-        .count()
-    )
-
-
-def invite_sequence(session: Session, *, prior_ended: int, method: str) -> int:
-    """Return the SEQUENCE of an invite for one session (rule in the module docstring)."""
-    base = session.sequence + 2 * prior_ended
-    return base + 1 if method == METHOD_CANCEL else base
-
-
-def _invite_prefix(session: Session, method: str, labels: dict[str, str]) -> str:
-    if session.status == SessionStatus.CANCELLED:
-        return labels["session_cancelled"]
-    if method == METHOD_CANCEL:
-        return labels[ReservationStatus.CANCELLED]
-    return ""
-
-
-def reservation_invite(
-    reservation: Reservation, *, method: str, now: datetime | None = None
-) -> bytes:
-    """Return the iTIP invite (REQUEST or CANCEL) for every session of a reservation."""
-    if method not in (METHOD_REQUEST, METHOD_CANCEL):
-        raise ValueError(f"unsupported iTIP method {method!r}")
-    labels = _labels(reservation.language)
-    stamp = _utc(now or timezone.now())
-    prior = prior_ended_reservations(reservation)
-    holds_place = reservation.status in LIVE
-    cal = _new_calendar(method=method)
-    for session in reservation_sessions(reservation):
-        cancelled = method == METHOD_CANCEL or session.status == SessionStatus.CANCELLED
-        contact = session.facility.phone or session.facility.email
-        extra = [f"{labels['code']}: {reservation.code}", labels["manage"]]
-        if contact:
-            extra.append(f"{labels['contact']}: {session.facility.name} {contact}")
-        event = _event(
-            session,
-            EventFields(
-                dtstamp=stamp,
-                last_modified=_utc(session.updated_at),
-                sequence=invite_sequence(session, prior_ended=prior, method=method),
-                status="CANCELLED" if cancelled else "CONFIRMED",
-                summary=f"{_invite_prefix(session, method, labels)}{session.display_title}",
-                description=_session_text(session, labels, extra=extra),
-            ),
-        )
-        organizer = vCalAddress(f"mailto:{organizer_email(session)}")
-        organizer.params["CN"] = vText(session.facility.name)
-        event.add("organizer", organizer)
-        attendee = vCalAddress(f"mailto:{reservation.email}")
-        attendee.params["CN"] = vText(reservation.name)
-        attendee.params["ROLE"] = vText("REQ-PARTICIPANT")
-        attendee.params["PARTSTAT"] = vText(
-            "DECLINED"
-            if not holds_place and session.status != SessionStatus.CANCELLED
-            else "ACCEPTED"
-        )
-        attendee.params["RSVP"] = vText("FALSE")
-        event.add("attendee", attendee)
-        if method == METHOD_REQUEST and not cancelled and session.program.calendar_alarm:
-            alarm = Alarm()
-            alarm.add("action", "DISPLAY")
-            alarm.add("trigger", timedelta(days=-1))
-            alarm.add("description", f"{labels['alarm']}: {session.display_title}")
-            event.add_component(alarm)
-        cal.add_component(event)
     return cal.to_ical()
 
 
@@ -461,7 +333,7 @@ AUDIENCE_NAMES = {
 
 
 def default_feed_name(language: str = "ja") -> str:
-    return _labels(language)["calname_all"]
+    return language_labels(language)["calname_all"]
 
 
 def audience_feed_name(audience: str) -> str:

@@ -1,0 +1,124 @@
+"""The invite an email carries (iTIP, RFC 5546): REQUEST when a seat is held, CANCEL when it is
+not any more, with the same UIDs and a SEQUENCE that only rises.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+from icalendar import (
+    Alarm,
+    vCalAddress,
+    vText,
+)
+
+from booking.models import LIVE, Reservation, ReservationStatus
+from calendars.ics import (
+    ENDED,
+    METHOD_CANCEL,
+    METHOD_REQUEST,
+    EventFields,
+    language_labels,
+    new_calendar,
+    organizer_email,
+    session_text,
+    session_vevent,
+    utc,
+)
+from events.models import Session, SessionStatus
+
+
+def reservation_sessions(reservation: Reservation) -> list[Session]:
+    """Return the sessions a reservation covers, freshly read, in order of start."""
+    query = (
+        Q(pk=reservation.session_id)
+        if reservation.session_id
+        else Q(course_id=reservation.course_id)
+    )
+    return list(
+        Session.objects.filter(query).select_related("program", "facility").order_by("start", "pk")
+    )
+
+
+def prior_ended_reservations(reservation: Reservation) -> int:
+    """Count the parent's earlier reservations for the same target that were given up."""
+    target = (
+        Q(session_id=reservation.session_id)
+        if reservation.session_id
+        else Q(course_id=reservation.course_id)
+    )
+    earlier = Q(created_at__lt=reservation.created_at) | Q(
+        created_at=reservation.created_at, pk__lt=reservation.pk
+    )
+    return (
+        Reservation.objects.filter(target, earlier, email=reservation.email, status__in=ENDED)
+        .exclude(pk=reservation.pk)
+        .count()
+    )
+
+
+def invite_sequence(session: Session, *, prior_ended: int, method: str) -> int:
+    """Return the SEQUENCE of an invite for one session (rule in the module docstring)."""
+    base = session.sequence + 2 * prior_ended
+    return base + 1 if method == METHOD_CANCEL else base
+
+
+def _invite_prefix(session: Session, method: str, labels: dict[str, str]) -> str:
+    if session.status == SessionStatus.CANCELLED:
+        return labels["session_cancelled"]
+    if method == METHOD_CANCEL:
+        return labels[ReservationStatus.CANCELLED]
+    return ""
+
+
+def reservation_invite(
+    reservation: Reservation, *, method: str, now: datetime | None = None
+) -> bytes:
+    """Return the iTIP invite (REQUEST or CANCEL) for every session of a reservation."""
+    if method not in (METHOD_REQUEST, METHOD_CANCEL):
+        raise ValueError(f"unsupported iTIP method {method!r}")
+    labels = language_labels(reservation.language)
+    stamp = utc(now or timezone.now())
+    prior = prior_ended_reservations(reservation)
+    holds_place = reservation.status in LIVE
+    cal = new_calendar(method=method)
+    for session in reservation_sessions(reservation):
+        cancelled = method == METHOD_CANCEL or session.status == SessionStatus.CANCELLED
+        contact = session.facility.phone or session.facility.email
+        extra = [f"{labels['code']}: {reservation.code}", labels["manage"]]
+        if contact:
+            extra.append(f"{labels['contact']}: {session.facility.name} {contact}")
+        event = session_vevent(
+            session,
+            EventFields(
+                dtstamp=stamp,
+                last_modified=utc(session.updated_at),
+                sequence=invite_sequence(session, prior_ended=prior, method=method),
+                status="CANCELLED" if cancelled else "CONFIRMED",
+                summary=f"{_invite_prefix(session, method, labels)}{session.display_title}",
+                description=session_text(session, labels, extra=extra),
+            ),
+        )
+        organizer = vCalAddress(f"mailto:{organizer_email(session)}")
+        organizer.params["CN"] = vText(session.facility.name)
+        event.add("organizer", organizer)
+        attendee = vCalAddress(f"mailto:{reservation.email}")
+        attendee.params["CN"] = vText(reservation.name)
+        attendee.params["ROLE"] = vText("REQ-PARTICIPANT")
+        attendee.params["PARTSTAT"] = vText(
+            "DECLINED"
+            if not holds_place and session.status != SessionStatus.CANCELLED
+            else "ACCEPTED"
+        )
+        attendee.params["RSVP"] = vText("FALSE")
+        event.add("attendee", attendee)
+        if method == METHOD_REQUEST and not cancelled and session.program.calendar_alarm:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("trigger", timedelta(days=-1))
+            alarm.add("description", f"{labels['alarm']}: {session.display_title}")
+            event.add_component(alarm)
+        cal.add_component(event)
+    return cal.to_ical()

@@ -1,0 +1,38 @@
+"""What the parents' pages share: private answers, redirects, the language of emails."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse, HttpResponseRedirect
+from django.utils.translation import get_language
+
+from booking.models import ReservationStatus
+
+# Statuses a parent can still act on; the others are history.
+OPEN_STATUSES = (
+    ReservationStatus.CONFIRMED,
+    ReservationStatus.WON,
+    ReservationStatus.WAITLISTED,
+    ReservationStatus.APPLIED,
+)
+
+
+def private(response: HttpResponse) -> HttpResponse:
+    """Mark a page that shows personal data behind a credential in its URL.
+
+    ``same-origin`` keeps the URL (and its credential) from other sites; ``no-referrer`` would
+    also make Chrome send ``Origin: null`` with the page's own forms, which CSRF refuses.
+    """
+    response["Referrer-Policy"] = "same-origin"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def see_other(url: str) -> HttpResponse:
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+def language() -> str:
+    lang = (get_language() or "ja")[:2]
+    return lang if lang in ("ja", "en") else "ja"

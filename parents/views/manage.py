@@ -1,0 +1,196 @@
+"""A parent's own reservations without an account: the manage page and "my reservations"."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from booking import selectors, services
+from booking.links import (
+    my_reservations_email,
+    my_reservations_link_send,
+    reservation_links_replace,
+)
+from booking.models import Reservation
+from calendars.tokens import (
+    feed_token_issue,
+    feed_token_replace_all,
+    feed_urls,
+)
+from core.errors import AppError
+from core.throttling import (
+    EmailLinkFormEmailThrottle,
+    EmailLinkIPThrottle,
+    throttle_wait,
+    too_many,
+)
+from parents.forms import (
+    MyReservationsForm,
+    PartyChangeForm,
+    add_service_errors,
+)
+from parents.views.common import OPEN_STATUSES, language, private, see_other
+from parents.views.sessions import not_found
+
+
+def find(request, code: str) -> tuple[Reservation | None, dict[str, str]]:
+    """Return the reservation the URL's credential opens, and that credential for links."""
+    token = request.GET.get("token") or request.POST.get("token")
+    if token:
+        return selectors.reservation_by_code_and_token(code, token), {"token": token}
+    key = request.GET.get("me") or request.POST.get("me")
+    email = my_reservations_email(key)
+    if email is None:
+        return None, {}
+    reservation = selectors.reservations_for_email(email).filter(code=code.upper()).first()
+    return reservation, {"me": key}
+
+
+def sessions_of(reservation: Reservation) -> list:
+    if reservation.session_id:
+        return [reservation.session]
+    return list(reservation.course.sessions.select_related("facility").order_by("start"))
+
+
+@require_http_methods(["GET", "POST"])
+def reservation_manage(request, code: str):
+    """See a reservation; change the party, cancel, confirm a lottery win, get a calendar feed."""
+    reservation, credential = find(request, code)
+    if reservation is None:
+        return private(not_found(request, _("This link is not valid.")))
+    sessions = sessions_of(reservation)
+    program = sessions[0].program
+    here = f"{reverse('reservation-manage', kwargs={'code': reservation.code})}?"
+    here += urlencode(credential)
+    party_form = PartyChangeForm(reservation=reservation, program=program)
+    feed = None
+    feed_rotated = False
+    error = None
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "cancel":
+                services.reservation_cancel(reservation=reservation, reason="cancelled by parent")
+                messages.success(request, _("Your reservation is cancelled."))
+                return redirect(here)
+            if action == "confirm":
+                services.reservation_confirm_win(reservation=reservation)
+                messages.success(request, _("Your seat is confirmed. See you there!"))
+                return redirect(here)
+            if action == "party":
+                party_form = PartyChangeForm(request.POST, reservation=reservation, program=program)
+                if party_form.is_valid():
+                    services.reservation_change_party(
+                        reservation=reservation, party=party_form.party()
+                    )
+                    messages.success(request, _("The number of people is changed."))
+                    return redirect(here)
+                status = 400
+            elif action == "links_replace":
+                reservation_links_replace(reservation=reservation, language=language())
+                return private(see_other(reverse("my-reservations-sent")))
+            elif action == "feed":
+                feed = feed_urls(feed_token_issue(email=reservation.email))
+            elif action == "feed_rotate":
+                # The reservation's token proves the address: end its earlier calendar links.
+                feed = feed_urls(feed_token_replace_all(email=reservation.email))
+                feed_rotated = True
+            else:
+                status = 400
+        except AppError as exc:
+            if action == "party":
+                add_service_errors(party_form, exc)
+            else:
+                error = exc.message
+            status = exc.status_code
+        reservation.refresh_from_db()
+    now = timezone.now()
+    first = min(sessions, key=lambda s: s.start)
+    response = render(
+        request,
+        "booking/manage.html",
+        {
+            "reservation": reservation,
+            "sessions": sessions,
+            "program": program,
+            "position": services.waitlist_position(reservation),
+            "credential": credential,
+            "party_form": party_form,
+            "seats_left": first.seats_left,
+            "can_change": reservation.status in OPEN_STATUSES
+            and now <= first.cancellation_deadline,
+            "can_cancel": reservation.status in OPEN_STATUSES
+            and now < first.start
+            and (not reservation.holds_seats or now <= first.cancellation_deadline),
+            "cancellation_deadline": first.cancellation_deadline,
+            "feed": feed,
+            "feed_rotated": feed_rotated,
+            "error": error,
+        },
+        status=status,
+    )
+    return private(response)
+
+
+@require_http_methods(["GET", "POST"])
+def my_reservations(request):
+    """Email a link listing an address's live reservations; the same answer for any address."""
+    if request.method == "POST":
+        form = MyReservationsForm(request.POST)
+        if form.is_valid():
+            wait = throttle_wait(request, [EmailLinkIPThrottle, EmailLinkFormEmailThrottle])
+            if wait is not None:
+                return too_many(request, wait)
+            my_reservations_link_send(email=form.cleaned_data["email"], language=language())
+            return see_other(reverse("my-reservations-sent"))
+        status = 400
+    else:
+        form = MyReservationsForm()
+        status = 200
+    return render(request, "booking/my_reservations.html", {"form": form}, status=status)
+
+
+@require_GET
+def my_reservations_sent(request):
+    return render(request, "booking/my_reservations_sent.html")
+
+
+@require_GET
+def my_reservations_list(request, key: str):
+    """List the live reservations of the address the emailed link stands for."""
+    email = my_reservations_email(key)
+    if email is None:
+        response = render(request, "booking/my_reservations_expired.html", status=410)
+        return private(response)
+    reservations = (
+        selectors.reservations_for_email(email)
+        .filter(status__in=OPEN_STATUSES)
+        .prefetch_related("course__sessions__facility")
+        .order_by("created_at")
+    )
+    now = timezone.now()
+    rows = []
+    for reservation in reservations:
+        sessions = (
+            [reservation.session]
+            if reservation.session_id
+            else sorted(reservation.course.sessions.all(), key=lambda s: s.start)
+        )
+        if sessions and sessions[-1].end > now:
+            manage = reverse("reservation-manage", kwargs={"code": reservation.code})
+            rows.append((reservation, sessions, f"{manage}?{urlencode({'me': key})}"))
+    rows.sort(key=lambda row: row[1][0].start)
+    return private(
+        render(request, "booking/my_reservations_list.html", {"rows": rows, "email": email})
+    )
+
+
+@require_GET
+def privacy_notice(request):
+    return render(request, "pages/privacy.html")
