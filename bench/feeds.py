@@ -114,8 +114,8 @@ def _floor_data(facility_slug: str) -> tuple[dict, list[dict]]:
     from django.db.models import Q
     from icalendar import Timezone
 
-    from events.models import Facility
     from calendars import feeds
+    from events.models import Facility
 
     facility = Facility.objects.get(slug=facility_slug)
     day = feeds.feed_day()

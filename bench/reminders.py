@@ -232,7 +232,8 @@ def _floor(sink: Sink) -> tuple[int, float]:
     from django.conf import settings
 
     from notifications import emails
-    from notifications.delivery import Mailer, with_related
+    from notifications.claims import with_related
+    from notifications.delivery import Mailer
     from notifications.models import Notification
 
     started = time.perf_counter()

@@ -1,3 +1,6 @@
+"""The parents' reservation API: book, look up, change, cancel, confirm a lottery win, replace
+links."""
+
 from collections.abc import Mapping
 
 from django.utils import timezone

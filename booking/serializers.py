@@ -1,3 +1,5 @@
+"""Input and output shapes of the reservation API."""
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _

@@ -1,3 +1,5 @@
+"""Booking's periodic jobs for Celery beat."""
+
 from celery import shared_task
 
 from booking.privacy import personal_data_purge

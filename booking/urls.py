@@ -1,3 +1,5 @@
+"""The reservation API's routes, included under /api/v1/."""
+
 from django.urls import path
 
 from booking import apis, privacy_apis

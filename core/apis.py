@@ -1,3 +1,5 @@
+"""The floor of every benchmark: a ping that does no database work."""
+
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny

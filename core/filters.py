@@ -1,3 +1,5 @@
+"""Filter backends of the API: unknown or malformed filters answer 400 with the choices."""
+
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import OrderingFilter

@@ -1,3 +1,5 @@
+"""Request plumbing with no domain: the request body's size limit."""
+
 from django.conf import settings
 from django.http import JsonResponse
 from django.utils.translation import gettext as _

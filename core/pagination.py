@@ -1,3 +1,5 @@
+"""Pagination of the API's lists; a page past the end answers 404 ``invalid_page``."""
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination

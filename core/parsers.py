@@ -1,3 +1,5 @@
+"""The JSON parser of the API: the body read and decoded at once, bad bodies refused with 400."""
+
 from django.conf import settings
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser

@@ -1,3 +1,5 @@
+"""Health check, and the JSON answers of 404 and 500."""
+
 from django.conf import settings
 from django.db import connections
 from django.http import JsonResponse

@@ -1,3 +1,5 @@
+"""Filters of the sessions list (API and pages): facility, programme, audience, dates, seats."""
+
 from datetime import datetime, time, timedelta
 
 import django_filters

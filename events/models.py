@@ -1,3 +1,6 @@
+"""The catalogue: facilities, programmes (event series and their rules), courses, sessions,
+staff memberships."""
+
 from datetime import time, timedelta
 
 from django.conf import settings

@@ -1,3 +1,5 @@
+"""Output and input shapes of the catalogue's API."""
+
 from django.conf import settings
 from django.urls import reverse
 from rest_framework import serializers

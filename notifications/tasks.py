@@ -4,7 +4,8 @@ from celery import shared_task
 
 from booking import services as booking_services
 from booking.idempotency import purge_expired_keys
-from notifications import delivery
+from notifications import claims, delivery
+from notifications.services.reminders import reminders_schedule
 
 
 @shared_task(name="notifications.deliver_notification", ignore_result=True)
@@ -30,9 +31,7 @@ def deliver_batch(notification_ids: list[int], token: str) -> dict[str, int]:
 def deliver_due() -> dict[str, int]:
     """Beat, every NOTIFICATIONS_SWEEP_SECONDS: recover lost claims, write reminders, and
     queue every row that is due (quiet hours over, retry time reached, hand-over lost)."""
-    from notifications.services import reminders_schedule
-
-    recovered = delivery.recover_stale()
+    recovered = claims.recover_stale()
     reminders = reminders_schedule()
     queued = _dispatch_due()
     return {"recovered": recovered, "reminders": reminders, "queued": queued}

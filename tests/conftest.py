@@ -58,6 +58,20 @@ def _fresh_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _joinable_celery_results():
+    """Let every test wait on an eager task's result.
+
+    Celery's eager ``apply_async`` forbids joins while it runs by setting a process-wide flag
+    and restoring the value it found; two live-server threads running eager tasks at once can
+    restore each other's "forbidden", which then outlives the test. Each test starts allowed.
+    """
+    from celery.result import allow_join_result
+
+    with allow_join_result():
+        yield
+
+
 @pytest.fixture
 def api():
     return APIClient()

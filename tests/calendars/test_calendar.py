@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from booking.rules import Party
 from booking.services import reservation_cancel, reservation_create
-from events.models import Course, SessionStatus
 from calendars import ics
 from calendars import invites as calendar
+from events.models import Course, SessionStatus
 from staffdesk.services import session_cancel_all as session_cancel
 from staffdesk.services import session_update
 from tests.factories import SessionFactory, book

@@ -11,10 +11,10 @@ from django.utils import timezone
 from booking.models import Reservation
 from booking.rules import Party
 from booking.services import reservation_cancel, reservation_create
-from events.models import Audience, BookingMode, Course, Session
 from calendars import feeds, invites, tokens
 from calendars import ics as calendar
 from calendars.models import CalendarFeedToken
+from events.models import Audience, BookingMode, Course, Session
 from notifications.models import Notification, NotificationKind
 from staffdesk.services import session_cancel_all as session_cancel
 from staffdesk.services import session_update

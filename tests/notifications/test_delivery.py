@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from notifications import delivery, emails, tasks
+from notifications import claims, delivery, emails, tasks
 from notifications.models import Notification
 from notifications.services import notification_enqueue, notification_retry
 from tests.factories import book
@@ -92,7 +92,7 @@ def test_a_row_is_sent_once_even_when_its_task_runs_twice(outbox):
 @pytest.mark.django_db(transaction=True)
 def test_two_claimers_at_once_get_each_row_exactly_once():
     ids = [unsent(email=f"p{i}@example.jp").pk for i in range(20)]
-    wins = in_threads(2, lambda i: [delivery.claim(pk, by=f"worker-{i}") for pk in ids])
+    wins = in_threads(2, lambda i: [claims.claim(pk, by=f"worker-{i}") for pk in ids])
     for index in range(len(ids)):
         assert wins[0][index] + wins[1][index] == 1
     assert Notification.objects.filter(status="sending", attempts=1).count() == 20
@@ -104,7 +104,7 @@ def test_two_sweeps_at_once_queue_disjoint_batches_covering_every_row():
 
     def sweep(i):
         claimed = []
-        while batch := delivery.claim_for_queue(token=f"queued:{i}", size=7):
+        while batch := claims.claim_for_queue(token=f"queued:{i}", size=7):
             claimed.extend(batch)
         return claimed
 
@@ -124,7 +124,7 @@ def test_two_workers_sending_the_same_rows_send_each_once(outbox):
 @pytest.mark.django_db
 def test_a_batch_queued_under_another_token_is_not_sent(outbox):
     notifications = [row(email=f"p{i}@example.jp") for i in range(3)]
-    ids = delivery.claim_for_queue(token="queued:mine", size=10)
+    ids = claims.claim_for_queue(token="queued:mine", size=10)
     assert sorted(ids) == sorted(n.pk for n in notifications)
     assert delivery.deliver_batch(ids, token="queued:someone-else") == {}
     assert outbox == []

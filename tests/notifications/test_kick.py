@@ -7,9 +7,10 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from notifications import services, tasks
+from notifications import tasks
 from notifications.models import Notification, NotificationStatus
 from notifications.services import notification_enqueue
+from notifications.services import outbox as outbox_module
 from tests.notifications import fixtures
 
 outbox = fixtures.outbox
@@ -21,9 +22,9 @@ def published(monkeypatch, settings):
     """Run as with a broker (not eager) and record what would be published."""
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.NOTIFICATIONS_KICK_SECONDS = 0.5
-    monkeypatch.setattr(services, "_kick_window_ends", 0.0)
+    monkeypatch.setattr(outbox_module, "_kick_window_ends", 0.0)
     clock = {"now": 1000.0}
-    monkeypatch.setattr(services.time, "monotonic", lambda: clock["now"])
+    monkeypatch.setattr(outbox_module.time, "monotonic", lambda: clock["now"])
     sent = []
     monkeypatch.setattr(
         tasks.deliver_due_now,
@@ -85,7 +86,7 @@ def test_a_broker_that_refuses_leaves_the_rows_for_the_sweep(published, monkeypa
 @pytest.mark.django_db(transaction=True)
 def test_the_delayed_hand_over_delivers_every_due_row(outbox, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True  # batches run here, as a worker would run them
-    services._kick_window_ends = 0.0
+    outbox_module._kick_window_ends = 0.0
     rows = [
         Notification.objects.create(
             kind="feed_link", to_email=f"p{i}@example.jp", payload={}, due_at=timezone.now()

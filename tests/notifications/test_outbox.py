@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from booking import services as booking
 from booking.models import Reservation
+from calendars.ics import session_uid
 from events.models import BookingMode, Session
 from notifications import emails, tasks
-from calendars.ics import session_uid
 from notifications.models import Notification
 from notifications.services import (
     notification_enqueue,

@@ -17,8 +17,8 @@ from booking.models import Reservation
 from booking.rules import Party
 from booking.services import reservation_create
 from events.models import Course
-from notifications import emails
-from notifications.delivery import with_related
+from notifications import email_parts, emails, renderer
+from notifications.claims import with_related
 from notifications.models import Notification, NotificationKind
 from notifications.services import session_snapshot
 from tests.factories import SessionFactory, book
@@ -153,8 +153,8 @@ def render_whole(row: Notification, now) -> emails.Rendered:
         relative=ctx.get("relative", ""),
     )
     ctx["subject"] = subject = " ".join(subject.split())
-    text, html = emails._render_bodies(f"notifications/{ctx['lang']}/{row.kind}", ctx, ctx["lang"])
-    return emails.Rendered(subject=subject, text=emails._tidy(text), html=html, invite=None)
+    text, html = renderer.render_bodies(f"notifications/{ctx['lang']}/{row.kind}", ctx, ctx["lang"])
+    return emails.Rendered(subject=subject, text=email_parts.tidy(text), html=html, invite=None)
 
 
 def test_a_batch_renders_what_each_email_rendered_alone_would(rows):

@@ -16,8 +16,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from booking.models import Reservation
-from events.models import BookingMode
 from calendars.ics import session_uid
+from events.models import BookingMode
 from notifications.models import Notification
 from tests.factories import ProgramFactory, SessionFactory, book
 from tests.notifications import fixtures

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from parents.availability import Badge, few_seats_threshold, session_availability, session_phase
 from booking.models import LotteryDraw
 from booking.services import booking_phase, lottery_draw
 from events.models import BookingMode, SessionStatus
 from events.templatetags.parent_pages import span
+from parents.availability import Badge, few_seats_threshold, session_availability, session_phase
 from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, book
 
 pytestmark = pytest.mark.django_db

@@ -1,3 +1,5 @@
+"""manage.py load_demo: the demo catalogue and parties (idempotent within a week)."""
+
 from django.core.management.base import BaseCommand
 
 from demo.load import load_demo

@@ -1,3 +1,5 @@
+"""manage.py create_staff: a staff login for a facility, with a role and an API token."""
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 

@@ -1,0 +1,317 @@
+"""Emails built a batch at a time: what the parties of one session share is formatted and
+rendered once, and each party's name, code and links are put in.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from email.mime.text import MIMEText
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.html import escape
+
+from booking.manage_links import manage_link_url
+from booking.models import Reservation
+from booking.services import waitlist_position
+from calendars.invites import reservation_invite
+from events.models import Session
+from notifications.email_parts import (
+    Rendered,
+    focus_session,
+    invite_method,
+    message_id,
+    my_reservations_url,
+    sender_address,
+    tidy,
+)
+from notifications.mime import OutboxEmail
+from notifications.models import Notification, NotificationKind
+from notifications.services import reservation_sessions
+from notifications.wording import (
+    INVITE_FILENAMES,
+    RELATIVE,
+    RELATIVE_LATER,
+    SITE_NAME,
+    SUBJECTS,
+    change_lines,
+    email_language,
+    facility_context,
+    format_datetime,
+    format_short,
+    format_when,
+    session_title,
+)
+
+# The context fields that differ from party to party of one session. A body is rendered once
+# per distinct rest of the context, with a marker in place of each of these, and every email
+# gets its own values put in (HTML-escaped in the HTML body, as autoescaping would). Templates
+# show them as they are ({{ name }}) or test them ({% if manage_url %}); an empty value is
+# rendered as it is, since it changes what such a test shows.
+HOLES = ("name", "code", "manage_url", "confirm_url")
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # private-use characters: never in real text
+
+
+def _mark(name: str) -> str:
+    return f"{MARK_OPEN}{name}{MARK_CLOSE}"
+
+
+class Renderer:
+    """Build the emails of one batch of rows; what several of them share is worked out once.
+
+    A batch holds rows in due order, so mostly the parties of one or a few sessions (a
+    session's reminders fall due together). Within it each session's titles, dates and facility
+    are formatted once, a course's sessions are read once, the bodies are rendered once per
+    distinct context (``HOLES``), and the encoded headers are kept. Use one renderer per batch:
+    it keeps what the rows of the batch were loaded with.
+    """
+
+    def __init__(self) -> None:
+        self._course_sessions: dict[int, list[Session]] = {}
+        self._parts: dict[tuple, dict[str, Any]] = {}
+        # Hashable forms of the lists and dicts the session parts hold, by id: those objects
+        # stay alive in self._parts, so an id stands for one of them only.
+        self._frozen_parts: dict[int, Any] = {}
+        self._bodies: dict[tuple, tuple[str, str, str]] = {}
+        self._tz = timezone.get_current_timezone()
+
+    # --- context -------------------------------------------------------------------------
+
+    def sessions_of(self, reservation: Reservation) -> list[Session]:
+        """Return a reservation's sessions in time order (a course's read once per batch)."""
+        if reservation.session_id:
+            return [reservation.session]
+        found = self._course_sessions.get(reservation.course_id)
+        if found is None:
+            found = self._course_sessions[reservation.course_id] = reservation_sessions(reservation)
+        return found
+
+    def context(self, notification: Notification, *, now: datetime) -> dict[str, Any]:
+        """Return everything the templates of a row show: plain values, no model objects."""
+        lang = email_language(notification.language)
+        payload = notification.payload or {}
+        ctx: dict[str, Any] = {
+            "kind": notification.kind,
+            "lang": lang,
+            "site_name": SITE_NAME[lang],
+            "site_url": settings.SITE_URL,
+            "my_reservations_url": my_reservations_url(),
+            "manage_url": payload.get("manage_url", ""),
+            "feed_url": payload.get("feed_url", ""),
+            "webcal_url": payload.get("webcal_url", ""),
+            "stop_url": payload.get("stop_url", ""),
+            "link_url": payload.get("link_url", ""),
+        }
+        reservation = notification.reservation
+        if reservation is None:
+            return ctx
+        sessions = self.sessions_of(reservation)
+        focus = focus_session(notification, sessions)
+        first = sessions[0] if sessions else focus
+        ctx.update(self._session_parts(reservation, focus, first, sessions, lang))
+        if not ctx["manage_url"]:
+            # Only the first email can quote the manage token; the others carry the link token.
+            ctx["manage_url"] = manage_link_url(reservation.code, reservation.token_hash)
+        ctx.update(
+            {
+                "reservation": True,
+                "code": reservation.code,
+                "name": reservation.name,
+                "adults": reservation.adults,
+                "children": reservation.children,
+                "childcare": reservation.childcare,
+                "cancellation_open": now <= first.cancellation_deadline,
+                "confirm_by": format_datetime(reservation.confirm_by, lang)
+                if reservation.confirm_by
+                else "",
+            }
+        )
+        kind = notification.kind
+        if kind in (NotificationKind.WAITLISTED, NotificationKind.LOTTERY_NOT_DRAWN):
+            ctx["position"] = waitlist_position(reservation)
+        if kind == NotificationKind.LOTTERY_WON:
+            ctx["confirm_url"] = manage_link_url(
+                reservation.code, reservation.token_hash, fragment="confirm"
+            )
+        if kind == NotificationKind.REMINDER:
+            days = (focus.start.astimezone(self._tz).date() - now.astimezone(self._tz).date()).days
+            ctx["relative"] = RELATIVE[lang].get(days, RELATIVE_LATER[lang])
+            ctx["days_ahead"] = days
+        if kind == NotificationKind.SESSION_CHANGED:
+            ctx["changes"] = change_lines(payload, lang)
+            ctx["reason"] = payload.get("reason", "")
+        if kind in (NotificationKind.SESSION_CANCELLED, NotificationKind.CANCELLED):
+            ctx["reason"] = payload.get("reason", "")
+            ctx["had_seat"] = bool(payload.get("had_seat"))
+            ctx["by_staff"] = bool(payload.get("by_staff"))
+        ctx["invite_method"] = invite_method(notification)
+        return ctx
+
+    def _session_parts(
+        self,
+        reservation: Reservation,
+        focus: Session,
+        first: Session,
+        sessions: list[Session],
+        lang: str,
+    ) -> dict[str, Any]:
+        """What the email says about the session(s): the same for every party of a session."""
+        key = (lang, reservation.course_id, focus.pk, tuple(s.pk for s in sessions))
+        parts = self._parts.get(key)
+        if parts is not None:
+            return parts
+        program = focus.program
+        parts = self._parts[key] = {
+            "title": reservation.course.title
+            if reservation.course_id
+            else session_title(focus, lang),
+            "session_title": session_title(focus, lang),
+            "when": format_when(focus.start, focus.end, lang),
+            "start_short": format_short(focus.start, lang),
+            "sessions": [
+                {
+                    "title": session_title(s, lang),
+                    "when": format_when(s.start, s.end, lang),
+                    "cancelled": s.is_cancelled,
+                }
+                for s in sessions
+            ],
+            "is_course": bool(reservation.course_id),
+            "facility": facility_context(focus.facility, lang),
+            "what_to_bring": program.what_to_bring,
+            "cancellation_deadline": format_datetime(first.cancellation_deadline, lang),
+            "draw_date": format_datetime(first.registration_closes, lang),
+        }
+        for value in parts.values():
+            if isinstance(value, dict | list):
+                self._frozen_parts[id(value)] = _frozen(value)
+        return parts
+
+    # --- bodies --------------------------------------------------------------------------
+
+    def render(self, notification: Notification, *, now: datetime | None = None) -> Rendered:
+        """Render a row's subject, bodies and invite in the row's language."""
+        now = now or timezone.now()
+        ctx = self.context(notification, now=now)
+        lang = ctx["lang"]
+        subject = SUBJECTS[lang][notification.kind].format(
+            title=ctx.get("title", ""),
+            date=ctx.get("start_short", ""),
+            relative=ctx.get("relative", ""),
+        )
+        ctx["subject"] = subject = " ".join(subject.split())
+        text, html = self._bodies_for(f"notifications/{lang}/{notification.kind}", ctx, lang)
+        invite = None
+        method = ctx.get("invite_method")
+        if method:
+            invite = (method, reservation_invite(notification.reservation, method=method, now=now))
+        return Rendered(subject=subject, text=text, html=html, invite=invite)
+
+    def _bodies_for(self, template: str, ctx: dict[str, Any], lang: str) -> tuple[str, str]:
+        holed = dict(ctx)
+        values = {}
+        for name in HOLES:
+            value = ctx.get(name)
+            if value:
+                holed[name] = _mark(name)
+                values[name] = str(value)
+        key = self._key(template, holed)
+        bodies = self._bodies.get(key) if key is not None else None
+        if bodies is None:
+            text, html = render_bodies(template, holed, lang)
+            bodies = (text, tidy(text), html)
+            if key is not None:
+                self._bodies[key] = bodies
+        text, tidy_text, html = bodies
+        # Tidying (line ends, blank lines) commutes with putting in values that have no line
+        # break and no space at either end; others are put in first and tidied after.
+        tidy_first = all(
+            v == v.strip() and "\n" not in v and "\r" not in v for v in values.values()
+        )
+        if tidy_first:
+            text = tidy_text
+        for name, value in values.items():
+            mark = _mark(name)
+            text = text.replace(mark, value)
+            html = html.replace(mark, escape(value))
+        if MARK_OPEN in text or MARK_OPEN in html:
+            # A template changed a value on its way out (a filter): render this one whole.
+            text, html = render_bodies(template, ctx, lang)
+            tidy_first = False
+        return (text if tidy_first else tidy(text)), html
+
+    def _key(self, template: str, holed: dict[str, Any]) -> tuple | None:
+        """Return a hashable form of a context, or None when it holds anything but plain data."""
+        items = []
+        for name, value in holed.items():
+            frozen = self._frozen_parts.get(id(value)) if isinstance(value, dict | list) else None
+            if frozen is None:
+                frozen = _frozen(value)
+                if frozen is None and value is not None:
+                    return None
+            items.append((name, frozen))
+        return (template, tuple(items))
+
+    # --- the message ---------------------------------------------------------------------
+
+    def message(
+        self, notification: Notification, *, connection=None, now: datetime | None = None
+    ) -> OutboxEmail:
+        """Return the email of a row, ready to send: text, HTML alternative, invite attached."""
+        rendered = self.render(notification, now=now)
+        from_email, reply_to = sender_address(notification)
+        message = OutboxEmail(
+            subject=rendered.subject,
+            body=rendered.text,
+            from_email=from_email,
+            to=[notification.to_email],
+            reply_to=[reply_to] if reply_to else None,
+            headers={
+                "Message-ID": message_id(notification),
+                "Auto-Submitted": "auto-generated",
+                "X-Notification-Kind": str(notification.kind),
+            },
+            connection=connection,
+        )
+        message.attach_alternative(rendered.html, "text/html")
+        if rendered.invite is not None:
+            method, ics = rendered.invite
+            part = MIMEText(ics.decode("utf-8"), "calendar", "utf-8")
+            part.set_param("method", method)
+            part.add_header("Content-Disposition", "attachment", filename=INVITE_FILENAMES[method])
+            message.attach(part)
+        return message
+
+
+def render_bodies(template: str, ctx: dict[str, Any], lang: str) -> tuple[str, str]:
+    with translation.override(lang):
+        return (
+            render_to_string(f"{template}.txt", ctx),
+            render_to_string(f"{template}.html", ctx),
+        )
+
+
+def _frozen(value):
+    """Return a hashable copy of a context (dicts, lists and scalars); None if it holds
+    anything else, which is then rendered without the cache."""
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, dict):
+        items = []
+        for key, item in value.items():
+            frozen = _frozen(item)
+            if frozen is None and item is not None:
+                return None
+            items.append((key, frozen))
+        return ("dict", tuple(items))
+    if isinstance(value, list | tuple):
+        items = []
+        for item in value:
+            frozen = _frozen(item)
+            if frozen is None and item is not None:
+                return None
+            items.append(frozen)
+        return ("list", tuple(items))
+    return None
