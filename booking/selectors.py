@@ -51,9 +51,8 @@ def reservations_for_email(email: str) -> QuerySet[Reservation]:
 
 
 def session_id_from_request(value: object) -> int | None:
-    """Return the session id a request names, if it is a plausible one (an int or digits)."""
-    if isinstance(value, str) and value.isascii() and value.isdigit():
-        value = int(value)
+    """Return the session id a request names, if it is a plausible one: a JSON integer (the
+    schema's type; ``"13"`` and ``13.5`` are refused by validation like any other field)."""
     if type(value) is not int or not 0 < value <= MAX_SESSION_ID:
         return None
     return value

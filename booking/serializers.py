@@ -9,17 +9,23 @@ from booking.models import Reservation, ReservationStatus
 from booking.selectors import session_id_from_request
 from booking.services import waitlist_position
 from core.fields import (
+    StrictBooleanField,
     StrictCharField,
     StrictChoiceField,
+    StrictDateField,
+    StrictDateTimeField,
     StrictEmailField,
+    StrictIntegerField,
+    StrictPrimaryKeyRelatedField,
     StrictRegexField,
     StrictSlugRelatedField,
+    StrictTextField,
 )
 from core.serializers import DeclaredFieldsSerializer
 from events.models import Course, Session
 
 
-class SessionField(serializers.PrimaryKeyRelatedField):
+class SessionField(StrictPrimaryKeyRelatedField):
     """A session id; the session already read for this request (context "session") is reused."""
 
     def to_internal_value(self, data):
@@ -42,23 +48,23 @@ class ReservationCreateSerializer(DeclaredFieldsSerializer):
     phone = StrictRegexField(
         r"^([0-9+\-() ]{6,30})?$", max_length=30, required=False, allow_blank=True, default=""
     )
-    adults = serializers.IntegerField(min_value=1, max_value=20)
-    children = serializers.IntegerField(min_value=0, max_value=20, default=0)
+    adults = StrictIntegerField(min_value=1, max_value=20)
+    children = StrictIntegerField(min_value=0, max_value=20, default=0)
     children_ages = serializers.ListField(
-        child=serializers.IntegerField(min_value=0, max_value=216),
+        child=StrictIntegerField(min_value=0, max_value=216),
         max_length=20,
         required=False,
         default=list,
         help_text="Age of each child in months at the session date.",
     )
-    due_date = serializers.DateField(required=False, allow_null=True, default=None)
-    childcare = serializers.IntegerField(min_value=0, max_value=20, default=0)
-    resident = serializers.BooleanField(required=False, allow_null=True, default=None)
+    due_date = StrictDateField(required=False, allow_null=True, default=None)
+    childcare = StrictIntegerField(min_value=0, max_value=20, default=0)
+    resident = StrictBooleanField(required=False, allow_null=True, default=None)
     company = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
     priority_group = StrictCharField(max_length=50, required=False, allow_blank=True, default="")
-    notes = StrictCharField(max_length=1000, required=False, allow_blank=True, default="")
+    notes = StrictTextField(max_length=1000, required=False, allow_blank=True, default="")
     language = StrictChoiceField(choices=["ja", "en"], required=False)
-    override_reason = StrictCharField(
+    override_reason = StrictTextField(
         max_length=500,
         required=False,
         allow_blank=True,
@@ -75,19 +81,19 @@ class ReservationCreateSerializer(DeclaredFieldsSerializer):
 
 
 class PartySerializer(serializers.Serializer):
-    adults = serializers.IntegerField(min_value=1, max_value=20)
-    children = serializers.IntegerField(min_value=0, max_value=20, default=0)
+    adults = StrictIntegerField(min_value=1, max_value=20)
+    children = StrictIntegerField(min_value=0, max_value=20, default=0)
     children_ages = serializers.ListField(
-        child=serializers.IntegerField(min_value=0, max_value=216),
+        child=StrictIntegerField(min_value=0, max_value=216),
         max_length=20,
         required=False,
         default=list,
     )
-    due_date = serializers.DateField(required=False, allow_null=True, default=None)
-    childcare = serializers.IntegerField(min_value=0, max_value=20, default=0)
+    due_date = StrictDateField(required=False, allow_null=True, default=None)
+    childcare = StrictIntegerField(min_value=0, max_value=20, default=0)
 
 
-_DATETIME = serializers.DateTimeField()  # to_representation only: never bound
+_DATETIME = StrictDateTimeField()  # to_representation only: never bound
 
 
 # Fields are declared rather than read off the model: a ModelSerializer builds its fields from
@@ -98,23 +104,23 @@ class ReservationSerializer(DeclaredFieldsSerializer):
     code = StrictCharField(read_only=True, label=_("reservation code"))
     status = StrictChoiceField(choices=ReservationStatus.choices, read_only=True, label=_("status"))
     position = serializers.SerializerMethodField()
-    session = serializers.IntegerField(source="session_id", read_only=True, allow_null=True)
+    session = StrictIntegerField(source="session_id", read_only=True, allow_null=True)
     course = StrictCharField(source="course.slug", read_only=True, allow_null=True)
     session_title = serializers.SerializerMethodField()
     start = serializers.SerializerMethodField()
-    adults = serializers.IntegerField(read_only=True, label=_("adults"))
-    children = serializers.IntegerField(read_only=True, label=_("children"))
+    adults = StrictIntegerField(read_only=True, label=_("adults"))
+    children = StrictIntegerField(read_only=True, label=_("children"))
     children_ages = serializers.JSONField(read_only=True, label=_("children's ages (months)"))
-    due_date = serializers.DateField(read_only=True, allow_null=True, label=_("expected due date"))
-    childcare = serializers.IntegerField(read_only=True, label=_("childcare seats"))
+    due_date = StrictDateField(read_only=True, allow_null=True, label=_("expected due date"))
+    childcare = StrictIntegerField(read_only=True, label=_("childcare seats"))
     name = StrictCharField(read_only=True, label=_("name"))
     email = StrictEmailField(read_only=True, label=_("email"))
     phone = StrictCharField(read_only=True, label=_("phone"))
     language = StrictCharField(read_only=True, label=_("language"))
-    confirm_by = serializers.DateTimeField(
+    confirm_by = StrictDateTimeField(
         read_only=True, allow_null=True, label=_("confirm the lottery win by")
     )
-    created_at = serializers.DateTimeField(read_only=True)
+    created_at = StrictDateTimeField(read_only=True)
 
     def get_position(self, obj: Reservation) -> int | None:
         if "position" in self.context:  # known to the caller, e.g. the booking just made
@@ -150,13 +156,13 @@ def manage_url(code: str, token: str) -> str:
 
 
 class CancelSerializer(serializers.Serializer):
-    reason = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
+    reason = StrictTextField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class LotteryDrawSerializer(serializers.Serializer):
-    session = serializers.IntegerField(source="session_id")
+    session = StrictIntegerField(source="session_id")
     seed = StrictCharField()
-    order = serializers.ListField(child=serializers.IntegerField())
-    winners = serializers.ListField(child=serializers.IntegerField())
-    drawn_at = serializers.DateTimeField()
-    confirmation_deadline = serializers.DateTimeField(allow_null=True)
+    order = serializers.ListField(child=StrictIntegerField())
+    winners = serializers.ListField(child=StrictIntegerField())
+    drawn_at = StrictDateTimeField()
+    confirmation_deadline = StrictDateTimeField(allow_null=True)

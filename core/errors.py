@@ -18,6 +18,10 @@ from rest_framework.views import exception_handler as drf_exception_handler
 MESSAGES: dict[str, Any] = {
     "invalid": _("The request has invalid fields."),
     "parse_error": _("The request body could not be read."),
+    "invalid_json": _(
+        "The request body holds JSON the API does not take (nested too deeply, a number too "
+        "large, or text that is not text)."
+    ),
     "not_authenticated": _("Authentication credentials were not provided or are invalid."),
     "permission_denied": _("You do not have permission to do this."),
     "not_found": _("Not found."),
@@ -137,7 +141,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
-    code = next((c for cls, c in _DRF_CODES if isinstance(exc, cls)), "error")
+    code = next(
+        (c for cls, c in _DRF_CODES if isinstance(exc, cls)), getattr(exc, "default_code", "error")
+    )
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail
         if isinstance(detail, dict):

@@ -8,10 +8,16 @@ from django.db import models
 from rest_framework import serializers
 
 from core.fields import (
+    StrictBooleanField,
     StrictCharField,
     StrictChoiceField,
+    StrictDateField,
+    StrictDateTimeField,
     StrictEmailField,
+    StrictIntegerField,
+    StrictPrimaryKeyRelatedField,
     StrictSlugField,
+    StrictTextField,
     StrictURLField,
 )
 
@@ -42,15 +48,25 @@ class DeclaredFieldsSerializer(serializers.Serializer):
         return {name: _field_copy(field) for name, field in self._declared_fields.items()}
 
 
-# A ModelSerializer whose text and choice fields take JSON strings only (core.fields). A comment,
+# A ModelSerializer whose fields take only the JSON type the schema says (core.fields). A comment,
 # not a docstring: drf-spectacular would describe every subclass without one of its own with it.
 class StrictModelSerializer(serializers.ModelSerializer):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.CharField: StrictCharField,
-        models.TextField: StrictCharField,
+        models.TextField: StrictTextField,
         models.EmailField: StrictEmailField,
         models.SlugField: StrictSlugField,
         models.URLField: StrictURLField,
+        models.IntegerField: StrictIntegerField,
+        models.BigIntegerField: StrictIntegerField,
+        models.SmallIntegerField: StrictIntegerField,
+        models.PositiveIntegerField: StrictIntegerField,
+        models.PositiveSmallIntegerField: StrictIntegerField,
+        models.PositiveBigIntegerField: StrictIntegerField,
+        models.BooleanField: StrictBooleanField,
+        models.DateField: StrictDateField,
+        models.DateTimeField: StrictDateTimeField,
     }
     serializer_choice_field = StrictChoiceField
+    serializer_related_field = StrictPrimaryKeyRelatedField

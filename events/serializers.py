@@ -4,7 +4,13 @@ from django.conf import settings
 from django.urls import reverse
 from rest_framework import serializers
 
-from core.fields import StrictCharField, StrictSlugRelatedField
+from core.fields import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictIntegerField,
+    StrictSlugRelatedField,
+    StrictTextField,
+)
 from core.serializers import StrictModelSerializer
 from events.models import Course, Facility, Program, Session
 
@@ -91,20 +97,20 @@ class SessionSerializer(StrictModelSerializer):
     facility = StrictSlugRelatedField(slug_field="slug", read_only=True)
     course = StrictSlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     title = StrictCharField(source="display_title", read_only=True)
-    seats_left = serializers.IntegerField(read_only=True)
-    children_left = serializers.IntegerField(read_only=True, allow_null=True)
-    childcare_left = serializers.IntegerField(read_only=True)
+    seats_left = StrictIntegerField(read_only=True)
+    children_left = StrictIntegerField(read_only=True, allow_null=True)
+    childcare_left = StrictIntegerField(read_only=True)
     booking_mode = StrictCharField(source="program.booking_mode", read_only=True)
     audience = StrictCharField(source="program.audience", read_only=True)
-    waitlist_enabled = serializers.BooleanField(source="program.waitlist_enabled", read_only=True)
-    waitlist_limit = serializers.IntegerField(
+    waitlist_enabled = StrictBooleanField(source="program.waitlist_enabled", read_only=True)
+    waitlist_limit = StrictIntegerField(
         source="waitlist_capacity",
         read_only=True,
         allow_null=True,
         help_text="Parties the waiting list takes (the session's own limit, else the "
         "programme's); null: no limit.",
     )
-    waitlist_left = serializers.IntegerField(
+    waitlist_left = StrictIntegerField(
         read_only=True,
         allow_null=True,
         help_text="Places left on the waiting list; null: no limit.",
@@ -152,14 +158,14 @@ class SessionWriteSerializer(StrictModelSerializer):
         slug_field="slug", queryset=Course.objects.all(), required=False, allow_null=True
     )
     title = StrictCharField(max_length=200, required=False, allow_blank=True)
-    capacity = serializers.IntegerField(min_value=0, max_value=100_000)
-    children_capacity = serializers.IntegerField(
+    capacity = StrictIntegerField(min_value=0, max_value=100_000)
+    children_capacity = StrictIntegerField(
         min_value=0, max_value=100_000, required=False, allow_null=True
     )
-    childcare_capacity = serializers.IntegerField(
+    childcare_capacity = StrictIntegerField(
         min_value=0, max_value=1_000, required=False, allow_null=True
     )
-    waitlist_limit = serializers.IntegerField(
+    waitlist_limit = StrictIntegerField(
         min_value=0,
         max_value=10_000,
         required=False,
@@ -187,4 +193,4 @@ class SessionWriteSerializer(StrictModelSerializer):
 
 
 class SessionCancelSerializer(serializers.Serializer):
-    reason = StrictCharField(max_length=1000, required=False, allow_blank=True, default="")
+    reason = StrictTextField(max_length=1000, required=False, allow_blank=True, default="")

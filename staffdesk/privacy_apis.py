@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from booking import privacy
-from core.fields import StrictEmailField
+from core.fields import StrictEmailField, StrictIntegerField
 from core.schema import ERROR_RESPONSES
 from events.models import StaffRole
 from events.selectors import staff_facility_ids
@@ -69,7 +69,7 @@ class PersonalDataEraseApi(APIView):
     @extend_schema(
         request=EmailQuerySerializer,
         responses={
-            200: inline_serializer("PersonalDataErased", {"erased": serializers.IntegerField()}),
+            200: inline_serializer("PersonalDataErased", {"erased": StrictIntegerField()}),
             **ERROR_RESPONSES,
         },
     )

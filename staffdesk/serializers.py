@@ -6,7 +6,17 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from booking.models import ReservationStatus
-from core.fields import StrictCharField, StrictChoiceField, StrictEmailField, StrictSlugRelatedField
+from core.fields import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictChoiceField,
+    StrictDateField,
+    StrictDateTimeField,
+    StrictEmailField,
+    StrictIntegerField,
+    StrictSlugRelatedField,
+    StrictTextField,
+)
 from core.serializers import StrictModelSerializer
 from events.models import Facility, SessionStatus
 from staffdesk.models import StaffAction, StaffActionKind
@@ -14,31 +24,31 @@ from staffdesk.services import is_walk_in_placeholder
 
 
 class StaffSessionSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = StrictIntegerField()
     title = StrictCharField(source="display_title")
     program = StrictCharField(source="program.slug")
     facility = StrictCharField(source="facility.slug")
     facility_name = StrictCharField(source="facility.name")
     course = serializers.SerializerMethodField()
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    start = StrictDateTimeField()
+    end = StrictDateTimeField()
     status = StrictChoiceField(choices=SessionStatus.choices)
-    capacity = serializers.IntegerField()
-    seats_taken = serializers.IntegerField()
-    children_capacity = serializers.IntegerField(allow_null=True)
-    children_taken = serializers.IntegerField()
-    childcare_capacity = serializers.IntegerField(allow_null=True)
-    childcare_taken = serializers.IntegerField()
+    capacity = StrictIntegerField()
+    seats_taken = StrictIntegerField()
+    children_capacity = StrictIntegerField(allow_null=True)
+    children_taken = StrictIntegerField()
+    childcare_capacity = StrictIntegerField(allow_null=True)
+    childcare_taken = StrictIntegerField()
     booking_mode = StrictCharField(source="program.booking_mode")
-    sequence = serializers.IntegerField()
+    sequence = StrictIntegerField()
 
     def get_course(self, session) -> str | None:
         return session.course.slug if session.course_id else None
 
 
 class TodaySessionSerializer(StaffSessionSerializer):
-    waitlist_length = serializers.IntegerField()
-    checked_in = serializers.IntegerField()
+    waitlist_length = StrictIntegerField()
+    checked_in = StrictIntegerField()
 
 
 class NotificationStateSerializer(serializers.Serializer):
@@ -49,7 +59,7 @@ class NotificationStateSerializer(serializers.Serializer):
     at = serializers.SerializerMethodField()
 
     def get_at(self, notification) -> datetime:
-        return serializers.DateTimeField().to_representation(
+        return StrictDateTimeField().to_representation(
             notification.sent_at or notification.created_at
         )
 
@@ -60,15 +70,15 @@ class PartySerializer(serializers.Serializer):
     code = StrictCharField(source="reservation.code")
     name = StrictCharField(source="reservation.name")
     name_kana = StrictCharField(source="reservation.name_kana")
-    adults = serializers.IntegerField(source="reservation.adults")
-    children = serializers.IntegerField(source="reservation.children")
+    adults = StrictIntegerField(source="reservation.adults")
+    children = StrictIntegerField(source="reservation.children")
     children_ages = serializers.ListField(
-        child=serializers.IntegerField(), source="reservation.children_ages"
+        child=StrictIntegerField(), source="reservation.children_ages"
     )
-    childcare = serializers.IntegerField(source="reservation.childcare")
+    childcare = StrictIntegerField(source="reservation.childcare")
     phone = StrictCharField(source="reservation.phone")
     email = serializers.SerializerMethodField()
-    notes = StrictCharField(source="reservation.notes")
+    notes = StrictTextField(source="reservation.notes")
     status = StrictChoiceField(choices=ReservationStatus.choices, source="reservation.status")
     attendance = StrictChoiceField(choices=["", "attended", "no_show"])
     source = StrictCharField(source="reservation.source")
@@ -84,7 +94,7 @@ class PartySerializer(serializers.Serializer):
 
 class RosterRowSerializer(PartySerializer):
     notification = NotificationStateSerializer(allow_null=True)
-    notifications_failed = serializers.IntegerField()
+    notifications_failed = StrictIntegerField()
 
 
 class RosterSerializer(serializers.Serializer):
@@ -92,10 +102,10 @@ class RosterSerializer(serializers.Serializer):
     sort = StrictCharField()
     query = StrictCharField()
     scope = StrictCharField()
-    parties = serializers.IntegerField()
-    people = serializers.IntegerField()
-    attended = serializers.IntegerField()
-    no_shows = serializers.IntegerField()
+    parties = StrictIntegerField()
+    people = StrictIntegerField()
+    attended = StrictIntegerField()
+    no_shows = StrictIntegerField()
     rows = RosterRowSerializer(many=True)
 
 
@@ -105,7 +115,7 @@ class ExportRowSerializer(PartySerializer):
 
 class CheckInSerializer(serializers.Serializer):
     code = StrictCharField(max_length=12)
-    attended = serializers.BooleanField(
+    attended = StrictBooleanField(
         default=True, help_text="true: check in; false: undo the check-in"
     )
 
@@ -114,36 +124,36 @@ class CheckInResultSerializer(serializers.Serializer):
     code = StrictCharField(source="reservation.code")
     status = StrictCharField(source="reservation.status")
     attendance = StrictCharField()
-    changed = serializers.BooleanField(
+    changed = StrictBooleanField(
         help_text="false when the party was already in this state (e.g. a second tap)"
     )
-    attended_count = serializers.IntegerField()
+    attended_count = StrictIntegerField()
 
 
 class NoShowsResultSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
+    count = StrictIntegerField()
     codes = serializers.ListField(child=StrictCharField())
 
 
 class WalkInSerializer(serializers.Serializer):
     name = StrictCharField(max_length=100)
     name_kana = StrictCharField(max_length=100, required=False, default="", allow_blank=True)
-    adults = serializers.IntegerField(min_value=1, max_value=20, default=1)
-    children = serializers.IntegerField(min_value=0, max_value=20, default=0)
+    adults = StrictIntegerField(min_value=1, max_value=20, default=1)
+    children = StrictIntegerField(min_value=0, max_value=20, default=0)
     children_ages = serializers.ListField(
-        child=serializers.IntegerField(min_value=0, max_value=240), required=False, default=list
+        child=StrictIntegerField(min_value=0, max_value=240), required=False, default=list
     )
-    childcare = serializers.IntegerField(min_value=0, max_value=20, default=0)
+    childcare = StrictIntegerField(min_value=0, max_value=20, default=0)
     phone = StrictCharField(max_length=30, required=False, default="", allow_blank=True)
     email = StrictEmailField(required=False, allow_blank=True)  # a default "" is no email
-    notes = StrictCharField(max_length=1000, required=False, default="", allow_blank=True)
-    override_reason = StrictCharField(
+    notes = StrictTextField(max_length=1000, required=False, default="", allow_blank=True)
+    override_reason = StrictTextField(
         required=False,
         default="",
         allow_blank=True,
         help_text="Needed only when the party does not fit: the capacity is raised for it.",
     )
-    check_in = serializers.BooleanField(default=True, help_text="Mark the party attended now")
+    check_in = StrictBooleanField(default=True, help_text="Mark the party attended now")
 
     def validate(self, attrs):
         if attrs["childcare"] > attrs["children"]:
@@ -161,27 +171,27 @@ class WalkInResultSerializer(serializers.Serializer):
 
 
 class MoveSerializer(serializers.Serializer):
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    start = StrictDateTimeField()
+    end = StrictDateTimeField()
     facility = StrictSlugRelatedField(
         slug_field="slug", queryset=Facility.objects.all(), required=False, allow_null=True
     )
-    reason = StrictCharField(max_length=1000)
+    reason = StrictTextField(max_length=1000)
 
 
 class CancelSessionSerializer(serializers.Serializer):
-    reason = StrictCharField(max_length=1000)
+    reason = StrictTextField(max_length=1000)
 
 
 class CapacitySerializer(serializers.Serializer):
-    capacity = serializers.IntegerField(min_value=0, max_value=100000)
-    children_capacity = serializers.IntegerField(
+    capacity = StrictIntegerField(min_value=0, max_value=100000)
+    children_capacity = StrictIntegerField(
         min_value=0, max_value=100000, required=False, allow_null=True
     )
-    childcare_capacity = serializers.IntegerField(
+    childcare_capacity = StrictIntegerField(
         min_value=0, max_value=100000, required=False, allow_null=True
     )
-    reason = StrictCharField(max_length=1000, required=False, default="", allow_blank=True)
+    reason = StrictTextField(max_length=1000, required=False, default="", allow_blank=True)
 
 
 class CapacityResultSerializer(serializers.Serializer):
@@ -191,28 +201,28 @@ class CapacityResultSerializer(serializers.Serializer):
 
 class PromoteSerializer(serializers.Serializer):
     code = StrictCharField(max_length=12)
-    reason = StrictCharField(max_length=1000)
+    reason = StrictTextField(max_length=1000)
 
 
 class WaitingPartySerializer(serializers.Serializer):
-    position = serializers.IntegerField()
+    position = StrictIntegerField()
     code = StrictCharField()
     name = StrictCharField()
     name_kana = StrictCharField()
-    adults = serializers.IntegerField()
-    children = serializers.IntegerField()
+    adults = StrictIntegerField()
+    children = StrictIntegerField()
     status = StrictCharField()
-    draw_rank = serializers.IntegerField(allow_null=True)
+    draw_rank = StrictIntegerField(allow_null=True)
     priority_group = StrictCharField()
-    created_at = serializers.DateTimeField()
+    created_at = StrictDateTimeField()
 
 
 class DrawSerializer(serializers.Serializer):
     seed = StrictCharField()
-    drawn_at = serializers.DateTimeField()
-    winners = serializers.IntegerField()
-    drawn = serializers.IntegerField()
-    confirmation_deadline = serializers.DateTimeField(allow_null=True)
+    drawn_at = StrictDateTimeField()
+    winners = StrictIntegerField()
+    drawn = StrictIntegerField()
+    confirmation_deadline = StrictDateTimeField(allow_null=True)
 
 
 class WaitingListSerializer(serializers.Serializer):
@@ -238,17 +248,17 @@ class StaffActionSerializer(StrictModelSerializer):
 class ReportRowSerializer(serializers.Serializer):
     facility = StrictCharField(source="facility_name")
     program = StrictCharField(source="program_title")
-    month = serializers.DateField()
-    sessions_held = serializers.IntegerField()
-    sessions_cancelled = serializers.IntegerField()
-    capacity = serializers.IntegerField()
-    reserved = serializers.IntegerField(help_text="Seats held, as the programme counts a party")
-    reserved_parties = serializers.IntegerField()
-    attended = serializers.IntegerField(help_text="Parties that came")
-    attended_people = serializers.IntegerField(help_text="Adults and children who came")
-    no_shows = serializers.IntegerField()
-    cancellations = serializers.IntegerField()
-    promotions = serializers.IntegerField(help_text="Promotions from the waiting list")
+    month = StrictDateField()
+    sessions_held = StrictIntegerField()
+    sessions_cancelled = StrictIntegerField()
+    capacity = StrictIntegerField()
+    reserved = StrictIntegerField(help_text="Seats held, as the programme counts a party")
+    reserved_parties = StrictIntegerField()
+    attended = StrictIntegerField(help_text="Parties that came")
+    attended_people = StrictIntegerField(help_text="Adults and children who came")
+    no_shows = StrictIntegerField()
+    cancellations = StrictIntegerField()
+    promotions = StrictIntegerField(help_text="Promotions from the waiting list")
     fill_rate = serializers.FloatField(allow_null=True, help_text="reserved / capacity")
 
 
@@ -258,7 +268,7 @@ class ReportTotalSerializer(ReportRowSerializer):
 
 
 class ReportSerializer(serializers.Serializer):
-    fiscal_year = serializers.IntegerField()
+    fiscal_year = StrictIntegerField()
     facility = serializers.SerializerMethodField()
     rows = ReportRowSerializer(many=True)
     months = ReportTotalSerializer(many=True)

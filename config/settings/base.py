@@ -354,4 +354,4 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # The catalogue's pages keep their main part this many seconds (parents.page_cache); 0: off.
-PAGES_CACHE_SECONDS = float(os.environ.get("PAGES_CACHE_SECONDS", "1"))
+PAGES_CACHE_SECONDS = int(os.environ.get("PAGES_CACHE_SECONDS", "1"))
