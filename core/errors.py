@@ -27,6 +27,7 @@ MESSAGES: dict[str, Any] = {
     "not_found": _("Not found."),
     "method_not_allowed": _("This method is not allowed here."),
     "not_acceptable": _("The requested format is not available."),
+    "unknown_format": _("This format is not available here."),
     "unsupported_media_type": _("Send the request body as JSON."),
     "throttled": _("Too many requests. Please wait and try again."),
     "invalid_filter": _("A filter value is not valid."),

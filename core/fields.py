@@ -231,8 +231,6 @@ class StrictDateTimeField(serializers.DateTimeField):
             value = super().to_internal_value(data)
         except OverflowError as exc:  # pragma: no cover - a date parser's edge
             raise serializers.ValidationError(DATE_RANGE_MESSAGE, code="date_range") from exc
-        if not date_in_range(value.date()) or not date_in_range(
-            value.astimezone(dt.UTC).date()
-        ):
+        if not date_in_range(value.date()) or not date_in_range(value.astimezone(dt.UTC).date()):
             raise serializers.ValidationError(DATE_RANGE_MESSAGE, code="date_range")
         return value

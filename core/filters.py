@@ -1,10 +1,15 @@
-"""Filter backends of the API: unknown or malformed filters answer 400 with the choices."""
+"""Filter backends of the API (unknown or malformed filters answer 400 with the choices), and the
+bounded date fields of query strings and forms (2000-2100: no session has another year)."""
 
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import OrderingFilter
 
 from core.errors import AppError
+from core.fields import DATE_RANGE_MESSAGE, date_in_range
 
 
 class StrictFilterBackend(DjangoFilterBackend):
@@ -54,3 +59,31 @@ class StrictOrderingFilter(OrderingFilter):
             if parameter["name"] == self.ordering_param and choices:
                 parameter["schema"] = {"type": "string", "enum": choices}
         return parameters
+
+
+class BoundedDateFormField(forms.DateField):
+    """A date in a query string, between ``core.fields.DATE_MIN`` and ``DATE_MAX``."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value and not value.isascii():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        parsed = super().to_python(value)
+        if parsed is not None and not date_in_range(parsed):
+            raise ValidationError(DATE_RANGE_MESSAGE, code="date_range")
+        return parsed
+
+
+class BoundedDateTimeFormField(forms.DateTimeField):
+    """A date and time in a form, its day between ``DATE_MIN`` and ``DATE_MAX``."""
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is not None and not date_in_range(parsed.date()):
+            raise ValidationError(DATE_RANGE_MESSAGE, code="date_range")
+        return parsed
+
+
+class BoundedDateFilter(django_filters.DateFilter):
+    """A date filter that refuses dates no session can have (year 1, 9999) with a 400."""
+
+    field_class = BoundedDateFormField

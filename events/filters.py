@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.drainage import set_override
 
+from core.filters import BoundedDateFilter
 from events.models import Audience, BookingMode, Course, Facility, Program, Session, SessionStatus
 
 
@@ -37,10 +38,10 @@ class SessionFilter(django_filters.FilterSet):
         field_name="program__booking_mode", choices=BookingMode.choices
     )
     status = django_filters.ChoiceFilter(choices=SessionStatus.choices)
-    date_from = django_filters.DateFilter(
+    date_from = BoundedDateFilter(
         method="filter_date_from", help_text=_("Sessions starting on or after this day (JST)")
     )
-    date_to = django_filters.DateFilter(
+    date_to = BoundedDateFilter(
         method="filter_date_to", help_text=_("Sessions starting on or before this day (JST)")
     )
     has_seats = django_filters.ChoiceFilter(

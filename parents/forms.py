@@ -19,6 +19,7 @@ from booking.models import IdempotencyKey
 from booking.rules import Party
 from booking.services import ReservationResult
 from core.errors import AppError
+from core.filters import BoundedDateFormField
 from events.models import BookingMode, Program, Session
 from events.templatetags.parent_pages import months
 
@@ -153,7 +154,7 @@ class ReservationForm(forms.Form):
         self.fields["form_key"] = forms.RegexField(regex=FORM_KEY_PATTERN, widget=forms.HiddenInput)
         self.fields.update(party_fields_for(program))
         if program.requires_due_date:
-            self.fields["due_date"] = forms.DateField(
+            self.fields["due_date"] = BoundedDateFormField(
                 label=_("Expected due date"),
                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                 error_messages={

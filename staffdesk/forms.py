@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import BoundedDateFormField, BoundedDateTimeFormField
 from events.models import Facility
 
 
@@ -57,10 +58,10 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 
 class MoveForm(forms.Form):
-    start = forms.DateTimeField(
+    start = BoundedDateTimeFormField(
         label=_("New start"), widget=DateTimeLocalInput(), input_formats=["%Y-%m-%dT%H:%M"]
     )
-    end = forms.DateTimeField(
+    end = BoundedDateTimeFormField(
         label=_("New end"), widget=DateTimeLocalInput(), input_formats=["%Y-%m-%dT%H:%M"]
     )
     facility = forms.ModelChoiceField(
@@ -104,8 +105,10 @@ class PromoteForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = BoundedDateFormField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = BoundedDateFormField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
     facility = forms.ModelChoiceField(
         label=_("Facility"),
         queryset=Facility.objects.none(),

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.errors import AppValidationError
+from core.errors import AppError, AppValidationError
+from core.fields import bounded_date
 from core.schema import ERROR_RESPONSES
 from events.models import Session
 from staffdesk import selectors
@@ -72,7 +74,28 @@ class StaffApi(APIView):
         self.request.accepted_media_type = JSONRenderer.media_type
         return super().handle_exception(exc)
 
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except (Http404, NotFound):  # DRF's answer to an unknown ?format=
+            formats = [renderer.format for renderer in self.get_renderers()]
+            raise AppError(
+                "unknown_format",
+                _("This format is not available here. Choose one of: %(formats)s.")
+                % {"formats": ", ".join(formats)},
+                status_code=400,
+                extra={"formats": formats},
+            ) from None
+
     def finalize_response(self, request, response, *args, **kwargs):
+        if (
+            isinstance(response, Response)
+            and not isinstance(response.data, bytes)
+            and getattr(getattr(request, "accepted_renderer", None), "format", None) == "csv"
+        ):
+            # Only the file itself is CSV: metadata (OPTIONS) and errors are the common JSON.
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
         response = super().finalize_response(request, response, *args, **kwargs)
         response["Cache-Control"] = "no-store"  # personal data: never in a shared cache
         return response
@@ -113,10 +136,10 @@ def parse_day(value: str | None, field: str, default: date | None = None) -> dat
         if default is not None:
             return default
         raise AppValidationError({field: [_("Give a date (YYYY-MM-DD).")]})
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise AppValidationError({field: [_("Give a date (YYYY-MM-DD).")]}) from None
+    parsed = bounded_date(value)
+    if parsed is None:
+        raise AppValidationError({field: [_("Give a date (YYYY-MM-DD) between 2000 and 2100.")]})
+    return parsed
 
 
 def parse_fiscal_year(value: str | None) -> int:

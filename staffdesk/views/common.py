@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from core.fields import bounded_date
 from core.throttling import EmailLinkFormEmailThrottle, EmailLinkIPThrottle, throttle_wait, too_many
 from events.models import Session
 from staffdesk import selectors
@@ -65,10 +66,7 @@ def keep_query(request) -> str:
 
 
 def parse_day(value: str | None) -> date:
-    try:
-        return date.fromisoformat(value) if value else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
+    return bounded_date(value) or timezone.localdate()
 
 
 class RateLimitedPasswordResetView(auth_views.PasswordResetView):

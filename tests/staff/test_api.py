@@ -138,8 +138,9 @@ def test_csv_errors_keep_the_json_error_body(api_a, session_b):
 
 def test_unknown_format_is_refused(api_a, session_a):
     response = api_a.get(f"/api/v1/sessions/{session_a.pk}/roster/?format=xlsx")
-    assert response.status_code == 404
-    assert response.json()["code"] == "not_found"
+    assert response.status_code == 400
+    assert response.json()["code"] == "unknown_format"
+    assert response.json()["formats"] == ["json", "csv"]
 
 
 def test_check_in_api_double_tap_and_undo(api_a, facility_a):
