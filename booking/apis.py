@@ -8,13 +8,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from booking import selectors, services
-from booking.idempotency import run_idempotent
+from booking.idempotency import run_idempotent, succeeded_before
 from booking.links import reservation_links_replace
 from booking.rules import party_from_data
 from booking.selectors import session_id_from_request
@@ -32,6 +32,8 @@ from core.throttling import (
     ReservationCreateEmailThrottle,
     ReservationCreateIPThrottle,
     TokenLookupThrottle,
+    lookup_blocked,
+    lookup_failed,
 )
 from events.selectors import user_can_manage_facility
 
@@ -58,6 +60,15 @@ class ReservationCreateApi(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [ReservationCreateIPThrottle, ReservationCreateEmailThrottle]
 
+    def check_throttles(self, request):
+        """A replay of a booking that succeeded is never throttled: it books nothing."""
+        key = request.META.get("HTTP_IDEMPOTENCY_KEY")
+        if key is not None and succeeded_before(
+            scope="reservation_create", key=key, payload=request.data
+        ):
+            return
+        super().check_throttles(request)
+
     def perform_authentication(self, request):
         """Authenticate when ``request.user`` is first read (DRF's lazy form), not up front.
 
@@ -76,6 +87,8 @@ class ReservationCreateApi(APIView):
         key = request.META.get("HTTP_IDEMPOTENCY_KEY")  # request.headers copies every header
         if key is None:
             code, body = self._create(request)
+            if code == 201:
+                ReservationCreateEmailThrottle.record_success(request)
             return Response(body, status=code)
         code, body, replayed = run_idempotent(
             scope="reservation_create",
@@ -83,6 +96,8 @@ class ReservationCreateApi(APIView):
             payload=request.data,
             handler=lambda: self._create(request),
         )
+        if code == 201 and not replayed:
+            ReservationCreateEmailThrottle.record_success(request)
         response = Response(body, status=code)
         if replayed:
             response["Idempotent-Replayed"] = "true"
@@ -145,9 +160,15 @@ class ReservationCreateApi(APIView):
 
 
 def reservation_from_request(request, code: str):
+    """The reservation a code and its token open; 404 (counted as a failed look-up) for any
+    other pair, 429 for a client that failed too often."""
+    wait = lookup_blocked(request)
+    if wait is not None:
+        raise Throttled(wait)
     token = request.query_params.get("token") or request.headers.get("X-Reservation-Token")
     reservation = selectors.reservation_by_code_and_token(code, token)
     if reservation is None:
+        lookup_failed(request)
         raise NotFound()
     return reservation
 
@@ -162,7 +183,11 @@ class ReservationDetailApi(APIView):
         parameters=TOKEN_PARAMETERS, responses={200: ReservationSerializer, **ERROR_RESPONSES}
     )
     def get(self, request, code: str):
-        return Response(ReservationSerializer(reservation_from_request(request, code)).data)
+        reservation = reservation_from_request(request, code)
+        # Personal data behind a credential: never kept by a browser or a shared cache.
+        return Response(
+            ReservationSerializer(reservation).data, headers={"Cache-Control": "no-store"}
+        )
 
     @extend_schema(
         parameters=TOKEN_PARAMETERS,

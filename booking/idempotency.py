@@ -60,6 +60,18 @@ def run_idempotent(
     return status, body, False
 
 
+def succeeded_before(*, scope: str, key: str | None, payload: Any) -> bool:
+    """Whether this key already holds a successful answer to this very request (a replay)."""
+    if not key or len(key.strip()) > 255:
+        return False
+    stored = _fresh(scope, key.strip())
+    return (
+        stored is not None
+        and 200 <= stored.response_status < 300
+        and stored.request_hash == request_fingerprint(payload)
+    )
+
+
 def _fresh(scope: str, key: str) -> IdempotencyKey | None:
     cutoff = timezone.now() - settings.IDEMPOTENCY_KEY_TTL
     return IdempotencyKey.objects.filter(scope=scope, key=key, created_at__gte=cutoff).first()

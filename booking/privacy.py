@@ -9,6 +9,7 @@ deleted when they expire, by the daily purge, and at once when staff erase an ad
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -119,9 +120,25 @@ def personal_data_export(*, email: str, facility_ids: set[int] | None) -> list[d
 
 
 @transaction.atomic
-def personal_data_erase(*, email: str, facility_ids: set[int] | None, by: AbstractBaseUser) -> int:
-    """Staff erase everything held for an email address at their facilities."""
-    count = 0
+@dataclass
+class Erased:
+    """What an erasure removed: the reservations' codes, and whether the address's "my
+    reservations" links ended with them."""
+
+    codes: list[str]
+    links_ended: bool
+
+
+def personal_data_erase(
+    *, email: str, facility_ids: set[int] | None, by: AbstractBaseUser
+) -> Erased:
+    """Staff erase what their facilities hold for an email address.
+
+    Only the reservations at those facilities are anonymised. The address's "my reservations"
+    links end only when no reservation of it is left anywhere: a parent who also booked at
+    another facility keeps the way back to those.
+    """
+    codes = []
     for reservation in _scoped(email, facility_ids).order_by("id"):
         if reservation.status in LIVE and reservation.status not in (
             ReservationStatus.ATTENDED,
@@ -130,10 +147,12 @@ def personal_data_erase(*, email: str, facility_ids: set[int] | None, by: Abstra
             reservation_cancel(
                 reservation=reservation, by=by, reason="personal data erased on request"
             )
+        codes.append(reservation.code)
         reservation_anonymise(reservation=reservation)
-        count += 1
-    my_reservations_links_erase(email=email)
-    return count
+    left = Reservation.objects.filter(email=email.strip().lower()).exists()
+    if not left:
+        my_reservations_links_erase(email=email)
+    return Erased(codes=codes, links_ended=not left)
 
 
 def personal_data_purge(*, now: datetime | None = None) -> int:

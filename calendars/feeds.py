@@ -17,7 +17,7 @@ from datetime import date, datetime, time
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -27,7 +27,8 @@ from redis.exceptions import RedisError
 from booking.models import LIVE, Reservation
 from calendars import ics as calendar
 from calendars.tokens import feed_token_lookup, feed_token_touch, reservation_language
-from core.errors import json_not_found
+from core.errors import MESSAGES, error_body, json_not_found
+from core.throttling import lookup_blocked, lookup_failed
 from events.models import Audience, Facility, Program, Session, SessionStatus
 
 # Raise when the output of notifications.calendar changes, so cached bodies are not reused.
@@ -303,8 +304,16 @@ def audience_feed(request: HttpRequest, audience: str) -> HttpResponse:
 
 @require_safe
 def private_feed(request: HttpRequest, token: str) -> HttpResponse:
+    wait = lookup_blocked(request)
+    if wait is not None:
+        return JsonResponse(
+            error_body("throttled", MESSAGES["throttled"]),
+            status=429,
+            headers={"Retry-After": str(int(wait))},
+        )
     row = feed_token_lookup(token)
     if row is None:
+        lookup_failed(request)
         return json_not_found(request)
     feed_token_touch(row)
     day = feed_day()

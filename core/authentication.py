@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework import authentication, exceptions
 
+from core.throttling import lookup_blocked, lookup_failed
+
 
 class ApiTokenAuthentication(authentication.TokenAuthentication):
     """DRF's header format (so clients keep working) over our hashed ``core.ApiToken`` rows.
@@ -21,6 +23,18 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
         from core.models import ApiToken
 
         return ApiToken
+
+    def authenticate(self, request):
+        """Refuse a client that sent too many wrong keys (429) before looking at its key; count
+        each wrong key it sends (``core.throttling.LookupFailureLimit``)."""
+        wait = lookup_blocked(request)
+        if wait is not None:
+            raise exceptions.Throttled(wait)
+        try:
+            return super().authenticate(request)
+        except exceptions.AuthenticationFailed:
+            lookup_failed(request)
+            raise
 
     def authenticate_credentials(self, key):
         from core.services import api_token_authenticate

@@ -43,6 +43,7 @@ MESSAGES: dict[str, Any] = {
     "invalid_state": _("This cannot be done in the reservation's current state."),
     "course_booking_required": _("This session is part of a course; book the whole course."),
     "confirmation_closed": _("The confirmation deadline has passed."),
+    "draw_not_done": _("This session's lottery has not been drawn yet."),
     "override_required": _(
         "The session is full. Add the party only with an override and a reason."
     ),

@@ -128,6 +128,9 @@ class SettingsRateThrottle(SimpleRateThrottle):
     def ident_for(self, request) -> str | None:
         return self.get_ident(request)
 
+    def get_ident(self, request) -> str:
+        return client_ip(request)
+
     def get_cache_key(self, request, view) -> str | None:
         ident = self.ident_for(request)
         if ident is None:
@@ -135,6 +138,21 @@ class SettingsRateThrottle(SimpleRateThrottle):
         # Not DRF's "throttle:" keys, which hold lists: a process of the previous release
         # reading a counter (or this one a list) would fail while both run.
         return f"ratelimit:{self.scope}:{ident}"
+
+
+def client_ip(request) -> str:
+    """The client's address for every limit: the socket's, unless NUM_PROXIES reverse proxies
+    are configured, then the address the outermost of them saw (that many entries from the
+    right of X-Forwarded-For; what a client writes further left is never trusted)."""
+    meta = request.META
+    proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES") or 0
+    remote = meta.get("REMOTE_ADDR", "")
+    if proxies <= 0:
+        return remote
+    forwarded = [a.strip() for a in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+    if not forwarded:
+        return remote
+    return forwarded[-min(proxies, len(forwarded))]
 
 
 def email_ident(email: object) -> str | None:
@@ -155,7 +173,25 @@ class ReservationCreateIPThrottle(SettingsRateThrottle):
     scope = "reservation_create_ip"
 
 
-class ReservationCreateEmailThrottle(EmailRateThrottle):
+class CountedOnSuccess:
+    """A limit on what was done, not on what was asked: a request is refused once the window
+    holds the limit, and only ``record_success`` adds to it (a reservation created, not a
+    refused request, nor a replay of one that was). Nobody can lock a parent out of booking by
+    sending requests that name her address."""
+
+    def allow_request(self, request, view) -> bool:
+        if not self.prepared(request, view):
+            return True
+        return self.counted(add=0) < self.num_requests
+
+    @classmethod
+    def record_success(cls, request) -> None:
+        throttle = cls()
+        if throttle.prepared(request, None):
+            throttle.counted(add=1)
+
+
+class ReservationCreateEmailThrottle(CountedOnSuccess, EmailRateThrottle):
     scope = "reservation_create_email"
 
 
@@ -184,6 +220,35 @@ def throttle_wait(request, throttle_classes, view=None) -> float | None:
     return max(waits) if waits else None
 
 
+# --- failures: wrong tokens and codes ----------------------------------------------------------
+
+
+class LookupFailureLimit(SettingsRateThrottle):
+    """Failed look-ups per client IP: a wrong manage token or code, "my reservations" key,
+    private feed token or staff API token. Only failures count, so a parent who uses her own
+    links is never slowed; a client that guesses is refused (429) before it looks again."""
+
+    scope = "lookup_failures"
+
+    def blocked(self, request) -> float | None:
+        """Seconds to wait when this client failed too often; None when it may look."""
+        if not self.prepared(request, None):
+            return None
+        return self.wait() if self.counted(add=0) >= self.num_requests else None
+
+    def record(self, request) -> None:
+        if self.prepared(request, None):
+            self.counted(add=1)
+
+
+def lookup_blocked(request) -> float | None:
+    return LookupFailureLimit().blocked(request)
+
+
+def lookup_failed(request) -> None:
+    LookupFailureLimit().record(request)
+
+
 # --- plain form posts (pages, not the API) ---------------------------------------------------
 
 
@@ -194,7 +259,7 @@ class FormEmailThrottle(EmailRateThrottle):
         return email_ident(request._request.POST.get("email"))
 
 
-class ReservationFormEmailThrottle(FormEmailThrottle):
+class ReservationFormEmailThrottle(CountedOnSuccess, FormEmailThrottle):
     scope = "reservation_create_email"
 
 

@@ -82,7 +82,14 @@ class PersonalDataEraseApi(APIView):
         erased = privacy.personal_data_erase(
             email=data.validated_data["email"], facility_ids=facility_ids, by=request.user
         )
+        # Exactly what was erased (the codes, not the address: it must not stay behind).
         staff_action_record(
-            by=request.user, kind=StaffActionKind.PERSONAL_DATA_ERASE, after={"erased": erased}
+            by=request.user,
+            kind=StaffActionKind.PERSONAL_DATA_ERASE,
+            after={
+                "erased": len(erased.codes),
+                "reservations": erased.codes,
+                "links_ended": erased.links_ended,
+            },
         )
-        return Response({"erased": erased})
+        return Response({"erased": len(erased.codes)})

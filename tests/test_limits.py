@@ -3,6 +3,7 @@
 import pytest
 
 from booking.models import Reservation
+from tests.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,14 +19,48 @@ def test_reservation_creation_is_limited_per_email(api, session, settings):
         **settings.API_THROTTLE_RATES,
         "reservation_create_email": "2/hour",
     }
-    for _ in range(2):
-        api.post(URL, body(session, "same@example.jp"), format="json")
+    for _ in range(2):  # what is created counts: two reservations at two sessions
+        created = api.post(URL, body(SessionFactory(), "same@example.jp"), format="json")
+        assert created.status_code == 201
     response = api.post(URL, body(session, "Same@Example.jp"), format="json")
     assert response.status_code == 429
     assert response.json()["code"] == "throttled"
     assert int(response["Retry-After"]) > 0
     other = api.post(URL, body(session, "other@example.jp"), format="json")
     assert other.status_code == 201
+
+
+def test_refused_requests_naming_an_address_never_lock_it_out(api, settings):
+    """Ten POSTs naming a parent's address at a cancelled session are refused and not
+    counted: she still books."""
+    settings.API_THROTTLE_RATES = {
+        **settings.API_THROTTLE_RATES,
+        "reservation_create_email": "3/hour",
+    }
+    cancelled = SessionFactory(status="cancelled")
+    for _ in range(10):
+        refused = api.post(URL, body(cancelled, "hanako@example.jp"), format="json")
+        assert refused.status_code == 409
+    assert (
+        api.post(URL, body(SessionFactory(), "hanako@example.jp"), format="json").status_code == 201
+    )
+
+
+def test_a_replay_of_a_booking_that_succeeded_is_never_throttled(api, settings):
+    settings.API_THROTTLE_RATES = {
+        **settings.API_THROTTLE_RATES,
+        "reservation_create_email": "1/hour",
+        "reservation_create_ip": "1/hour",
+    }
+    payload = body(SessionFactory(), "hanako@example.jp")
+    first = api.post(URL, payload, format="json", HTTP_IDEMPOTENCY_KEY="retry-1")
+    assert first.status_code == 201
+    for _ in range(3):  # a phone on a bad network retries
+        again = api.post(URL, payload, format="json", HTTP_IDEMPOTENCY_KEY="retry-1")
+        assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+        assert again.json()["code"] == first.json()["code"]
+    other = api.post(URL, body(SessionFactory(), "hanako@example.jp"), format="json")
+    assert other.status_code == 429
 
 
 def test_reservation_creation_is_limited_per_ip(api, session, settings):

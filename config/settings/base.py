@@ -327,6 +327,8 @@ API_THROTTLE_RATES = {
     # Staff login pages (core.login): failed attempts only, per client IP and per username.
     "login_ip": os.environ.get("THROTTLE_LOGIN_IP", "50/hour"),
     "login_username": os.environ.get("THROTTLE_LOGIN_USERNAME", "10/hour"),
+    # Failed look-ups (wrong manage tokens, link keys, feed tokens, staff API tokens) per IP.
+    "lookup_failures": os.environ.get("THROTTLE_LOOKUP_FAILURES", "30/hour"),
 }
 MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", str(64 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +27,8 @@ from core.errors import AppError
 from core.throttling import (
     EmailLinkFormEmailThrottle,
     EmailLinkIPThrottle,
+    lookup_blocked,
+    lookup_failed,
     throttle_wait,
     too_many,
 )
@@ -36,6 +39,19 @@ from parents.forms import (
 )
 from parents.views.common import OPEN_STATUSES, language, private, see_other
 from parents.views.sessions import not_found
+
+
+def opened(request, code: str) -> tuple[Reservation | None, dict[str, str], HttpResponse | None]:
+    """The reservation the URL's credential opens and that credential, or the page to answer
+    instead: 429 for a client that failed too often, 404 (counted as a failure) otherwise."""
+    wait = lookup_blocked(request)
+    if wait is not None:
+        return None, {}, too_many(request, wait)
+    reservation, credential = find(request, code)
+    if reservation is None:
+        lookup_failed(request)
+        return None, {}, private(not_found(request, _("This link is not valid.")))
+    return reservation, credential, None
 
 
 def find(request, code: str) -> tuple[Reservation | None, dict[str, str]]:
@@ -60,9 +76,9 @@ def sessions_of(reservation: Reservation) -> list:
 @require_http_methods(["GET", "POST"])
 def reservation_manage(request, code: str):
     """See a reservation; change the party, cancel, confirm a lottery win, get a calendar feed."""
-    reservation, credential = find(request, code)
-    if reservation is None:
-        return private(not_found(request, _("This link is not valid.")))
+    reservation, credential, refusal = opened(request, code)
+    if refusal is not None:
+        return refusal
     sessions = sessions_of(reservation)
     program = sessions[0].program
     here = f"{reverse('reservation-manage', kwargs={'code': reservation.code})}?"
@@ -164,8 +180,12 @@ def my_reservations_sent(request):
 @require_GET
 def my_reservations_list(request, key: str):
     """List the live reservations of the address the emailed link stands for."""
+    wait = lookup_blocked(request)
+    if wait is not None:
+        return too_many(request, wait)
     email = my_reservations_email(key)
     if email is None:
+        lookup_failed(request)
         response = render(request, "booking/my_reservations_expired.html", status=410)
         return private(response)
     reservations = (

@@ -9,8 +9,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from rest_framework.request import Request
 
 from booking import selectors, services
 from core.errors import AppError
@@ -28,7 +28,7 @@ from parents.forms import (
     submit_once,
 )
 from parents.views.common import language, private, see_other
-from parents.views.manage import find, sessions_of
+from parents.views.manage import opened, sessions_of
 from parents.views.sessions import not_found, sessions_for_pages
 
 
@@ -72,6 +72,7 @@ def reservation_form(request, pk: int):
                     # reloaded it): show the reservation it already made.
                     return _to_result(request, session.pk, *earlier)
             else:
+                ReservationFormEmailThrottle.record_success(Request(request))
                 return _to_result(request, session.pk, code, token)
         # A closed session shows why (not open yet, closed, full, cancelled) instead of a form;
         # a resubmitted form was replayed above whatever the seats are now.
@@ -158,9 +159,9 @@ def _to_result(request, session_pk: int, code: str, token: str) -> HttpResponse:
 @require_GET
 def reservation_result(request, code: str):
     """Say what happened: confirmed, on the waiting list (with place) or lottery application."""
-    reservation, credential = find(request, code)
-    if reservation is None:
-        return private(not_found(request, _("This link is not valid.")))
+    reservation, credential, refusal = opened(request, code)
+    if refusal is not None:
+        return refusal
     sessions = sessions_of(reservation)
     manage = reverse("reservation-manage", kwargs={"code": reservation.code})
     return private(

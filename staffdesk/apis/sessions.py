@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from booking import services as booking_services
 from booking.serializers import LotteryDrawSerializer
+from core.errors import AppError
 from core.schema import ERROR_RESPONSES
 from events.models import Session
 from events.selectors import user_can_manage_facility, user_can_view_facility
@@ -191,12 +193,13 @@ class SessionDrawApi(APIView):
     permission_classes = [IsAuthenticated]
 
     def _session(self, request, pk: int, *, manage: bool) -> Session:
+        """The session, for its facility's staff: others get 404 (nothing to see), a viewer
+        who may not draw gets 403, as every other refusal of a viewer."""
         session = get_object_or_404(Session.objects.select_related("program"), pk=pk)
-        allowed = (user_can_manage_facility if manage else user_can_view_facility)(
-            request.user, session.facility_id
-        )
-        if not allowed:
+        if not user_can_view_facility(request.user, session.facility_id):
             raise NotFound()
+        if manage and not user_can_manage_facility(request.user, session.facility_id):
+            raise PermissionDenied(_("Only managers of the facility may draw the lottery."))
         return session
 
     @extend_schema(responses={200: LotteryDrawSerializer, **ERROR_RESPONSES})
@@ -204,7 +207,7 @@ class SessionDrawApi(APIView):
         session = self._session(request, pk, manage=False)
         draw = getattr(session, "lottery_draw", None)
         if draw is None:
-            raise NotFound()
+            raise AppError("draw_not_done", status_code=404)
         return Response(LotteryDrawSerializer(draw).data)
 
     @extend_schema(request=None, responses={200: LotteryDrawSerializer, **ERROR_RESPONSES})
