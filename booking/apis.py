@@ -19,6 +19,7 @@ from booking.links import reservation_links_replace
 from booking.rules import party_from_data
 from booking.selectors import session_id_from_request
 from booking.serializers import (
+    RESERVATION_CREATE_SCHEMA,
     CancelSerializer,
     PartySerializer,
     ReservationCreatedSerializer,
@@ -77,7 +78,7 @@ class ReservationCreateApi(APIView):
         """
 
     @extend_schema(
-        request=ReservationCreateSerializer,
+        request=RESERVATION_CREATE_SCHEMA,
         responses={201: ReservationCreatedSerializer, 422: ERROR_RESPONSES[409], **ERROR_RESPONSES},
         parameters=[
             OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)

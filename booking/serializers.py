@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
 from booking.models import Reservation, ReservationStatus
@@ -78,6 +79,25 @@ class ReservationCreateSerializer(DeclaredFieldsSerializer):
                 {"session": ["Give exactly one of session or course."]}
             )
         return attrs
+
+
+# The request body's two shapes, for the OpenAPI schema (oneOf): a session, or a course booked
+# as a whole. ``ReservationCreateSerializer`` validates both and refuses a body with both.
+class SessionReservationCreateSerializer(ReservationCreateSerializer):
+    session = SessionField(queryset=Session.objects.select_related("program"))
+    course = None
+
+
+class CourseReservationCreateSerializer(ReservationCreateSerializer):
+    session = None
+    course = StrictSlugRelatedField(slug_field="slug", queryset=Course.objects.all())
+
+
+RESERVATION_CREATE_SCHEMA = PolymorphicProxySerializer(
+    component_name="ReservationCreate",
+    serializers=[SessionReservationCreateSerializer, CourseReservationCreateSerializer],
+    resource_type_field_name=None,
+)
 
 
 class PartySerializer(serializers.Serializer):

@@ -146,7 +146,13 @@ class StrictMultipleChoiceField(serializers.MultipleChoiceField):
 
 
 class StrictSlugRelatedField(serializers.SlugRelatedField):
-    """A relation given by a text slug: anything but a str is refused before the look-up."""
+    """A relation given by a text slug: anything but a str is refused before the look-up, and
+    an empty slug is no slug (DRF would read "" as null, and "move to facility ''" as "stay")."""
+
+    def run_validation(self, data=serializers.empty):
+        if data == "":
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().run_validation(data)
 
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, str):

@@ -18,7 +18,7 @@ from django.core.management import call_command
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SEED = os.environ.get("SCHEMATHESIS_SEED", "20261122")
-EXAMPLES = os.environ.get("SCHEMATHESIS_EXAMPLES", "8")
+EXAMPLES = os.environ.get("SCHEMATHESIS_EXAMPLES", "100")
 
 
 def schemathesis_bin() -> str:

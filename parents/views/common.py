@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpResponse, HttpResponseRedirect
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 
 from booking.models import ReservationStatus
@@ -36,3 +37,8 @@ def see_other(url: str) -> HttpResponse:
 def language() -> str:
     lang = (get_language() or "ja")[:2]
     return lang if lang in ("ja", "en") else "ja"
+
+
+def with_query(path: str, query: dict[str, str]) -> str:
+    """A path with a query string, when there is one."""
+    return f"{path}?{urlencode(query)}" if query else path

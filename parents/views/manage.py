@@ -32,12 +32,13 @@ from core.throttling import (
     throttle_wait,
     too_many,
 )
+from parents import credentials
 from parents.forms import (
     MyReservationsForm,
     PartyChangeForm,
     add_service_errors,
 )
-from parents.views.common import OPEN_STATUSES, language, private, see_other
+from parents.views.common import OPEN_STATUSES, language, private, see_other, with_query
 from parents.views.sessions import not_found
 
 
@@ -51,20 +52,25 @@ def opened(request, code: str) -> tuple[Reservation | None, dict[str, str], Http
     if reservation is None:
         lookup_failed(request)
         return None, {}, private(not_found(request, _("This link is not valid.")))
+    exchange = credentials.traded(request, code, credential)
+    if exchange is not None:
+        return None, {}, exchange
     return reservation, credential, None
 
 
 def find(request, code: str) -> tuple[Reservation | None, dict[str, str]]:
-    """Return the reservation the URL's credential opens, and that credential for links."""
-    token = request.GET.get("token") or request.POST.get("token")
-    if token:
-        return selectors.reservation_by_code_and_token(code, token), {"token": token}
-    key = request.GET.get("me") or request.POST.get("me")
-    email = my_reservations_email(key)
+    """Return the reservation a credential opens, and the credential for its links: the one in
+    the URL or a form, or none when it came from the cookie (``parents.credentials``)."""
+    given = {k: v for k in credentials.KEYS if (v := request.GET.get(k) or request.POST.get(k))}
+    held = given or credentials.from_cookie(request, code)
+    shown = given
+    if held.get("token"):
+        return selectors.reservation_by_code_and_token(code, held["token"]), shown
+    email = my_reservations_email(held.get("me"))
     if email is None:
         return None, {}
     reservation = selectors.reservations_for_email(email).filter(code=code.upper()).first()
-    return reservation, {"me": key}
+    return reservation, shown
 
 
 def sessions_of(reservation: Reservation) -> list:
@@ -81,8 +87,7 @@ def reservation_manage(request, code: str):
         return refusal
     sessions = sessions_of(reservation)
     program = sessions[0].program
-    here = f"{reverse('reservation-manage', kwargs={'code': reservation.code})}?"
-    here += urlencode(credential)
+    here = with_query(reverse("reservation-manage", kwargs={"code": reservation.code}), credential)
     party_form = PartyChangeForm(reservation=reservation, program=program)
     feed = None
     feed_rotated = False

@@ -27,7 +27,7 @@ from parents.forms import (
     new_form_key,
     submit_once,
 )
-from parents.views.common import language, private, see_other
+from parents.views.common import language, private, see_other, with_query
 from parents.views.manage import opened, sessions_of
 from parents.views.sessions import not_found, sessions_for_pages
 
@@ -173,7 +173,7 @@ def reservation_result(request, code: str):
                 "sessions": sessions,
                 "program": sessions[0].program,
                 "position": services.waitlist_position(reservation),
-                "manage_url": f"{manage}?{urlencode(credential)}",
+                "manage_url": with_query(manage, credential),
             },
         )
     )

@@ -49,7 +49,7 @@ def manage_links(mail: Mail) -> list[re.Match]:
 
 def opens(client, api, code: str, token: str) -> bool:
     """Whether a code and token open the reservation, on the page and in the API."""
-    page = client.get(f"/manage/{code}/", {"token": token})
+    page = client.get(f"/manage/{code}/", {"token": token}, follow=True)
     answer = api.get(f"/api/v1/reservations/{code}/", {"token": token})
     assert page.status_code in (200, 404) and answer.status_code in (200, 404)
     assert (page.status_code == 200) == (answer.status_code == 200)
@@ -137,7 +137,7 @@ def test_a_lottery_win_links_to_the_confirm_button_which_confirms(client, api, f
     confirm = [link for link in links if link["fragment"] == "confirm"]
     assert confirm and {link["token"] for link in links} != {applicant.token}
     path, token = confirm[0]["path"], confirm[0]["token"]
-    assert 'id="confirm"' in client.get(path, {"token": token}).content.decode()
+    assert 'id="confirm"' in client.get(path, {"token": token}, follow=True).content.decode()
     response = client.post(path, {"token": token, "action": "confirm"})
     assert response.status_code == 302
     assert Reservation.objects.get(pk=applicant.reservation.pk).status == "confirmed"

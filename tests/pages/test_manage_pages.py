@@ -26,7 +26,7 @@ def manage_url(result) -> str:
 
 def test_the_manage_page_shows_the_reservation_to_the_token_holder(ja_client, play):
     result = book(play, adults=1, children=1, children_ages=[5], email="a@example.jp")
-    response = ja_client.get(manage_url(result))
+    response = ja_client.get(manage_url(result), follow=True)
     html = response.content.decode()
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
@@ -45,7 +45,7 @@ def test_a_wrong_token_opens_nothing(ja_client, play):
         f"/manage/{result.reservation.code}/",
         f"/manage/NOP-E123/?token={result.token}",
     ]:
-        response = ja_client.get(url)
+        response = ja_client.get(url, follow=True)
         assert response.status_code == 404, url
         assert "このリンクは無効です。" in response.content.decode()
         assert "山田 花子" not in response.content.decode()
@@ -67,7 +67,7 @@ def test_the_party_can_grow_only_into_the_seats_left(ja_client, hub):
 
     fits = ja_client.post(url, {"action": "party", "party-adults": "2", "party-children": "2"})
     assert fits.status_code == 302 and fits["Location"] == url
-    page = ja_client.get(url).content.decode()
+    page = ja_client.get(url, follow=True).content.decode()
     assert "人数を変更しました。" in page
     assert "大人2人、子ども2人" in page
     session.refresh_from_db()
@@ -93,7 +93,7 @@ def test_a_parent_cancels_before_the_deadline_and_the_seat_is_freed(ja_client, t
 
     response = ja_client.post(manage_url(first), {"action": "cancel"})
     assert response.status_code == 302
-    page = ja_client.get(manage_url(first)).content.decode()
+    page = ja_client.get(manage_url(first), follow=True).content.decode()
     assert "予約をキャンセルしました。" in page
     assert "この予約はキャンセルされています" in page
     assert "予約をキャンセルする" not in page
@@ -115,7 +115,7 @@ def test_after_the_deadline_the_page_offers_a_phone_number_instead(ja_client, hu
     )
     result = book(session)
     with mock.patch("django.utils.timezone.now", return_value=now + timedelta(hours=2)):
-        page = ja_client.get(manage_url(result)).content.decode()
+        page = ja_client.get(manage_url(result), follow=True).content.decode()
         refused = ja_client.post(manage_url(result), {"action": "cancel"})
     assert "予約をキャンセルする" not in page
     assert "ウェブでの変更・キャンセルは" in page and "099-000-0001" in page
@@ -129,12 +129,12 @@ def test_a_lottery_winner_confirms_the_place(ja_client, lottery):
     response, _ = fill(ja_client, lottery, children="0")
     manage = response["Location"].replace("/reservations/", "/manage/")
     lottery_draw(session=lottery, seed="fixed")
-    page = ja_client.get(manage).content.decode()
+    page = ja_client.get(manage, follow=True).content.decode()
     assert "抽選に当選しました" in page and "参加を確定する" in page
 
     confirmed = ja_client.post(manage, {"action": "confirm"})
     assert confirmed.status_code == 302
-    page = ja_client.get(manage).content.decode()
+    page = ja_client.get(manage, follow=True).content.decode()
     assert "参加が確定しました。当日お待ちしています。" in page
     assert Reservation.objects.get().status == ReservationStatus.CONFIRMED
 
@@ -146,7 +146,7 @@ def test_the_private_calendar_link_is_given_on_the_manage_page(ja_client, play):
     assert response.status_code == 200
     webcal = re.search(r'href="(webcal://[^"]+/calendar/private/([^"/]+)\.ics)"', html)
     assert webcal, html
-    feed = ja_client.get(f"/calendar/private/{webcal.group(2)}.ics")
+    feed = ja_client.get(f"/calendar/private/{webcal.group(2)}.ics", follow=True)
     assert feed.status_code == 200
     body = feed.content.decode()
     assert "BEGIN:VCALENDAR" in body and f"session-{play.pk}@" in body
@@ -164,21 +164,21 @@ def test_the_manage_page_can_stop_the_old_calendar_links(ja_client, play):
 
     first, _ = ask("feed")
     second, _ = ask("feed")  # asking again: both work
-    assert ja_client.get(f"/calendar/private/{first}.ics").status_code == 200
-    assert ja_client.get(f"/calendar/private/{second}.ics").status_code == 200
+    assert ja_client.get(f"/calendar/private/{first}.ics", follow=True).status_code == 200
+    assert ja_client.get(f"/calendar/private/{second}.ics", follow=True).status_code == 200
 
-    page = ja_client.get(manage_url(result)).content.decode()
+    page = ja_client.get(manage_url(result), follow=True).content.decode()
     assert "古いカレンダーのリンクを止める" in page
     fresh, html = ask("feed_rotate")
     assert "これまでのカレンダーのリンクは使えなくなりました" in html
     for old in (first, second):
-        assert ja_client.get(f"/calendar/private/{old}.ics").status_code == 404
-    assert ja_client.get(f"/calendar/private/{fresh}.ics").status_code == 200
+        assert ja_client.get(f"/calendar/private/{old}.ics", follow=True).status_code == 404
+    assert ja_client.get(f"/calendar/private/{fresh}.ics", follow=True).status_code == 200
     # Without the reservation's token, nothing happens.
     code = result.reservation.code
     stranger = ja_client.post(f"/manage/{code}/?token=guess", {"action": "feed_rotate"})
     assert stranger.status_code == 404
-    assert ja_client.get(f"/calendar/private/{fresh}.ics").status_code == 200
+    assert ja_client.get(f"/calendar/private/{fresh}.ics", follow=True).status_code == 200
 
 
 def test_my_reservations_answers_the_same_for_known_and_unknown_addresses(ja_client, play):
@@ -187,7 +187,7 @@ def test_my_reservations_answers_the_same_for_known_and_unknown_addresses(ja_cli
     unknown = ja_client.post("/my-reservations/", {"email": "nobody@example.jp"})
     assert known.status_code == unknown.status_code == 303
     assert known["Location"] == unknown["Location"] == "/my-reservations/sent/"
-    pages = [ja_client.get(r["Location"]).content.decode() for r in (known, unknown)]
+    pages = [ja_client.get(r["Location"], follow=True).content.decode() for r in (known, unknown)]
     assert CSRF.sub("", pages[0]) == CSRF.sub("", pages[1])
 
     rows = Notification.objects.filter(kind=NotificationKind.MY_RESERVATIONS).order_by("id")
@@ -205,7 +205,7 @@ def test_the_emailed_link_lists_only_that_address_and_live_reservations(ja_clien
     other = book(tiny, email="other@example.jp")
     key = my_reservations_link_issue(email="ME@example.jp ")
 
-    response = ja_client.get(f"/my-reservations/{key}/")
+    response = ja_client.get(f"/my-reservations/{key}/", follow=True)
     html = response.content.decode()
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
@@ -213,10 +213,10 @@ def test_the_emailed_link_lists_only_that_address_and_live_reservations(ja_clien
     assert cancelled.reservation.code not in html
     assert other.reservation.code not in html
     manage = re.search(rf'href="(/manage/{mine.reservation.code}/\?me=[^"]+)"', html).group(1)
-    page = ja_client.get(manage.replace("&amp;", "&"))
+    page = ja_client.get(manage.replace("&amp;", "&"), follow=True)
     assert page.status_code == 200 and "予約内容" in page.content.decode()
     # The key of one address does not open another address's reservation.
-    stolen = ja_client.get(f"/manage/{other.reservation.code}/?me={key}")
+    stolen = ja_client.get(f"/manage/{other.reservation.code}/?me={key}", follow=True)
     assert stolen.status_code == 404
 
 
@@ -228,15 +228,15 @@ def test_the_emailed_link_works_again_and_again_for_24_hours_then_expires(ja_cli
     forged = fresh[:-3] + ("AAA" if not fresh.endswith("AAA") else "BBB")
 
     for _ in range(3):
-        assert ja_client.get(f"/my-reservations/{fresh}/").status_code == 200
+        assert ja_client.get(f"/my-reservations/{fresh}/", follow=True).status_code == 200
     for key in (old, forged, "not-a-key", "x" * 300):
-        response = ja_client.get(f"/my-reservations/{key}/")
+        response = ja_client.get(f"/my-reservations/{key}/", follow=True)
         assert response.status_code == 410
         assert "リンクの有効期限が切れています" in response.content.decode()
     # Nor does an expired link open a reservation's manage page.
     code = Reservation.objects.get().code
-    assert ja_client.get(f"/manage/{code}/?me={fresh}").status_code == 200
-    assert ja_client.get(f"/manage/{code}/?me={old}").status_code == 404
+    assert ja_client.get(f"/manage/{code}/?me={fresh}", follow=True).status_code == 200
+    assert ja_client.get(f"/manage/{code}/?me={old}", follow=True).status_code == 404
 
 
 def test_the_emailed_link_holds_no_personal_data_and_only_its_hash_is_stored(ja_client, play):
@@ -252,7 +252,7 @@ def test_the_emailed_link_holds_no_personal_data_and_only_its_hash_is_stored(ja_
     row = MyReservationsLink.objects.get()
     assert row.email == "hanako.yamada@example.jp" and token not in row.token_hash
     assert timedelta(hours=23) < row.expires_at - timezone.now() <= MY_RESERVATIONS_MAX_AGE
-    assert ja_client.get(f"/my-reservations/{token}/").status_code == 200
+    assert ja_client.get(f"/my-reservations/{token}/", follow=True).status_code == 200
 
 
 def test_an_unknown_address_gets_an_email_without_a_link_and_no_token_is_kept(ja_client, play):

@@ -36,23 +36,23 @@ def test_the_form_asks_only_what_the_programme_needs(ja_client, play, maternity,
         lottery: {"children", "priority_group"},
     }
     for session, party in cases.items():
-        html = ja_client.get(f"/sessions/{session.pk}/reserve/").content.decode()
+        html = ja_client.get(f"/sessions/{session.pk}/reserve/", follow=True).content.decode()
         assert field_names(html) == contact | party, session.program.slug
 
 
 def test_the_form_explains_eligibility_before_the_fields(ja_client, play, ikuboss):
-    html = ja_client.get(f"/sessions/{play.pk}/reserve/").content.decode()
+    html = ja_client.get(f"/sessions/{play.pk}/reserve/", follow=True).content.decode()
     assert html.index("参加できる方") < html.index('<form method="post"')
     assert html.index("0〜1歳のお子さんと保護者が対象です。") < html.index('name="child_age_1"')
     assert "0か月〜1歳のお子さんと一緒に参加できる保護者の方" in html
-    html = ja_client.get(f"/sessions/{ikuboss.pk}/reserve/").content.decode()
+    html = ja_client.get(f"/sessions/{ikuboss.pk}/reserve/", follow=True).content.decode()
     assert "鹿児島市にお住まいの方" in html
     assert "会社名をお聞きします。" in html
     assert "鹿児島市に住んでいます" in html  # the residency checkbox's label
 
 
 def test_the_form_helps_phones_fill_it(ja_client, play):
-    html = ja_client.get(f"/sessions/{play.pk}/reserve/").content.decode()
+    html = ja_client.get(f"/sessions/{play.pk}/reserve/", follow=True).content.decode()
     email = re.search(r"<input[^>]*name=\"email\"[^>]*>", html).group(0)
     assert 'type="email"' in email and 'autocomplete="email"' in email
     assert 'inputmode="email"' in email and 'aria-describedby="id_email_helptext"' in email
@@ -66,7 +66,7 @@ def test_the_form_helps_phones_fill_it(ja_client, play):
 
 
 def test_missing_answers_are_shown_next_to_each_field_in_japanese(ja_client, play):
-    page = ja_client.get(f"/sessions/{play.pk}/reserve/").content.decode()
+    page = ja_client.get(f"/sessions/{play.pk}/reserve/", follow=True).content.decode()
     response = ja_client.post(
         f"/sessions/{play.pk}/reserve/",
         {"form_key": form_key(page), "adults": "1", "childcare": "0"},
@@ -129,14 +129,18 @@ def test_a_reservation_is_confirmed_and_shown_with_its_code(ja_client, play):
     play.refresh_from_db()
     assert play.seats_taken == 3 and play.childcare_taken == 1
 
-    result = ja_client.get(response["Location"])
+    result = ja_client.get(response["Location"], follow=True)
     html = result.content.decode()
+    # The token came in the URL once: traded for a cookie, the page's address holds none.
+    assert result.redirect_chain[-1][0] == f"/reservations/{reservation.code}/"
+    assert match["token"] not in html
     assert result["Cache-Control"] == "no-store"
     assert result["Referrer-Policy"] == "same-origin"
     assert "予約が確定しました" in html
     assert f'<p class="code">{reservation.code}</p>' in html
     assert f'href="/calendar/sessions/{play.pk}.ics"' in html
-    assert f'href="/manage/{reservation.code}/?token={match["token"]}"' in html
+    assert f'href="/manage/{reservation.code}/"' in html
+    assert "山田" in ja_client.get(f"/manage/{reservation.code}/").content.decode()
     assert "大人2人、子ども1人（6か月）" in html and "託児1人" in html
 
 
@@ -156,7 +160,7 @@ def test_submitting_the_same_form_twice_reserves_once(ja_client, play):
 def test_a_double_tap_at_the_same_moment_reserves_once(play):
     """Two requests with the same form, sent together from two threads (two connections)."""
     client = Client()
-    page = client.get(f"/sessions/{play.pk}/reserve/").content.decode()
+    page = client.get(f"/sessions/{play.pk}/reserve/", follow=True).content.decode()
     data = {
         "form_key": form_key(page),
         "adults": "1",
@@ -211,19 +215,19 @@ def test_a_second_form_with_the_same_email_is_refused_with_a_pointer(ja_client, 
 
 def test_a_full_session_takes_the_waiting_list(ja_client, tiny):
     book(tiny, email="first@example.jp")
-    page = ja_client.get(f"/sessions/{tiny.pk}/reserve/").content.decode()
+    page = ja_client.get(f"/sessions/{tiny.pk}/reserve/", follow=True).content.decode()
     assert "この回は満席です。キャンセル待ちに登録できます。" in page
     assert ">キャンセル待ちに登録する</button>" in page
 
     response, _ = fill(ja_client, tiny)
-    html = ja_client.get(response["Location"]).content.decode()
+    html = ja_client.get(response["Location"], follow=True).content.decode()
     assert Reservation.objects.get(email="hanako@example.jp").status == "waitlisted"
     assert "キャンセル待ちに登録しました" in html
     assert "キャンセル待ちの1番目です。" in html
 
 
 def test_a_lottery_session_takes_applications(ja_client, lottery):
-    page = ja_client.get(f"/sessions/{lottery.pk}/reserve/").content.decode()
+    page = ja_client.get(f"/sessions/{lottery.pk}/reserve/", follow=True).content.decode()
     assert "参加者は抽選で決まります。" in page
     assert 'value="first_time"' in page and "初めての参加" in page
 
@@ -231,7 +235,7 @@ def test_a_lottery_session_takes_applications(ja_client, lottery):
     reservation = Reservation.objects.get()
     assert reservation.status == ReservationStatus.APPLIED
     assert reservation.priority_group == "first_time" and reservation.children == 1
-    html = ja_client.get(response["Location"]).content.decode()
+    html = ja_client.get(response["Location"], follow=True).content.decode()
     assert "抽選の申し込みを受け付けました" in html
 
 
@@ -248,11 +252,11 @@ def test_the_member_company_and_residency_are_recorded(ja_client, ikuboss):
 
 def test_a_session_outside_its_registration_window_shows_no_form(ja_client, hub):
     session = SessionFactory(facility=hub, registration_opens=timezone.now() + timedelta(days=2))
-    html = ja_client.get(f"/sessions/{session.pk}/reserve/").content.decode()
+    html = ja_client.get(f"/sessions/{session.pk}/reserve/", follow=True).content.decode()
     assert "申し込みの受付は" in html and "に始まります。" in html
     assert 'name="form_key"' not in html
 
-    page = ja_client.get(f"/sessions/{session.pk}/reserve/")
+    page = ja_client.get(f"/sessions/{session.pk}/reserve/", follow=True)
     response = ja_client.post(
         f"/sessions/{session.pk}/reserve/",
         {"form_key": "x" * 32, "name": "a", "email": "a@example.jp", "consent": "on"},
@@ -278,14 +282,14 @@ def test_a_session_of_a_course_books_the_whole_course(ja_client, hub):
     response, _ = fill(ja_client, first)
     reservation = Reservation.objects.get()
     assert reservation.course == course and reservation.session is None
-    html = ja_client.get(response["Location"]).content.decode()
+    html = ja_client.get(response["Location"], follow=True).content.decode()
     assert html.count("カレンダーに追加（.ics）") == 2
 
 
 def test_the_result_page_needs_the_token(ja_client, play):
     response, _ = fill(ja_client, play, child_age_1="3")
     code = RESULT_URL.match(response["Location"])["code"]
-    wrong = ja_client.get(f"/reservations/{code}/?token=not-the-token")
+    wrong = ja_client.get(f"/reservations/{code}/?token=not-the-token", follow=True)
     assert wrong.status_code == 404
     assert "このリンクは無効です。" in wrong.content.decode()
     token = RESULT_URL.match(response["Location"])["token"]
