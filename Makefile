@@ -32,7 +32,7 @@ browser-deps:
 		$(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk; \
 	fi
 
-run: install
+run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (mail is written to var/mail/)"

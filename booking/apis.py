@@ -198,10 +198,16 @@ class ReservationDetailApi(APIView):
     )
     def patch(self, request, code: str):
         reservation = reservation_from_request(request, code)
-        serializer = PartySerializer(data=request.data)
+        # A PATCH changes only what it names; the whole resulting party is checked again.
+        serializer = PartySerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         party = party_from_data(
             {
+                "adults": reservation.adults,
+                "children": reservation.children,
+                "children_ages": reservation.children_ages,
+                "due_date": reservation.due_date,
+                "childcare": reservation.childcare,
                 **serializer.validated_data,
                 "resident": reservation.resident,
                 "company": reservation.company,
