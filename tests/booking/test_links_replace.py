@@ -40,7 +40,7 @@ def test_replacing_the_links_ends_the_token_and_every_emailed_link(api):
     key = emailed_key("a@example.jp")
     listing = api.get(f"/my-reservations/{key}/")
     assert listing.status_code == 200 and code in listing.content.decode()
-    assert api.get(f"/manage/{code}/?me={key}").status_code == 200
+    assert api.get(f"/manage/{code}/?me={key}", follow=True).status_code == 200
 
 
 def test_a_wrong_token_replaces_nothing(api):
@@ -59,7 +59,7 @@ def test_a_wrong_token_replaces_nothing(api):
 def test_the_manage_page_stops_its_own_link(client):
     result = book(SessionFactory(), email="a@example.jp", language="ja")
     page = f"/manage/{result.reservation.code}/?token={result.token}"
-    html = client.get(page, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    html = client.get(page, HTTP_ACCEPT_LANGUAGE="ja", follow=True).content.decode()
     assert 'value="links_replace"' in html
     response = client.post(page, {"action": "links_replace"})
     assert response.status_code == 303
