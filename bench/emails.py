@@ -49,6 +49,7 @@ def _populate() -> None:
 
     from django.utils import timezone
 
+    from booking.models import Reservation
     from booking.rules import Party
     from booking.services import reservation_cancel, reservation_create
     from events.models import Facility, Program, Session
@@ -87,16 +88,18 @@ def _populate() -> None:
             cancellation_deadline=start - timedelta(hours=1),
         )
         for party in range(PER_SESSION):
+            english = party % 8 in (0, 1)
             result = reservation_create(
                 session=session,
                 party=Party(adults=1, children=party % 3),
-                name=f"保護者 {index}-{party}" if party % 4 else f"Parent {index}-{party}",
+                name=f"Parent {index}-{party}" if english else f"保護者 {index}-{party}",
                 email=f"parent{index}-{party}@example.jp",
-                language="ja" if party % 4 else "en",
+                language="en" if english else "ja",
                 now=booked,
             )
             if party % 2:
                 to_cancel.append(result.reservation)
+    Reservation.objects.update(created_at=booked)  # booked before the reminders' time
     reminders_schedule(now=now)
     for reservation in to_cancel:
         reservation_cancel(reservation=reservation, now=now)

@@ -126,6 +126,7 @@ PROGRAMS = [
     dict(
         slug="smile-papa",
         title="まつさかスマイルパパ講座",
+        waitlist_limit=5,
         title_en="Matsusaka Smile Papa course",
         description="育児スキルの紹介、相談窓口の案内、地域資源の活用法、職場と家庭の両立のヒント。父親同士の交流の場です。",
         audience=Audience.FATHERS,
@@ -177,6 +178,7 @@ PROGRAMS = [
     ),
     dict(
         slug="rinyushoku",
+        waitlist_limit=5,
         title="離乳食教室",
         title_en="Weaning-food class",
         description="お口の機能と食習慣について学びます。",
@@ -246,6 +248,11 @@ PROGRAMS = [
     ),
 ]
 
+
+# キャンセル待ち上限: as centres set it, a handful of parties per session (10組 unless a
+# programme above says otherwise); a longer list only makes parents wait for nothing.
+for _program in PROGRAMS:
+    _program.setdefault("waitlist_limit", 10)
 
 @dataclass(frozen=True)
 class DemoSession:
