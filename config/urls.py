@@ -4,11 +4,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from calendars.apis import PrivateFeedLinkApi, PrivateFeedRevokeApi, PrivateFeedRotateApi
 from core.apis import PingApi
 from core.login import AdminLoginForm, login_rate_limited
 from core.views import healthz
 from events.apis import FacilityViewSet, ProgramViewSet
-from calendars.apis import PrivateFeedLinkApi, PrivateFeedRevokeApi, PrivateFeedRotateApi
 from staffdesk.apis import SessionViewSet
 
 router = DefaultRouter()

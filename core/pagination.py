@@ -1,4 +1,5 @@
-"""Pagination of the API's lists; a page past the end answers 404 ``invalid_page``."""
+"""Pagination of the API's lists; a page past the end, or a page or size that is not ASCII digits
+in range, answers 400 ``invalid_page`` (documented on every list)."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound
@@ -18,10 +19,7 @@ class StrictPageNumberPagination(PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        try:
-            size = int(raw)
-        except ValueError:
-            size = 0
+        size = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else 0
         if size < 1 or size > self.max_page_size:
             raise AppError(
                 "invalid_page",
@@ -42,7 +40,7 @@ class StrictPageNumberPagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param, "1")
-        if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or int(raw) < 1:
             raise AppError("invalid_page", status_code=400)
         try:
             return super().paginate_queryset(queryset, request, view)

@@ -254,6 +254,7 @@ PROGRAMS = [
 for _program in PROGRAMS:
     _program.setdefault("waitlist_limit", 10)
 
+
 @dataclass(frozen=True)
 class DemoSession:
     program: str

@@ -240,3 +240,13 @@ def test_options_and_unknown_formats_on_csv_urls_answer_json(api, manager):
         assert response.status_code == 400, url
         assert response.json()["code"] == "unknown_format"
         assert set(response.json()["formats"]) >= {"json", "csv"}
+
+
+@pytest.mark.parametrize("page", ["999", "２", "٢", "0", "-1", "1e3"])
+def test_a_page_past_the_end_or_not_in_ascii_digits_is_400_invalid_page(api, page):
+    SessionFactory()
+    response = api.get("/api/v1/sessions/", {"page": page})
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_page"
+    response = api.get("/api/v1/sessions/", {"page_size": page})
+    assert response.status_code == 400  # 999 is over the largest page size (200)
