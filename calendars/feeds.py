@@ -31,7 +31,7 @@ from core.errors import MESSAGES, error_body, json_not_found
 from core.throttling import lookup_blocked, lookup_failed
 from events.models import Audience, Facility, Program, Session, SessionStatus
 
-# Raise when the output of notifications.calendar changes, so cached bodies are not reused.
+# Raise when the output of calendars.ics changes, so cached bodies are not reused.
 FEED_FORMAT = "1"
 
 

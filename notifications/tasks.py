@@ -17,7 +17,7 @@ def deliver_notification(notification_id: int) -> str:
 @shared_task(name="notifications.deliver_due_now", ignore_result=True)
 def deliver_due_now() -> int:
     """Deliver every row that is due, right after the web commits that asked for it
-    (``notifications.services._kick``); batches go to the workers like the sweep's."""
+    (``notifications.services.outbox``); batches go to the workers like the sweep's."""
     return _dispatch_due()
 
 

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from django.core.exceptions import ObjectDoesNotExist
 
-from booking.services import waitlist_open
+from booking.services import lottery_phase, waitlist_open
 from events.models import BookingMode, Session, SessionStatus
 
 
@@ -55,17 +55,9 @@ def _lottery_draw(session: Session):
 def session_phase(session: Session, now: datetime) -> str:
     """Return "apply", "first_come" or "closed", as ``booking_phase`` would for this session."""
     program = session.program
-    in_window = session.registration_opens <= now <= session.registration_closes
     if program.booking_mode == BookingMode.LOTTERY:
-        if in_window:
-            return "apply"
-        draw = _lottery_draw(session)
-        if draw is None:
-            return "closed"
-        opens_at = draw.confirmation_deadline or draw.drawn_at
-        if opens_at <= now < session.start - program.waitlist_cutoff:
-            return "first_come"
-        return "closed"
+        return lottery_phase(program, session, _lottery_draw(session), now)
+    in_window = session.registration_opens <= now <= session.registration_closes
     return "first_come" if in_window else "closed"
 
 

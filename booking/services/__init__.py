@@ -24,7 +24,12 @@ from booking.services.lottery import (
     reservation_confirm_win,
 )
 from booking.services.party import reservation_change_party
-from booking.services.phases import booking_phase, refusal_for_any_party, waitlist_open
+from booking.services.phases import (
+    booking_phase,
+    lottery_phase,
+    refusal_for_any_party,
+    waitlist_open,
+)
 from booking.services.seats import (
     reservation_seats,
     reservation_sessions,
@@ -61,6 +66,7 @@ __all__ = [
     "lottery_draw",
     "lottery_draw_due",
     "lottery_lapse_expired",
+    "lottery_phase",
     "refusal_for_any_party",
     "reservation_cancel",
     "reservation_change_party",

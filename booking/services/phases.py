@@ -19,18 +19,29 @@ def waitlist_open(program: Program, first: Session, now: datetime) -> bool:
 
 def booking_phase(program: Program, first: Session, now: datetime) -> str:
     """Return "apply" (lottery applications), "first_come" or "closed" for a session now."""
-    in_window = first.registration_opens <= now <= first.registration_closes
     if program.booking_mode == BookingMode.LOTTERY:
-        if in_window:
-            return "apply"
         draw = LotteryDraw.objects.filter(session=first).first()
-        if draw is None:
-            return "closed"
-        opens_at = draw.confirmation_deadline or draw.drawn_at
-        if opens_at <= now < first.start - program.waitlist_cutoff:
-            return "first_come"
-        return "closed"
-    return "first_come" if in_window else "closed"
+        return lottery_phase(program, first, draw, now)
+    return (
+        "first_come" if first.registration_opens <= now <= first.registration_closes else "closed"
+    )
+
+
+def lottery_phase(program: Program, first: Session, draw: LotteryDraw | None, now: datetime) -> str:
+    """The phase of a lottery session given its draw (None: not drawn).
+
+    Applications are taken in the window until the draw; a draw made early (staff may draw
+    before the window ends) closes them at once, so nobody applies to a lottery that is over.
+    After the draw, seats left go first come, first served from when winners had to confirm
+    (or from the draw) until the waiting list closes.
+    """
+    if draw is None:
+        in_window = first.registration_opens <= now <= first.registration_closes
+        return "apply" if in_window else "closed"
+    opens_at = draw.confirmation_deadline or draw.drawn_at
+    if opens_at <= now < first.start - program.waitlist_cutoff:
+        return "first_come"
+    return "closed"
 
 
 def refusal_for_any_party(session: Session, program: Program, now: datetime) -> str | None:

@@ -115,6 +115,8 @@ _kick_window_ends = 0.0
 
 
 def _kick(notification_id: int) -> None:
+    # Imported here because notifications.tasks imports these services: a cycle inside this
+    # app (at import time, tasks -> delivery -> services would find this module half made).
     from notifications.tasks import deliver_due_now, deliver_notification
 
     global _kick_window_ends

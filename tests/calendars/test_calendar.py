@@ -1,4 +1,4 @@
-"""Invites and single-event downloads from notifications.calendar, read back by two parsers."""
+"""Invites and single-event downloads from calendars (ics, invites), read back by two parsers."""
 
 from datetime import timedelta
 from decimal import Decimal
