@@ -1,3 +1,5 @@
+"""The calendars app: iCalendar rendering, public and private feeds, invites."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

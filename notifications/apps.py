@@ -1,3 +1,5 @@
+"""The notifications app: the outbox, delivery, emails and reminders; receivers wired in ready()."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

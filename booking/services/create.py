@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import NoReturn
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -48,10 +48,16 @@ class ChangedMeanwhile(Exception):
     the waiting list filled: the booking runs again the ordinary way, under the row's lock."""
 
 
+def is_deadlock(exc: OperationalError) -> bool:
+    """Whether the database ended this transaction to break a deadlock (SQLSTATE 40P01)."""
+    return getattr(exc.__cause__, "sqlstate", None) == "40P01"
+
+
 def _retried(create: Callable[..., ReservationResult]):
     """Run a booking again after a rollback that says so.
 
-    A colliding code (one in billions) is retried with a new code; retrying inside the
+    A colliding code (one in billions) is retried with a new code, and so is a booking the
+    database ended to break a deadlock; retrying inside the
     transaction would need a savepoint around every insert, two more round trips while the
     session row is locked. A booking whose seats or place on the list changed between the read
     and the UPDATE is retried with ``optimistic=False``, which then decides under the lock.
@@ -65,6 +71,13 @@ def _retried(create: Callable[..., ReservationResult]):
             except CodeTaken:
                 continue
             except ChangedMeanwhile:
+                kwargs["optimistic"] = False
+            except OperationalError as exc:
+                if not is_deadlock(exc):
+                    raise
+                # Two bookings with one email met: one took the session row's lock and waits
+                # for the other's reservation row, which waits for the lock. PostgreSQL ended
+                # this one; run it again (it is then refused as a duplicate, or books).
                 kwargs["optimistic"] = False
         raise AppError("server_error", status_code=503)  # pragma: no cover - 5 collisions
 

@@ -279,3 +279,45 @@ def test_seats_that_went_after_the_session_was_read_end_as_the_rules_say(waitlis
     if waitlist:
         history = late.get().history.values_list("from_status", "to_status")
         assert list(history) == [("", "waitlisted")]
+
+
+def test_a_booking_the_database_ended_for_a_deadlock_runs_again(monkeypatch):
+    """PostgreSQL breaks a deadlock by ending one transaction (40P01): that booking is run
+    again, whole, and books (two bookings of one email locking in opposite orders)."""
+    from django.db import OperationalError
+
+    from booking.services import create
+
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+
+    calls = {"n": 0}
+    real = create.seats_take
+
+    def once_deadlocked(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OperationalError("deadlock detected") from Deadlock()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(create, "seats_take", once_deadlocked)
+    session = SessionFactory(capacity=5)
+    result = book(session, email="retry@example.jp")
+    assert result.reservation.status == "confirmed"
+    assert Reservation.objects.filter(email="retry@example.jp").count() == 1
+    session.refresh_from_db()
+    assert session.seats_taken == 1
+
+
+def test_other_operational_errors_are_not_retried(monkeypatch):
+    from django.db import OperationalError
+
+    from booking.services import create
+
+    def broken(*args, **kwargs):
+        raise OperationalError("server closed the connection")
+
+    monkeypatch.setattr(create, "seats_take", broken)
+    with pytest.raises(OperationalError):
+        book(SessionFactory(capacity=5), email="x@example.jp")
+    assert not Reservation.objects.exists()
