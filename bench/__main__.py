@@ -12,6 +12,7 @@ MODULES = [
     "rush",
     "feeds",
     "reminders",
+    "emails",
     "pages",
     "staff",
 ]
