@@ -17,6 +17,7 @@ import math
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from rest_framework.request import Request
 
@@ -88,7 +89,11 @@ class RateLimitedLoginMixin:
 
 
 class StaffLoginForm(RateLimitedLoginMixin, AuthenticationForm):
-    """The staff pages' login form, rate limited."""
+    """The staff pages' login form, rate limited. Staff log in with their email address."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Email address")
 
 
 class AdminLoginForm(RateLimitedLoginMixin, AdminAuthenticationForm):
