@@ -26,7 +26,11 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
 
     def authenticate(self, request):
         """Refuse a client that sent too many wrong keys (429) before looking at its key; count
-        each wrong key it sends (``core.throttling.LookupFailureLimit``)."""
+        each wrong key it sends (``core.throttling.LookupFailureLimit``). A request without an
+        ``Authorization`` header looks nothing up: it is neither refused nor counted here (a
+        parent booking from an address that guessed is not a guess)."""
+        if not authentication.get_authorization_header(request):
+            return None
         wait = lookup_blocked(request)
         if wait is not None:
             raise exceptions.Throttled(wait)

@@ -11,42 +11,30 @@ serializer of the project uses them (``tests/core/test_fields.py`` checks it), a
 The same contract holds for numbers and booleans (``StrictIntegerField``,
 ``StrictBooleanField``, ``StrictPrimaryKeyRelatedField``: a JSON number or boolean, never
 ``"2"``, ``2.0``, ``"２"`` or ``"yes"``), and for dates, which are bounded to
-``DATE_MIN``..``DATE_MAX`` (``StrictDateField``, ``StrictDateTimeField``, ``bounded_date``):
-year 1 or 9999 is no date a booking system has, and formatting one fails.
+``DATE_MIN``..``DATE_MAX`` in Japan time (``StrictDateField``, ``StrictDateTimeField``): year 1
+or 9999 is no date a booking system has, and formatting one fails. What a query string or a
+form gives is text by nature: ``parse_bounded_date`` (``bounded_date``) reads its dates and
+``query_integer`` its numbers, ASCII digits only.
 
-Text is checked too: a one-line field refuses control and format characters (CR/LF, zero-width
-space, bidi overrides) and a value made only of invisible characters; a multi-line field allows
-line breaks and tabs. Only the type and these characters are checked here: these fields run
-on the booking path.
+Text is checked too (``core.text``): a one-line field refuses control and format characters
+(CR/LF, zero-width space, bidi overrides) and a value made only of invisible characters; a
+multi-line field keeps line breaks, as ``\\n``. Only the type and these characters are checked
+here: these fields run on the booking path.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from enum import Enum
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-# Control characters and Unicode format characters (Cc, Cf: zero-width space, bidi overrides,
-# the BOM) that no one-line value holds; a multi-line value may hold line breaks and tabs.
-_FORMAT = r"\u00ad\u061c\u180e\u200b-\u200f\u2060-\u206f\ufeff\ufff9-\ufffb"
-ONE_LINE_REFUSED = re.compile(rf"[\x00-\x1f\x7f-\x9f\u2028-\u202e{_FORMAT}]")
-MULTI_LINE_REFUSED = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e{_FORMAT}]")
-INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060-\u206f\ufeff\u3000]+")
-
-
-def text_problem(value: str, *, multiline: bool) -> str | None:
-    """The error key for text no field should store, or None: control and format characters
-    (``unprintable``), or only invisible characters where something was given (``blank``)."""
-    if (MULTI_LINE_REFUSED if multiline else ONE_LINE_REFUSED).search(value):
-        return "unprintable"
-    if value and not INVISIBLE.sub("", value):
-        return "blank"
-    return None
+from core.errors import AppValidationError
+from core.text import UNPRINTABLE_MESSAGE, line_breaks_normalised, text_problem
 
 
 class StrictStringMixin:
@@ -63,12 +51,14 @@ class StrictStringMixin:
         if multiline is not None:
             self.multiline = multiline
         super().__init__(*args, **kwargs)
-        self.error_messages.setdefault("unprintable", _("Remove control or invisible characters."))
+        self.error_messages.setdefault("unprintable", UNPRINTABLE_MESSAGE)
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
             self.fail("invalid")  # type: ignore[attr-defined]
         value = data.strip() if self.trim_whitespace else data  # type: ignore[attr-defined]
+        if self.multiline:
+            value = line_breaks_normalised(value)
         problem = text_problem(value, multiline=self.multiline)
         if problem is not None:
             self.fail(problem)  # type: ignore[attr-defined]
@@ -81,7 +71,8 @@ class StrictCharField(StrictStringMixin, serializers.CharField):
 
 
 class StrictTextField(StrictCharField):
-    """Free text over several lines (notes, reasons): line breaks and tabs are allowed."""
+    """Free text over several lines (notes, reasons): line breaks are kept (CRLF and CR as
+    ``\\n``); other control characters are refused as on one line."""
 
     multiline = True
 
@@ -196,10 +187,21 @@ MAX_ID = 2**31 - 1  # the largest id a table of the project has (a PostgreSQL in
 DATE_MIN = dt.date(2000, 1, 1)
 DATE_MAX = dt.date(2100, 12, 31)
 DATE_RANGE_MESSAGE = _("Give a date between 2000-01-01 and 2100-12-31.")
+QUERY_DATE_MESSAGE = _("Give a date (YYYY-MM-DD) between 2000 and 2100.")
 
 
 def date_in_range(value: dt.date) -> bool:
     return DATE_MIN <= value <= DATE_MAX
+
+
+def datetime_in_range(value: dt.datetime) -> bool:
+    """Whether a date and time falls on a day between ``DATE_MIN`` and ``DATE_MAX`` in Japan
+    time (the default time zone); a naive value is read as Japan time."""
+    try:
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+    except OverflowError:  # within a day of year 1 or 9999
+        return False
+    return date_in_range(local.date())
 
 
 def bounded_date(value: Any) -> dt.date | None:
@@ -212,6 +214,27 @@ def bounded_date(value: Any) -> dt.date | None:
     except ValueError:
         return None
     return parsed if date_in_range(parsed) else None
+
+
+def parse_bounded_date(value: Any, *, field: str = "date") -> dt.date:
+    """Parse a date given in a query string or a form (YYYY-MM-DD, ASCII digits, 2000-2100), or
+    refuse it with the common 400 body (``AppValidationError``, the message under ``field``)."""
+    parsed = bounded_date(value)
+    if parsed is None:
+        raise AppValidationError({field: [QUERY_DATE_MESSAGE]})
+    return parsed
+
+
+def query_integer(value: Any, *, minimum: int = 0, maximum: int = MAX_ID) -> int | None:
+    """Read a whole number given in a query string or a form: ASCII digits only (never ``"２"``,
+    ``"٢"``, ``"-1"``, ``" 1"`` or ``"1e3"``), between ``minimum`` and ``maximum``; None for
+    anything else, so that the caller answers its own 400 (or shows its default)."""
+    if not isinstance(value, str) or not (value.isascii() and value.isdigit()):
+        return None
+    if len(value) > len(str(maximum)):
+        return None
+    number = int(value)
+    return number if minimum <= number <= maximum else None
 
 
 class StrictDateField(serializers.DateField):
@@ -227,7 +250,7 @@ class StrictDateField(serializers.DateField):
 
 
 class StrictDateTimeField(serializers.DateTimeField):
-    """A date and time as a JSON string (ISO 8601), its date between ``DATE_MIN`` and
+    """A date and time as a JSON string (ISO 8601) on a day between ``DATE_MIN`` and
     ``DATE_MAX`` in Japan time: outside that, a local mean time of 1 AD could not be written."""
 
     def to_internal_value(self, data: Any) -> dt.datetime:
@@ -235,8 +258,13 @@ class StrictDateTimeField(serializers.DateTimeField):
             self.fail("invalid", format="YYYY-MM-DDThh:mm[:ss][+HH:MM]")
         try:
             value = super().to_internal_value(data)
-        except OverflowError as exc:  # pragma: no cover - a date parser's edge
+        except serializers.ValidationError as exc:
+            # DRF's own answer to year 1 or 9999 moved to Japan time ("out of range").
+            if any(detail.code == "overflow" for detail in exc.detail):
+                raise serializers.ValidationError(DATE_RANGE_MESSAGE, code="date_range") from exc
+            raise
+        except OverflowError as exc:  # pragma: no cover - DRF answers "overflow" itself
             raise serializers.ValidationError(DATE_RANGE_MESSAGE, code="date_range") from exc
-        if not date_in_range(value.date()) or not date_in_range(value.astimezone(dt.UTC).date()):
+        if not datetime_in_range(value):
             raise serializers.ValidationError(DATE_RANGE_MESSAGE, code="date_range")
         return value

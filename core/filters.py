@@ -9,7 +9,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import OrderingFilter
 
 from core.errors import AppError
-from core.fields import DATE_RANGE_MESSAGE, date_in_range
+from core.fields import DATE_RANGE_MESSAGE, date_in_range, datetime_in_range
 
 
 class StrictFilterBackend(DjangoFilterBackend):
@@ -74,11 +74,17 @@ class BoundedDateFormField(forms.DateField):
 
 
 class BoundedDateTimeFormField(forms.DateTimeField):
-    """A date and time in a form, its day between ``DATE_MIN`` and ``DATE_MAX``."""
+    """A date and time in a form (ASCII digits), its day in Japan time between ``DATE_MIN`` and
+    ``DATE_MAX``."""
 
     def to_python(self, value):
-        parsed = super().to_python(value)
-        if parsed is not None and not date_in_range(parsed.date()):
+        if isinstance(value, str) and value and not value.isascii():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            parsed = super().to_python(value)
+        except OverflowError as exc:  # year 1 or 9999 moved to Japan time
+            raise ValidationError(DATE_RANGE_MESSAGE, code="date_range") from exc
+        if parsed is not None and not datetime_in_range(parsed):
             raise ValidationError(DATE_RANGE_MESSAGE, code="date_range")
         return parsed
 

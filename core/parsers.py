@@ -5,9 +5,10 @@ Refused here, once for every endpoint, so that no view or field meets them:
 - a body that is not JSON, or not UTF-8: 400 ``parse_error``;
 - a string holding NUL (PostgreSQL text cannot store it): 400 ``parse_error``;
 - JSON the API does not take (400 ``invalid_json``): nesting deeper than ``MAX_DEPTH`` (a
-  recursive reader would run out of stack), a number too large for a float (``1e400``), a
-  string holding a lone UTF-16 surrogate (``"\\ud800"``: valid JSON, but no text; it cannot
-  be encoded, hashed or stored).
+  recursive reader would run out of stack), a number too large for a float (``1e400``) or an
+  integer of more digits than Python reads (``sys.get_int_max_str_digits``), a string holding
+  a lone UTF-16 surrogate (``"\\ud800"``: valid JSON, but no text; it cannot be encoded,
+  hashed or stored).
 """
 
 import math
@@ -23,7 +24,9 @@ from rest_framework.utils import json
 MAX_DEPTH = 32
 # The surrogate halves that only pair in UTF-16: no text holds one alone.
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+# A JSON string (an unterminated one runs to the end of the text), or a bracket. Written so that
+# no text makes the expression backtrack: the body is read once, left to right.
+TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[][{}]', re.DOTALL)
 
 
 class InvalidJSON(APIException):
@@ -33,15 +36,25 @@ class InvalidJSON(APIException):
 
 
 def nesting_depth(text: str) -> int:
-    """The deepest nesting of arrays and objects in a JSON text (strings do not count)."""
+    """The deepest nesting of arrays and objects in a JSON text (brackets in strings do not
+    count), in time linear in the text's length."""
     depth = deepest = 0
-    for char in STRINGS.sub("", text):
+    for token in TOKENS.finditer(text):
+        char = text[token.start()]
         if char in "[{":
             depth += 1
             deepest = max(deepest, depth)
         elif char in "]}":
             depth -= 1
     return deepest
+
+
+def integer(digits: str) -> int:
+    """Read a JSON integer; one of more digits than Python converts is refused as too large."""
+    try:
+        return int(digits)
+    except ValueError as exc:
+        raise InvalidJSON() from exc
 
 
 def unacceptable(value) -> str | None:
@@ -81,7 +94,11 @@ class StrictJSONParser(JSONParser):
         try:
             # The body decoded at once: DRF's parser decodes through a codecs stream reader,
             # which costs more than parsing a booking's JSON.
-            data = json.loads(text, parse_constant=json.strict_constant if self.strict else None)
+            data = json.loads(
+                text,
+                parse_int=integer,
+                parse_constant=json.strict_constant if self.strict else None,
+            )
         except RecursionError as exc:  # pragma: no cover - the depth is bounded above
             raise InvalidJSON(_("The request body is nested too deeply.")) from exc
         except ValueError as exc:

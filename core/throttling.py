@@ -16,6 +16,7 @@ import hashlib
 import logging
 import math
 import time
+import unicodedata
 
 from django.conf import settings
 from django.core.cache import caches
@@ -23,6 +24,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.http import HttpResponse
 from django.shortcuts import render
 from redis.exceptions import RedisError
+from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
 logger = logging.getLogger(__name__)
@@ -156,9 +158,15 @@ def client_ip(request) -> str:
 
 
 def email_ident(email: object) -> str | None:
-    if not isinstance(email, str) or not email.strip():
+    """The key of an email address's limits: hashed (no address in the cache), and the same for
+    every spelling that is stored as one address (``Ｈanako＠example.jp`` is ``hanako@example.jp``:
+    NFKC, as ``core.fields.StrictEmailField`` folds it, and case)."""
+    if not isinstance(email, str):
         return None
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+    folded = unicodedata.normalize("NFKC", email).strip().lower()
+    if not folded:
+        return None
+    return hashlib.sha256(folded.encode(errors="surrogatepass")).hexdigest()[:32]
 
 
 class EmailRateThrottle(SettingsRateThrottle):
@@ -209,8 +217,6 @@ class EmailLinkEmailThrottle(EmailRateThrottle):
 
 def throttle_wait(request, throttle_classes, view=None) -> float | None:
     """For plain Django views: return seconds to wait if any throttle refuses, else None."""
-    from rest_framework.request import Request
-
     drf_request = request if isinstance(request, Request) else Request(request)
     waits = []
     for throttle_class in throttle_classes:
@@ -226,9 +232,19 @@ def throttle_wait(request, throttle_classes, view=None) -> float | None:
 class LookupFailureLimit(SettingsRateThrottle):
     """Failed look-ups per client IP: a wrong manage token or code, "my reservations" key,
     private feed token or staff API token. Only failures count, so a parent who uses her own
-    links is never slowed; a client that guesses is refused (429) before it looks again."""
+    links is never slowed; a client that guesses is refused (429) before it looks again.
+
+    A view that looks a credential up does two things: it refuses a client that failed too
+    often before looking (``lookup_blocked``, or this class in a DRF view's
+    ``throttle_classes`` or in ``throttle_wait``'s list), and it counts each look-up that
+    finds nothing (``lookup_failed``) before answering 404.
+    """
 
     scope = "lookup_failures"
+
+    def allow_request(self, request, view) -> bool:
+        """As a throttle: allow a client that has not failed too often; count nothing."""
+        return self.blocked(request) is None
 
     def blocked(self, request) -> float | None:
         """Seconds to wait when this client failed too often; None when it may look."""
@@ -242,10 +258,12 @@ class LookupFailureLimit(SettingsRateThrottle):
 
 
 def lookup_blocked(request) -> float | None:
+    """Seconds a client that failed too many look-ups must wait; None when it may look."""
     return LookupFailureLimit().blocked(request)
 
 
 def lookup_failed(request) -> None:
+    """Count a look-up that found nothing (a wrong token, code or key) against its client."""
     LookupFailureLimit().record(request)
 
 

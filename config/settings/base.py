@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -18,6 +19,16 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_count(name: str) -> int | None:
+    """A whole number of things from the environment (ASCII digits); None when unset or empty."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()):
+        raise ImproperlyConfigured(f"{name} must be a whole number such as 0 or 1, not {value!r}")
+    return int(value)
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -250,8 +261,9 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["core.parsers.StrictJSONParser"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    # Behind a reverse proxy, the number of proxies whose X-Forwarded-For to trust.
-    "NUM_PROXIES": int(os.environ["NUM_PROXIES"]) if os.environ.get("NUM_PROXIES") else None,
+    # The reverse proxies in front of the app: the rate limits take the client's address that
+    # many entries from the right of X-Forwarded-For; unset or 0, the socket's (core.throttling).
+    "NUM_PROXIES": env_count("NUM_PROXIES"),
 }
 if DEBUG:
     REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append(

@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
+from datetime import date
 from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.utils import translation
 from rest_framework import serializers
 
+from core.errors import AppValidationError
 from core.fields import (
+    DATE_RANGE_MESSAGE,
+    StrictBooleanField,
     StrictCharField,
     StrictChoiceField,
+    StrictDateField,
+    StrictDateTimeField,
     StrictEmailField,
+    StrictIntegerField,
     StrictMultipleChoiceField,
+    StrictPrimaryKeyRelatedField,
     StrictRegexField,
     StrictSlugField,
     StrictSlugRelatedField,
     StrictStringMixin,
     StrictURLField,
+    parse_bounded_date,
+    query_integer,
 )
 from core.serializers import StrictModelSerializer
 from events.models import Facility, Session
@@ -157,11 +168,30 @@ def _project_serializers() -> list[type[serializers.BaseSerializer]]:
     return list(found)
 
 
-PROJECT_APPS = {"booking", "calendars", "core", "events", "notifications", "staffdesk"}
+def _project_apps() -> set[str]:
+    """The project's own apps (the code under BASE_DIR, not the virtualenv's)."""
+    root = str(settings.BASE_DIR)
+    return {
+        app.name.split(".")[0]
+        for app in apps.get_app_configs()
+        if app.path.startswith(root) and ".venv" not in app.path
+    }
+
+
+PROJECT_APPS = _project_apps()
+# DRF's field, and the strict field to use instead (for input: ``core.fields``).
+STRICT_FOR = [
+    (serializers.BooleanField, StrictBooleanField),
+    (serializers.IntegerField, StrictIntegerField),
+    (serializers.DateTimeField, StrictDateTimeField),
+    (serializers.DateField, StrictDateField),
+    (serializers.PrimaryKeyRelatedField, StrictPrimaryKeyRelatedField),
+]
 
 
 def _loose_fields(field: serializers.Field, path: str):
-    """Yield the paths of DRF string, choice and slug fields that are not the strict ones."""
+    """Yield the paths of DRF string, choice, slug, number, boolean, date and id fields that are
+    not the strict ones."""
     if isinstance(field, serializers.ListSerializer):
         yield from _loose_fields(field.child, path)
     elif isinstance(field, serializers.Serializer):
@@ -180,6 +210,10 @@ def _loose_fields(field: serializers.Field, path: str):
     elif isinstance(field, serializers.SlugRelatedField):
         if not isinstance(field, StrictSlugRelatedField):
             yield path
+    else:
+        for loose, strict in STRICT_FOR:
+            if isinstance(field, loose) and not isinstance(field, strict):
+                yield path
 
 
 def test_every_serializer_of_the_project_uses_the_strict_fields():
@@ -202,3 +236,87 @@ def test_every_serializer_of_the_project_uses_the_strict_fields():
         for path in _loose_fields(cls(), cls.__qualname__)
     ]
     assert not loose, "use core.fields for these fields: " + ", ".join(loose)
+
+
+# --- numbers, booleans and dates ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("data", ["2", 2.0, 13.5, "２", "٢", True, None, [2], 1e400])
+def test_an_integer_is_a_json_number(data):
+    assert StrictIntegerField().run_validation(2) == 2
+    assert refusal(StrictIntegerField(), data).code in {"invalid", "null"}
+
+
+@pytest.mark.parametrize("data", ["yes", "true", 1, 0, "1", None])
+def test_a_boolean_is_json_true_or_false(data):
+    assert StrictBooleanField().run_validation(False) is False
+    assert refusal(StrictBooleanField(), data).code in {"invalid", "null"}
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "2000-01-01T00:00:00+09:00",
+        "1999-12-31T15:00:00Z",  # the same moment
+        "2100-12-31T23:59:59+09:00",
+        "2000-01-01T00:00",
+    ],
+)
+def test_a_time_on_a_day_from_2000_to_2100_in_japan_is_taken(data):
+    assert StrictDateTimeField().run_validation(data).year in {1999, 2000, 2100}
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "1999-12-31T23:59:59+09:00",
+        "2100-12-31T15:00:00Z",  # 2101-01-01 00:00 in Japan
+        "0001-01-01T00:00:00+14:00",
+        "9999-12-31T23:59:59-12:00",
+        "0243-05-01T10:00:00",
+        "7018-05-01T10:00:00",
+    ],
+)
+def test_a_time_outside_is_refused_with_the_ranges_message(data):
+    detail = refusal(StrictDateTimeField(), data)
+    assert detail.code == "date_range"
+    with translation.override("en"):
+        assert str(refusal(StrictDateTimeField(), data)) == str(DATE_RANGE_MESSAGE)
+
+
+@pytest.mark.parametrize(
+    "data", ["２０２５-01-01T10:00", "2025-01-01T10:00:00+09:00\u200b", 20250101, "9999-99-99"]
+)
+def test_a_time_in_other_digits_or_not_a_string_is_invalid(data):
+    assert refusal(StrictDateTimeField(), data).code == "invalid"
+
+
+def test_a_date_in_a_query_string_is_parsed_or_refused_with_the_common_body():
+    assert parse_bounded_date("2026-04-01") == date(2026, 4, 1)
+    assert parse_bounded_date("2000-01-01") == date(2000, 1, 1)
+    for value in ("0001-01-01", "9999-12-31", "2101-01-01", "２０２６-04-01", "", None, "x"):
+        with pytest.raises(AppValidationError) as raised:
+            parse_bounded_date(value, field="from")
+        assert raised.value.status_code == 400
+        assert raised.value.body()["code"] == "invalid"
+        assert list(raised.value.body()["fields"]) == ["from"]
+
+
+@pytest.mark.parametrize(
+    ("value", "read"),
+    [("1", 1), ("0", 0), ("2025", 2025), ("2147483647", 2**31 - 1)],
+)
+def test_a_number_in_a_query_string_is_ascii_digits(value, read):
+    assert query_integer(value) == read
+
+
+@pytest.mark.parametrize(
+    "value", ["２", "٢", "-1", " 1", "1 ", "1e3", "1.0", "", "2147483648", "9" * 5000, None, 1]
+)
+def test_anything_else_in_a_query_string_is_no_number(value):
+    assert query_integer(value) is None
+
+
+def test_a_query_number_has_the_callers_bounds():
+    assert query_integer("2025", minimum=2000, maximum=2100) == 2025
+    assert query_integer("1999", minimum=2000, maximum=2100) is None
