@@ -12,7 +12,13 @@ from rest_framework.views import APIView
 from calendars.tokens import feed_token_revoke, feed_token_rotate, feed_urls, private_link_request
 from core.fields import StrictCharField, StrictEmailField, StrictURLField
 from core.schema import ERROR_RESPONSES
-from core.throttling import EmailLinkEmailThrottle, EmailLinkIPThrottle, TokenLookupThrottle
+from core.throttling import (
+    EmailLinkEmailThrottle,
+    EmailLinkIPThrottle,
+    LookupFailureLimit,
+    TokenLookupThrottle,
+    lookup_failed,
+)
 
 
 class PrivateLinkRequestSerializer(serializers.Serializer):
@@ -63,7 +69,8 @@ class PrivateFeedRotateApi(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [TokenLookupThrottle]
+    # A wrong token counts as a failed look-up, as on the manage page: guessing is refused.
+    throttle_classes = [LookupFailureLimit, TokenLookupThrottle]
 
     @extend_schema(
         operation_id="calendar_private_rotate",
@@ -73,6 +80,7 @@ class PrivateFeedRotateApi(APIView):
     def post(self, request, token: str):
         new_token = feed_token_rotate(token=token)
         if new_token is None:
+            lookup_failed(request)
             raise NotFound()
         return Response(feed_urls(new_token), status=status.HTTP_200_OK)
 
@@ -82,7 +90,7 @@ class PrivateFeedRevokeApi(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [TokenLookupThrottle]
+    throttle_classes = [LookupFailureLimit, TokenLookupThrottle]
 
     @extend_schema(
         operation_id="calendar_private_revoke",
@@ -94,5 +102,6 @@ class PrivateFeedRevokeApi(APIView):
     )
     def post(self, request, token: str):
         if not feed_token_revoke(token=token):
+            lookup_failed(request)
             raise NotFound()
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -20,6 +20,7 @@ from booking.rules import Party
 from booking.services import ReservationResult
 from core.errors import AppError
 from core.filters import BoundedDateFormField
+from core.text import EmailFormField, OneLineFormField
 from events.models import BookingMode, Program, Session
 from events.templatetags.parent_pages import months
 
@@ -168,7 +169,7 @@ class ReservationForm(forms.Form):
                 error_messages={"required": _("This programme is for residents of the city.")},
             )
         if program.requires_company:
-            self.fields["company"] = forms.CharField(
+            self.fields["company"] = OneLineFormField(
                 label=_("Company or organisation"),
                 max_length=200,
                 widget=forms.TextInput(attrs={"autocomplete": "organization"}),
@@ -185,13 +186,13 @@ class ReservationForm(forms.Form):
                 initial="",
                 help_text=_("Applicants in these groups are drawn first."),
             )
-        self.fields["name"] = forms.CharField(
+        self.fields["name"] = OneLineFormField(
             label=_("Name"),
             max_length=100,
             widget=forms.TextInput(attrs={"autocomplete": "name"}),
             error_messages={"required": _("Enter your name.")},
         )
-        self.fields["email"] = forms.EmailField(
+        self.fields["email"] = EmailFormField(
             label=_("Email address"),
             max_length=254,
             help_text=_("We send the confirmation and the link to change or cancel here."),
@@ -309,7 +310,7 @@ class PartyChangeForm(forms.Form):
 
 
 class MyReservationsForm(forms.Form):
-    email = forms.EmailField(
+    email = EmailFormField(
         label=_("Email address"),
         max_length=254,
         help_text=_("The address you gave when you reserved."),

@@ -5,12 +5,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import BoundedDateFormField, BoundedDateTimeFormField
+from core.text import EmailFormField, MultiLineFormField, OneLineFormField
 from events.models import Facility
 
 
 class WalkInForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
-    name_kana = forms.CharField(label=_("Name (kana)"), max_length=100, required=False)
+    name = OneLineFormField(label=_("Name"), max_length=100)
+    name_kana = OneLineFormField(label=_("Name (kana)"), max_length=100, required=False)
     adults = forms.IntegerField(label=_("Adults"), min_value=1, max_value=20, initial=1)
     children = forms.IntegerField(label=_("Children"), min_value=0, max_value=20, initial=0)
     children_ages = forms.CharField(
@@ -19,12 +20,12 @@ class WalkInForm(forms.Form):
         help_text=_("Separated by commas, e.g. 8, 30"),
     )
     childcare = forms.IntegerField(label=_("Childcare places"), min_value=0, initial=0)
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    email = forms.EmailField(label=_("Email"), required=False)
-    notes = forms.CharField(
+    phone = OneLineFormField(label=_("Phone"), max_length=30, required=False)
+    email = EmailFormField(label=_("Email"), required=False)
+    notes = MultiLineFormField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    override_reason = forms.CharField(
+    override_reason = OneLineFormField(
         label=_("Reason to go over capacity"),
         required=False,
         help_text=_("Only when the session is full: the capacity is raised for this party."),
@@ -67,7 +68,7 @@ class MoveForm(forms.Form):
     facility = forms.ModelChoiceField(
         label=_("Place"), queryset=Facility.objects.none(), to_field_name="slug"
     )
-    reason = forms.CharField(label=_("Reason (kept in the audit log)"), max_length=1000)
+    reason = MultiLineFormField(label=_("Reason (kept in the audit log)"), max_length=1000)
 
     def __init__(self, *args, facilities=None, session=None, **kwargs):
         if session is not None:
@@ -86,7 +87,7 @@ class MoveForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(
+    reason = MultiLineFormField(
         label=_("Reason (sent to every party)"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -96,12 +97,12 @@ class CancelForm(forms.Form):
 
 class CapacityForm(forms.Form):
     capacity = forms.IntegerField(label=_("Capacity"), min_value=0, max_value=100000)
-    reason = forms.CharField(label=_("Reason"), max_length=1000, required=False)
+    reason = MultiLineFormField(label=_("Reason"), max_length=1000, required=False)
 
 
 class PromoteForm(forms.Form):
     code = forms.CharField(max_length=12, widget=forms.HiddenInput)
-    reason = forms.CharField(label=_("Reason"), max_length=1000)
+    reason = MultiLineFormField(label=_("Reason"), max_length=1000)
 
 
 class ExportForm(forms.Form):

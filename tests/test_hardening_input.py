@@ -250,3 +250,19 @@ def test_a_page_past_the_end_or_not_in_ascii_digits_is_400_invalid_page(api, pag
     assert response.json()["code"] == "invalid_page"
     response = api.get("/api/v1/sessions/", {"page_size": page})
     assert response.status_code == 400  # 999 is over the largest page size (200)
+
+
+@pytest.mark.parametrize("year", ["٢٠٢٦", "２０２６", "1999", "2026.0", "-2026"])
+def test_a_fiscal_year_not_in_ascii_digits_or_out_of_range_is_400(api, manager, year):
+    facility, user = manager
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
+    response = api.get("/api/v1/staff/report/", {"fiscal_year": year})
+    assert response.status_code == 400
+    assert "fiscal_year" in response.json()["fields"]
+    assert api.get("/api/v1/staff/report/", {"fiscal_year": "2026"}).status_code == 200
+
+
+@pytest.mark.parametrize("page", ["٢", "２", "-1", "1e3", "99999999999999999999"])
+def test_the_sessions_page_shows_its_first_page_for_a_page_number_it_cannot_read(client, page):
+    SessionFactory()
+    assert client.get("/", {"page": page}).status_code == 200

@@ -13,7 +13,9 @@ from calendars.tokens import (
 )
 from core.throttling import (
     EmailLinkIPThrottle,
+    LookupFailureLimit,
     TokenLookupThrottle,
+    lookup_failed,
     throttle_wait,
     too_many,
 )
@@ -28,7 +30,7 @@ def calendar_links_stop(request, token: str):
     A GET only asks (mail scanners open links); the POST ends the links and emails the address
     a new one, never shown here, where whoever holds the old link might be looking.
     """
-    wait = throttle_wait(request, [TokenLookupThrottle])
+    wait = throttle_wait(request, [LookupFailureLimit, TokenLookupThrottle])
     if wait is None and request.method == "POST":
         wait = throttle_wait(request, [EmailLinkIPThrottle])
     if wait is not None:
@@ -38,6 +40,7 @@ def calendar_links_stop(request, token: str):
             return see_other(reverse("calendar-links-stopped"))
     elif feed_token_lookup(token) is not None:
         return private(render(request, "booking/calendar_links_stop.html"))
+    lookup_failed(request)
     return private(not_found(request, _("This link is not valid.")))
 
 

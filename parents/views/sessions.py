@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.fields import query_integer
 from events import selectors
 from events.filters import SessionFilter
 from events.models import Audience, Session
@@ -40,7 +41,9 @@ def _session_list_main(request):
     now = timezone.now()
     upcoming = sessions_for_pages().filter(end__gt=now)
     filterset = SessionFilter(request.GET or None, queryset=upcoming)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(
+        query_integer(request.GET.get("page"), minimum=1) or 1
+    )
     rows = [(session, session_availability(session, now)) for session in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)

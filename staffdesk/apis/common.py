@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import AppError, AppValidationError
-from core.fields import bounded_date
+from core.fields import bounded_date, query_integer
 from core.schema import ERROR_RESPONSES
 from events.models import Session
 from staffdesk import selectors
@@ -145,10 +145,7 @@ def parse_day(value: str | None, field: str, default: date | None = None) -> dat
 def parse_fiscal_year(value: str | None) -> int:
     if not value:
         return selectors.fiscal_year_of(timezone.localdate())
-    try:
-        year = int(value)
-    except ValueError:
-        year = 0
-    if not 2000 <= year <= 2100:
+    year = query_integer(value, minimum=2000, maximum=2100)
+    if year is None:
         raise AppValidationError({"fiscal_year": [_("Give a year such as 2025.")]})
     return year
