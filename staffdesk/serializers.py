@@ -173,8 +173,9 @@ class WalkInResultSerializer(serializers.Serializer):
 class MoveSerializer(serializers.Serializer):
     start = StrictDateTimeField()
     end = StrictDateTimeField()
+    # Left out, the session stays where it is; null or "" is a mistake, never "stay".
     facility = StrictSlugRelatedField(
-        slug_field="slug", queryset=Facility.objects.all(), required=False, allow_null=True
+        slug_field="slug", queryset=Facility.objects.all(), required=False
     )
     reason = StrictTextField(max_length=1000)
 

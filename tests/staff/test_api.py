@@ -499,3 +499,20 @@ def test_a_staff_text_refusal_follows_the_request_language(api_a, session_a):
     assert en["message"] == "The request has invalid fields."
     session_a.refresh_from_db()
     assert session_a.status == "scheduled"
+
+
+@pytest.mark.parametrize("facility", ["", None, "   "])
+def test_a_move_naming_an_empty_facility_is_400_not_a_silent_200(api_a, facility_a, facility):
+    session = started_session(facility=facility_a, capacity=5)
+    start = session.start + timedelta(days=1)
+    body = {
+        "reason": "講師都合",
+        "facility": facility,
+        "start": start.isoformat(),
+        "end": (start + timedelta(hours=1)).isoformat(),
+    }
+    before = staff_state(session)
+    response = api_a.post(f"/api/v1/sessions/{session.pk}/move/", body, format="json")
+    assert response.status_code == 400, response.json()
+    assert list(response.json()["fields"]) == ["facility"]
+    assert staff_state(session) == before
