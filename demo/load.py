@@ -25,7 +25,7 @@ def week_anchor(today: date) -> date:
     return today - timedelta(days=today.weekday())
 
 
-def _aware(day: date, at: time) -> datetime:
+def tokyo_time(day: date, at: time) -> datetime:
     return timezone.make_aware(datetime.combine(day, at), timezone.get_default_timezone())
 
 
@@ -67,7 +67,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
     )
     for spec in [*SESSIONS, todays]:
         day = anchor + timedelta(weeks=spec.week, days=spec.weekday)
-        start = _aware(day, spec.start)
+        start = tokyo_time(day, spec.start)
         course = None
         if spec.course:
             course, was_created = Course.objects.get_or_create(
@@ -81,17 +81,17 @@ def load_demo(today: date | None = None) -> dict[str, int]:
             created["courses"] += was_created
         program = programs[spec.program]
         if program.booking_mode == BookingMode.LOTTERY:
-            opens = _aware(today - timedelta(days=today.weekday() + 7), time(9))
-            closes = _aware(day - timedelta(days=10), time(17))
+            opens = tokyo_time(today - timedelta(days=today.weekday() + 7), time(9))
+            closes = tokyo_time(day - timedelta(days=10), time(17))
         else:
-            opens = _aware(day - timedelta(days=42), time(9))
-            closes = _aware(day - timedelta(days=1), time(17))
+            opens = tokyo_time(day - timedelta(days=42), time(9))
+            closes = tokyo_time(day - timedelta(days=1), time(17))
         if course is not None:
             first_day = anchor + timedelta(
                 weeks=min(s.week for s in SESSIONS if s.course == spec.course), days=spec.weekday
             )
-            opens = _aware(first_day - timedelta(days=42), time(9))
-            closes = _aware(first_day - timedelta(days=1), time(17))
+            opens = tokyo_time(first_day - timedelta(days=42), time(9))
+            closes = tokyo_time(first_day - timedelta(days=1), time(17))
         session, was_created = Session.objects.get_or_create(
             program=program,
             facility=facilities[spec.facility],
@@ -104,19 +104,19 @@ def load_demo(today: date | None = None) -> dict[str, int]:
                 course=course,
                 registration_opens=opens,
                 registration_closes=closes,
-                cancellation_deadline=_aware(day - timedelta(days=1), time(17)),
+                cancellation_deadline=tokyo_time(day - timedelta(days=1), time(17)),
                 status=SessionStatus.CANCELLED if spec.cancelled else SessionStatus.SCHEDULED,
                 cancel_reason="講師の都合により中止します。" if spec.cancelled else "",
             ),
         )
         created["sessions"] += was_created
         sessions.append((session, spec))
-    created["reservations"] = sum(_fill(session, spec) for session, spec in sessions)
-    _silence_demo_mail()
+    created["reservations"] = sum(seats_fill(session, spec) for session, spec in sessions)
+    demo_mail_silence()
     return created
 
 
-def _silence_demo_mail() -> None:
+def demo_mail_silence() -> None:
     """Demo parents are made up: their confirmations are kept in the outbox but not sent."""
     Notification.objects.filter(
         reservation__source="demo", status=NotificationStatus.PENDING
@@ -135,7 +135,7 @@ DEMO_NAMES = [
 ]
 
 
-def _demo_party(program: Program, day: date, i: int):
+def demo_party(program: Program, day: date, i: int):
     ages = []
     children = 0
     if program.requires_child_ages:
@@ -151,7 +151,7 @@ def _demo_party(program: Program, day: date, i: int):
     )
 
 
-def _fill(session: Session, spec: DemoSession) -> int:
+def seats_fill(session: Session, spec: DemoSession) -> int:
     """Book demo parties through the real booking rules until the session holds spec.fill seats."""
     wanted = spec.fill or spec.applicants
     if not wanted or session.status == SessionStatus.CANCELLED:
@@ -170,7 +170,7 @@ def _fill(session: Session, spec: DemoSession) -> int:
             return made
         reservation_create(
             session=session,
-            party=_demo_party(session.program, day, i),
+            party=demo_party(session.program, day, i),
             name=DEMO_NAMES[i % len(DEMO_NAMES)],
             email=f"demo-{session.pk}-{i}@example.jp",
             source="demo",

@@ -74,3 +74,34 @@ def test_the_demo_has_a_session_today_with_parties_to_check_in():
     [today] = Session.objects.filter(start__date=timezone.localdate())
     assert today.seats_taken >= 9 and today.status == "scheduled"
     assert Reservation.objects.filter(session=today, status="confirmed").count() >= 5
+
+
+def test_the_demo_report_of_this_fiscal_year_shows_attendance_and_no_shows():
+    """A newcomer who opens the yearly report sees figures: the demo's past sessions were run
+    at the desk (check-in, no-shows) through the staff desk's own services."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+    from rest_framework.test import APIClient
+
+    from booking.models import ReservationStatus
+    from staffdesk.selectors import fiscal_year_of
+    from tests.factories import api_key, staff_user
+
+    call_command("load_demo")
+    api = APIClient()
+    api.credentials(
+        HTTP_AUTHORIZATION=f"Token {api_key(staff_user(Facility.objects.get(slug='ribbonkan')))}"
+    )
+    year = fiscal_year_of(timezone.localdate() - timedelta(weeks=4))  # a past session in it
+    report = api.get("/api/v1/staff/report/", {"fiscal_year": year}).json()
+    this_year = Reservation.objects.filter(
+        session__facility__slug="ribbonkan",
+        session__start__date__gte=date(year, 4, 1),
+        session__start__date__lt=date(year + 1, 4, 1),
+    )
+    attended = this_year.filter(status=ReservationStatus.ATTENDED).count()
+    no_shows = this_year.filter(status=ReservationStatus.NO_SHOW).count()
+    assert attended > 0 and no_shows > 0
+    assert report["total"]["attended"] == attended
+    assert report["total"]["no_shows"] == no_shows

@@ -2,13 +2,18 @@
 
 from django.core.management.base import BaseCommand
 
+from demo.history import past_sessions_load
 from demo.load import load_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo facilities, programmes and eight weeks of sessions (idempotent)."
+    help = (
+        "Load the demo facilities, programmes, eight weeks of sessions and sixteen past weeks"
+        " with attendance (idempotent)."
+    )
 
     def handle(self, *args, **options):
         created = load_demo()
+        created.update(past_sessions_load())
         summary = ", ".join(f"{kind}: {n} new" for kind, n in created.items())
         self.stdout.write(f"demo data loaded ({summary})")
