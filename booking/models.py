@@ -60,7 +60,9 @@ class Reservation(models.Model):
     email = models.EmailField(_("email"), max_length=254)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     notes = models.TextField(_("notes"), blank=True, max_length=1000)
-    language = models.CharField(_("language"), max_length=5, default="ja")
+    # A code of settings.LANGUAGES ("ja", "ja-easy", "zh-hans", "pt-br", ...): every email,
+    # reminder and invite about the reservation speaks it.
+    language = models.CharField(_("language"), max_length=10, default="ja")
     # Waiting list and lottery.
     draw_rank = models.PositiveIntegerField(null=True, blank=True, editable=False)
     # The party's place in the order it joined a session's waiting list (the session's

@@ -38,7 +38,7 @@ class Notification(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
     to_email = models.EmailField(_("to"), max_length=254)
-    language = models.CharField(max_length=5, default="ja")
+    language = models.CharField(max_length=10, default="ja")
     payload = models.JSONField(default=dict, blank=True)
     # Makes scheduling idempotent: e.g. "reminder:<reservation>:<hours>".
     dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
