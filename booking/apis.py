@@ -28,6 +28,7 @@ from booking.serializers import (
     manage_url,
 )
 from core.errors import AppError
+from core.languages import supported_language
 from core.schema import ERROR_RESPONSES
 from core.throttling import (
     ReservationCreateEmailThrottle,
@@ -51,8 +52,8 @@ TOKEN_PARAMETERS = [
 
 
 def request_language(request, given: str | None = None) -> str:
-    lang = (given or getattr(request, "LANGUAGE_CODE", None) or get_language() or "ja")[:2]
-    return lang if lang in {"ja", "en"} else "ja"
+    """The language a reservation keeps: the one the body names, else the request's."""
+    return supported_language(given or getattr(request, "LANGUAGE_CODE", None) or get_language())
 
 
 class ReservationCreateApi(APIView):

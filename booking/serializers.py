@@ -22,6 +22,7 @@ from core.fields import (
     StrictSlugRelatedField,
     StrictTextField,
 )
+from core.languages import language_codes
 from core.serializers import DeclaredFieldsSerializer
 from events.models import Course, Session
 
@@ -64,7 +65,7 @@ class ReservationCreateSerializer(DeclaredFieldsSerializer):
     company = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
     priority_group = StrictCharField(max_length=50, required=False, allow_blank=True, default="")
     notes = StrictTextField(max_length=1000, required=False, allow_blank=True, default="")
-    language = StrictChoiceField(choices=["ja", "en"], required=False)
+    language = StrictChoiceField(choices=language_codes(), required=False)
     override_reason = StrictTextField(
         max_length=500,
         required=False,

@@ -71,10 +71,15 @@ def credentials(live_server, settings, client):
     out = io.StringIO()
     call_command("create_staff", "fuzz@example.jp", "--facility", "ribbonkan", stdout=out)
     staff_token = out.getvalue().strip().splitlines()[-1]
+    from django.utils import timezone
+
     from events.models import Session
 
+    now = timezone.now()
     session = Session.objects.filter(
         status="scheduled",
+        registration_opens__lte=now,
+        registration_closes__gt=now,  # the demo's past sessions are closed
         program__booking_mode="first_come",
         course__isnull=True,
         program__requires_due_date=False,

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.ruby.EasyJapaneseRubyMiddleware",
     "core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -158,8 +159,19 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "ja"
-LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
+# Japanese first, やさしい日本語, and the languages of foreign residents (core.languages).
+LANGUAGES = [
+    ("ja", _("Japanese")),
+    ("ja-easy", _("Easy Japanese")),
+    ("en", _("English")),
+    ("zh-hans", _("Simplified Chinese")),
+    ("ko", _("Korean")),
+    ("pt-br", _("Brazilian Portuguese")),
+    ("vi", _("Vietnamese")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language a parent picks is remembered for a year (Accept-Language decides before that).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True

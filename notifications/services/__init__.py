@@ -17,7 +17,6 @@ manage page with a link token derived from the stored hash when the email is bui
 """
 
 from notifications.services.outbox import (
-    LANGUAGES,
     QUIET_KINDS,
     SECRET_PAYLOAD_KEYS,
     kick_on_commit,
@@ -52,7 +51,6 @@ from notifications.services.reservations import (
 __all__ = [
     "CHANGE_FIELDS",
     "CREATED_KINDS",
-    "LANGUAGES",
     "QUIET_KINDS",
     "SECRET_PAYLOAD_KEYS",
     "kick_on_commit",

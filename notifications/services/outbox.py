@@ -15,13 +15,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from booking.models import Reservation
+from core.languages import supported_language
 from events.models import Facility
 from notifications.models import Notification, NotificationKind, NotificationStatus
 
 logger = logging.getLogger(__name__)
-
-
-LANGUAGES = ("ja", "en")
 
 
 # Waiting-list news and reminders wait for the end of the facility's quiet hours.
@@ -57,7 +55,7 @@ def notification_row(
     return Notification(
         kind=kind,
         to_email=to_email.strip(),
-        language=language if language in LANGUAGES else "ja",
+        language=supported_language(language),
         payload=payload or {},
         reservation=reservation,
         due_at=due_at or now or timezone.now(),

@@ -11,9 +11,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from booking.models import Reservation, ReservationStatus
+from core.languages import supported_language
 from events.models import Program, Session, SessionStatus
 from notifications.models import Notification, NotificationKind
-from notifications.services.outbox import LANGUAGES, quiet_hours_end_after
+from notifications.services.outbox import quiet_hours_end_after
 
 
 def reminder_offsets(program) -> list[float]:
@@ -114,7 +115,7 @@ def _reminder_row(key, reservation_id, email, language, session, offset, due_at)
         reservation_id=reservation_id,
         kind=NotificationKind.REMINDER,
         to_email=email,
-        language=language if language in LANGUAGES else "ja",
+        language=supported_language(language),
         payload={
             "session_id": session.pk,
             "offset_hours": offset,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.http import HttpResponse, HttpResponseRedirect
 from django.utils.http import urlencode
-from django.utils.translation import get_language
 
 from booking.models import ReservationStatus
+from core.languages import current_language
 
 # Statuses a parent can still act on; the others are history.
 OPEN_STATUSES = (
@@ -35,8 +35,8 @@ def see_other(url: str) -> HttpResponse:
 
 
 def language() -> str:
-    lang = (get_language() or "ja")[:2]
-    return lang if lang in ("ja", "en") else "ja"
+    """The language of the page being answered: the reservation made from it keeps it."""
+    return current_language()
 
 
 def with_query(path: str, query: dict[str, str]) -> str:

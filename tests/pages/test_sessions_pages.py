@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 
-from booking.models import LotteryDraw
+from booking.models import LotteryDraw, Reservation
 from booking.services import booking_phase, lottery_draw
 from events.models import BookingMode, SessionStatus
 from events.templatetags.parent_pages import span
 from parents.availability import Badge, few_seats_threshold, session_availability, session_phase
 from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, book
+from tests.pages.conftest import fill
 
 pytestmark = pytest.mark.django_db
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -228,9 +230,16 @@ def test_date_format_of_a_known_day():
 def test_language_switch_on_every_page_turns_the_site_english(client, play):
     pages = ["/", f"/sessions/{play.pk}/", f"/sessions/{play.pk}/reserve/", "/my-reservations/"]
     for url in pages:
-        html = client.get(url).content.decode()
+        html = unicodedata.normalize("NFC", client.get(url).content.decode())
         assert 'action="/i18n/setlang/"' in html, url
-        assert 'name="language" value="en"' in html, url
+        for code, name in [
+            ("ja", "日本語"),
+            ("en", "English"),
+            ("zh-hans", "简体中文"),
+            ("ko", "한국어"),
+            ("vi", "Tiếng Việt"),
+        ]:
+            assert f'<option value="{code}" lang="{code}"' in html and name in html, url
 
     response = client.post("/i18n/setlang/", {"language": "en", "next": f"/sessions/{play.pk}/"})
     assert response.status_code == 302 and response["Location"] == f"/sessions/{play.pk}/"
@@ -239,7 +248,7 @@ def test_language_switch_on_every_page_turns_the_site_english(client, play):
     assert '<html lang="en">' in html
     assert "Parent and baby play (0-1)" in html
     assert "What to bring" in html and "Reserve" in html
-    assert 'name="language" value="ja"' in html  # and back
+    assert '<option value="en" lang="en" selected>' in html  # the switcher says where we are
     start = timezone.localtime(play.start)
     assert f"{start.day} {start:%b} {start.year}, {start:%H:%M}-" in html
 
@@ -273,3 +282,21 @@ def test_a_facility_without_sessions_is_still_offered_as_filter(ja_client, db):
     html = ja_client.get("/").content.decode()
     assert '<option value="kita">北部子育て支援センター</option>' in html
     assert "条件に合うイベントはありません" in html
+
+
+def test_the_first_visit_follows_accept_language_and_the_choice_is_remembered(client, play):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="ko-KR,ko;q=0.9,en;q=0.5").content.decode()
+    assert '<html lang="ko">' in html
+
+    answer = client.post("/i18n/setlang/", {"language": "vi", "next": "/"})
+    assert answer.cookies["django_language"].value == "vi"
+    assert int(answer.cookies["django_language"]["max-age"]) >= 365 * 24 * 60 * 60
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert '<html lang="vi">' in html  # the cookie wins over the browser's language
+
+
+def test_a_reservation_keeps_the_language_of_the_page_it_was_made_on(client, play):
+    client.post("/i18n/setlang/", {"language": "pt-br", "next": "/"})
+    answer, _ = fill(client, play, child_age_1="4")
+    assert answer.status_code == 303
+    assert Reservation.objects.get().language == "pt-br"

@@ -1,0 +1,67 @@
+"""The languages the product speaks, in one place: which codes exist (``settings.LANGUAGES``),
+how a code a client sent becomes one of them, and each language's name in its own script.
+
+やさしい日本語 (Easy Japanese, recommended by the national government for foreign residents)
+is a language of its own, ``ja-easy``: its catalogue writes ふりがな as ``{漢字|かんじ}``, which
+``core.ruby`` turns into ``<ruby>`` on pages and ``漢字(かんじ)`` in plain text.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.translation import get_language
+
+EASY_JAPANESE = "ja-easy"
+
+# Each language's name as its readers write it: the switcher shows these, never translated.
+NATIVE_NAMES = {
+    "ja": "日本語",
+    EASY_JAPANESE: "やさしい にほんご",
+    "en": "English",
+    "zh-hans": "简体中文",
+    "ko": "한국어",
+    "pt-br": "Português",
+    "vi": "Tiếng Việt",
+}
+
+# Django knows every language here but Easy Japanese: LANG_INFO gives it a name and direction.
+EXTRA_LANG_INFO = {
+    EASY_JAPANESE: {
+        "bidi": False,
+        "code": EASY_JAPANESE,
+        "name": "Easy Japanese",
+        "name_local": NATIVE_NAMES[EASY_JAPANESE],
+    }
+}
+
+
+def language_codes() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def supported_language(code: str | None) -> str:
+    """The product's language for a code a client gave (``"zh-Hans"``, ``"pt_BR"``, ``"en-US"``,
+    ``"ja-easy"``): the same code if spoken, else its base language if spoken, else the
+    default (Japanese)."""
+    codes = language_codes()
+    if not code or not isinstance(code, str):
+        return settings.LANGUAGE_CODE
+    wanted = code.strip().lower().replace("_", "-")
+    if wanted in codes:
+        return wanted
+    base = wanted.split("-", 1)[0]
+    if wanted.startswith("zh") and "zh-hans" in codes:
+        return "zh-hans"  # 简体: the script foreign residents' materials use
+    if base == "pt" and "pt-br" in codes:
+        return "pt-br"
+    return base if base in codes else settings.LANGUAGE_CODE
+
+
+def current_language() -> str:
+    """The language of the request being answered, as one of the product's codes."""
+    return supported_language(get_language())
+
+
+def switcher_choices() -> list[tuple[str, str]]:
+    """(code, name in its own script) for every language, in the settings' order."""
+    return [(code, NATIVE_NAMES.get(code, name)) for code, name in settings.LANGUAGES]
