@@ -162,7 +162,18 @@ PROGRAMS = [
         max_adults=2,
         max_children=0,
         booking_mode=BookingMode.LOTTERY,
-        priority_groups=[{"key": "first_pregnancy", "label": "初めての妊娠の方"}],
+        priority_groups=[
+            {
+                "key": "first_pregnancy",
+                "label": "初めての妊娠の方",
+                "label_en": "Expecting your first baby",
+                "label_zh-hans": "第一次怀孕的人",
+                "label_ko": "첫 임신이신 분",
+                "label_pt-br": "Primeira gravidez",
+                "label_vi": "Người mang thai lần đầu",
+                "label_ja-easy": "はじめて 赤ちゃんが おなかに いる 人",
+            }
+        ],
     ),
     dict(
         slug="ikuboss-seminar",

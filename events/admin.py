@@ -1,10 +1,14 @@
 """The catalogue's admin: facilities, programmes, courses and staff memberships, scoped.
 
+Translated text (names, titles, descriptions, addresses) gets one field per language
+(``events.translation``); only the Japanese is required.
+
 Sessions are administered by the staff desk (``staffdesk.admin``): changing one tells parents.
 """
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from events.models import Course, Facility, Program, StaffMembership
 from events.selectors import staff_facility_ids
@@ -29,7 +33,7 @@ class FacilityScopedAdmin(admin.ModelAdmin):
 
 
 @admin.register(Facility)
-class FacilityAdmin(FacilityScopedAdmin):
+class FacilityAdmin(FacilityScopedAdmin, TranslationAdmin):
     facility_lookup = "id"
     list_display = ["name", "city", "address", "phone"]
     list_filter = ["city"]
@@ -38,7 +42,7 @@ class FacilityAdmin(FacilityScopedAdmin):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(TranslationAdmin):
     list_display = ["title", "audience", "booking_mode", "party_counting", "childcare_offered"]
     list_filter = ["audience", "booking_mode", "party_counting"]
     search_fields = ["title", "title_en", "description"]
@@ -46,7 +50,7 @@ class ProgramAdmin(admin.ModelAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["title", "title_en", "slug", "description", "audience", "what_to_bring"]},
+            {"fields": ["title", "slug", "description", "audience", "what_to_bring"]},
         ),
         (
             _("Eligibility"),
@@ -84,7 +88,7 @@ class ProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(Course)
-class CourseAdmin(FacilityScopedAdmin):
+class CourseAdmin(FacilityScopedAdmin, TranslationAdmin):
     list_display = ["title", "program", "facility"]
     list_filter = ["program", "facility"]
     search_fields = ["title"]

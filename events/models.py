@@ -35,7 +35,6 @@ def default_reminder_offsets() -> list[int]:
 
 class Facility(models.Model):
     name = models.CharField(_("name"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     city = models.CharField(_("city"), max_length=100)
     address = models.CharField(_("address"), max_length=300)
@@ -90,7 +89,6 @@ class Program(models.Model):
     """An event series, e.g. まつさかスマイルパパ講座; its rules apply to every session."""
 
     title = models.CharField(_("title"), max_length=200)
-    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     description = models.TextField(_("description"), blank=True)
     audience = models.CharField(
@@ -147,7 +145,8 @@ class Program(models.Model):
         default=list,
         blank=True,
         help_text=_(
-            'Ordered list, e.g. [{"key": "first_time", "label": "初めての参加"}]; '
+            'Ordered list, e.g. [{"key": "first_time", "label": "初めての参加", "label_en": '
+            '"First time"}] (a label_<language> per language); '
             "applicants in an earlier group are drawn first."
         ),
     )

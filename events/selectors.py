@@ -1,8 +1,11 @@
 """Reads of the events catalogue."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import F, QuerySet
+from modeltranslation.utils import build_localized_fieldname
 
+from core.languages import current_language
 from events.models import Facility, Program, Session, StaffMembership, StaffRole
 
 
@@ -43,3 +46,27 @@ def user_can_manage_facility(user: AbstractBaseUser | AnonymousUser, facility_id
 def user_can_view_facility(user: AbstractBaseUser | AnonymousUser, facility_id: int) -> bool:
     ids = staff_facility_ids(user)
     return ids is None or facility_id in ids
+
+
+def shown_language(obj, field: str) -> str:
+    """The language ``obj.<field>`` is shown in now: the page's language where staff entered a
+    translation, else Japanese (the fallback of ``events.translation``)."""
+    language = current_language()
+    if language == settings.LANGUAGE_CODE:
+        return language
+    translated = getattr(obj, build_localized_fieldname(field, language), None)
+    return language if translated else settings.LANGUAGE_CODE
+
+
+def text_in(obj, field: str, language: str) -> str:
+    """``obj.<field>`` in a given language (an email's, not the request's), else the Japanese."""
+    translated = getattr(obj, build_localized_fieldname(field, language), None)
+    if translated:
+        return translated
+    return getattr(obj, build_localized_fieldname(field, settings.LANGUAGE_CODE), None) or ""
+
+
+def priority_group_label(group: dict, language: str) -> str:
+    """A lottery priority group's label in a language (``label_en``, ``label_zh-hans`` ...
+    beside the Japanese ``label`` in ``Program.priority_groups``), else the Japanese."""
+    return group.get(f"label_{language}") or group.get("label") or str(group.get("key", ""))

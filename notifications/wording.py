@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from events.models import Facility, Session
+from events.selectors import text_in
 from notifications.models import NotificationKind
 
 WEEKDAYS = {
@@ -126,19 +127,15 @@ def format_short(value: datetime, language: str) -> str:
 def session_title(session: Session, language: str) -> str:
     if session.title:
         return session.title
-    if email_language(language) == "en" and session.program.title_en:
-        return session.program.title_en
-    return session.program.title
+    return text_in(session.program, "title", email_language(language))
 
 
 def facility_context(facility: Facility, language: str) -> dict[str, str]:
-    name = (
-        facility.name_en if email_language(language) == "en" and facility.name_en else facility.name
-    )
+    language = email_language(language)
     return {
-        "name": name,
-        "address": facility.address,
-        "access": facility.access,
+        "name": text_in(facility, "name", language),
+        "address": text_in(facility, "address", language),
+        "access": text_in(facility, "access", language),
         "phone": facility.phone,
         "email": facility.email,
     }

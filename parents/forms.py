@@ -20,8 +20,10 @@ from booking.rules import Party
 from booking.services import ReservationResult
 from core.errors import AppError
 from core.filters import BoundedDateFormField
+from core.languages import current_language
 from core.text import EmailFormField, OneLineFormField
 from events.models import BookingMode, Program, Session
+from events.selectors import priority_group_label
 from events.templatetags.parent_pages import months
 
 FORM_SCOPE = "reservation_form"
@@ -179,7 +181,7 @@ class ReservationForm(forms.Form):
         if program.booking_mode == BookingMode.LOTTERY and groups:
             self.fields["priority_group"] = forms.ChoiceField(
                 label=_("Does one of these apply to you?"),
-                choices=[(g["key"], g.get("label") or g["key"]) for g in groups]
+                choices=[(g["key"], priority_group_label(g, current_language())) for g in groups]
                 + [("", _("None of these"))],
                 widget=forms.RadioSelect,
                 required=False,

@@ -59,6 +59,17 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in Japanese: a page a test asked for in another language leaves its
+    language active in the thread, and text written then would go to that language's column."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _joinable_celery_results():
     """Let every test wait on an eager task's result.
 

@@ -47,6 +47,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin: it gives the admin one tab per language for staff-entered text.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -172,6 +174,13 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # The language a parent picks is remembered for a year (Accept-Language decides before that).
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+# Staff-entered text (programme titles, descriptions, facility names and addresses) per
+# language (events/translation.py); a missing translation falls back to the Japanese.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "ja"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("ja",)
+# Text given without a language (code, fixtures, the demo) is the Japanese, whatever language
+# the request that runs the code speaks.
+MODELTRANSLATION_AUTO_POPULATE = "default"
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True

@@ -9,8 +9,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django import template
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import get_language
+
+from events.models import Session
+from events.selectors import shown_language
 
 register = template.Library()
 
@@ -88,13 +92,23 @@ def months_list(values) -> str:
 
 @register.filter
 def local_name(obj) -> str:
-    """Return a facility's name or a programme's title in the page's language."""
-    for ja_field, en_field in (("title", "title_en"), ("name", "name_en")):
-        if hasattr(obj, ja_field):
-            if _english() and getattr(obj, en_field, ""):
-                return getattr(obj, en_field)
-            return getattr(obj, ja_field)
+    """Return a facility's name or a programme's title in the page's language (the Japanese
+    where staff entered none: ``text_language`` says which)."""
+    for field in ("title", "name"):
+        if hasattr(obj, field):
+            return getattr(obj, field)
     return str(obj)
+
+
+@register.filter
+def text_language(obj, field: str = "title") -> str:
+    """The language a translated field is shown in on this page, for a ``lang`` attribute; a
+    session's own title (staff write it in Japanese) or else its programme's title."""
+    if isinstance(obj, Session):
+        if obj.title:
+            return settings.LANGUAGE_CODE
+        obj = obj.program
+    return shown_language(obj, field)
 
 
 @register.filter

@@ -11,6 +11,7 @@ from django.utils import timezone
 from booking.models import Reservation, ReservationStatus
 from booking.serializers import manage_url
 from events.models import Facility, Session
+from events.selectors import text_in
 from notifications.models import Notification, NotificationKind
 from notifications.services.outbox import QUIET_KINDS, notification_enqueue, quiet_hours_end_after
 
@@ -170,9 +171,9 @@ def session_snapshot(session: Session) -> dict[str, Any]:
         "start": session.start.isoformat(),
         "end": session.end.isoformat(),
         "facility": session.facility_id,
-        "facility_name": session.facility.name,
-        "facility_name_en": session.facility.name_en,
-        "address": session.facility.address,
+        "facility_name": text_in(session.facility, "name", "ja"),
+        "facility_name_en": text_in(session.facility, "name", "en"),
+        "address": text_in(session.facility, "address", "ja"),
         "title": session.title,
         "display_title": session.display_title,
     }

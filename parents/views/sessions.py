@@ -53,8 +53,8 @@ def _session_list_main(request):
         "query": query.urlencode(),
         "filter_errors": filterset.form.errors if filterset.is_bound else {},
         "values": request.GET,
-        "facilities": selectors.facility_list().only("slug", "name", "name_en"),
-        "programs": selectors.program_list().only("slug", "title", "title_en"),
+        "facilities": selectors.facility_list(),
+        "programs": selectors.program_list(),
         "audiences": Audience.choices,
         "filtered": any(request.GET.get(k) for k in FILTER_KEYS),
     }
