@@ -35,6 +35,15 @@ EXTRA_LANG_INFO = {
 }
 
 
+# The tag a page's lang attribute carries (BCP 47): Django's codes are lower case, and
+# やさしい日本語 is Japanese to a browser, a screen reader and a font.
+HTML_LANG = {"zh-hans": "zh-Hans", "pt-br": "pt-BR", EASY_JAPANESE: "ja"}
+
+
+def html_lang(code: str) -> str:
+    return HTML_LANG.get(code, code)
+
+
 def language_codes() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 

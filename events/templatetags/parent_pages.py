@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from core.languages import html_lang
 from events.models import Session
 from events.selectors import shown_language
 
@@ -108,7 +109,7 @@ def text_language(obj, field: str = "title") -> str:
         if obj.title:
             return settings.LANGUAGE_CODE
         obj = obj.program
-    return shown_language(obj, field)
+    return html_lang(shown_language(obj, field))
 
 
 @register.filter

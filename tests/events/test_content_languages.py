@@ -37,8 +37,8 @@ def page(session, language: str) -> str:
 
 def test_a_translated_title_is_shown_in_the_page_language(translated):
     html = page(translated, "zh-hans")
-    assert '<html lang="zh-hans">' in html
-    assert '<h1 lang="zh-hans">亲子游戏</h1>' in html
+    assert '<html lang="zh-Hans">' in html
+    assert '<h1 lang="zh-Hans">亲子游戏</h1>' in html
 
 
 def test_text_without_a_translation_falls_back_to_japanese_marked_as_such(translated):
@@ -54,7 +54,7 @@ def test_the_list_marks_each_title_with_its_language(translated):
     client = Client()
     client.cookies["django_language"] = "zh-hans"
     html = client.get("/").content.decode()
-    assert '<h2 lang="zh-hans"><a href="/sessions/' in html and "亲子游戏" in html
+    assert '<h2 lang="zh-Hans"><a href="/sessions/' in html and "亲子游戏" in html
     assert '<p class="meta" lang="ja">りぼんかん</p>' in html
 
 

@@ -232,14 +232,16 @@ def test_language_switch_on_every_page_turns_the_site_english(client, play):
     for url in pages:
         html = unicodedata.normalize("NFC", client.get(url).content.decode())
         assert 'action="/i18n/setlang/"' in html, url
-        for code, name in [
-            ("ja", "日本語"),
-            ("en", "English"),
-            ("zh-hans", "简体中文"),
-            ("ko", "한국어"),
-            ("vi", "Tiếng Việt"),
+        for code, tag, name in [
+            ("ja", "ja", "日本語"),
+            ("ja-easy", "ja", "やさしい にほんご"),
+            ("en", "en", "English"),
+            ("zh-hans", "zh-Hans", "简体中文"),
+            ("ko", "ko", "한국어"),
+            ("pt-br", "pt-BR", "Português"),
+            ("vi", "vi", "Tiếng Việt"),
         ]:
-            assert f'<option value="{code}" lang="{code}"' in html and name in html, url
+            assert f'<option value="{code}" lang="{tag}"' in html and name in html, url
 
     response = client.post("/i18n/setlang/", {"language": "en", "next": f"/sessions/{play.pk}/"})
     assert response.status_code == 302 and response["Location"] == f"/sessions/{play.pk}/"
@@ -288,6 +290,7 @@ def test_the_first_visit_follows_accept_language_and_the_choice_is_remembered(cl
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="ko-KR,ko;q=0.9,en;q=0.5").content.decode()
     assert '<html lang="ko">' in html
 
+    assert '<html lang="zh-Hans">' in client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     answer = client.post("/i18n/setlang/", {"language": "vi", "next": "/"})
     assert answer.cookies["django_language"].value == "vi"
     assert int(answer.cookies["django_language"]["max-age"]) >= 365 * 24 * 60 * 60
