@@ -34,13 +34,31 @@ def easy_japanese_active() -> bool:
     return get_language() == EASY_JAPANESE
 
 
+TAG = re.compile(r"(<[^>]*>)")
+# Elements whose text cannot hold markup: a reading in brackets there (the base only in a title).
+PLAIN_TEXT_ELEMENTS = ("option", "textarea", "script", "style")
+
+
 def html_with_ruby(html: str) -> str:
-    """A page's HTML with the notation as <ruby>, but as plain base text inside <title>."""
-    head, sep, rest = html.partition("</title>")
-    if not sep:
-        return ruby_html(html)
-    start = head.rfind("<title")
-    return ruby_html(head[:start]) + ruby_removed(head[start:]) + sep + ruby_html(rest)
+    """A page's HTML with the notation as <ruby> in text, as 漢字(かんじ) in attributes and in
+    elements that hold plain text only (option, textarea), and as the base in <title>."""
+    parts = TAG.split(html)
+    inside: str | None = None
+    for i, part in enumerate(parts):
+        if i % 2:  # a tag: its attributes are plain text
+            name = part[1:].split(None, 1)[0].rstrip(">/").lower() if len(part) > 2 else ""
+            if name in ("title", *PLAIN_TEXT_ELEMENTS):
+                inside = name
+            elif name.startswith("/") and name[1:] == inside:
+                inside = None
+            parts[i] = ruby_plain(part)
+        elif inside == "title":
+            parts[i] = ruby_removed(part)
+        elif inside in PLAIN_TEXT_ELEMENTS:
+            parts[i] = ruby_plain(part)
+        else:
+            parts[i] = ruby_html(part)
+    return "".join(parts)
 
 
 class EasyJapaneseRubyMiddleware:

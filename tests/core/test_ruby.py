@@ -63,3 +63,16 @@ def test_a_client_language_code_becomes_one_the_product_speaks():
     assert supported_language("fr") == "ja"
     assert supported_language(None) == "ja"
     assert supported_language(5) == "ja"
+
+
+def test_attributes_options_and_text_areas_get_the_reading_in_brackets():
+    html = (
+        '<label aria-label="{予約|よやく}">{予約|よやく}</label>'
+        '<select><option value="a">{施設|しせつ}</option></select>'
+        "<textarea>{備考|びこう}</textarea><p>{施設|しせつ}</p>"
+    )
+    assert html_with_ruby(html) == (
+        '<label aria-label="予約(よやく)"><ruby>予約<rt>よやく</rt></ruby></label>'
+        '<select><option value="a">施設(しせつ)</option></select>'
+        "<textarea>備考(びこう)</textarea><p><ruby>施設<rt>しせつ</rt></ruby></p>"
+    )

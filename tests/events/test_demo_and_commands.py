@@ -105,3 +105,16 @@ def test_the_demo_report_of_this_fiscal_year_shows_attendance_and_no_shows():
     assert attended > 0 and no_shows > 0
     assert report["total"]["attended"] == attended
     assert report["total"]["no_shows"] == no_shows
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans", "ko", "pt-br", "vi", "ja-easy"])
+def test_the_demo_speaks_every_language(client, language):
+    """Every demo programme has its title in every language; やさしい日本語 shows ふりがな."""
+    call_command("load_demo")
+    column = f"title_{language.replace('-', '_')}"
+    assert not Program.objects.filter(**{f"{column}__isnull": True}).exists()
+    assert not Program.objects.filter(**{column: ""}).exists()
+    client.cookies["django_language"] = language
+    html = client.get("/").content.decode()
+    if language == "ja-easy":
+        assert "<ruby>" in html and "{" not in html.split("<main", 1)[1].split("</main>")[0]
