@@ -73,52 +73,74 @@ def _invite_prefix(session: Session, method: str, labels: dict[str, str]) -> str
     return ""
 
 
-def reservation_invite(
+def reservation_invites(
     reservation: Reservation, *, method: str, now: datetime | None = None
+) -> list[bytes]:
+    """Return one iTIP invite (REQUEST or CANCEL) per session of a reservation.
+
+    A course's sessions are separate iTIP objects, each with its one UID: clients handle a
+    message holding several UIDs poorly (Thunderbird takes it as PUBLISH, Outlook keeps the
+    first event only), and each session keeps its own UID through change and cancel.
+    """
+    return [
+        reservation_invite(reservation, method=method, now=now, session=session)
+        for session in reservation_sessions(reservation)
+    ]
+
+
+def reservation_invite(
+    reservation: Reservation,
+    *,
+    method: str,
+    now: datetime | None = None,
+    session: Session | None = None,
 ) -> bytes:
-    """Return the iTIP invite (REQUEST or CANCEL) for every session of a reservation."""
+    """Return the iTIP invite (REQUEST or CANCEL) of one session of a reservation (its only
+    session unless one of a course's is named)."""
     if method not in (METHOD_REQUEST, METHOD_CANCEL):
         raise ValueError(f"unsupported iTIP method {method!r}")
+    if session is None:
+        sessions = reservation_sessions(reservation)
+        if len(sessions) != 1:
+            raise ValueError("a course has one invite per session: name the session")
+        session = sessions[0]
     labels = language_labels(reservation.language)
     stamp = utc(now or timezone.now())
     prior = prior_ended_reservations(reservation)
     holds_place = reservation.status in LIVE
     cal = new_calendar(method=method)
-    for session in reservation_sessions(reservation):
-        cancelled = method == METHOD_CANCEL or session.status == SessionStatus.CANCELLED
-        contact = session.facility.phone or session.facility.email
-        extra = [f"{labels['code']}: {reservation.code}", labels["manage"]]
-        if contact:
-            extra.append(f"{labels['contact']}: {session.facility.name} {contact}")
-        event = session_vevent(
-            session,
-            EventFields(
-                dtstamp=stamp,
-                last_modified=utc(session.updated_at),
-                sequence=invite_sequence(session, prior_ended=prior, method=method),
-                status="CANCELLED" if cancelled else "CONFIRMED",
-                summary=f"{_invite_prefix(session, method, labels)}{session.display_title}",
-                description=session_text(session, labels, extra=extra),
-            ),
-        )
-        organizer = vCalAddress(f"mailto:{organizer_email(session)}")
-        organizer.params["CN"] = vText(session.facility.name)
-        event.add("organizer", organizer)
-        attendee = vCalAddress(f"mailto:{reservation.email}")
-        attendee.params["CN"] = vText(reservation.name)
-        attendee.params["ROLE"] = vText("REQ-PARTICIPANT")
-        attendee.params["PARTSTAT"] = vText(
-            "DECLINED"
-            if not holds_place and session.status != SessionStatus.CANCELLED
-            else "ACCEPTED"
-        )
-        attendee.params["RSVP"] = vText("FALSE")
-        event.add("attendee", attendee)
-        if method == METHOD_REQUEST and not cancelled and session.program.calendar_alarm:
-            alarm = Alarm()
-            alarm.add("action", "DISPLAY")
-            alarm.add("trigger", timedelta(days=-1))
-            alarm.add("description", f"{labels['alarm']}: {session.display_title}")
-            event.add_component(alarm)
-        cal.add_component(event)
+    cancelled = method == METHOD_CANCEL or session.status == SessionStatus.CANCELLED
+    contact = session.facility.phone or session.facility.email
+    extra = [f"{labels['code']}: {reservation.code}", labels["manage"]]
+    if contact:
+        extra.append(f"{labels['contact']}: {session.facility.name} {contact}")
+    event = session_vevent(
+        session,
+        EventFields(
+            dtstamp=stamp,
+            last_modified=utc(session.updated_at),
+            sequence=invite_sequence(session, prior_ended=prior, method=method),
+            status="CANCELLED" if cancelled else "CONFIRMED",
+            summary=f"{_invite_prefix(session, method, labels)}{session.display_title}",
+            description=session_text(session, labels, extra=extra),
+        ),
+    )
+    organizer = vCalAddress(f"mailto:{organizer_email(session)}")
+    organizer.params["CN"] = vText(session.facility.name)
+    event.add("organizer", organizer)
+    attendee = vCalAddress(f"mailto:{reservation.email}")
+    attendee.params["CN"] = vText(reservation.name)
+    attendee.params["ROLE"] = vText("REQ-PARTICIPANT")
+    attendee.params["PARTSTAT"] = vText(
+        "DECLINED" if not holds_place and session.status != SessionStatus.CANCELLED else "ACCEPTED"
+    )
+    attendee.params["RSVP"] = vText("FALSE")
+    event.add("attendee", attendee)
+    if method == METHOD_REQUEST and not cancelled and session.program.calendar_alarm:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("trigger", timedelta(days=-1))
+        alarm.add("description", f"{labels['alarm']}: {session.display_title}")
+        event.add_component(alarm)
+    cal.add_component(event)
     return cal.to_ical()

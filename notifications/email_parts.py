@@ -95,7 +95,8 @@ class Rendered:
     subject: str
     text: str
     html: str
-    invite: tuple[str, bytes] | None
+    # One (method, iCalendar) per session: a course's sessions are separate iTIP objects.
+    invites: list[tuple[str, bytes]]
 
 
 def sender_address(notification: Notification) -> tuple[str, str]:

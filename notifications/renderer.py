@@ -16,7 +16,7 @@ from django.utils.html import escape
 from booking.manage_links import manage_link_url
 from booking.models import Reservation
 from booking.services import waitlist_position
-from calendars.invites import reservation_invite
+from calendars.invites import reservation_invites
 from events.models import Session
 from notifications.email_parts import (
     Rendered,
@@ -203,11 +203,14 @@ class Renderer:
         )
         ctx["subject"] = subject = " ".join(subject.split())
         text, html = self._bodies_for(f"notifications/{lang}/{notification.kind}", ctx, lang)
-        invite = None
+        invites = []
         method = ctx.get("invite_method")
         if method:
-            invite = (method, reservation_invite(notification.reservation, method=method, now=now))
-        return Rendered(subject=subject, text=text, html=html, invite=invite)
+            invites = [
+                (method, ics)
+                for ics in reservation_invites(notification.reservation, method=method, now=now)
+            ]
+        return Rendered(subject=subject, text=text, html=html, invites=invites)
 
     def _bodies_for(self, template: str, ctx: dict[str, Any], lang: str) -> tuple[str, str]:
         holed = dict(ctx)
@@ -276,11 +279,13 @@ class Renderer:
             connection=connection,
         )
         message.attach_alternative(rendered.html, "text/html")
-        if rendered.invite is not None:
-            method, ics = rendered.invite
+        for n, (method, ics) in enumerate(rendered.invites, start=1):
             part = MIMEText(ics.decode("utf-8"), "calendar", "utf-8")
             part.set_param("method", method)
-            part.add_header("Content-Disposition", "attachment", filename=INVITE_FILENAMES[method])
+            filename = INVITE_FILENAMES[method]
+            if len(rendered.invites) > 1:  # invite-1.ics, invite-2.ics ... for a course
+                filename = filename.replace(".ics", f"-{n}.ics")
+            part.add_header("Content-Disposition", "attachment", filename=filename)
             message.attach(part)
         return message
 

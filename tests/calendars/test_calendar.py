@@ -162,7 +162,7 @@ def test_session_cancelled_by_staff_sends_cancel_above_every_request(session):
     assert "台風のため" in str(ical.walk("VEVENT")[0]["DESCRIPTION"])
 
 
-def test_course_invite_has_one_event_per_session(facility, program):
+def course_of_three(facility, program):
     course = Course.objects.create(program=program, facility=facility, title="全3回", slug="c3")
     first = timezone.now().replace(microsecond=0) + timedelta(days=7)
     sessions = [
@@ -174,12 +174,44 @@ def test_course_invite_has_one_event_per_session(facility, program):
     reservation = reservation_create(
         course=course, party=Party(adults=1), name="鈴木 一郎", email="ichiro@example.jp"
     ).reservation
+    return sessions, reservation
 
-    ical, vobj, events = parse_both(calendar.reservation_invite(reservation, method="REQUEST"))
 
-    assert_matches_db(events, sessions)
-    assert len(vobj.vevent_list) == 3
-    assert [e.decoded("DTSTART") for e in ical.walk("VEVENT")] == [s.start for s in sessions]
+def test_a_course_has_one_invite_per_session_each_with_one_uid(facility, program):
+    """Thunderbird takes a REQUEST of several UIDs for PUBLISH and Outlook keeps its first event:
+    each session is its own iTIP object, read the same by icalendar and vobject."""
+    sessions, reservation = course_of_three(facility, program)
+
+    invites = calendar.reservation_invites(reservation, method="REQUEST")
+
+    assert len(invites) == 3
+    for body, session in zip(invites, sessions, strict=True):
+        ical, vobj, events = parse_both(body)
+        assert list(events) == [uid_of(session)]
+        assert len(vobj.vevent_list) == 1
+        assert str(ical["METHOD"]) == "REQUEST"
+        assert_matches_db(events, [session])
+    with pytest.raises(ValueError):
+        calendar.reservation_invite(reservation, method="REQUEST")
+
+
+def test_a_course_cancel_keeps_each_session_uid(facility, program):
+    sessions, reservation = course_of_three(facility, program)
+    requested = [
+        list(parse_both(body)[2].items())[0]
+        for body in calendar.reservation_invites(reservation, method="REQUEST")
+    ]
+    reservation_cancel(reservation=reservation)
+    reservation.refresh_from_db()
+
+    cancelled = [
+        list(parse_both(body)[2].items())[0]
+        for body in calendar.reservation_invites(reservation, method="CANCEL")
+    ]
+
+    assert [uid for uid, _ in cancelled] == [uid for uid, _ in requested]
+    for (_, before), (_, after) in zip(requested, cancelled, strict=True):
+        assert after.status == "CANCELLED" and after.sequence > before.sequence
 
 
 def test_alarm_a_day_before_only_when_the_programme_asks(session):

@@ -563,7 +563,7 @@ def test_the_day_before_reminder_reads_tomorrow(db):
     rendered = emails.render(row, now=session.start - timedelta(hours=24))
     assert rendered.subject.startswith("【明日開催】")
     assert f"明日、{ja_when(session)}から" in rendered.text and "母子手帳" in rendered.text
-    assert rendered.invite is None
+    assert rendered.invites == []
 
 
 def test_a_reminder_for_a_moved_session_is_skipped_and_written_again(db, outbox):

@@ -154,7 +154,7 @@ def render_whole(row: Notification, now) -> emails.Rendered:
     )
     ctx["subject"] = subject = " ".join(subject.split())
     text, html = renderer.render_bodies(f"notifications/{ctx['lang']}/{row.kind}", ctx, ctx["lang"])
-    return emails.Rendered(subject=subject, text=email_parts.tidy(text), html=html, invite=None)
+    return emails.Rendered(subject=subject, text=email_parts.tidy(text), html=html, invites=[])
 
 
 def test_a_batch_renders_what_each_email_rendered_alone_would(rows):

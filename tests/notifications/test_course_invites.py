@@ -1,0 +1,61 @@
+"""A course's emails carry one iTIP object per session (each with one UID, read the same by
+icalendar and vobject), and the cancellation names the same UIDs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from booking.rules import Party
+from booking.services import reservation_cancel, reservation_create
+from events.models import Course
+from notifications import tasks
+from tests.factories import SessionFactory
+from tests.notifications import fixtures
+from tests.notifications.icalcheck import parse_both, uid_of
+from tests.notifications.mailparse import parse_outbox
+
+facility, program, outbox = fixtures.facility, fixtures.program, fixtures.outbox
+
+pytestmark = pytest.mark.django_db
+
+
+def invites_of(mail) -> list[tuple[str, list[str]]]:
+    """(method, UIDs) of each calendar part, after both parsers agree on it."""
+    found = []
+    for params, _calendar in mail.calendars:
+        part = next(p for p in mail.message.walk() if p.get_filename() == params["filename"])
+        _ical, _vobj, events = parse_both(part.get_payload(decode=True))
+        found.append((params["method"], list(events)))
+    return found
+
+
+def test_a_course_confirmation_and_its_cancellation_carry_one_uid_per_invite(
+    facility, program, outbox
+):
+    course = Course.objects.create(program=program, facility=facility, title="全3回", slug="c3")
+    first = timezone.now().replace(microsecond=0) + timedelta(days=7)
+    sessions = [
+        SessionFactory(
+            program=program, facility=facility, course=course, start=first + timedelta(days=7 * i)
+        )
+        for i in range(3)
+    ]
+    reservation = reservation_create(
+        course=course, party=Party(adults=1), name="鈴木 一郎", email="ichiro@example.jp"
+    ).reservation
+    tasks.deliver_due.apply()
+    [confirmation] = parse_outbox(outbox)
+
+    uids = [uid_of(s) for s in sessions]
+    assert invites_of(confirmation) == [("REQUEST", [uid]) for uid in uids]
+    names = [params["filename"] for params, _ in confirmation.calendars]
+    assert names == ["invite-1.ics", "invite-2.ics", "invite-3.ics"]
+
+    outbox.clear()
+    reservation_cancel(reservation=reservation)
+    tasks.deliver_due.apply()
+    [cancellation] = parse_outbox(outbox)
+    assert invites_of(cancellation) == [("CANCEL", [uid]) for uid in uids]
