@@ -63,6 +63,9 @@ class Reservation(models.Model):
     # A code of settings.LANGUAGES ("ja", "ja-easy", "zh-hans", "pt-br", ...): every email,
     # reminder and invite about the reservation speaks it.
     language = models.CharField(_("language"), max_length=10, default="ja")
+    # How many times the party was changed: each change's invite carries a higher SEQUENCE
+    # (calendars.invites), so calendar clients take the update.
+    party_changes = models.PositiveIntegerField(_("party changes"), default=0)
     # Waiting list and lottery.
     draw_rank = models.PositiveIntegerField(null=True, blank=True, editable=False)
     # The party's place in the order it joined a session's waiting list (the session's

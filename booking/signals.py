@@ -25,6 +25,9 @@ win_confirmed = Signal()
 reservation_cancelled = Signal()
 # reservation, session, had_seat, reason: staff cancelled the session the reservation was for
 session_reservation_cancelled = Signal()
+# reservation, before (the party's adults, children and childcare before), by_staff, now:
+# the party was resized (by the parent on the manage page or the API, or by staff)
+reservation_party_changed = Signal()
 # email, language, link_url ("" when the address has no reservations), valid_hours
 my_reservations_link_issued = Signal()
 
@@ -35,5 +38,6 @@ ALL = (
     win_confirmed,
     reservation_cancelled,
     session_reservation_cancelled,
+    reservation_party_changed,
     my_reservations_link_issued,
 )

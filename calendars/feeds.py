@@ -144,7 +144,16 @@ def private_entries(email: str, *, day: date) -> list[calendar.PrivateEntry]:
     ended_since = start - settings.CALENDAR_CANCELLED_RETENTION
     reservations = list(
         Reservation.objects.filter(email=email)
-        .only("id", "session_id", "course_id", "status", "code", "created_at", "updated_at")
+        .only(
+            "id",
+            "session_id",
+            "course_id",
+            "status",
+            "code",
+            "created_at",
+            "updated_at",
+            "party_changes",
+        )
         .order_by("created_at", "id")
     )
     ended_before: dict[tuple[int | None, int | None], int] = {}
@@ -159,7 +168,7 @@ def private_entries(email: str, *, day: date) -> list[calendar.PrivateEntry]:
             if current is None or live or current[0].status not in LIVE:
                 chosen[target] = (reservation, prior)
         if reservation.status in calendar.ENDED:
-            ended_before[target] = prior + 1
+            ended_before[target] = prior + 2 + reservation.party_changes
     if not chosen:
         return []
     session_ids = [t[0] for t in chosen if t[0]]
@@ -178,7 +187,7 @@ def private_entries(email: str, *, day: date) -> list[calendar.PrivateEntry]:
         if session.status == SessionStatus.CANCELLED and session.updated_at < ended_since:
             continue
         entries.append(
-            calendar.PrivateEntry(session=session, reservation=reservation, prior_ended=prior)
+            calendar.PrivateEntry(session=session, reservation=reservation, prior_steps=prior)
         )
     return entries
 

@@ -274,12 +274,12 @@ class PrivateEntry:
 
     session: Session
     reservation: Reservation
-    prior_ended: int = 0
+    prior_steps: int = 0  # calendars.invites.prior_sequence_steps
 
 
 def private_entry_sequence(entry: PrivateEntry) -> int:
     """Return the sequence the parent's last invite for this session carried (see above)."""
-    base = entry.session.sequence + 2 * entry.prior_ended
+    base = entry.session.sequence + entry.prior_steps + entry.reservation.party_changes
     return base + 1 if entry.reservation.status in ENDED else base
 
 

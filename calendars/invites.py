@@ -1,12 +1,14 @@
 """The invite an email carries (iTIP, RFC 5546): REQUEST when a seat is held, CANCEL when it is
-not any more, with the same UIDs and a SEQUENCE that only rises.
+not any more, with the same UIDs and a SEQUENCE that only rises: the session's sequence (raised
+by every change staff make), plus the steps the parent's earlier given-up reservations for it
+used, plus one per change of this party; a CANCEL one more.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from icalendar import (
     Alarm,
@@ -42,8 +44,10 @@ def reservation_sessions(reservation: Reservation) -> list[Session]:
     )
 
 
-def prior_ended_reservations(reservation: Reservation) -> int:
-    """Count the parent's earlier reservations for the same target that were given up."""
+def prior_sequence_steps(reservation: Reservation) -> int:
+    """The SEQUENCE steps the parent's earlier, given-up reservations for the same target used:
+    two each (the REQUEST and the CANCEL) plus one per party change, so that a new booking's
+    invite outranks every invite before it."""
     target = (
         Q(session_id=reservation.session_id)
         if reservation.session_id
@@ -52,16 +56,17 @@ def prior_ended_reservations(reservation: Reservation) -> int:
     earlier = Q(created_at__lt=reservation.created_at) | Q(
         created_at=reservation.created_at, pk__lt=reservation.pk
     )
-    return (
+    used = (
         Reservation.objects.filter(target, earlier, email=reservation.email, status__in=ENDED)
         .exclude(pk=reservation.pk)
-        .count()
+        .aggregate(n=Count("id"), changes=Sum("party_changes"))
     )
+    return 2 * used["n"] + (used["changes"] or 0)
 
 
-def invite_sequence(session: Session, *, prior_ended: int, method: str) -> int:
+def invite_sequence(reservation: Reservation, session: Session, *, prior: int, method: str) -> int:
     """Return the SEQUENCE of an invite for one session (rule in the module docstring)."""
-    base = session.sequence + 2 * prior_ended
+    base = session.sequence + prior + reservation.party_changes
     return base + 1 if method == METHOD_CANCEL else base
 
 
@@ -106,7 +111,7 @@ def reservation_invite(
         session = sessions[0]
     labels = language_labels(reservation.language)
     stamp = utc(now or timezone.now())
-    prior = prior_ended_reservations(reservation)
+    prior = prior_sequence_steps(reservation)
     holds_place = reservation.status in LIVE
     cal = new_calendar(method=method)
     cancelled = method == METHOD_CANCEL or session.status == SessionStatus.CANCELLED
@@ -119,7 +124,7 @@ def reservation_invite(
         EventFields(
             dtstamp=stamp,
             last_modified=utc(session.updated_at),
-            sequence=invite_sequence(session, prior_ended=prior, method=method),
+            sequence=invite_sequence(reservation, session, prior=prior, method=method),
             status="CANCELLED" if cancelled else "CONFIRMED",
             summary=f"{_invite_prefix(session, method, labels)}{session.display_title}",
             description=session_text(session, labels, extra=extra),

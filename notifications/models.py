@@ -16,6 +16,7 @@ class NotificationKind(models.TextChoices):
     LOTTERY_NOT_DRAWN = "lottery_not_drawn", _("Lottery not drawn")
     CANCELLED = "cancelled", _("Cancelled by the parent")
     SESSION_CHANGED = "session_changed", _("Session changed")
+    PARTY_CHANGED = "party_changed", _("Party changed")
     SESSION_CANCELLED = "session_cancelled", _("Session cancelled")
     REMINDER = "reminder", _("Reminder")
     MY_RESERVATIONS = "my_reservations", _("Link to my reservations")

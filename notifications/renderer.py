@@ -139,6 +139,12 @@ class Renderer:
             days = (focus.start.astimezone(self._tz).date() - now.astimezone(self._tz).date()).days
             ctx["relative"] = RELATIVE[lang].get(days, RELATIVE_LATER[lang])
             ctx["days_ahead"] = days
+        if kind == NotificationKind.PARTY_CHANGED:
+            before = payload.get("before") or {}
+            ctx["before_adults"] = before.get("adults", 0)
+            ctx["before_children"] = before.get("children", 0)
+            ctx["before_childcare"] = before.get("childcare", 0)
+            ctx["by_staff"] = bool(payload.get("by_staff"))
         if kind == NotificationKind.SESSION_CHANGED:
             ctx["changes"] = change_lines(payload, lang)
             ctx["reason"] = payload.get("reason", "")

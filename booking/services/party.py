@@ -6,8 +6,10 @@ from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
+from booking import signals
 from booking.models import Reservation, ReservationStatus
 from booking.rules import Party, Seats, party_errors, party_seats
 from booking.services.seats import (
@@ -43,6 +45,13 @@ def reservation_change_party(
     errors = party_errors(program, party, timezone.localtime(first.start).date())
     if errors:
         raise AppValidationError(errors)
+    before = {
+        "adults": reservation.adults,
+        "children": reservation.children,
+        "childcare": reservation.childcare,
+    }
+    after = {"adults": party.adults, "children": party.children, "childcare": party.childcare}
+    resized = after != before
     old = reservation_seats(reservation)
     new = party_seats(program, party)
     if reservation.holds_seats:
@@ -67,9 +76,14 @@ def reservation_change_party(
         due_date=party.due_date,
         seats=new.seats,
         child_seats=new.child_seats,
+        party_changes=F("party_changes") + (1 if resized else 0),
         updated_at=timezone.now(),
     )
     reservation.refresh_from_db()
+    if resized:
+        signals.reservation_party_changed.send(
+            Reservation, reservation=reservation, before=before, by_staff=by is not None, now=now
+        )
     freed = reservation.holds_seats and (
         new.seats < old.seats or new.child_seats < old.child_seats or new.childcare < old.childcare
     )

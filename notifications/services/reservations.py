@@ -110,6 +110,24 @@ def notify_win_confirmed(reservation: Reservation, *, now: datetime | None = Non
     return _enqueue_for(reservation, NotificationKind.CONFIRMED, now=now)
 
 
+def notify_party_changed(
+    reservation: Reservation,
+    *,
+    before: dict[str, int],
+    by_staff: bool = False,
+    now: datetime | None = None,
+) -> Notification:
+    """Queue "your party is now ..." with what it was; a seat holder gets the updated invite
+    (same UID, higher SEQUENCE). Each change is its own email."""
+    return _enqueue_for(
+        reservation,
+        NotificationKind.PARTY_CHANGED,
+        now=now,
+        payload={"before": before, "by_staff": by_staff},
+        dedupe_key=f"{NotificationKind.PARTY_CHANGED}:{reservation.pk}:{reservation.party_changes}",
+    )
+
+
 def notify_lottery_result(
     reservation: Reservation, *, now: datetime | None = None
 ) -> Notification | None:
