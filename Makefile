@@ -26,10 +26,11 @@ install: $(VENV)/.installed node_modules/.installed
 # CJK fonts so that Japanese renders in screenshots.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 browser-deps:
-	@if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-cjk fonts-dejavu-core >/dev/null 2>&1; then \
+	@if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-cjk fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null 2>&1; then \
 		export DEBIAN_FRONTEND=noninteractive; \
 		$(SUDO) apt-get update -q && \
-		$(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk fonts-dejavu-core; \
+		$(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk fonts-dejavu-core \
+			libpango-1.0-0 libpangoft2-1.0-0 poppler-utils; \
 	fi
 
 run: $(VENV)/.installed

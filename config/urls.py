@@ -26,6 +26,7 @@ urlpatterns = [
     path("api/v1/ping/", PingApi.as_view(), name="ping"),
     path("api/v1/", include("booking.urls")),
     path("api/v1/", include("staffdesk.urls")),
+    path("api/v1/", include("schedule.urls")),
     path("staff/", include("staffdesk.page_urls")),
     path("api/v1/", include(router.urls)),
     path(

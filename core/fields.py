@@ -25,6 +25,7 @@ here: these fields run on the booking path.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from enum import Enum
 from typing import Any
@@ -268,3 +269,12 @@ class StrictDateTimeField(serializers.DateTimeField):
         if not datetime_in_range(value):
             raise serializers.ValidationError(DATE_RANGE_MESSAGE, code="date_range")
         return value
+
+
+class StrictTimeField(serializers.TimeField):
+    """A time of day as a JSON string, ``HH:MM`` in ASCII digits (10:00, 13:30)."""
+
+    def to_internal_value(self, data: Any) -> dt.time:
+        if not isinstance(data, str) or not re.fullmatch(r"[0-2][0-9]:[0-5][0-9]", data):
+            self.fail("invalid", format="HH:MM")
+        return super().to_internal_value(data)

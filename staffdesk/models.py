@@ -62,6 +62,9 @@ class StaffActionKind(models.TextChoices):
     EXPORT = "export", _("Personal data exported")
     SESSION_UPDATE = "session_update", _("Session changed")
     PERSONAL_DATA_ERASE = "personal_data_erase", _("Personal data erased")
+    SERIES_PUBLISH = "series_publish", _("Series published")
+    SERIES_CHANGE = "series_change", _("Later sessions of a series changed")
+    SERIES_CANCEL = "series_cancel", _("Rest of a series cancelled")
 
 
 class StaffAction(models.Model):

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "notifications",
     "staffdesk",
     "parents",
+    "schedule",
     "demo",
 ]
 

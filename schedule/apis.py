@@ -1,0 +1,106 @@
+"""The series API: preview and publish a month of sessions, read a series, change its later
+sessions or cancel them. Staff of the series' facility only (managers to write)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.fields import query_integer
+from core.schema import ERROR_RESPONSES
+from events.selectors import user_can_manage_facility
+from schedule import selectors, services
+from schedule.serializers import (
+    PreviewSerializer,
+    PublishedSerializer,
+    SeriesChangeSerializer,
+    SeriesPatternSerializer,
+    SeriesSerializer,
+)
+
+
+def manager_only(user, facility_id: int) -> None:
+    if not user_can_manage_facility(user, facility_id):
+        raise PermissionDenied(_("You are not a manager of this facility."))
+
+
+class SeriesCreateApi(APIView):
+    """Preview (``?dry_run=1``) or publish the sessions of a repeating pattern in one step."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="series_create",
+        parameters=[
+            OpenApiParameter(
+                "dry_run", str, enum=["0", "1"], description="1: answer the dates, create nothing"
+            )
+        ],
+        request=SeriesPatternSerializer,
+        responses={200: PreviewSerializer, 201: PublishedSerializer, **ERROR_RESPONSES},
+    )
+    def post(self, request):
+        serializer = SeriesPatternSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        pattern = services.SeriesPattern(**serializer.validated_data)
+        manager_only(request.user, pattern.facility.pk)
+        if request.query_params.get("dry_run") == "1":
+            preview = services.series_preview(pattern)
+            body = {"dates": preview.dates, "skipped": [asdict(s) for s in preview.skipped]}
+            return Response(PreviewSerializer(body).data)
+        series, sessions = services.series_publish(pattern, by=request.user)
+        return Response(
+            {"id": series.pk, "sessions": [s.pk for s in sessions]},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class SeriesDetailApi(APIView):
+    """A series and its sessions; PATCH changes this and later sessions or cancels them."""
+
+    permission_classes = [IsAuthenticated]
+
+    def series(self, request, pk: str):
+        number = query_integer(pk)
+        series = selectors.staff_series(request.user).filter(pk=number).first() if number else None
+        if series is None:
+            raise NotFound()
+        return series
+
+    @extend_schema(operation_id="series_read", responses={200: SeriesSerializer, **ERROR_RESPONSES})
+    def get(self, request, pk: str):
+        return Response(SeriesSerializer(self.series(request, pk)).data)
+
+    @extend_schema(
+        operation_id="series_change",
+        request=SeriesChangeSerializer,
+        responses={200: SeriesSerializer, **ERROR_RESPONSES},
+    )
+    def patch(self, request, pk: str):
+        series = self.series(request, pk)
+        manager_only(request.user, series.facility_id)
+        serializer = SeriesChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if data["cancel"]:
+            services.series_cancel_rest(
+                series, from_date=data["from_date"], reason=data["reason"], by=request.user
+            )
+        else:
+            services.series_change_later(
+                series,
+                from_date=data["from_date"],
+                by=request.user,
+                start_time=data.get("start_time"),
+                end_time=data.get("end_time"),
+                capacity=data.get("capacity"),
+                reason=data["reason"],
+            )
+        return Response(SeriesSerializer(self.series(request, pk)).data)
