@@ -15,6 +15,7 @@ MODULES = [
     "emails",
     "pages",
     "staff",
+    "series",
 ]
 
 
