@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from demo.history import past_sessions_load
 from demo.load import load_demo
+from demo.series import demo_series_load
 from demo.translations import demo_translations_apply
 
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         created = load_demo()
         created.update(past_sessions_load())
+        created.update(demo_series_load())
         created["translated rows"] = demo_translations_apply()
         summary = ", ".join(f"{kind}: {n} new" for kind, n in created.items())
         self.stdout.write(f"demo data loaded ({summary})")
