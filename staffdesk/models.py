@@ -65,6 +65,7 @@ class StaffActionKind(models.TextChoices):
     SERIES_PUBLISH = "series_publish", _("Series published")
     SERIES_CHANGE = "series_change", _("Later sessions of a series changed")
     SERIES_CANCEL = "series_cancel", _("Rest of a series cancelled")
+    MONTH_COPY = "month_copy", _("Month copied to the next")
 
 
 class StaffAction(models.Model):
