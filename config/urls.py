@@ -9,6 +9,7 @@ from core.apis import PingApi
 from core.login import AdminLoginForm, login_rate_limited
 from core.views import healthz
 from events.apis import FacilityViewSet, ProgramViewSet
+from schedule import views as schedule_views
 from staffdesk.apis import SessionViewSet
 
 router = DefaultRouter()
@@ -27,7 +28,13 @@ urlpatterns = [
     path("api/v1/", include("booking.urls")),
     path("api/v1/", include("staffdesk.urls")),
     path("api/v1/", include("schedule.urls")),
+    path("staff/schedule/", include("schedule.page_urls")),
     path("staff/", include("staffdesk.page_urls")),
+    path(
+        "facilities/<slug:slug>/calendar/",
+        schedule_views.printable_month,
+        name="facility-calendar",
+    ),
     path("api/v1/", include(router.urls)),
     path(
         "api/v1/calendar/private-link/",

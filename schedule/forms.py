@@ -1,0 +1,80 @@
+"""The staff page's series form: the same pattern as the API's, in form fields."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.filters import BoundedDateFormField
+from events.models import Facility, Program
+from schedule.models import OpensRule
+
+WEEKDAYS = [
+    (1, _("Mon")),
+    (2, _("Tue")),
+    (3, _("Wed")),
+    (4, _("Thu")),
+    (5, _("Fri")),
+    (6, _("Sat")),
+    (7, _("Sun")),
+]
+WEEKS = [(n, _("Week %(n)d") % {"n": n}) for n in range(1, 6)]
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class SeriesForm(forms.Form):
+    program = forms.ModelChoiceField(
+        label=_("Programme"), queryset=Program.objects.order_by("title"), to_field_name="slug"
+    )
+    facility = forms.ModelChoiceField(
+        label=_("Facility"), queryset=Facility.objects.none(), to_field_name="slug"
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Days of the week"),
+        choices=WEEKDAYS,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one day of the week.")},
+    )
+    nth = forms.TypedMultipleChoiceField(
+        label=_("Only these weeks of the month"),
+        choices=WEEKS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every week."),
+    )
+    start_time = forms.TimeField(label=_("Start"), widget=TimeInput(), initial=time(10))
+    end_time = forms.TimeField(label=_("End"), widget=TimeInput(), initial=time(11))
+    first_date = BoundedDateFormField(label=_("From"), widget=DateInput())
+    last_date = BoundedDateFormField(label=_("To"), widget=DateInput())
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=0, max_value=100_000)
+    opens_rule = forms.ChoiceField(
+        label=_("Registration opens"),
+        choices=OpensRule.choices,
+        initial=OpensRule.DAYS_BEFORE,
+        widget=forms.RadioSelect,
+    )
+    opens_days_before = forms.IntegerField(
+        label=_("Days before"), min_value=0, max_value=365, initial=30
+    )
+    opens_time = forms.TimeField(label=_("Opens at"), widget=TimeInput(), initial=time(9))
+    closes_days_before = forms.IntegerField(
+        label=_("Closes days before"), min_value=0, max_value=365, initial=1
+    )
+    closes_time = forms.TimeField(label=_("Closes at"), widget=TimeInput(), initial=time(17))
+
+    def __init__(self, *args, facilities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].queryset = (
+            facilities if facilities is not None else Facility.objects.none()
+        )

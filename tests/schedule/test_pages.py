@@ -1,0 +1,129 @@
+"""The schedule's pages: the staff's month view and series form, the parents' printable
+calendar (HTML and PDF) with holidays, closed days, the address and a QR code."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+from pypdf import PdfReader
+
+from events.models import Session
+from schedule.models import ClosedDay, Series
+from schedule.services import SeriesPattern, series_publish
+from tests.factories import FacilityFactory, ProgramFactory, book, staff_user
+
+pytestmark = pytest.mark.django_db
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+@pytest.fixture
+def january(db):
+    facility = FacilityFactory(slug="ribbon", name="りぼんかん", address="松阪市本町1-1")
+    program = ProgramFactory(title="親子ふれあい遊び", slug="fureai")
+    ClosedDay.objects.create(facility=facility, date=date(2027, 1, 21), name="館内点検")
+    pattern = SeriesPattern(
+        program=program,
+        facility=facility,
+        weekdays=[1, 4],
+        start_time=datetime(2027, 1, 1, 10).time(),
+        end_time=datetime(2027, 1, 1, 11).time(),
+        first_date=date(2027, 1, 1),
+        last_date=date(2027, 1, 31),
+        capacity=15,
+    )
+    series, sessions = series_publish(pattern)
+    return facility, series, sessions
+
+
+def test_the_staff_month_shows_seats_taken_and_the_series(january):
+    facility, series, sessions = january
+    book(sessions[0], now=sessions[0].registration_opens)
+    client = Client()
+    client.force_login(staff_user(facility))
+    html = client.get(
+        "/staff/schedule/", {"facility": "ribbon", "month": "2027-01"}
+    ).content.decode()
+    assert "2027年1月" in html
+    assert ">1/15<" in html and html.count(">0/15<") == len(sessions) - 1
+    assert f"定期開催 {series.pk}" in html or f"Series {series.pk}" in html
+    assert "成人の日" in html and "館内点検" in html
+
+
+def test_another_facilitys_staff_get_not_found(january):
+    client = Client()
+    client.force_login(staff_user(FacilityFactory()))
+    assert client.get("/staff/schedule/", {"facility": "ribbon"}).status_code == 404
+
+
+def test_the_series_form_previews_unticks_and_publishes(january):
+    facility, _series, _sessions = january
+    client = Client()
+    client.force_login(staff_user(facility))
+    form = {
+        "program": "fureai",
+        "facility": "ribbon",
+        "weekdays": ["3"],
+        "start_time": "13:00",
+        "end_time": "14:00",
+        "first_date": "2027-02-01",
+        "last_date": "2027-02-28",
+        "capacity": "10",
+        "opens_rule": "days_before",
+        "opens_days_before": "30",
+        "opens_time": "09:00",
+        "closes_days_before": "1",
+        "closes_time": "17:00",
+    }
+    preview = client.post("/staff/schedule/series/new/", {**form, "action": "preview"})
+    html = preview.content.decode()
+    assert preview.status_code == 200 and 'value="2027-02-03"' in html
+    assert "2月10日" in html and "2月24日" in html
+    chosen = ["2027-02-03", "2027-02-10", "2027-02-24"]  # the 17th unticked
+    published = client.post(
+        "/staff/schedule/series/new/", {**form, "action": "publish", "date": chosen}
+    )
+    assert published.status_code == 302
+    assert "month=2027-02" in published["Location"]
+    series = Series.objects.latest("id")
+    days = sorted(
+        s.start.astimezone(TOKYO).date().isoformat()
+        for s in Session.objects.filter(series_link__series=series)
+    )
+    assert days == chosen
+
+
+def test_the_series_form_names_what_is_wrong(january):
+    facility, _series, _sessions = january
+    client = Client()
+    client.force_login(staff_user(facility))
+    answer = client.post(
+        "/staff/schedule/series/new/",
+        {"program": "fureai", "facility": "ribbon", "start_time": "13:00", "end_time": "12:00"},
+    )
+    html = answer.content.decode()
+    assert answer.status_code == 200 and "error-summary" in html
+    assert not Series.objects.filter(first_date__month=2).exists()
+
+
+def test_the_printable_calendar_marks_holidays_closed_days_and_has_a_qr_code(january):
+    html = Client().get("/facilities/ribbon/calendar/", {"month": "2027-01"}).content.decode()
+    assert "成人の日" in html and "館内点検" in html and "年末年始" in html
+    assert "松阪市本町1-1" in html
+    assert "<svg" in html and "/?facility=ribbon" in html
+    assert html.count('class="time"') == 6  # Mondays and Thursdays; the 11th and 21st off
+
+
+def test_the_pdf_is_one_a4_page_in_japanese(january):
+    answer = Client().get("/facilities/ribbon/calendar/", {"month": "2027-01", "format": "pdf"})
+    assert answer.status_code == 200
+    assert answer["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(answer.content))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text().replace("\n", "")  # a narrow cell wraps titles
+    assert "成人の日" in text and "親子ふれあい遊び" in text
+    width, height = (float(v) for v in reader.pages[0].mediabox[2:])
+    assert round(max(width, height) / 72 * 25.4) == 297  # A4 landscape
