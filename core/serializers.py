@@ -18,6 +18,7 @@ from core.fields import (
     StrictPrimaryKeyRelatedField,
     StrictSlugField,
     StrictTextField,
+    StrictTimeField,
     StrictURLField,
 )
 
@@ -67,6 +68,7 @@ class StrictModelSerializer(serializers.ModelSerializer):
         models.BooleanField: StrictBooleanField,
         models.DateField: StrictDateField,
         models.DateTimeField: StrictDateTimeField,
+        models.TimeField: StrictTimeField,
     }
     serializer_choice_field = StrictChoiceField
     serializer_related_field = StrictPrimaryKeyRelatedField

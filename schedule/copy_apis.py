@@ -14,7 +14,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.fields import StrictCharField, StrictIntegerField, StrictSlugRelatedField
+from core.fields import (
+    StrictCharField,
+    StrictChoiceField,
+    StrictDateField,
+    StrictIntegerField,
+    StrictSlugRelatedField,
+)
 from core.schema import ERROR_RESPONSES
 from events.models import Facility
 from events.selectors import user_can_manage_facility
@@ -39,12 +45,12 @@ class MonthCopySerializer(serializers.Serializer):
 
 
 class CopiedSerializer(serializers.Serializer):
-    source = serializers.IntegerField(help_text="The session of the month copied.")
-    date = serializers.DateField(help_text="The day of the next month it moves to.")
-    reason = serializers.ChoiceField(
+    source = StrictIntegerField(help_text="The session of the month copied.")
+    date = StrictDateField(help_text="The day of the next month it moves to.")
+    reason = StrictChoiceField(
         choices=["", "holiday", "closed", "clash", "no_day"], help_text="Why it is skipped."
     )
-    name = serializers.CharField()
+    name = StrictCharField()
 
 
 class MonthCopyPreviewSerializer(serializers.Serializer):
@@ -53,7 +59,7 @@ class MonthCopyPreviewSerializer(serializers.Serializer):
 
 
 class MonthCopiedSerializer(serializers.Serializer):
-    sessions = serializers.ListField(child=serializers.IntegerField())
+    sessions = serializers.ListField(child=StrictIntegerField())
 
 
 class MonthCopyApi(APIView):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -15,6 +17,7 @@ from core.fields import (
     StrictTextField,
     StrictTimeField,
 )
+from core.serializers import StrictModelSerializer
 from events.models import Facility, Program
 from schedule.models import OpensRule, Series
 
@@ -50,11 +53,11 @@ class SeriesPatternSerializer(serializers.Serializer):
         choices=OpensRule.choices, required=False, default=OpensRule.DAYS_BEFORE
     )
     opens_days_before = StrictIntegerField(min_value=0, max_value=365, required=False, default=30)
-    opens_time = StrictTimeField(required=False, default="09:00")
+    opens_time = StrictTimeField(required=False, default=time(9, 0))
     closes_days_before = StrictIntegerField(min_value=0, max_value=365, required=False, default=1)
-    closes_time = StrictTimeField(required=False, default="17:00")
+    closes_time = StrictTimeField(required=False, default=time(17, 0))
     cancel_days_before = StrictIntegerField(min_value=0, max_value=365, required=False, default=1)
-    cancel_time = StrictTimeField(required=False, default="17:00")
+    cancel_time = StrictTimeField(required=False, default=time(17, 0))
     include = serializers.ListField(
         child=StrictDateField(), max_length=400, required=False, default=list
     )
@@ -62,33 +65,27 @@ class SeriesPatternSerializer(serializers.Serializer):
         child=StrictDateField(), max_length=400, required=False, default=list
     )
 
-    def validate(self, attrs):
-        # Defaults given as strings are parsed like the body's.
-        for name in ("opens_time", "closes_time", "cancel_time"):
-            if isinstance(attrs.get(name), str):
-                attrs[name] = StrictTimeField().to_internal_value(attrs[name])
-        return attrs
-
 
 class SkippedSerializer(serializers.Serializer):
-    date = serializers.DateField()
-    reason = serializers.ChoiceField(choices=["holiday", "closed", "clash"])
-    name = serializers.CharField()
+    date = StrictDateField()
+    reason = StrictChoiceField(choices=["holiday", "closed", "clash"])
+    name = StrictCharField()
 
 
 class PreviewSerializer(serializers.Serializer):
-    dates = serializers.ListField(child=serializers.DateField())
+    dates = serializers.ListField(child=StrictDateField())
     skipped = SkippedSerializer(many=True)
 
 
 class PublishedSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    sessions = serializers.ListField(child=serializers.IntegerField())
+    id = StrictIntegerField()
+    sessions = serializers.ListField(child=StrictIntegerField())
 
 
-class SeriesSerializer(serializers.ModelSerializer):
-    program = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    facility = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+class SeriesSerializer(StrictModelSerializer):
+    id = StrictIntegerField(read_only=True)
+    program = StrictSlugRelatedField(slug_field="slug", read_only=True)
+    facility = StrictSlugRelatedField(slug_field="slug", read_only=True)
     sessions = serializers.SerializerMethodField()
 
     class Meta:
