@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from schedule import views
+from schedule import copy_views, views
 
 app_name = "schedule"
 
 urlpatterns = [
     path("", views.month, name="month"),
     path("series/new/", views.series_new, name="series-new"),
+    path("copy/", copy_views.month_copy_page, name="month-copy"),
 ]

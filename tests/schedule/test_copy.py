@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
 from events.models import Session
@@ -112,3 +113,30 @@ def test_another_facilitys_manager_cannot_copy_and_bad_months_are_400(january):
         answer = own.post("/api/v1/months/copy/", {**body, "month": month}, format="json")
         assert answer.status_code == 400, month
         assert "month" in str(answer.json())
+
+
+def test_the_staff_page_previews_the_copy_and_copies_the_ticked_sessions(january, client):
+    facility, sessions, _api = january
+    client.force_login(get_user_model().objects.get(username="staff-ribbon-manager"))
+    url = "/staff/schedule/copy/?facility=ribbon&month=2027-01"
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "建国記念の日" in text and "館内点検" in text
+    assert f'value="{sessions["first_monday"].pk}" checked' in text
+    answer = client.post(url, {"session": [sessions["third_friday"].pk]})
+    assert answer.status_code == 302
+    assert answer["Location"].endswith("facility=ribbon&month=2027-02")
+    (copy,) = Session.objects.filter(start__gte=at(date(2027, 2, 1), 0)).exclude(
+        start=at(date(2027, 2, 9), 10)
+    )
+    assert copy.start == at(date(2027, 2, 19), 10)
+    month = client.get("/staff/schedule/?facility=ribbon&month=2027-01").content.decode()
+    assert "/staff/schedule/copy/?facility=ribbon&amp;month=2027-01" in month
+
+
+def test_the_copy_page_is_not_found_for_another_facilitys_staff(january, client):
+    client.force_login(staff_user(FacilityFactory(slug="elsewhere")))
+    assert client.get("/staff/schedule/copy/?facility=ribbon&month=2027-01").status_code == 404
+    assert client.post("/staff/schedule/copy/?facility=ribbon&month=2027-01").status_code == 404
+    assert Session.objects.count() == 8
