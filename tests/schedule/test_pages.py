@@ -127,3 +127,9 @@ def test_the_pdf_is_one_a4_page_in_japanese(january):
     assert "成人の日" in text and "親子ふれあい遊び" in text
     width, height = (float(v) for v in reader.pages[0].mediabox[2:])
     assert round(max(width, height) / 72 * 25.4) == 297  # A4 landscape
+
+
+def test_a_session_page_links_to_its_facilitys_printable_calendar(january):
+    _facility, _series, sessions = january
+    html = Client().get(f"/sessions/{sessions[0].pk}/").content.decode()
+    assert 'href="/facilities/ribbon/calendar/"' in html
