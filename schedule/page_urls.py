@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from schedule import copy_views, views
+from schedule import copy_views, series_views, views
 
 app_name = "schedule"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("", views.month, name="month"),
     path("series/new/", views.series_new, name="series-new"),
     path("copy/", copy_views.month_copy_page, name="month-copy"),
+    path("series/<int:pk>/", series_views.series_detail, name="series"),
 ]
