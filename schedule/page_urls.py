@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from schedule import copy_views, series_views, views
+from schedule import closed_days_views, copy_views, series_views, views
 
 app_name = "schedule"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("series/new/", views.series_new, name="series-new"),
     path("copy/", copy_views.month_copy_page, name="month-copy"),
     path("series/<int:pk>/", series_views.series_detail, name="series"),
+    path("closed-days/", closed_days_views.closed_days, name="closed-days"),
 ]
