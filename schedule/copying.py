@@ -18,6 +18,7 @@ from core.errors import AppValidationError
 from events.models import Facility, Session, SessionStatus
 from schedule.days import NEW_YEAR_CLOSURE_NAME, holiday_name, in_new_year_closure, tokyo
 from schedule.models import ClosedDay
+from schedule.services import facility_lock
 from staffdesk.models import StaffActionKind
 from staffdesk.services import staff_action_record
 
@@ -112,6 +113,7 @@ def month_copy(
 ) -> list[Session]:
     """Copy the month's sessions that the preview keeps (less the ``exclude``d source ids) to
     the next month in one transaction; return the new sessions."""
+    facility_lock(facility)
     exclude = set(exclude or [])
     copies = []
     for item in month_copy_preview(facility, month):

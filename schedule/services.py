@@ -159,11 +159,19 @@ def _clashing_dates(pattern: SeriesPattern, days: list[date]) -> dict[date, str]
     return found
 
 
+def facility_lock(facility: Facility) -> None:
+    """Serialise the publishing of sessions at a facility until the commit: the clash check
+    reads the facility's sessions, so two staff publishing the same slot at once must not
+    both find it free (the lock waits on PostgreSQL; SQLite has one writer anyway)."""
+    Facility.objects.select_for_update().filter(pk=facility.pk).values_list("pk").first()
+
+
 @transaction.atomic
 def series_publish(
     pattern: SeriesPattern, *, by: AbstractBaseUser | None = None
 ) -> tuple[Series, list[Session]]:
     """Create the series and every session of its preview in one transaction."""
+    facility_lock(pattern.facility)
     preview = series_preview(pattern)
     if not preview.dates:
         raise AppValidationError({"weekdays": [_("No date is left to publish.")]})
