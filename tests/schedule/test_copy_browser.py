@@ -68,6 +68,7 @@ def test_staff_copy_january_to_february_unticking_one(browser, live_server, widt
     page.wait_for_url(re.compile(r"/staff/schedule/\?facility=ribbon&month=2027-02$"))
     assert "開催回を1件複写しました。" in page.inner_text("main")
     screenshot(page, f"schedule-copy-done-{width}")
+    assert axe_violations(page) == []  # the month view, at this width too
     copies = Session.objects.filter(start__gte=at(date(2027, 2, 1), 0))
     assert [s.start for s in copies] == [at(date(2027, 2, 1), 10)]
     page.context.close()
