@@ -13,46 +13,22 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from events.selectors import priority_group_label
+from events.templatetags.parent_pages import months_list
 from notifications.models import Notification
 from staffdesk.selectors import ExportRow, Report, Roster, RosterRow
 from staffdesk.services import is_walk_in_placeholder
+from staffdesk.terms import (
+    ATTENDANCE,
+    NOTIFICATION_KIND,
+    NOTIFICATION_STATUS,
+    RESERVATION_STATUS,
+    in_japanese,
+)
 
 BOM = "\ufeff"
-
-STATUS_JA = {
-    "confirmed": "予約確定",
-    "waitlisted": "キャンセル待ち",
-    "applied": "抽選申込",
-    "won": "当選（確認待ち）",
-    "cancelled": "キャンセル",
-    "lapsed": "失効",
-    "attended": "出席",
-    "no_show": "欠席",
-}
-ATTENDANCE_JA = {"attended": "出席", "no_show": "欠席", "": ""}
-NOTIFICATION_KIND_JA = {
-    "confirmed": "予約確定",
-    "waitlisted": "キャンセル待ち",
-    "applied": "抽選申込受付",
-    "promoted": "繰り上げ",
-    "lottery_won": "当選",
-    "lottery_not_drawn": "落選",
-    "cancelled": "キャンセル",
-    "session_changed": "日時・場所変更",
-    "session_cancelled": "開催中止",
-    "reminder": "リマインダー",
-    "my_reservations": "予約一覧リンク",
-    "feed_link": "カレンダー購読リンク",
-}
-NOTIFICATION_STATUS_JA = {
-    "pending": "送信待ち",
-    "sending": "送信中",
-    "sent": "送信済み",
-    "failed": "送信失敗",
-    "skipped": "送信なし",
-}
 
 PARTY_HEADERS = [
     "予約番号",
@@ -62,6 +38,10 @@ PARTY_HEADERS = [
     "子ども",
     "子どもの月齢",
     "託児",
+    "出産予定日",
+    "市内在住",
+    "会社名",
+    "優先区分",
     "電話番号",
     "メールアドレス",
     "備考",
@@ -112,12 +92,30 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 def notification_text(notification: Notification | None) -> str:
     if notification is None:
         return ""
-    kind = NOTIFICATION_KIND_JA.get(notification.kind, notification.kind)
-    status = NOTIFICATION_STATUS_JA.get(notification.status, notification.status)
+    kind = in_japanese(NOTIFICATION_KIND, notification.kind)
+    status = in_japanese(NOTIFICATION_STATUS, notification.status)
     return f"{kind}：{status}"
 
 
-def _party_cells(reservation, attendance: str, notification: Notification | None) -> list[Any]:
+RESIDENT_JA = {True: "はい", False: "いいえ", None: ""}
+
+
+def ages_ja(ages: list[int] | None) -> str:
+    """Children's ages as the desk says them (1歳8か月、5か月), whatever the page's language."""
+    with translation.override("ja"):
+        return months_list(ages)
+
+
+def priority_ja(program, key: str) -> str:
+    for group in (program.priority_groups if program is not None else None) or []:
+        if isinstance(group, dict) and group.get("key") == key:
+            return priority_group_label(group, "ja")
+    return key
+
+
+def _party_cells(
+    reservation, attendance: str, notification: Notification | None, program=None
+) -> list[Any]:
     email = "" if is_walk_in_placeholder(reservation.email) else reservation.email
     return [
         reservation.code,
@@ -125,20 +123,25 @@ def _party_cells(reservation, attendance: str, notification: Notification | None
         reservation.name_kana,
         reservation.adults,
         reservation.children,
-        "・".join(f"{age}か月" for age in reservation.children_ages or []),
+        ages_ja(reservation.children_ages),
         reservation.childcare,
+        reservation.due_date.strftime("%Y/%m/%d") if reservation.due_date else "",
+        RESIDENT_JA[reservation.resident],
+        reservation.company,
+        priority_ja(program, reservation.priority_group),
         reservation.phone,
         email,
         reservation.notes,
-        STATUS_JA.get(reservation.status, reservation.status),
-        ATTENDANCE_JA.get(attendance, attendance),
+        in_japanese(RESERVATION_STATUS, reservation.status),
+        in_japanese(ATTENDANCE, attendance),
         notification_text(notification),
     ]
 
 
 def roster_csv(roster: Roster) -> bytes:
+    program = roster.session.program
     rows = (
-        [number, *_party_cells(row.reservation, row.attendance, row.notification)]
+        [number, *_party_cells(row.reservation, row.attendance, row.notification, program)]
         for number, row in enumerate(roster.rows, start=1)
     )
     return csv_bytes(ROSTER_HEADERS, rows)
@@ -155,7 +158,7 @@ def export_csv(rows: list[ExportRow]) -> bytes:
             s.facility.name,
             s.display_title,
             s.pk,
-            *_party_cells(r, item.attendance, None),
+            *_party_cells(r, item.attendance, None, s.program),
         ]
 
     return csv_bytes(EXPORT_HEADERS, (cells(item) for item in rows))

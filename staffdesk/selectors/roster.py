@@ -19,9 +19,11 @@ from booking.models import (
 )
 from booking.services import waitlist_queryset
 from events.models import Session
-from notifications.models import Notification, NotificationKind, NotificationStatus
+from events.templatetags.parent_pages import months_list
+from notifications.models import Notification, NotificationStatus
 from staffdesk.models import SessionAttendance, StaffAction
 from staffdesk.services import ATTENDED, NO_SHOW, is_walk_in_placeholder, roster_filter
+from staffdesk.terms import NOTIFICATION_KIND, NOTIFICATION_STATUS, RESERVATION_STATUS
 
 SORTS = ("kana", "code")
 
@@ -83,7 +85,8 @@ class RosterRow:
 
     @property
     def ages_text(self) -> str:
-        return ", ".join(str(age) for age in self.reservation.children_ages or [])
+        """The children's ages as people say them (1歳8か月、5か月) in the page's language."""
+        return months_list(self.reservation.children_ages)
 
 
 @dataclass
@@ -154,9 +157,9 @@ def roster(
         qs = qs.prefetch_related(
             Prefetch("session_attendances", queryset=attendances, to_attr="attendance_here")
         )
-    status_labels = _labels(ReservationStatus.choices)
-    kind_labels = _labels(NotificationKind.choices)
-    sending_labels = _labels(NotificationStatus.choices)
+    status_labels = _labels(RESERVATION_STATUS.items())
+    kind_labels = _labels(NOTIFICATION_KIND.items())
+    sending_labels = _labels(NOTIFICATION_STATUS.items())
     rows = []
     for r in qs:
         if r.course_id is None:

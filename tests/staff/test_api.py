@@ -121,8 +121,9 @@ def test_roster_csv_opens_in_japanese_excel(api_a, session_a):
     assert len(rows) == 1 + len(names)
     assert [r[0] for r in rows[1:]] == ["1", "2", "3"]
     assert {r[2] for r in rows[1:]} == {"山田 花子", "佐藤 太郎", '\'=HYPERLINK("x")'}
-    assert {r[10] for r in rows[1:]} == {"アレルギー: 卵\n2行目"}  # a quoted multi-line cell
-    assert {r[11] for r in rows[1:]} == {"予約確定"}
+    notes, status = ROSTER_HEADERS.index("備考"), ROSTER_HEADERS.index("予約状況")
+    assert {r[notes] for r in rows[1:]} == {"アレルギー: 卵\n2行目"}  # a quoted multi-line cell
+    assert {r[status] for r in rows[1:]} == {"予約確定"}
     assert StaffAction.objects.get(kind="export").after["rows"] == 3
     # Accept: text/csv works the same as ?format=csv.
     accept = api_a.get(f"/api/v1/sessions/{session_a.pk}/roster/", HTTP_ACCEPT="text/csv")

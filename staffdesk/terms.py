@@ -1,0 +1,43 @@
+"""The desk's glossary: one word for one state, on the counter, the rows, the CSV and the print.
+
+A party that came is 出席 (Attended) and one that did not is 欠席 (No-show) everywhere; before
+the door it is 未受付 (Not yet), and 受付する (Check in) is the action, not a state. A message
+that was not sent because the party gave no address reads メールなし, not 送信なし (which reads
+as a failure). Pages show these in the request's language; the CSV files, whose headers are the
+city's fixed Japanese format, take the Japanese of the same words through ``in_japanese``.
+"""
+
+from __future__ import annotations
+
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from booking.models import ReservationStatus
+from notifications.models import NotificationKind
+
+ATTENDED = _("Attended")
+NO_SHOW = _("No-show")
+NOT_YET = _("Not yet")
+
+ATTENDANCE = {"attended": ATTENDED, "no_show": NO_SHOW}
+RESERVATION_STATUS = dict(ReservationStatus.choices)
+NOTIFICATION_KIND = dict(NotificationKind.choices)
+NOTIFICATION_STATUS = {
+    "pending": _("Pending"),
+    "sending": _("Sending"),
+    "sent": _("Sent"),
+    "failed": _("Failed"),
+    "skipped": pgettext_lazy("email", "No email address"),
+}
+
+
+def term(terms: dict, key: str) -> str:
+    """The word for ``key`` in the active language (the key itself when it has none)."""
+    return str(terms.get(key, key)) if key else ""
+
+
+def in_japanese(terms: dict, key: str) -> str:
+    """The word for ``key`` in Japanese, whatever the request's language (CSV cells)."""
+    with translation.override("ja"):
+        return term(terms, key)
