@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.errors import AppError
 from core.fields import bounded_date
 from events.models import Facility
-from events.selectors import staff_facility_ids
+from events.selectors import staff_facility_ids, user_can_manage_facility
 from schedule import selectors, services
 from schedule.forms import WEEKDAYS, SeriesForm
 from staffdesk.selectors import staff_facilities
@@ -53,6 +53,7 @@ def month(request):
     shown = selectors.month_of(request.GET.get("month"), timezone.localdate())
     context = month_context(facility, shown, public=False)
     context["facilities"] = facilities
+    context["can_manage"] = user_can_manage_facility(request.user, facility.pk)
     return render(request, "schedule/month.html", context)
 
 

@@ -128,3 +128,15 @@ def test_viewers_read_only_and_other_facilities_get_not_found(client, series_wit
         == 404
     )
     assert not Session.objects.filter(status=SessionStatus.CANCELLED).exists()
+
+
+def test_viewers_month_view_offers_no_action_they_cannot_take(client, series_with_parties):
+    series, _sessions, manager = series_with_parties
+    month = "/staff/schedule/?facility=ribbon&month=2027-01"
+    client.force_login(staff_user(series.facility, StaffRole.VIEWER, username="month-viewer"))
+    seen = client.get(month).content.decode()
+    assert "/staff/schedule/copy/" not in seen and "/staff/schedule/series/new/" not in seen
+    assert "/facilities/ribbon/calendar/" in seen
+    client.force_login(manager)
+    managed = client.get(month).content.decode()
+    assert "/staff/schedule/copy/" in managed and "/staff/schedule/closed-days/" in managed
