@@ -30,6 +30,23 @@ def tokyo_time(day: date, at: time) -> datetime:
 
 
 @transaction.atomic
+def started_today(today: date, facility: Facility) -> DemoSession | None:
+    """A session of the day that began 45 minutes ago (on the quarter hour), so that staff can
+    try the no-show action at once; none when the demo is loaded for another day, and only one
+    however often it is loaded (issue 21, item 18)."""
+    now = timezone.localtime()
+    if today != now.date() or now.hour == 0 and now.minute < 45:
+        return None
+    begun = Session.objects.filter(
+        facility=facility, program__slug="sukoyaka-koryukai", start__date=today, start__lte=now
+    )
+    if begun.exists():
+        return None
+    at = now - timedelta(minutes=45)
+    at = time(at.hour, at.minute - at.minute % 15)
+    return DemoSession("sukoyaka-koryukai", "ribbonkan", 0, today.weekday(), at, 120, 12, fill=6)
+
+
 def load_demo(today: date | None = None) -> dict[str, int]:
     """Create or update the demo catalogue; return how many rows were created per kind."""
     today = today or timezone.localdate()
@@ -65,7 +82,11 @@ def load_demo(today: date | None = None) -> dict[str, int]:
         fill=9,
         children_capacity=15,
     )
-    for spec in [*SESSIONS, todays]:
+    specs = [*SESSIONS, todays]
+    started = started_today(today, facilities["ribbonkan"])
+    if started is not None:
+        specs.append(started)
+    for spec in specs:
         day = anchor + timedelta(weeks=spec.week, days=spec.weekday)
         start = tokyo_time(day, spec.start)
         course = None

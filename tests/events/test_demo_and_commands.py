@@ -71,9 +71,26 @@ def test_the_demo_has_a_session_today_with_parties_to_check_in():
     from django.utils import timezone
 
     call_command("load_demo")
-    [today] = Session.objects.filter(start__date=timezone.localdate())
+    [today] = Session.objects.filter(start__date=timezone.localdate(), program__slug="fureai-0-1")
     assert today.seats_taken >= 9 and today.status == "scheduled"
     assert Reservation.objects.filter(session=today, status="confirmed").count() >= 5
+
+
+def test_the_demo_has_a_session_that_already_started_to_try_no_shows(monkeypatch):
+    """Issue 21, item 18: staff see the no-show action without moving a session."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    noon = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(12, 7)))
+    monkeypatch.setattr(timezone, "now", lambda: noon)
+    call_command("load_demo")
+    [begun] = Session.objects.filter(start__date=noon.date(), start__lte=noon)
+    assert timezone.localtime(begun.start).time() == dt.time(11, 15)
+    assert begun.end > noon and begun.status == "scheduled"
+    assert Reservation.objects.filter(session=begun, status="confirmed").count() >= 3
+    call_command("load_demo")  # loading again adds no second one
+    assert Session.objects.filter(start__date=noon.date(), start__lte=noon).count() == 1
 
 
 def test_the_demo_report_of_this_fiscal_year_shows_attendance_and_no_shows():
