@@ -33,6 +33,8 @@ browser-deps:
 			libpango-1.0-0 libpangoft2-1.0-0 poppler-utils; \
 	fi
 
+# Links in emails follow the port the server listens on, unless SITE_URL is set.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo

@@ -1,6 +1,8 @@
 from csp.decorators import csp_update
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -24,6 +26,8 @@ urlpatterns = [
     path("admin/login/", login_rate_limited(admin.site.login)),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # Browsers and tools that ask for /favicon.ico get the site's icon instead of a 404.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("api/v1/ping/", PingApi.as_view(), name="ping"),
     path("api/v1/", include("booking.urls")),
     path("api/v1/", include("staffdesk.urls")),

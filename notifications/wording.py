@@ -33,7 +33,9 @@ MONTHS_EN = [
 ]
 
 
-SITE_NAME = {"ja": "子育て支援イベント予約", "en": "Child-care support event booking"}
+# The name the pages carry in their header (the "Child-care events" msgid), so a parent sees
+# one name for the site on pages and in emails.
+SITE_NAME = {"ja": "子育てイベント予約", "en": "Child-care events"}
 
 
 SUBJECTS: dict[str, dict[str, str]] = {
@@ -109,12 +111,13 @@ def format_datetime(value: datetime, language: str) -> str:
 
 
 def format_when(start: datetime, end: datetime, language: str) -> str:
-    """Return a session's time: 2026年12月5日(土) 10:00-11:30."""
+    """Return a session's time as the pages write it: 2026年12月5日(土) 10:00〜11:30."""
     s, e = timezone.localtime(start), timezone.localtime(end)
+    mark = "〜" if email_language(language) == "ja" else "–"
     if s.date() == e.date():
         sep = " " if email_language(language) == "ja" else ", "
-        return f"{format_date(s, language)}{sep}{s:%H:%M}-{e:%H:%M}"
-    return f"{format_datetime(s, language)} - {format_datetime(e, language)}"
+        return f"{format_date(s, language)}{sep}{s:%H:%M}{mark}{e:%H:%M}"
+    return f"{format_datetime(s, language)}{mark}{format_datetime(e, language)}"
 
 
 def format_short(value: datetime, language: str) -> str:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from booking.idempotency import request_fingerprint
 from booking.models import IdempotencyKey
-from booking.rules import Party
+from booking.rules import Party, party_seats
 from booking.services import ReservationResult
 from core.errors import AppError
 from core.filters import BoundedDateFormField
@@ -100,6 +100,12 @@ def _age_choices(program: Program) -> list[tuple[str, str]]:
     return [("", _("Choose"))] + [(str(m), months(m)) for m in range(low, high + 1)]
 
 
+def largest_party_seats(program: Program) -> int:
+    """Return the general seats the largest party the programme accepts would take."""
+    largest = Party(adults=program.max_adults, children=program.max_children)
+    return party_seats(program, largest).seats
+
+
 def party_fields_for(program: Program) -> dict[str, forms.Field]:
     """Return the party fields a programme asks for (also used when a party is changed)."""
     fields: dict[str, forms.Field] = {}
@@ -149,13 +155,28 @@ class ReservationForm(forms.Form):
 
     required_css_class = "required"
 
-    def __init__(self, *args: Any, session: Session, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, session: Session, seats_left: int | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.session = session
         program = session.program
         self.program = program
         self.fields["form_key"] = forms.RegexField(regex=FORM_KEY_PATTERN, widget=forms.HiddenInput)
         self.fields.update(party_fields_for(program))
+        # Seats left for a first-come booking whose largest party would not fit: the parent
+        # chooses before sending between a smaller party and the waiting list (issue 21).
+        self.seats_left = seats_left
+        if seats_left is not None and seats_left < largest_party_seats(program):
+            self.fields["join_waitlist"] = forms.BooleanField(
+                label=_("If our party does not fit, put us on the waiting list"),
+                required=False,
+                help_text=_(
+                    "Only %(left)d seat left: a party of %(more)d or more is too many "
+                    "for the seats left and goes on the waiting list."
+                )
+                % {"left": seats_left, "more": seats_left + 1},
+            )
         if program.requires_due_date:
             self.fields["due_date"] = BoundedDateFormField(
                 label=_("Expected due date"),
@@ -222,6 +243,21 @@ class ReservationForm(forms.Form):
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "join_waitlist" in self.fields and not self.errors and not data.get("join_waitlist"):
+            seats = party_seats(self.program, self.party()).seats
+            if seats > (self.seats_left or 0):
+                self.add_error(
+                    "join_waitlist",
+                    _(
+                        "Only %(left)d seat left: a party of %(n)d goes on the waiting list. "
+                        "Make the party smaller, or tick the box to join the waiting list."
+                    )
+                    % {"left": self.seats_left, "n": seats},
+                )
+        return data
 
     def children_ages(self) -> list[int]:
         data = self.cleaned_data

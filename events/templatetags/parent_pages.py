@@ -1,6 +1,7 @@
 """Template filters for the parents' pages: dates in the page's language and localised names.
 
-Japanese dates read ``2026年12月5日(土) 10:00-11:30``; English ones ``Sat 5 Dec 2026, 10:00-11:30``.
+Japanese dates read ``2026年12月5日(土) 10:00〜11:30``; English ones
+``Sat 5 Dec 2026, 10:00–11:30``.
 Times are always shown in Japan time, whatever the phone's zone.
 """
 
@@ -11,6 +12,7 @@ from datetime import date, datetime
 from django import template
 from django.conf import settings
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from core.languages import html_lang
@@ -59,15 +61,32 @@ def when(value: datetime | None) -> str:
     return f"{format_day(local.date())}{separator}{local:%H:%M}"
 
 
+def range_mark() -> str:
+    """Return the mark between two times: 〜 in Japanese, an en dash in English."""
+    return "–" if _english() else "〜"
+
+
 @register.filter
 def span(session) -> str:
-    """Return when a session runs: 2026年12月5日(土) 10:00-11:30."""
+    """Return when a session runs: 2026年12月5日(土) 10:00〜11:30 (the times never split).
+
+    The times go in a ``nowrap`` span, so a narrow phone breaks the line before them, never
+    inside 10:00〜11:30.
+    """
     start, end = _local(session.start), _local(session.end)
     separator = ", " if _english() else " "
-    text = f"{format_day(start.date())}{separator}{start:%H:%M}-"
     if end.date() != start.date():
-        return text + when(session.end)
-    return text + f"{end:%H:%M}"
+        return (
+            f"{format_day(start.date())}{separator}{start:%H:%M}{range_mark()}{when(session.end)}"
+        )
+    return format_html(
+        '{}{}<span class="nowrap">{}{}{}</span>',
+        format_day(start.date()),
+        separator,
+        f"{start:%H:%M}",
+        range_mark(),
+        f"{end:%H:%M}",
+    )
 
 
 @register.filter

@@ -38,9 +38,15 @@ def reservation_form(request, pk: int):
     session = sessions_for_pages().filter(pk=pk).first()
     if session is None:
         return not_found(request)
-    availability = session_availability(session, timezone.now())
+    now = timezone.now()
+    availability = session_availability(session, now)
+    seats_left = None
+    if availability.outcome == "confirmed" and services.waitlist_open(
+        session.program, session, now
+    ):
+        seats_left = availability.seats_left
     if request.method == "POST":
-        form = ReservationForm(request.POST, session=session)
+        form = ReservationForm(request.POST, session=session, seats_left=seats_left)
         if form.is_valid():
             throttles = [ReservationCreateIPThrottle, ReservationFormEmailThrottle]
             wait = throttle_wait(request, throttles)
@@ -80,7 +86,9 @@ def reservation_form(request, pk: int):
         if not availability.can_book:
             status = 409
     elif availability.can_book:
-        form = ReservationForm(session=session, initial={"form_key": new_form_key()})
+        form = ReservationForm(
+            session=session, seats_left=seats_left, initial={"form_key": new_form_key()}
+        )
         status = 200
     else:
         form, status = None, 200

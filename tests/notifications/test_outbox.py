@@ -48,8 +48,8 @@ def ja_when(session: Session) -> str:
         return f"{d.year}年{d.month}月{d.day}日({WEEKDAYS_JA[d.weekday()]})"
 
     if s.date() == e.date():
-        return f"{day(s)} {s:%H:%M}-{e:%H:%M}"
-    return f"{day(s)} {s:%H:%M} - {day(e)} {e:%H:%M}"
+        return f"{day(s)} {s:%H:%M}〜{e:%H:%M}"
+    return f"{day(s)} {s:%H:%M}〜{day(e)} {e:%H:%M}"
 
 
 def deliver_now():
@@ -130,7 +130,7 @@ def test_confirmed_booking_sends_the_confirmation_with_a_request_invite(
         facility.phone,
         facility.access,
         "バスタオル、飲み物",
-        "大人1名、子ども1名",
+        "大人1人、子ども1人",
         body["manage_url"],
     ):
         assert expected in mail.text, expected

@@ -51,8 +51,8 @@ def test_a_party_change_by_api_emails_the_new_party_with_a_newer_invite(api, pro
     [change] = sent()
 
     assert "参加人数の変更" in change.subject
-    assert "変更前の参加人数" in change.text and "大人1名、子ども1名" in change.text
-    assert "大人2名、子ども1名" in change.text
+    assert "変更前の参加人数" in change.text and "大人1人、子ども1人" in change.text
+    assert "大人2人、子ども1人" in change.text
     method, same_uid, sequence = invite(change)
     assert (method, same_uid) == ("REQUEST", uid)
     assert sequence > first_sequence

@@ -209,7 +209,9 @@ def test_unknown_session_is_a_friendly_page(ja_client, db):
 def test_dates_read_the_japanese_way(ja_client, hub):
     start = next_saturday()
     session = SessionFactory(facility=hub, start=start, end=start + timedelta(minutes=90))
-    expected = f"{start.year}年{start.month}月{start.day}日(土) 10:00-11:30"
+    expected = (
+        f'{start.year}年{start.month}月{start.day}日(土) <span class="nowrap">10:00〜11:30</span>'
+    )
     assert expected in ja_client.get("/").content.decode()
     assert expected in ja_client.get(f"/sessions/{session.pk}/").content.decode()
 
@@ -222,9 +224,9 @@ def test_date_format_of_a_known_day():
     from django.utils import translation
 
     with translation.override("ja"):
-        assert span(Stub) == "2026年12月5日(土) 10:00-11:30"
+        assert span(Stub) == '2026年12月5日(土) <span class="nowrap">10:00〜11:30</span>'
     with translation.override("en"):
-        assert span(Stub) == "Sat 5 Dec 2026, 10:00-11:30"
+        assert span(Stub) == 'Sat 5 Dec 2026, <span class="nowrap">10:00–11:30</span>'
 
 
 def test_language_switch_on_every_page_turns_the_site_english(client, play):
@@ -252,7 +254,7 @@ def test_language_switch_on_every_page_turns_the_site_english(client, play):
     assert "What to bring" in html and "Reserve" in html
     assert '<option value="en" lang="en" selected>' in html  # the switcher says where we are
     start = timezone.localtime(play.start)
-    assert f"{start.day} {start:%b} {start.year}, {start:%H:%M}-" in html
+    assert f'{start.day} {start:%b} {start.year}, <span class="nowrap">{start:%H:%M}–' in html
 
 
 def test_availability_agrees_with_the_booking_rules(hub):

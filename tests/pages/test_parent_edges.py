@@ -1,0 +1,136 @@
+"""Issue 21 (parents): a party larger than the seats left, dates, names, the port and the icon."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from booking.models import Reservation, ReservationStatus
+from tests.pages.conftest import fill
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def one_seat_left(maternity):
+    """マタニティ交流会 with 1 seat left: 2 adults would not fit, the waiting list is open."""
+    maternity.capacity = 1
+    maternity.save(update_fields=["capacity"])
+    return maternity
+
+
+def due() -> str:
+    return (timezone.localdate() + timedelta(days=90)).isoformat()
+
+
+def test_the_form_says_before_sending_that_a_larger_party_goes_on_the_waiting_list(
+    ja_client, one_seat_left
+):
+    html = ja_client.get(f"/sessions/{one_seat_left.pk}/reserve/").content.decode()
+    assert "残り1席: 2人以上では満席のためキャンセル待ちになります。" in html
+    assert 'name="join_waitlist"' in html
+    assert "人数分の席がない場合は、キャンセル待ちに登録する" in html
+
+
+def test_a_larger_party_is_not_waitlisted_without_the_parent_choosing_it(ja_client, one_seat_left):
+    response, _ = fill(ja_client, one_seat_left, adults="2", due_date=due())
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "残り1席: 2人では満席のためキャンセル待ちになります。人数を減らすか" in html
+    assert Reservation.objects.count() == 0
+
+
+def test_a_parent_who_reduces_the_party_is_confirmed(ja_client, one_seat_left):
+    response, _ = fill(ja_client, one_seat_left, adults="1", due_date=due())
+    assert response.status_code == 303
+    assert Reservation.objects.get().status == ReservationStatus.CONFIRMED
+
+
+def test_a_parent_who_ticks_the_box_joins_the_waiting_list_knowingly(ja_client, one_seat_left):
+    response, _ = fill(ja_client, one_seat_left, adults="2", due_date=due(), join_waitlist="on")
+    assert response.status_code == 303
+    assert Reservation.objects.get().status == ReservationStatus.WAITLISTED
+
+
+def test_a_session_with_room_for_any_party_asks_nothing_more(ja_client, maternity):
+    html = ja_client.get(f"/sessions/{maternity.pk}/reserve/").content.decode()
+    assert 'name="join_waitlist"' not in html
+
+
+def test_the_api_keeps_waitlisting_a_party_too_large_for_the_seats_left(one_seat_left):
+    from rest_framework.test import APIClient
+
+    response = APIClient().post(
+        "/api/v1/reservations/",
+        {
+            "session": one_seat_left.pk,
+            "adults": 2,
+            "due_date": due(),
+            "name": "山田 花子",
+            "email": "hanako@example.jp",
+            "consent": True,
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["status"] == "waitlisted"
+
+
+def test_pages_write_times_with_a_wave_dash_that_never_wraps(ja_client, play):
+    html = ja_client.get(f"/sessions/{play.pk}/").content.decode()
+    start = timezone.localtime(play.start)
+    end = timezone.localtime(play.end)
+    assert f'<span class="nowrap">{start:%H:%M}〜{end:%H:%M}</span>' in html
+
+
+def test_the_emails_write_dates_parties_and_the_site_name_as_the_pages_do(ja_client, play):
+    from django.core import mail
+
+    from notifications.delivery import deliver_batch, dispatch_due
+
+    page = ja_client.get("/").content.decode()
+    response, _ = fill(ja_client, play, child_age_1="6")
+    assert response.status_code == 303
+    dispatch_due(send_batch=lambda ids, token: deliver_batch(ids, token=token))
+    message = mail.outbox[-1]
+    start, end = timezone.localtime(play.start), timezone.localtime(play.end)
+    assert f"{start:%H:%M}〜{end:%H:%M}" in message.body
+    assert "大人1人" in message.body and "名" not in message.body.split("参加人数")[1][:20]
+    assert "子育てイベント予約" in page
+
+
+def test_emails_without_a_facility_sign_with_the_name_the_pages_carry():
+    from notifications.wording import SITE_NAME
+
+    assert SITE_NAME == {"ja": "子育てイベント予約", "en": "Child-care events"}
+
+
+def test_make_run_points_email_links_at_the_port_it_serves(tmp_path):
+    fake = tmp_path / "python"
+    fake.write_text('#!/bin/sh\necho "SITE_URL=$SITE_URL"\n')
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    env = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "MAKEFLAGS", "MFLAGS"}}
+    run = [
+        "make", "-s", "--no-print-directory", "-C", str(settings.BASE_DIR),
+        "run", "PORT=8123", f"BIN={tmp_path}",
+    ]  # fmt: skip
+    out = subprocess.run(run, env=env, capture_output=True, text=True, timeout=60).stdout
+    assert "SITE_URL=http://127.0.0.1:8123" in out and ":8000" not in out
+    env["SITE_URL"] = "https://kosodate.example.jp"
+    out = subprocess.run(run, env=env, capture_output=True, text=True, timeout=60).stdout
+    assert "SITE_URL=https://kosodate.example.jp" in out and "8123" not in out.split("Serving")[0]
+
+
+def test_the_site_has_a_favicon(client):
+    html = client.get("/").content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/favicon.svg"
+    assert Path(settings.BASE_DIR, "static", "favicon.svg").read_text().startswith("<svg")

@@ -1,0 +1,102 @@
+"""Issue 21 (parents) in Debian's Chromium at 360 px and 1024 px: the choice before joining the
+waiting list, the form's sign that it is sending, and thumb-sized targets."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from booking.models import Reservation, ReservationStatus
+from tests.browser import assert_accessible, layout_problems, new_page
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = {"phone": {"width": 360, "height": 740}, "tablet": {"width": 1024, "height": 900}}
+
+
+@pytest.fixture(autouse=True)
+def _no_throttle(settings, live_server):
+    settings.SITE_URL = live_server.url
+    settings.API_THROTTLE_ENABLED = False
+
+
+def check(page, name: str) -> None:
+    assert_accessible(page, name)
+    assert layout_problems(page) == [], name
+
+
+def size(page, selector: str) -> dict:
+    return page.locator(selector).first.evaluate(
+        "el => { const r = el.getBoundingClientRect(); return {w: r.width, h: r.height}; }"
+    )
+
+
+@pytest.mark.parametrize("device", ["phone", "tablet"])
+def test_a_party_too_large_for_the_seats_left_chooses_before_joining_the_list(
+    browser, live_server, maternity, device
+):
+    maternity.capacity = 1
+    maternity.save(update_fields=["capacity"])
+    page = new_page(browser)
+    page.set_viewport_size(WIDTHS[device])
+    page.goto(f"{live_server.url}/sessions/{maternity.pk}/reserve/")
+    check(page, f"21-waitlist-choice-{device}-1-form")
+    assert page.get_by_text("残り1席: 2人以上では満席のためキャンセル待ちになります。").is_visible()
+    # Item 7: the back link and the consent row are thumb-sized, not a line of text.
+    back = size(page, "p.back a")
+    assert back["h"] >= 44 and back["w"] >= 44, back
+    consent = size(page, ".check:has(#id_consent)")
+    assert consent["h"] >= 44, consent
+    page.locator(".check:has(#id_consent) label").click(position={"x": 2, "y": 2})
+    assert page.is_checked("#id_consent")
+
+    page.select_option("#id_adults", "2")
+    due = (timezone.localdate() + timedelta(days=90)).isoformat()
+    page.fill("#id_due_date", due)
+    page.fill("#id_name", "山田 花子")
+    page.fill("#id_email", f"hanako-{device}@example.jp")
+    page.get_by_role("button", name="予約する").click()
+    page.wait_for_selector("#error-summary")
+    check(page, f"21-waitlist-choice-{device}-2-asked")
+    assert "人数を減らすか、キャンセル待ちに登録する場合はチェックを入れてください" in (
+        page.locator("#error-summary").inner_text()
+    )
+    assert Reservation.objects.count() == 0
+
+    page.check("#id_join_waitlist")
+    page.check("#id_consent")
+    # Item 3: the tap is acknowledged at once, and a second tap sends nothing more.
+    state = page.evaluate(
+        """() => {
+            const form = document.querySelector("form[data-progress]");
+            const button = form.querySelector("button[type=submit]");
+            form.requestSubmit(button);
+            const second = new Event("submit", {cancelable: true});
+            form.dispatchEvent(second);
+            return {disabled: button.disabled, text: button.textContent,
+                    status: form.querySelector(".progress").textContent,
+                    secondBlocked: second.defaultPrevented};
+        }"""
+    )
+    assert state["disabled"] and state["secondBlocked"], state
+    assert state["text"] == state["status"] == "送信しています。しばらくお待ちください…"
+    page.wait_for_url("**/reservations/**")
+    check(page, f"21-waitlist-choice-{device}-3-result")
+    assert "キャンセル待ち" in page.locator("h1").inner_text()
+    reservation = Reservation.objects.get()
+    assert reservation.status == ReservationStatus.WAITLISTED and reservation.adults == 2
+    page.context.close()
+
+
+def test_the_times_stay_on_one_line_on_a_phone(browser, live_server, play):
+    page = new_page(browser)
+    page.goto(f"{live_server.url}/sessions/{play.pk}/")
+    check(page, "21-dates-phone")
+    times = page.locator("dd .nowrap").first
+    start = timezone.localtime(play.start)
+    assert times.inner_text().startswith(f"{start:%H:%M}〜")
+    line = times.evaluate("el => el.getClientRects().length")
+    assert line == 1
+    page.context.close()
