@@ -243,6 +243,35 @@ def later_sessions(series: Series, from_date: date) -> list[Session]:
     )
 
 
+def moved_clashes(series: Series, sessions: list[Session], start: time, end: time) -> None:
+    """Refuse a new time that would overlap another session at the facility on any day."""
+    facility_lock(series.facility)
+    days = [s.start.astimezone(tokyo(series.first_date, start).tzinfo).date() for s in sessions]
+    others = Session.objects.filter(
+        facility_id=series.facility_id,
+        status=SessionStatus.SCHEDULED,
+        start__lt=tokyo(days[-1], end),
+        end__gt=tokyo(days[0], start),
+    ).exclude(pk__in=[s.pk for s in sessions])
+    clashing = sorted(
+        {
+            day
+            for day in days
+            for o in others
+            if o.start < tokyo(day, end) and o.end > tokyo(day, start)
+        }
+    )
+    if clashing:
+        raise AppValidationError(
+            {
+                "start_time": [
+                    _("Another session at the facility overlaps that time on %(days)s.")
+                    % {"days": ", ".join(d.strftime("%m/%d") for d in clashing)}
+                ]
+            }
+        )
+
+
 @transaction.atomic
 def series_change_later(
     series: Series,
@@ -273,6 +302,8 @@ def series_change_later(
                     ]
                 }
             )
+    if sessions and (start_time, end_time) != (series.start_time, series.end_time):
+        moved_clashes(series, sessions, start_time, end_time)
     changed = []
     for session in sessions:
         day = session.start.astimezone(tokyo(from_date, start_time).tzinfo).date()
