@@ -138,6 +138,8 @@ class ReservationCreateApi(APIView):
                 email=data["email"],
                 phone=data["phone"],
                 notes=data["notes"],
+                needs=data["needs"],
+                needs_detail=data["needs_detail"],
                 language=request_language(request, data.get("language")),
                 by=by,
                 override_reason=data["override_reason"],

@@ -19,6 +19,15 @@ class ReservationStatus(models.TextChoices):
     NO_SHOW = "no_show", _("No-show")
 
 
+class Need(models.TextChoices):
+    """What a family asks the facility to prepare (配慮事項); details go in ``needs_detail``."""
+
+    WHEELCHAIR = "wheelchair", _("Wheelchair")
+    ALLERGY = "allergy", _("Allergy")
+    INTERPRETER = "interpreter", _("Interpreter")
+    OTHER = "other", _("Other")
+
+
 # Statuses whose party holds seats in the session's counters.
 SEAT_HOLDING = (
     ReservationStatus.CONFIRMED,
@@ -60,6 +69,9 @@ class Reservation(models.Model):
     email = models.EmailField(_("email"), max_length=254)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     notes = models.TextField(_("notes"), blank=True, max_length=1000)
+    # 配慮事項: personal data like the notes (erased and exported with them).
+    needs = models.JSONField(_("needs"), default=list, blank=True)
+    needs_detail = models.CharField(_("needs (details)"), max_length=200, blank=True)
     # A code of settings.LANGUAGES ("ja", "ja-easy", "zh-hans", "pt-br", ...): every email,
     # reminder and invite about the reservation speaks it.
     language = models.CharField(_("language"), max_length=10, default="ja")

@@ -2,8 +2,9 @@
 
 Anonymising keeps the row, its status, party size and history, so the attendance report's
 counts stay right; it removes what identifies a family: names, contact, ages, due date, notes,
-and the addresses and links in its notifications. "My reservations" links (booking.links) are
-deleted when they expire, by the daily purge, and at once when staff erase an address.
+needs (配慮事項), and the addresses and links in its notifications. "My reservations" links
+(booking.links) are deleted when they expire, by the daily purge, and at once when staff erase
+an address.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ def reservation_anonymise(*, reservation: Reservation) -> Reservation:
         email=f"erased-{reservation.pk}@{ANONYMISED_DOMAIN}",
         phone="",
         notes="",
+        needs=[],
+        needs_detail="",
         company="",
         children_ages=[],
         due_date=None,
@@ -102,6 +105,8 @@ def personal_data_export(*, email: str, facility_ids: set[int] | None) -> list[d
                 "childcare": r.childcare,
                 "company": r.company,
                 "notes": r.notes,
+                "needs": r.needs,
+                "needs_detail": r.needs_detail,
                 "language": r.language,
                 "created_at": r.created_at.isoformat(),
                 "history": [

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
-from booking.models import Reservation, ReservationStatus
+from booking.models import Need, Reservation, ReservationStatus
 from booking.selectors import session_id_from_request
 from booking.services import waitlist_position
 from core.fields import (
@@ -65,6 +65,14 @@ class ReservationCreateSerializer(DeclaredFieldsSerializer):
     company = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
     priority_group = StrictCharField(max_length=50, required=False, allow_blank=True, default="")
     notes = StrictTextField(max_length=1000, required=False, allow_blank=True, default="")
+    needs = serializers.ListField(
+        child=StrictChoiceField(choices=Need.choices),
+        max_length=len(Need.values),
+        required=False,
+        default=list,
+        help_text="配慮事項: what the facility should prepare (wheelchair, allergy, ...).",
+    )
+    needs_detail = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
     language = StrictChoiceField(choices=language_codes(), required=False)
     override_reason = StrictTextField(
         max_length=500,
@@ -137,6 +145,8 @@ class ReservationSerializer(DeclaredFieldsSerializer):
     name = StrictCharField(read_only=True, label=_("name"))
     email = StrictEmailField(read_only=True, label=_("email"))
     phone = StrictCharField(read_only=True, label=_("phone"))
+    needs = serializers.JSONField(read_only=True, label=_("needs"))
+    needs_detail = StrictCharField(read_only=True, label=_("needs (details)"))
     language = StrictCharField(read_only=True, label=_("language"))
     confirm_by = StrictDateTimeField(
         read_only=True, allow_null=True, label=_("confirm the lottery win by")

@@ -26,6 +26,7 @@ from staffdesk.terms import (
     NOTIFICATION_STATUS,
     RESERVATION_STATUS,
     in_japanese,
+    needs_text,
 )
 
 BOM = "\ufeff"
@@ -45,6 +46,7 @@ PARTY_HEADERS = [
     "電話番号",
     "メールアドレス",
     "備考",
+    "配慮事項",
     "予約状況",
     "出欠",
     "通知",
@@ -106,6 +108,11 @@ def ages_ja(ages: list[int] | None) -> str:
         return months_list(ages)
 
 
+def needs_ja(reservation) -> str:
+    with translation.override("ja"):
+        return needs_text(reservation.needs, reservation.needs_detail)
+
+
 def priority_ja(program, key: str) -> str:
     for group in (program.priority_groups if program is not None else None) or []:
         if isinstance(group, dict) and group.get("key") == key:
@@ -132,6 +139,7 @@ def _party_cells(
         reservation.phone,
         email,
         reservation.notes,
+        needs_ja(reservation),
         in_japanese(RESERVATION_STATUS, reservation.status),
         in_japanese(ATTENDANCE, attendance),
         notification_text(notification),

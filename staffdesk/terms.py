@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from booking.models import ReservationStatus
+from booking.models import Need, ReservationStatus
 from notifications.models import NotificationKind
 
 ATTENDED = _("Attended")
@@ -22,6 +22,7 @@ NOT_YET = _("Not yet")
 
 ATTENDANCE = {"attended": ATTENDED, "no_show": NO_SHOW}
 RESERVATION_STATUS = dict(ReservationStatus.choices)
+NEEDS = dict(Need.choices)
 NOTIFICATION_KIND = dict(NotificationKind.choices)
 NOTIFICATION_STATUS = {
     "pending": _("Pending"),
@@ -41,3 +42,12 @@ def in_japanese(terms: dict, key: str) -> str:
     """The word for ``key`` in Japanese, whatever the request's language (CSV cells)."""
     with translation.override("ja"):
         return term(terms, key)
+
+
+def needs_text(needs: list[str] | None, detail: str = "") -> str:
+    """A party's needs (配慮事項) in a line: 車いす、アレルギー（卵）."""
+    words = "、".join(term(NEEDS, n) for n in needs or [])
+    if translation.get_language() == "en":
+        words = words.replace("、", ", ")
+        return f"{words} ({detail})" if words and detail else words or detail
+    return f"{words}（{detail}）" if words and detail else words or detail

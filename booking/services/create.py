@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NoReturn
@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking import signals
-from booking.models import Reservation, ReservationStatus
+from booking.models import Need, Reservation, ReservationStatus
 from booking.rules import Party, party_errors, party_seats
 from booking.services.phases import booking_phase, waitlist_open
 from booking.services.seats import (
@@ -95,6 +95,8 @@ def reservation_create(
     phone: str = "",
     name_kana: str = "",
     notes: str = "",
+    needs: Sequence[str] = (),
+    needs_detail: str = "",
     language: str = "ja",
     by: AbstractBaseUser | None = None,
     override_reason: str = "",
@@ -140,6 +142,9 @@ def reservation_create(
     if override:
         phase = "first_come"
 
+    unknown = set(needs) - set(Need.values)
+    if unknown:
+        raise AppValidationError({"needs": [_("Choose the needs from the list.")]})
     seats = party_seats(program, party)
     reservation = Reservation(
         session=session,
@@ -160,6 +165,9 @@ def reservation_create(
         email=email.strip().lower(),
         phone=phone.strip(),
         notes=notes,
+        # In the list's order, once each, whatever order the form or client sent them in.
+        needs=[n for n in Need.values if n in set(needs)],
+        needs_detail=needs_detail.strip(),
         language=language,
         source=source,
     )

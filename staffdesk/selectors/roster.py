@@ -23,7 +23,12 @@ from events.templatetags.parent_pages import months_list
 from notifications.models import Notification, NotificationStatus
 from staffdesk.models import SessionAttendance, StaffAction
 from staffdesk.services import ATTENDED, NO_SHOW, is_walk_in_placeholder, roster_filter
-from staffdesk.terms import NOTIFICATION_KIND, NOTIFICATION_STATUS, RESERVATION_STATUS
+from staffdesk.terms import (
+    NOTIFICATION_KIND,
+    NOTIFICATION_STATUS,
+    RESERVATION_STATUS,
+    needs_text,
+)
 
 SORTS = ("kana", "code")
 
@@ -82,6 +87,10 @@ class RosterRow:
         if r.course_id is not None:
             return r.status in (ReservationStatus.CONFIRMED, ReservationStatus.WON)
         return r.status in SEAT_HOLDING
+
+    @property
+    def needs_text(self) -> str:
+        return needs_text(self.reservation.needs, self.reservation.needs_detail)
 
     @property
     def ages_text(self) -> str:
