@@ -118,6 +118,8 @@ class Renderer:
             {
                 "reservation": True,
                 "code": reservation.code,
+                # A lottery application is not a reservation until a place is won.
+                "applied": reservation.status == "applied",
                 "name": reservation.name,
                 "adults": reservation.adults,
                 "children": reservation.children,

@@ -62,8 +62,11 @@ def reservation_form(request, pk: int):
                         course=session.course if session.course_id else None,
                         party=form.party(),
                         name=data["name"],
+                        name_kana=data.get("name_kana", ""),
                         email=data["email"],
                         phone=data.get("phone", ""),
+                        needs=data.get("needs", []),
+                        needs_detail=data.get("needs_detail", ""),
                         language=language(),
                     ),
                 )
@@ -100,6 +103,9 @@ def reservation_form(request, pk: int):
             "program": session.program,
             "availability": availability,
             "form": form,
+            "course_sessions": list(session.course.sessions.order_by("start"))
+            if session.course_id
+            else [],
         },
         status=status,
     )

@@ -100,3 +100,25 @@ def test_the_times_stay_on_one_line_on_a_phone(browser, live_server, play):
     line = times.evaluate("el => el.getClientRects().length")
     assert line == 1
     page.context.close()
+
+
+@pytest.mark.parametrize("device", ["phone", "tablet"])
+def test_the_manage_page_of_an_application_and_a_course_in_the_browser(
+    browser, live_server, lottery, device
+):
+    from tests.factories import book
+
+    applied = book(lottery, children=1, email=f"apply-{device}@example.jp")
+    page = new_page(browser)
+    page.set_viewport_size(WIDTHS[device])
+    page.goto(f"{live_server.url}/manage/{applied.reservation.code}/?token={applied.token}")
+    check(page, f"21-manage-application-{device}")
+    assert page.locator("h1").inner_text() == "申し込み内容"
+    assert page.get_by_text("申込番号").is_visible()
+    assert page.get_by_text("申し込みを取り消す").is_visible()
+    assert page.locator("a[href$='.ics']").count() == 0  # no .ics before the draw
+    back = size(page, "p.back a")
+    assert back["h"] >= 44 and back["w"] >= 44, back
+    page.locator("p.back a").click()
+    page.wait_for_url(f"**/sessions/{lottery.pk}/")
+    page.context.close()
