@@ -89,3 +89,26 @@ def test_the_sequence_keeps_rising_through_change_cancel_and_a_new_booking(progr
     assert len(sequences) == 5
     assert sequences == sorted(set(sequences)), sequences
     assert again.reservation.party_changes == 0
+
+
+def test_a_party_change_on_the_manage_page_emails_a_newer_invite_too(client, program, outbox):
+    session = SessionFactory(program=program, capacity=10)
+    booked = book(session, adults=1, children=1, children_ages=[12])
+    [confirmation] = sent()
+    _method, uid, first_sequence = invite(confirmation)
+
+    page = client.get(f"/manage/{booked.reservation.code}/?token={booked.token}", follow=True)
+    assert page.status_code == 200
+    form = {"action": "party", "party-adults": "2"}
+    html = page.content.decode()
+    for name in ("party-children", "party-childcare"):
+        if f'name="{name}"' in html:
+            form[name] = "1" if name == "party-children" else "0"
+    if 'name="party-child_age_1"' in html:
+        form["party-child_age_1"] = "12"
+    response = client.post(f"/manage/{booked.reservation.code}/", form)
+    assert response.status_code == 302 and response["Location"].startswith("/manage/")
+    [change] = sent()
+    assert "参加人数の変更" in change.subject and "大人2人" in change.text
+    method, same_uid, sequence = invite(change)
+    assert (method, same_uid) == ("REQUEST", uid) and sequence > first_sequence
