@@ -40,11 +40,12 @@ def reservation_form(request, pk: int):
         return not_found(request)
     now = timezone.now()
     availability = session_availability(session, now)
+    course_sessions = list(session.course.sessions.order_by("start")) if session.course_id else []
     seats_left = None
-    if availability.outcome == "confirmed" and services.waitlist_open(
-        session.program, session, now
-    ):
-        seats_left = availability.seats_left
+    # A course books all its sessions: the fullest one decides, and its first one closes the list.
+    first = course_sessions[0] if course_sessions else session
+    if availability.outcome == "confirmed" and services.waitlist_open(session.program, first, now):
+        seats_left = min(max(s.capacity - s.seats_taken, 0) for s in course_sessions or [session])
     if request.method == "POST":
         form = ReservationForm(request.POST, session=session, seats_left=seats_left)
         if form.is_valid():
@@ -103,9 +104,7 @@ def reservation_form(request, pk: int):
             "program": session.program,
             "availability": availability,
             "form": form,
-            "course_sessions": list(session.course.sessions.order_by("start"))
-            if session.course_id
-            else [],
+            "course_sessions": course_sessions,
         },
         status=status,
     )

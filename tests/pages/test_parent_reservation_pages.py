@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from booking.models import ReservationStatus
+from booking.models import Reservation, ReservationStatus
 from booking.services import reservation_cancel
 from events.models import Course
 from tests.factories import ProgramFactory, SessionFactory, book
@@ -118,3 +118,21 @@ def test_the_application_email_says_application_number(ja_client, lottery):
     dispatch_due(send_batch=lambda ids, token: deliver_batch(ids, token=token))
     message = mail.outbox[-1]
     assert "申込番号" in message.body and "予約番号" not in message.body
+
+
+def test_a_course_whose_fullest_session_has_one_seat_asks_before_waitlisting(
+    ja_client, course_sessions
+):
+    from events.models import Program
+
+    Program.objects.filter(pk=course_sessions[0].program_id).update(max_adults=2)
+    course_sessions[3].capacity = 1
+    course_sessions[3].save(update_fields=["capacity"])
+    html = ja_client.get(f"/sessions/{course_sessions[0].pk}/reserve/").content.decode()
+    assert "残り1席: 2人以上では満席のためキャンセル待ちになります。" in html
+    response, _ = fill(ja_client, course_sessions[0], adults="2")
+    assert response.status_code == 400
+    assert not Reservation.objects.exists()
+    response, _ = fill(ja_client, course_sessions[0], adults="2", join_waitlist="on")
+    assert response.status_code == 303
+    assert Reservation.objects.get().status == ReservationStatus.WAITLISTED
