@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "staffdesk",
     "parents",
     "schedule",
+    "consultations",
     "demo",
 ]
 

@@ -1,0 +1,1 @@
+"""One-to-one consultation appointments: counsellors, their weekly hours, slots, bookings."""

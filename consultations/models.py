@@ -1,0 +1,211 @@
+"""Counsellors, their weekly availability and leave, consultation types, appointments and the
+questionnaire answers that only the counsellor and the facility's managers may read."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Facility
+
+
+class CounsellorRole(models.TextChoices):
+    CONCIERGE = "concierge", _("Child-rearing concierge")
+    PUBLIC_HEALTH_NURSE = "public_health_nurse", _("Public health nurse")
+    CHILDCARE_WORKER = "childcare_worker", _("Childcare worker")
+    OTHER = "other", _("Counsellor")
+
+
+class Counsellor(models.Model):
+    """Who listens: a staff member, or a named role staffed in turn (子育てコンシェルジュ)."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="counsellors")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="counsellor_roles",
+    )
+    role = models.CharField(_("role"), max_length=30, choices=CounsellorRole.choices)
+    display_name = models.CharField(_("name shown to parents"), max_length=100)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("counsellor")
+        verbose_name_plural = _("counsellors")
+        ordering = ["facility_id", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} @ {self.facility}"
+
+
+class AvailabilityWindow(models.Model):
+    """A weekly window of a counsellor in Japan time, e.g. Tuesday 10:00-12:00."""
+
+    counsellor = models.ForeignKey(Counsellor, on_delete=models.CASCADE, related_name="windows")
+    weekday = models.PositiveSmallIntegerField(_("weekday"))  # 0 = Monday, as date.weekday()
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("until"))
+
+    class Meta:
+        verbose_name = _("availability window")
+        verbose_name_plural = _("availability windows")
+        ordering = ["counsellor_id", "weekday", "start_time"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="consult_window_weekday"),
+            models.CheckConstraint(
+                condition=Q(start_time__lt=F("end_time")), name="consult_window_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.counsellor} {self.weekday} {self.start_time}-{self.end_time}"
+
+
+class CounsellorLeave(models.Model):
+    """A day a counsellor takes no consultations (leave, training, a facility closed day)."""
+
+    counsellor = models.ForeignKey(Counsellor, on_delete=models.CASCADE, related_name="leaves")
+    date = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("day off")
+        verbose_name_plural = _("days off")
+        constraints = [
+            models.UniqueConstraint(fields=["counsellor", "date"], name="consult_leave_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.counsellor} {self.date}"
+
+
+class ConsultationMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("By phone")
+    ONLINE = "online", _("Online")
+
+
+class ConsultationType(models.Model):
+    """What a family can book at a facility (入園相談, 30 minutes + 10 minutes' buffer)."""
+
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="consultation_types"
+    )
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    audience = models.CharField(_("who it is for"), max_length=200, blank=True)
+    minutes = models.PositiveSmallIntegerField(_("length (minutes)"))
+    buffer_minutes = models.PositiveSmallIntegerField(_("buffer (minutes)"), default=0)
+    mode = models.CharField(
+        _("mode"), max_length=20, choices=ConsultationMode.choices, default="in_person"
+    )
+    online_link = models.URLField(_("online link"), blank=True)
+    opens_days_ahead = models.PositiveSmallIntegerField(_("bookable from (days ahead)"), default=1)
+    closes_weeks_ahead = models.PositiveSmallIntegerField(
+        _("bookable up to (weeks ahead)"), default=4
+    )
+    cancel_hours_before = models.PositiveSmallIntegerField(
+        _("cancel or change until (hours before)"), default=24
+    )
+    max_held_per_family = models.PositiveSmallIntegerField(_("held at once per family"), default=1)
+    topics = models.JSONField(_("topics"), default=list, blank=True)
+    counsellors = models.ManyToManyField(Counsellor, related_name="consultation_types")
+    published = models.BooleanField(_("published"), default=True)
+
+    class Meta:
+        verbose_name = _("consultation type")
+        verbose_name_plural = _("consultation types")
+        ordering = ["facility_id", "title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(minutes__gte=5), name="consult_type_minutes"),
+            models.CheckConstraint(
+                condition=Q(max_held_per_family__gte=1), name="consult_type_max_held"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AppointmentStatus(models.TextChoices):
+    BOOKED = "booked", _("Booked")
+    BLOCKED = "blocked", _("Blocked")
+    CANCELLED = "cancelled", _("Cancelled")
+    DONE = "done", _("Done")
+    NO_SHOW = "no_show", _("No-show")
+
+
+# The statuses that hold a counsellor's time: at most one such row per counsellor and start.
+HOLDING = (AppointmentStatus.BOOKED, AppointmentStatus.BLOCKED, AppointmentStatus.DONE)
+
+
+class Appointment(models.Model):
+    """One family (or a staff block) holding one counsellor's slot."""
+
+    consultation_type = models.ForeignKey(
+        ConsultationType, on_delete=models.PROTECT, related_name="appointments", null=True
+    )
+    counsellor = models.ForeignKey(
+        Counsellor, on_delete=models.PROTECT, related_name="appointments"
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    # The end including the buffer: what the counsellor's time is held until.
+    held_until = models.DateTimeField()
+    status = models.CharField(
+        _("status"), max_length=20, choices=AppointmentStatus.choices, default="booked"
+    )
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    token_hash = models.CharField(max_length=64, blank=True)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    email = models.EmailField(_("email"), max_length=254, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    language = models.CharField(max_length=10, default="ja")
+    booked_by_staff = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering = ["start", "pk"]
+        constraints = [
+            # Two families can never hold the same slot, whatever the code above does.
+            models.UniqueConstraint(
+                fields=["counsellor", "start"],
+                condition=Q(status__in=HOLDING),
+                name="consult_one_holder_per_slot",
+            ),
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="consult_appt_order"),
+            models.CheckConstraint(
+                condition=Q(end__lte=F("held_until")), name="consult_appt_held_until"
+            ),
+        ]
+        indexes = [models.Index(fields=["counsellor", "start"], name="consult_appt_cs")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.start:%Y-%m-%d %H:%M}"
+
+
+class AppointmentAnswers(models.Model):
+    """The questionnaire: read only by the counsellor and the facility's managers."""
+
+    appointment = models.OneToOneField(
+        Appointment, on_delete=models.CASCADE, related_name="answers"
+    )
+    child_age_months = models.PositiveSmallIntegerField(_("child's age (months)"), null=True)
+    topic = models.CharField(_("topic"), max_length=100, blank=True)
+    free_text = models.TextField(_("what you would like to talk about"), blank=True)
+    staff_note = models.TextField(_("private note"), blank=True)
+
+    class Meta:
+        verbose_name = _("questionnaire answers")
+        verbose_name_plural = _("questionnaire answers")
+
+    def __str__(self) -> str:
+        return f"answers of {self.appointment_id}"

@@ -1,0 +1,160 @@
+"""Reads: a consultation type's free slots by day in Japan time, who may read the answers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.db.models import Q
+from django.utils import timezone
+
+from consultations.models import (
+    HOLDING,
+    Appointment,
+    AvailabilityWindow,
+    ConsultationType,
+    Counsellor,
+    CounsellorLeave,
+)
+from events.models import StaffMembership, StaffRole
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: datetime
+    end: datetime
+    counsellor_id: int
+    counsellor_name: str
+
+
+@lru_cache(maxsize=16)
+def public_holidays(year: int) -> frozenset[date]:
+    """Return Japan's public holidays (祝日, 振替休日) of a year."""
+    return frozenset(holidays.Japan(years=year))
+
+
+def is_public_holiday(day: date) -> bool:
+    return day in public_holidays(day.year)
+
+
+def booking_window(kind: ConsultationType, now: datetime) -> tuple[date, date]:
+    """Return the first and last day a slot of ``kind`` may be booked on, in Japan time."""
+    today = now.astimezone(TOKYO).date()
+    return (
+        today + timedelta(days=kind.opens_days_ahead),
+        today + timedelta(weeks=kind.closes_weeks_ahead),
+    )
+
+
+def free_slots(
+    kind: ConsultationType,
+    *,
+    first: date,
+    last: date,
+    now: datetime | None = None,
+    counsellor_ids: list[int] | None = None,
+) -> dict[date, list[Slot]]:
+    """Return the free slots of ``kind`` from ``first`` to ``last`` (Japan dates), by day.
+
+    A slot is free when it lies inside a weekly window of one of the type's counsellors, on a
+    day that is neither a public holiday nor the counsellor's day off, and neither it nor its
+    buffer overlaps a time held by an appointment or a staff block. Four queries, whatever the
+    range or the number of counsellors.
+    """
+    now = now or timezone.now()
+    opens, closes = booking_window(kind, now)
+    first, last = max(first, opens), min(last, closes)
+    if first > last:
+        return {}
+    counsellors = Counsellor.objects.filter(consultation_types=kind, active=True)
+    if counsellor_ids is not None:
+        counsellors = counsellors.filter(pk__in=counsellor_ids)
+    names = dict(counsellors.values_list("pk", "display_name"))
+    windows = defaultdict(list)
+    for window in AvailabilityWindow.objects.filter(counsellor_id__in=names).order_by("start_time"):
+        windows[(window.counsellor_id, window.weekday)].append(window)
+    leave = set(
+        CounsellorLeave.objects.filter(
+            counsellor_id__in=names, date__range=(first, last)
+        ).values_list("counsellor_id", "date")
+    )
+    range_start = datetime.combine(first, time.min, TOKYO)
+    range_end = datetime.combine(last + timedelta(days=1), time.min, TOKYO)
+    held = defaultdict(list)
+    for counsellor_id, start, until in Appointment.objects.filter(
+        counsellor_id__in=names,
+        status__in=HOLDING,
+        start__lt=range_end,
+        held_until__gt=range_start,
+    ).values_list("counsellor_id", "start", "held_until"):
+        held[counsellor_id].append((start, until))
+    length = timedelta(minutes=kind.minutes)
+    step = length + timedelta(minutes=kind.buffer_minutes)
+    result: dict[date, list[Slot]] = {}
+    day = first
+    while day <= last:
+        if not is_public_holiday(day):
+            found = []
+            for counsellor_id, name in names.items():
+                if (counsellor_id, day) in leave:
+                    continue
+                for window in windows.get((counsellor_id, day.weekday()), []):
+                    start = datetime.combine(day, window.start_time, TOKYO)
+                    window_end = datetime.combine(day, window.end_time, TOKYO)
+                    while start + length <= window_end:
+                        if start > now and not _overlaps(held[counsellor_id], start, start + step):
+                            found.append(Slot(start, start + length, counsellor_id, name))
+                        start += step
+            if found:
+                result[day] = sorted(found, key=lambda slot: (slot.start, slot.counsellor_id))
+        day += timedelta(days=1)
+    return result
+
+
+def _overlaps(held: list[tuple[datetime, datetime]], start: datetime, until: datetime) -> bool:
+    return any(h_start < until and start < h_until for h_start, h_until in held)
+
+
+def slot_is_offered(
+    kind: ConsultationType,
+    *,
+    start: datetime,
+    counsellor_id: int | None = None,
+    now: datetime | None = None,
+) -> Slot | None:
+    """Return the free slot of ``kind`` starting at ``start`` (of that counsellor), or None."""
+    day = start.astimezone(TOKYO).date()
+    ids = [counsellor_id] if counsellor_id is not None else None
+    for slot in free_slots(kind, first=day, last=day, now=now, counsellor_ids=ids).get(day, []):
+        if slot.start == start:
+            return slot
+    return None
+
+
+def held_by_family(email: str, *, now: datetime) -> Q:
+    """Return the filter of a family's appointments still to come."""
+    return Q(email__iexact=email, status="booked", start__gt=now)
+
+
+def can_read_answers(user, appointment: Appointment) -> bool:
+    """Return whether ``user`` may read an appointment's questionnaire and note: its
+    counsellor, or a manager of its facility."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    counsellor = appointment.counsellor
+    if counsellor.user_id is not None and counsellor.user_id == user.pk:
+        return True
+    return StaffMembership.objects.filter(
+        user=user, facility_id=counsellor.facility_id, role=StaffRole.MANAGER
+    ).exists()
+
+
+def staff_facility_ids(user) -> list[int]:
+    """Return the facilities whose consultations a staff user may see."""
+    return list(StaffMembership.objects.filter(user=user).values_list("facility_id", flat=True))

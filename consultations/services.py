@@ -1,0 +1,224 @@
+"""Writes: book, block, cancel, rebook and close appointments, each in one transaction.
+
+A booking locks the consultation type's row and then the counsellor's, so bookings of one
+type are decided one after the other (the per-family limit and the buffer around each slot
+are read under those locks); the conditional unique constraint on (counsellor, start) is the
+last guard: a second holder of a slot is refused by the database, answered as ``slot_taken``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from booking.services.tokens import generate_code, generate_token, hash_token
+from consultations.models import (
+    Appointment,
+    AppointmentAnswers,
+    AppointmentStatus,
+    ConsultationType,
+    Counsellor,
+)
+from consultations.selectors import held_by_family, slot_is_offered
+from core.errors import AppError
+
+
+@dataclass(frozen=True)
+class Family:
+    """The minimum contact data of a booking, and the questionnaire."""
+
+    name: str
+    email: str
+    phone: str = ""
+    language: str = "ja"
+    child_age_months: int | None = None
+    topic: str = ""
+    free_text: str = ""
+
+
+def _slot_taken() -> AppError:
+    return AppError("slot_taken", _("This time has just been taken. Please choose another."))
+
+
+def _insert(appointment: Appointment) -> Appointment:
+    try:
+        with transaction.atomic():
+            appointment.save(force_insert=True)
+    except IntegrityError as exc:
+        raise _slot_taken() from exc
+    return appointment
+
+
+def _new_code() -> str:
+    while True:
+        code = generate_code()
+        if not Appointment.objects.filter(code=code).exists():
+            return code
+
+
+@transaction.atomic
+def appointment_book(
+    *,
+    kind: ConsultationType,
+    start: datetime,
+    family: Family,
+    counsellor_id: int | None = None,
+    by_staff: bool = False,
+    now: datetime | None = None,
+) -> tuple[Appointment, str]:
+    """Book a free slot of ``kind`` for a family; return the appointment and its manage token.
+
+    Staff booking for a family who phoned skip the lead time but not the other rules.
+    """
+    now = now or timezone.now()
+    ConsultationType.objects.select_for_update().filter(pk=kind.pk).first()
+    if topic_refused(kind, family.topic):
+        raise AppError("invalid_topic", _("Choose a topic from the list."), status_code=400)
+    held = Appointment.objects.filter(
+        held_by_family(family.email, now=now), consultation_type=kind
+    ).count()
+    if held >= kind.max_held_per_family:
+        raise AppError(
+            "too_many_held",
+            _("You already hold as many consultations of this kind as one family may."),
+        )
+    lead_now = now - timedelta(weeks=60) if by_staff else now
+    slot = slot_is_offered(kind, start=start, counsellor_id=counsellor_id, now=lead_now)
+    if slot is None or (by_staff and start <= now):
+        raise _slot_taken()
+    Counsellor.objects.select_for_update().filter(pk=slot.counsellor_id).first()
+    # Read again under the counsellor's lock: another type's booking may have taken the time.
+    if slot_is_offered(kind, start=start, counsellor_id=slot.counsellor_id, now=lead_now) is None:
+        raise _slot_taken()
+    token = generate_token()
+    appointment = _insert(
+        Appointment(
+            consultation_type=kind,
+            counsellor_id=slot.counsellor_id,
+            start=slot.start,
+            end=slot.end,
+            held_until=slot.end + timedelta(minutes=kind.buffer_minutes),
+            code=_new_code(),
+            token_hash=hash_token(token),
+            name=family.name,
+            email=family.email.strip(),
+            phone=family.phone,
+            language=family.language,
+            booked_by_staff=by_staff,
+        )
+    )
+    AppointmentAnswers.objects.create(
+        appointment=appointment,
+        child_age_months=family.child_age_months,
+        topic=family.topic,
+        free_text=family.free_text,
+    )
+    return appointment, token
+
+
+def topic_refused(kind: ConsultationType, topic: str) -> bool:
+    return bool(topic) and topic not in (kind.topics or [])
+
+
+@transaction.atomic
+def appointment_block(*, counsellor: Counsellor, start: datetime, minutes: int) -> Appointment:
+    """Hold a counsellor's time so that no family can book it (a meeting, a visit)."""
+    Counsellor.objects.select_for_update().filter(pk=counsellor.pk).first()
+    end = start + timedelta(minutes=minutes)
+    clash = Appointment.objects.filter(
+        counsellor=counsellor,
+        status__in=[AppointmentStatus.BOOKED, AppointmentStatus.BLOCKED],
+        start__lt=end,
+        held_until__gt=start,
+    ).exists()
+    if clash:
+        raise _slot_taken()
+    return _insert(
+        Appointment(
+            counsellor=counsellor,
+            start=start,
+            end=end,
+            held_until=end,
+            status=AppointmentStatus.BLOCKED,
+            code=_new_code(),
+        )
+    )
+
+
+def change_deadline(appointment: Appointment) -> datetime:
+    """Return the last moment a parent may cancel or change an appointment."""
+    hours = (
+        appointment.consultation_type.cancel_hours_before if appointment.consultation_type else 0
+    )
+    return appointment.start - timedelta(hours=hours)
+
+
+@transaction.atomic
+def appointment_cancel(
+    *, appointment: Appointment, by_staff: bool = False, now: datetime | None = None
+) -> Appointment:
+    """Cancel an appointment (or lift a block); the slot is free again at once."""
+    now = now or timezone.now()
+    if not by_staff and now > change_deadline(appointment):
+        raise AppError(
+            "cancellation_closed",
+            _("It is too late to cancel or change online. Please call the facility."),
+        )
+    changed = Appointment.objects.filter(
+        pk=appointment.pk, status__in=[AppointmentStatus.BOOKED, AppointmentStatus.BLOCKED]
+    ).update(status=AppointmentStatus.CANCELLED, updated_at=now)
+    if not changed:
+        raise AppError("not_cancellable", _("This appointment is no longer held."))
+    appointment.refresh_from_db()
+    return appointment
+
+
+@transaction.atomic
+def appointment_rebook(
+    *, appointment: Appointment, start: datetime, now: datetime | None = None
+) -> tuple[Appointment, str]:
+    """Move a family's appointment to another free slot of the same type, before the deadline.
+
+    The old slot is given up and the new one taken in one transaction: if the new one is
+    gone, the family keeps the old one.
+    """
+    now = now or timezone.now()
+    appointment_cancel(appointment=appointment, now=now)
+    answers = getattr(appointment, "answers", None)
+    family = Family(
+        name=appointment.name,
+        email=appointment.email,
+        phone=appointment.phone,
+        language=appointment.language,
+        child_age_months=answers.child_age_months if answers else None,
+        topic=answers.topic if answers else "",
+        free_text=answers.free_text if answers else "",
+    )
+    return appointment_book(kind=appointment.consultation_type, start=start, family=family, now=now)
+
+
+@transaction.atomic
+def appointment_close(
+    *, appointment: Appointment, status: str, note: str = "", now: datetime | None = None
+) -> Appointment:
+    """Mark a booked appointment done or a no-show once it has begun, with a private note."""
+    now = now or timezone.now()
+    if status not in (AppointmentStatus.DONE, AppointmentStatus.NO_SHOW):
+        raise AppError("invalid_status", _("Choose done or no-show."), status_code=400)
+    if appointment.start > now:
+        raise AppError("not_started", _("The consultation has not begun yet."))
+    changed = Appointment.objects.filter(pk=appointment.pk, status=AppointmentStatus.BOOKED).update(
+        status=status, updated_at=now
+    )
+    if not changed:
+        raise AppError("not_booked", _("This appointment is not booked."))
+    if note:
+        AppointmentAnswers.objects.update_or_create(
+            appointment=appointment, defaults={"staff_note": note}
+        )
+    appointment.refresh_from_db()
+    return appointment

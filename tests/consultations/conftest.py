@@ -1,0 +1,54 @@
+"""A counsellor with Monday and Tuesday mornings, and 入園相談 (30 minutes + 10 of buffer)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from consultations.models import AvailabilityWindow, ConsultationType, Counsellor
+from tests.factories import FacilityFactory
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+# Friday 8 January 2027, 09:00 in Japan; Monday the 11th is 成人の日.
+NOW = datetime(2027, 1, 8, 9, 0, tzinfo=TOKYO)
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2027, 1, day, hour, minute, tzinfo=TOKYO)
+
+
+@pytest.fixture
+def facility(db):
+    return FacilityFactory()
+
+
+@pytest.fixture
+def counsellor(facility):
+    counsellor = Counsellor.objects.create(
+        facility=facility, role="concierge", display_name="子育てコンシェルジュ"
+    )
+    for weekday in (0, 1):
+        AvailabilityWindow.objects.create(
+            counsellor=counsellor, weekday=weekday, start_time=time(10), end_time=time(12)
+        )
+    return counsellor
+
+
+@pytest.fixture
+def kind(facility, counsellor):
+    kind = ConsultationType.objects.create(
+        facility=facility,
+        slug="nyuen",
+        title="入園相談",
+        minutes=30,
+        buffer_minutes=10,
+        opens_days_ahead=1,
+        closes_weeks_ahead=4,
+        cancel_hours_before=24,
+        max_held_per_family=1,
+        topics=["入園", "発達", "その他"],
+    )
+    kind.counsellors.add(counsellor)
+    return kind
