@@ -1,0 +1,50 @@
+"""Fifty families asking for one slot at the same instant, on PostgreSQL: exactly one holds it.
+
+Each thread books through the service with its own database connection, released together by
+a barrier; the type's and counsellor's row locks decide, and the unique constraint would
+refuse a second holder even if they did not.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from consultations.models import Appointment
+from consultations.services import Family, appointment_book
+from core.errors import AppError
+from tests.consultations.conftest import NOW, at
+
+THREADS = 50
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_concurrent_bookings_of_one_slot_give_one_appointment(require_postgres, kind):
+    barrier = threading.Barrier(THREADS)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def book(n: int) -> None:
+        family = Family(f"家族{n}", f"family{n}@example.jp")
+        try:
+            barrier.wait(timeout=30)
+            appointment_book(kind=kind, start=at(12, 10), family=family, now=NOW)
+            result = "booked"
+        except AppError as exc:
+            result = exc.code
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=book, args=(n,)) for n in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(set(outcomes)) == ["booked", "slot_taken"]
+    assert outcomes.count("booked") == 1
+    assert len(outcomes) == THREADS
+    assert Appointment.objects.filter(start=at(12, 10), status="booked").count() == 1
