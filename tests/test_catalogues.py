@@ -2,9 +2,10 @@
 
 For each language of settings.LANGUAGES other than ja/en (and each catalogue under locale/ even
 before the settings list it), every msgid referenced from the parents' side (parents, booking,
-events, calendars, notifications, core, templates) must have a non-empty, non-fuzzy msgstr with
-the same placeholders; the glossary's words (docs/glossary.md) are the ones used; やさしい日本語
-marks every kanji with ふりがな as {漢字|かんじ}; the committed django.mo matches the .po.
+events, calendars, notifications, core, templates, the printable calendar) must have a non-empty,
+non-fuzzy msgstr with the same placeholders; the glossary's words (docs/glossary.md) are the
+ones used; やさしい日本語 marks every kanji with ふりがな as {漢字|かんじ};
+the committed django.mo matches the .po.
 """
 
 from __future__ import annotations
@@ -21,7 +22,11 @@ from django.utils import translation
 ROOT = Path(__file__).resolve().parents[1]
 LOCALE = ROOT / "locale"
 REFERENCE_LANGUAGES = {"ja", "en"}
-PARENT_SIDE = re.compile(r"^(parents|booking|events|calendars|notifications|core|templates)/")
+PARENT_SIDE = re.compile(
+    r"^(parents|booking|events|calendars|notifications|core|templates)/"
+    # The printable monthly calendar is public: parents print it or open it from the list.
+    r"|^schedule/templates/schedule/(printable_month|pdf_unavailable)\.html$"
+)
 # %(name)s, %(n)d, %s, {{ x }}, {name} in str.format, and HTML tags.
 PLACEHOLDER = re.compile(
     r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifr]|\{\{.*?\}\}|\{\w+\}|</?[a-zA-Z][^<>]*>"
