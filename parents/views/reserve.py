@@ -9,10 +9,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from rest_framework.request import Request
 
 from booking import selectors, services
+from booking.models import ReservationStatus
 from core.errors import AppError
 from core.throttling import (
     ReservationCreateIPThrottle,
@@ -58,17 +60,21 @@ def reservation_form(request, pk: int):
                 code, token = submit_once(
                     key=data["form_key"],
                     session=session,
-                    create=lambda: services.reservation_create(
-                        session=None if session.course_id else session,
-                        course=session.course if session.course_id else None,
-                        party=form.party(),
-                        name=data["name"],
-                        name_kana=data.get("name_kana", ""),
-                        email=data["email"],
-                        phone=data.get("phone", ""),
-                        needs=data.get("needs", []),
-                        needs_detail=data.get("needs_detail", ""),
-                        language=language(),
+                    create=lambda: _unsurprising(
+                        services.reservation_create(
+                            session=None if session.course_id else session,
+                            course=session.course if session.course_id else None,
+                            party=form.party(),
+                            name=data["name"],
+                            name_kana=data.get("name_kana", ""),
+                            email=data["email"],
+                            phone=data.get("phone", ""),
+                            needs=data.get("needs", []),
+                            needs_detail=data.get("needs_detail", ""),
+                            language=language(),
+                        ),
+                        expected=availability.outcome,
+                        waitlist_ok=bool(data.get("join_waitlist")),
                     ),
                 )
             except AppError as exc:
@@ -112,6 +118,29 @@ def reservation_form(request, pk: int):
     # with the back button; never in a shared cache.
     response["Cache-Control"] = "private"
     return response
+
+
+def _unsurprising(
+    result: services.ReservationResult, *, expected: str, waitlist_ok: bool
+) -> services.ReservationResult:
+    """Refuse a waiting-list place the parent did not choose (seats taken while sending).
+
+    Raised inside ``submit_once``'s transaction, so the reservation is rolled back and the
+    form comes back with the seats as they are now and the choice to make.
+    """
+    if (
+        expected == "confirmed"
+        and result.reservation.status == ReservationStatus.WAITLISTED
+        and not waitlist_ok
+    ):
+        raise AppError(
+            "party_too_large",
+            _(
+                "The last seats were taken while you sent the form. Choose again: "
+                "a smaller party, or the waiting list."
+            ),
+        )
+    return result
 
 
 RECENT_COOKIE = "recent_bookings"

@@ -134,3 +134,24 @@ def test_the_site_has_a_favicon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"] == "/static/favicon.svg"
     assert Path(settings.BASE_DIR, "static", "favicon.svg").read_text().startswith("<svg")
+
+
+def test_seats_taken_while_the_form_is_sent_never_waitlist_a_party_unasked(
+    ja_client, one_seat_left, monkeypatch
+):
+    from django import forms
+
+    from parents.forms import ReservationForm
+
+    # The form's check passed (the seats were still free then); the booking finds them gone.
+    monkeypatch.setattr(ReservationForm, "clean", forms.Form.clean)
+    response, _ = fill(ja_client, one_seat_left, adults="2", due_date=due())
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "送信の間に残りの席が埋まりました。人数を減らすか" in html
+    assert Reservation.objects.count() == 0
+    one_seat_left.refresh_from_db()
+    assert one_seat_left.seats_taken == 0
+    from notifications.models import Notification
+
+    assert not Notification.objects.exists()  # no waiting-list email either
