@@ -25,6 +25,7 @@ from core.text import EmailFormField, OneLineFormField
 from events.models import BookingMode, Program, Session
 from events.selectors import priority_group_label
 from events.templatetags.parent_pages import months
+from parents.family_fields import kana_cleaned, kana_field, needs_fields
 
 FORM_SCOPE = "reservation_form"
 FORM_KEY_PATTERN = r"^[A-Za-z0-9_-]{20,64}$"
@@ -215,6 +216,7 @@ class ReservationForm(forms.Form):
             widget=forms.TextInput(attrs={"autocomplete": "name"}),
             error_messages={"required": _("Enter your name.")},
         )
+        self.fields["name_kana"] = kana_field()  # ふりがな (issue 21)
         self.fields["email"] = EmailFormField(
             label=_("Email address"),
             max_length=254,
@@ -236,6 +238,7 @@ class ReservationForm(forms.Form):
             widget=TelInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
             error_messages={"invalid": _("Enter a phone number such as 090-1234-5678.")},
         )
+        self.fields.update(needs_fields())  # 配慮事項 (issue 25)
         self.fields["consent"] = forms.BooleanField(
             label=_("I agree to the privacy notice"),
             error_messages={"required": _("Agree to the privacy notice to reserve.")},
@@ -243,6 +246,9 @@ class ReservationForm(forms.Form):
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
+
+    def clean_name_kana(self) -> str:
+        return kana_cleaned(self.cleaned_data.get("name_kana", ""))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

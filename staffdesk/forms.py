@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import BoundedDateFormField, BoundedDateTimeFormField
+from core.kana import is_kana, kana_normalised
 from core.text import EmailFormField, MultiLineFormField, OneLineFormField
 from events.models import Facility
 
@@ -31,6 +32,13 @@ class WalkInForm(forms.Form):
         help_text=_("Only when the session is full: the capacity is raised for this party."),
     )
     check_in = forms.BooleanField(label=_("Check in now"), required=False, initial=True)
+
+    def clean_name_kana(self) -> str:
+        """ふりがな as on the parents' form: full width, hiragana or katakana only (issue 21)."""
+        kana = kana_normalised(self.cleaned_data.get("name_kana", ""))
+        if kana and not is_kana(kana):
+            raise forms.ValidationError(_("Write the name in hiragana or katakana."))
+        return kana
 
     def clean_children_ages(self) -> list[int]:
         raw = self.cleaned_data.get("children_ages", "").replace("、", ",").replace("，", ",")

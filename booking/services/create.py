@@ -29,6 +29,7 @@ from booking.services.status import history_record
 from booking.services.tokens import generate_code, generate_token, hash_token
 from booking.services.waitlist import waitlist_join, waitlist_join_locked, waitlist_position
 from core.errors import AppError, AppValidationError
+from core.kana import kana_normalised
 from events.models import Course, Session, SessionStatus
 
 
@@ -161,7 +162,7 @@ def reservation_create(
         seats=seats.seats,
         child_seats=seats.child_seats,
         name=name.strip(),
-        name_kana=name_kana.strip(),
+        name_kana=kana_normalised(name_kana),
         email=email.strip().lower(),
         phone=phone.strip(),
         notes=notes,

@@ -28,7 +28,16 @@ def field_names(html: str) -> set[str]:
 
 
 def test_the_form_asks_only_what_the_programme_needs(ja_client, play, maternity, ikuboss, lottery):
-    contact = {"form_key", "name", "email", "phone", "consent"}
+    contact = {
+        "form_key",
+        "name",
+        "name_kana",
+        "email",
+        "phone",
+        "needs",
+        "needs_detail",
+        "consent",
+    }
     cases = {
         play: {"adults", "child_age_1", "child_age_2", "childcare"},
         maternity: {"adults", "due_date"},

@@ -1,0 +1,51 @@
+"""The reservation form's ふりがな and 配慮事項 fields (issues 21 and 25).
+
+ふりがな lets staff sort and search the roster by reading. It is optional (a parent reading the
+English or Portuguese page may not write kana; staff can add it at the desk) but checked when
+given. 配慮事項 (needs) is short and optional: what the staff should prepare (a wheelchair, an
+allergy, an interpreter ...).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from booking.models import Need
+from core.kana import is_kana, kana_normalised
+from core.text import OneLineFormField
+
+KANA_EXAMPLE_MESSAGE = _("Write your name in hiragana or katakana, e.g. やまだ はなこ.")
+
+
+def kana_field() -> forms.Field:
+    return OneLineFormField(
+        label=_("Name in kana (ふりがな)"),
+        max_length=100,
+        required=False,
+        help_text=_("In hiragana or katakana, e.g. やまだ はなこ."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "lang": "ja"}),
+    )
+
+
+def kana_cleaned(value: str) -> str:
+    """The reading in full-width kana; anything else (kanji, letters) is refused."""
+    kana = kana_normalised(value)
+    if kana and not is_kana(kana):
+        raise forms.ValidationError(KANA_EXAMPLE_MESSAGE, code="not_kana")
+    return kana
+
+
+def needs_fields() -> dict[str, forms.Field]:
+    return {
+        "needs": forms.MultipleChoiceField(
+            label=_("Anything we should prepare?"),
+            choices=Need.choices,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_("Tell us so that the staff can prepare. Tick all that apply."),
+        ),
+        "needs_detail": OneLineFormField(
+            label=_("Details (e.g. the food for an allergy)"), max_length=200, required=False
+        ),
+    }
