@@ -32,6 +32,7 @@ urlpatterns = [
     path("api/v1/", include("booking.urls")),
     path("api/v1/", include("staffdesk.urls")),
     path("api/v1/", include("schedule.urls")),
+    path("api/v1/", include("consultations.urls")),
     path("staff/schedule/", include("schedule.page_urls")),
     path("staff/", include("staffdesk.page_urls")),
     path(

@@ -1,0 +1,56 @@
+"""The consultations API's bodies: strict JSON types (core.fields), bounded dates."""
+
+from rest_framework import serializers
+
+from core.fields import (
+    StrictCharField,
+    StrictDateTimeField,
+    StrictEmailField,
+    StrictIntegerField,
+    StrictSlugField,
+    StrictTextField,
+)
+
+
+class ConsultationTypeSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    facility = serializers.CharField(source="facility.name")
+    minutes = serializers.IntegerField()
+    description = serializers.CharField()
+    audience = serializers.CharField()
+    mode = serializers.CharField()
+    topics = serializers.ListField(child=serializers.CharField())
+
+
+class SlotSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    counsellor = serializers.CharField(source="counsellor_name")
+
+
+class AppointmentCreateSerializer(serializers.Serializer):
+    consultation = StrictSlugField(max_length=80)
+    start = StrictDateTimeField()
+    name = StrictCharField(max_length=100)
+    email = StrictEmailField(max_length=254)
+    phone = StrictCharField(max_length=30, required=False, default="", allow_blank=True)
+    child_age_months = StrictIntegerField(
+        min_value=0, max_value=240, required=False, allow_null=True, default=None
+    )
+    topic = StrictCharField(max_length=100, required=False, default="", allow_blank=True)
+    free_text = StrictTextField(max_length=2000, required=False, default="", allow_blank=True)
+
+
+class AppointmentSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    consultation = serializers.CharField(source="consultation_type.slug", default=None)
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    counsellor = serializers.CharField(source="counsellor.display_name")
+    status = serializers.CharField()
+
+
+class AppointmentCreatedSerializer(AppointmentSerializer):
+    token = serializers.CharField()
+    manage_url = serializers.CharField()
