@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from demo.consultations import demo_consultations_load
 from demo.history import past_sessions_load
 from demo.load import load_demo
 from demo.series import demo_series_load
@@ -19,5 +20,6 @@ class Command(BaseCommand):
         created.update(past_sessions_load())
         created.update(demo_series_load())
         created["translated rows"] = demo_translations_apply()
+        created["consultation types"] = demo_consultations_load()
         summary = ", ".join(f"{kind}: {n} new" for kind, n in created.items())
         self.stdout.write(f"demo data loaded ({summary})")
