@@ -8,6 +8,10 @@ from core.filters import BoundedDateFormField, BoundedDateTimeFormField
 from core.kana import is_kana, kana_normalised
 from core.text import EmailFormField, MultiLineFormField, OneLineFormField
 from events.models import Facility
+from events.templatetags.parent_pages import months
+
+WALK_IN_AGE_FIELDS = 4  # more children in a walk-in party are rare; their ages stay blank
+WALK_IN_MAX_AGE = 6 * 12 + 11  # up to school age (6歳11か月)
 
 
 class WalkInForm(forms.Form):
@@ -15,11 +19,6 @@ class WalkInForm(forms.Form):
     name_kana = OneLineFormField(label=_("Name (kana)"), max_length=100, required=False)
     adults = forms.IntegerField(label=_("Adults"), min_value=1, max_value=20, initial=1)
     children = forms.IntegerField(label=_("Children"), min_value=0, max_value=20, initial=0)
-    children_ages = forms.CharField(
-        label=_("Children's ages (months)"),
-        required=False,
-        help_text=_("Separated by commas, e.g. 8, 30"),
-    )
     childcare = forms.IntegerField(label=_("Childcare places"), min_value=0, initial=0)
     phone = OneLineFormField(label=_("Phone"), max_length=30, required=False)
     email = EmailFormField(label=_("Email"), required=False)
@@ -40,20 +39,30 @@ class WalkInForm(forms.Form):
             raise forms.ValidationError(_("Write the name in hiragana or katakana."))
         return kana
 
-    def clean_children_ages(self) -> list[int]:
-        raw = self.cleaned_data.get("children_ages", "").replace("、", ",").replace("，", ",")
-        ages = []
-        for part in raw.split(","):
-            part = part.strip()
-            if not part:
-                continue
-            if not part.isdigit() or int(part) > 240:
-                raise forms.ValidationError(_("Give ages in months as numbers."))
-            ages.append(int(part))
-        return ages
+    def __init__(self, *args, program=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Ages as people say them (1歳8か月), one choice per child, in place of raw months.
+        choices = [("", "—")] + [(str(m), months(m)) for m in range(0, WALK_IN_MAX_AGE + 1)]
+        for n in range(1, WALK_IN_AGE_FIELDS + 1):
+            self.fields[f"child_age_{n}"] = forms.TypedChoiceField(
+                label=_("Age of child %(n)d") % {"n": n},
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+        if program is not None and not program.childcare_offered:
+            del self.fields["childcare"]  # no 託児 field where the programme offers none
+
+    def age_fields(self):
+        return [self[f"child_age_{n}"] for n in range(1, WALK_IN_AGE_FIELDS + 1)]
 
     def clean(self):
         data = super().clean()
+        ages = [data.get(f"child_age_{n}") for n in range(1, WALK_IN_AGE_FIELDS + 1)]
+        data["children_ages"] = [age for age in ages if age is not None]
+        if len(data["children_ages"]) > (data.get("children") or 0):
+            self.add_error("child_age_1", _("More ages than children are given."))
         if data.get("childcare", 0) > data.get("children", 0):
             self.add_error("childcare", _("Childcare cannot be more than the number of children."))
         return data

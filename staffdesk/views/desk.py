@@ -141,7 +141,9 @@ def walk_in(request, pk: int):
     session = page_session(request, pk, manage=True)
     # Before the session's day nobody can be checked in: the box starts unticked.
     check_in_open = services.check_in_is_open(session, timezone.now())
-    form = WalkInForm(request.POST or None, initial={"check_in": check_in_open})
+    form = WalkInForm(
+        request.POST or None, initial={"check_in": check_in_open}, program=session.program
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():

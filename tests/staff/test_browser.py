@@ -171,7 +171,7 @@ def test_end_of_day_walk_in_and_no_shows(browser, live_server, door):
     page.fill("input[name=name]", "飛込 次郎")
     page.fill("input[name=name_kana]", "とびこみ じろう")
     page.fill("input[name=children]", "1")
-    page.fill("input[name=children_ages]", "20")
+    page.select_option("select[name=child_age_1]", "20")
     screenshot(page, "staff-walk-in")
     page.click("form.stack button[type=submit]")
     page.wait_for_url(re.compile(r"/staff/sessions/\d+/#r-"))

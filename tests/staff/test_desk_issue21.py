@@ -120,3 +120,41 @@ def test_staff_menu_and_tabs_are_44_px_tap_targets(browser, live_server, door): 
         assert overflow is False
         assert axe_violations(page) == []
         screenshot(page, f"staff-roster-menu-{name}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_walk_in_form_sums_up_errors_marks_required_and_asks_ages_in_years_and_months(
+    browser,
+    live_server,
+    door,  # noqa: F811
+):
+    session, _, first, _ = door
+    assert not session.program.childcare_offered
+    page = tablet(browser)
+    log_in(page, live_server.url, first.username, f"/staff/sessions/{session.pk}/walk-in/")
+    assert page.locator("[name=childcare]").count() == 0  # no 託児 where none is offered
+    assert page.locator("label[for=id_name] .required-mark").count() == 1
+    assert page.locator("label[for=id_phone] .required-mark").count() == 0
+    options = page.locator("select[name=child_age_1] option").all_inner_texts()
+    assert "1歳8か月" in options and "5か月" in options
+    page.fill("input[name=children]", "1")
+    page.select_option("select[name=child_age_1]", "20")
+    page.select_option("select[name=child_age_2]", "5")
+    page.fill("input[name=name_kana]", "Tobikomi")
+    page.click("form.stack button[type=submit]")
+    summary = page.locator("#error-summary")
+    assert summary.count() == 1
+    text = summary.inner_text()
+    assert "氏名" in text and "ふりがな" in text and "1人目" in text
+    for name, size in (("1024", TABLET), ("360", PHONE)):
+        page.set_viewport_size(size)
+        assert axe_violations(page) == []
+        overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        assert overflow is False
+        screenshot(page, f"staff-walk-in-errors-{name}")
+    page.fill("input[name=name]", "飛込 次郎")
+    page.fill("input[name=name_kana]", "とびこみ じろう")
+    page.select_option("select[name=child_age_2]", "")
+    page.click("form.stack button[type=submit]")
+    row = page.locator("tbody tr", has_text="飛込 次郎")
+    assert "1歳8か月" in row.inner_text()
