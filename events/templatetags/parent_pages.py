@@ -61,9 +61,15 @@ def when(value: datetime | None) -> str:
     return f"{format_day(local.date())}{separator}{local:%H:%M}"
 
 
-def range_mark() -> str:
-    """Return the mark between two times: 〜 in Japanese, an en dash in English."""
-    return "–" if _english() else "〜"
+@register.simple_tag
+def range_mark(spaced: bool = False) -> str:
+    """Return the mark between two times: 〜 in Japanese, an en dash in English.
+
+    English spaces the dash between two dates with times (``spaced``), not between two times.
+    """
+    if _english():
+        return " – " if spaced else "–"
+    return "〜"
 
 
 @register.filter

@@ -99,6 +99,11 @@ def test_the_times_stay_on_one_line_on_a_phone(browser, live_server, play):
     assert times.inner_text().startswith(f"{start:%H:%M}〜")
     line = times.evaluate("el => el.getClientRects().length")
     assert line == 1
+    opens = timezone.localtime(play.registration_opens)
+    registration = page.locator("dt:has-text('申込期間') + dd").inner_text()
+    assert f"{opens:%H:%M}〜" in registration and "–" not in registration
+    back = size(page, "p.back a")
+    assert back["h"] >= 44 and back["w"] >= 44, back
     page.context.close()
 
 
