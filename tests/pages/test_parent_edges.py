@@ -116,10 +116,12 @@ def test_make_run_points_email_links_at_the_port_it_serves(tmp_path):
     fake = tmp_path / "python"
     fake.write_text('#!/bin/sh\necho "SITE_URL=$SITE_URL"\n')
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    # A virtualenv of its own, marked installed, so the real .venv is never touched.
+    (tmp_path / ".installed").touch()
     env = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "MAKEFLAGS", "MFLAGS"}}
     run = [
         "make", "-s", "--no-print-directory", "-C", str(settings.BASE_DIR),
-        "run", "PORT=8123", f"BIN={tmp_path}",
+        "run", "PORT=8123", f"BIN={tmp_path}", f"VENV={tmp_path}",
     ]  # fmt: skip
     out = subprocess.run(run, env=env, capture_output=True, text=True, timeout=60).stdout
     assert "SITE_URL=http://127.0.0.1:8123" in out and ":8000" not in out
