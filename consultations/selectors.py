@@ -20,7 +20,7 @@ from consultations.models import (
     Counsellor,
     CounsellorLeave,
 )
-from events.models import StaffMembership, StaffRole
+from events.selectors import user_can_manage_facility
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -59,6 +59,7 @@ def free_slots(
     last: date,
     now: datetime | None = None,
     counsellor_ids: list[int] | None = None,
+    lead: bool = True,
 ) -> dict[date, list[Slot]]:
     """Return the free slots of ``kind`` from ``first`` to ``last`` (Japan dates), by day.
 
@@ -68,8 +69,9 @@ def free_slots(
     range or the number of counsellors.
     """
     now = now or timezone.now()
-    opens, closes = booking_window(kind, now)
-    first, last = max(first, opens), min(last, closes)
+    if lead:  # staff see every day; parents only the days the type is open for
+        opens, closes = booking_window(kind, now)
+        first, last = max(first, opens), min(last, closes)
     if first > last:
         return {}
     counsellors = Counsellor.objects.filter(consultation_types=kind, active=True)
@@ -127,11 +129,13 @@ def slot_is_offered(
     start: datetime,
     counsellor_id: int | None = None,
     now: datetime | None = None,
+    lead: bool = True,
 ) -> Slot | None:
     """Return the free slot of ``kind`` starting at ``start`` (of that counsellor), or None."""
     day = start.astimezone(TOKYO).date()
     ids = [counsellor_id] if counsellor_id is not None else None
-    for slot in free_slots(kind, first=day, last=day, now=now, counsellor_ids=ids).get(day, []):
+    found = free_slots(kind, first=day, last=day, now=now, counsellor_ids=ids, lead=lead)
+    for slot in found.get(day, []):
         if slot.start == start:
             return slot
     return None
@@ -150,11 +154,25 @@ def can_read_answers(user, appointment: Appointment) -> bool:
     counsellor = appointment.counsellor
     if counsellor.user_id is not None and counsellor.user_id == user.pk:
         return True
-    return StaffMembership.objects.filter(
-        user=user, facility_id=counsellor.facility_id, role=StaffRole.MANAGER
-    ).exists()
+    return user_can_manage_facility(user, counsellor.facility_id)
 
 
-def staff_facility_ids(user) -> list[int]:
-    """Return the facilities whose consultations a staff user may see."""
-    return list(StaffMembership.objects.filter(user=user).values_list("facility_id", flat=True))
+def counsellor_day_plan(counsellor: Counsellor, *, first: date, last: date) -> dict:
+    """Return a counsellor's appointments and blocks, and the free slots of each of its
+    consultation types, from ``first`` to ``last`` (Japan dates)."""
+    range_start = datetime.combine(first, time.min, TOKYO)
+    range_end = datetime.combine(last + timedelta(days=1), time.min, TOKYO)
+    held = list(
+        Appointment.objects.filter(
+            counsellor=counsellor, start__gte=range_start, start__lt=range_end
+        )
+        .exclude(status="cancelled")
+        .select_related("consultation_type")
+    )
+    free = []
+    for kind in ConsultationType.objects.filter(counsellors=counsellor):
+        by_day = free_slots(
+            kind, first=first, last=last, counsellor_ids=[counsellor.pk], lead=False
+        )
+        free.extend((kind, slot) for day in sorted(by_day) for slot in by_day[day])
+    return {"held": held, "free": free}

@@ -86,13 +86,14 @@ def appointment_book(
             "too_many_held",
             _("You already hold as many consultations of this kind as one family may."),
         )
-    lead_now = now - timedelta(weeks=60) if by_staff else now
-    slot = slot_is_offered(kind, start=start, counsellor_id=counsellor_id, now=lead_now)
-    if slot is None or (by_staff and start <= now):
+    lead = not by_staff
+    slot = slot_is_offered(kind, start=start, counsellor_id=counsellor_id, now=now, lead=lead)
+    if slot is None:
         raise _slot_taken()
     Counsellor.objects.select_for_update().filter(pk=slot.counsellor_id).first()
     # Read again under the counsellor's lock: another type's booking may have taken the time.
-    if slot_is_offered(kind, start=start, counsellor_id=slot.counsellor_id, now=lead_now) is None:
+    again = slot_is_offered(kind, start=start, counsellor_id=slot.counsellor_id, now=now, lead=lead)
+    if again is None:
         raise _slot_taken()
     token = generate_token()
     appointment = _insert(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from consultations import apis
+from consultations import apis, staff_apis
 
 urlpatterns = [
     path("consultations/", apis.ConsultationListApi.as_view(), name="consultation-list"),
@@ -19,5 +19,35 @@ urlpatterns = [
         "appointments/<str:code>/cancel/",
         apis.AppointmentCancelApi.as_view(),
         name="appointment-cancel",
+    ),
+    path(
+        "staff/counsellors/<int:pk>/appointments/",
+        staff_apis.CounsellorPlanApi.as_view(),
+        name="staff-counsellor-plan",
+    ),
+    path(
+        "staff/counsellors/<int:pk>/blocks/",
+        staff_apis.CounsellorBlockApi.as_view(),
+        name="staff-counsellor-block",
+    ),
+    path(
+        "staff/appointments/",
+        staff_apis.StaffAppointmentCreateApi.as_view(),
+        name="staff-appointment-create",
+    ),
+    path(
+        "staff/appointments/<str:code>/cancel/",
+        staff_apis.StaffAppointmentCancelApi.as_view(),
+        name="staff-appointment-cancel",
+    ),
+    path(
+        "staff/appointments/<str:code>/close/",
+        staff_apis.StaffAppointmentCloseApi.as_view(),
+        name="staff-appointment-close",
+    ),
+    path(
+        "staff/appointments/<str:code>/answers/",
+        staff_apis.StaffAppointmentAnswersApi.as_view(),
+        name="staff-appointment-answers",
     ),
 ]

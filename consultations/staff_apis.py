@@ -1,0 +1,214 @@
+"""The staff's consultations API: a counsellor's days (held and free), blocks, booking for a
+family who phoned, done / no-show with a private note, and the questionnaire's answers.
+
+Scoped to the staff member's facilities: another facility's counsellor or appointment is 404;
+the answers are 403 to staff of the facility who are neither its counsellor nor a manager.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from consultations import selectors, services
+from consultations.apis import CODE_PATTERN
+from consultations.models import Appointment, ConsultationType, Counsellor
+from consultations.serializers import AppointmentCreateSerializer, AppointmentSerializer
+from core.errors import AppValidationError
+from core.fields import (
+    StrictChoiceField,
+    StrictDateTimeField,
+    StrictIntegerField,
+    StrictTextField,
+    parse_bounded_date,
+)
+from core.schema import ERROR_RESPONSES
+from events.selectors import user_can_view_facility
+
+MAX_DAYS = 14
+
+
+class HeldSerializer(AppointmentSerializer):
+    name = serializers.CharField()
+    phone = serializers.CharField()
+    booked_by_staff = serializers.BooleanField()
+
+
+class FreeSerializer(serializers.Serializer):
+    consultation = serializers.CharField()
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+
+
+class PlanSerializer(serializers.Serializer):
+    held = HeldSerializer(many=True)
+    free = FreeSerializer(many=True)
+
+
+class BlockSerializer(serializers.Serializer):
+    start = StrictDateTimeField()
+    minutes = StrictIntegerField(min_value=5, max_value=600)
+
+
+class CloseSerializer(serializers.Serializer):
+    status = StrictChoiceField(choices=["done", "no_show"])
+    note = StrictTextField(max_length=4000, required=False, allow_blank=True, default="")
+
+
+class AnswersSerializer(serializers.Serializer):
+    child_age_months = serializers.IntegerField(allow_null=True)
+    topic = serializers.CharField()
+    free_text = serializers.CharField()
+    staff_note = serializers.CharField()
+
+
+def visible_counsellor(request, pk: int) -> Counsellor:
+    counsellor = Counsellor.objects.filter(pk=pk).first() if pk < 2**63 else None
+    if counsellor is None or not user_can_view_facility(request.user, counsellor.facility_id):
+        raise NotFound()
+    return counsellor
+
+
+def visible_appointment(request, code: str) -> Appointment:
+    appointment = None
+    if CODE_PATTERN.fullmatch(code):
+        appointment = (
+            Appointment.objects.select_related("counsellor", "consultation_type")
+            .filter(code=code)
+            .first()
+        )
+    if appointment is None or not user_can_view_facility(
+        request.user, appointment.counsellor.facility_id
+    ):
+        raise NotFound()
+    return appointment
+
+
+def may_act(request, counsellor: Counsellor) -> None:
+    """Blocks and closing: the counsellor themself or a manager of the facility."""
+    probe = Appointment(counsellor=counsellor)
+    if not selectors.can_read_answers(request.user, probe):
+        raise PermissionDenied()
+
+
+class CounsellorPlanApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", str, OpenApiParameter.QUERY, required=False),
+            OpenApiParameter("to", str, OpenApiParameter.QUERY, required=False),
+        ],
+        responses={200: PlanSerializer, **ERROR_RESPONSES},
+        description="A counsellor's day or week: appointments, blocks and free slots.",
+    )
+    def get(self, request, pk: int):
+        counsellor = visible_counsellor(request, pk)
+        given_from, given_to = request.query_params.get("from"), request.query_params.get("to")
+        first = parse_bounded_date(given_from, field="from") if given_from else timezone.localdate()
+        last = parse_bounded_date(given_to, field="to") if given_to else first
+        if last < first or (last - first).days >= MAX_DAYS:
+            raise AppValidationError({"to": ["Give at most 14 days, from before to."]})
+        plan = selectors.counsellor_day_plan(counsellor, first=first, last=last)
+        body = {
+            "held": plan["held"],
+            "free": [
+                {"consultation": kind.slug, "start": slot.start, "end": slot.end}
+                for kind, slot in plan["free"]
+            ],
+        }
+        return Response(PlanSerializer(body).data, headers={"Cache-Control": "no-store"})
+
+
+class CounsellorBlockApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=BlockSerializer, responses={201: AppointmentSerializer, **ERROR_RESPONSES}
+    )
+    def post(self, request, pk: int):
+        counsellor = visible_counsellor(request, pk)
+        may_act(request, counsellor)
+        serializer = BlockSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        block = services.appointment_block(counsellor=counsellor, **serializer.validated_data)
+        return Response(AppointmentSerializer(block).data, status=201)
+
+
+class StaffAppointmentCreateApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=AppointmentCreateSerializer,
+        responses={201: AppointmentSerializer, **ERROR_RESPONSES},
+        description="Book for a family who phoned (no lead time; the other rules hold).",
+    )
+    def post(self, request):
+        serializer = AppointmentCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        kind = ConsultationType.objects.filter(slug=data["consultation"]).first()
+        if kind is None or not user_can_view_facility(request.user, kind.facility_id):
+            raise NotFound()
+        family = services.Family(
+            name=data["name"],
+            email=data["email"],
+            phone=data["phone"],
+            child_age_months=data["child_age_months"],
+            topic=data["topic"],
+            free_text=data["free_text"],
+        )
+        appointment, _token = services.appointment_book(
+            kind=kind, start=data["start"], family=family, by_staff=True
+        )
+        return Response(AppointmentSerializer(appointment).data, status=201)
+
+
+class StaffAppointmentCancelApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: AppointmentSerializer, **ERROR_RESPONSES})
+    def post(self, request, code: str):
+        appointment = visible_appointment(request, code)
+        appointment = services.appointment_cancel(appointment=appointment, by_staff=True)
+        return Response(AppointmentSerializer(appointment).data)
+
+
+class StaffAppointmentCloseApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=CloseSerializer, responses={200: AppointmentSerializer, **ERROR_RESPONSES}
+    )
+    def post(self, request, code: str):
+        appointment = visible_appointment(request, code)
+        may_act(request, appointment.counsellor)
+        serializer = CloseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        appointment = services.appointment_close(
+            appointment=appointment, **serializer.validated_data
+        )
+        return Response(AppointmentSerializer(appointment).data)
+
+
+class StaffAppointmentAnswersApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: AnswersSerializer, **ERROR_RESPONSES})
+    def get(self, request, code: str):
+        appointment = visible_appointment(request, code)
+        if not selectors.can_read_answers(request.user, appointment):
+            raise PermissionDenied()
+        answers = getattr(appointment, "answers", None)
+        body = {
+            "child_age_months": answers.child_age_months if answers else None,
+            "topic": answers.topic if answers else "",
+            "free_text": answers.free_text if answers else "",
+            "staff_note": answers.staff_note if answers else "",
+        }
+        return Response(AnswersSerializer(body).data, headers={"Cache-Control": "no-store"})
