@@ -217,3 +217,33 @@ def test_committed_mo_matches_the_po(locale_dir, tmp_path):
         if catalogs[0].get(k) != catalogs[1].get(k)
     )
     assert not stale, f"{locale_dir}: django.mo differs from the .po:\n" + "\n".join(stale[:20])
+
+
+# Names of formats, products and fields that stay in Latin letters in every language.
+TECHNICAL_WORDS = {"API", "JSON", "PDF", "CSV", "ics", "ORGANIZER", "Idempotency", "Key", "ID"}
+TECHNICAL_WORDS |= {"page_size", "true", "false", "YYYY", "MM", "DD", "NUL", "QR", "Excel", "slug"}
+# The same word in English and in the language (a loanword), not a string left in English.
+SAME_AS_ENGLISH = {
+    "pt_BR": {"PDF", "Site", "slug", "latitude", "longitude"},
+    "vi": {"PDF", "Email", "email", "slug"},
+}
+
+
+@pytest.mark.parametrize("locale_dir", LANGUAGE_DIRS)
+def test_no_english_is_left_in_another_language(locale_dir):
+    left = []
+    for entry in _parent_side(_po(locale_dir)):
+        for text in _translations(entry):
+            if not text:
+                continue
+            if text == entry.msgid and text not in SAME_AS_ENGLISH.get(locale_dir, set()):
+                if re.search(r"[a-z]{3}", PLACEHOLDER.sub("", text)):
+                    left.append(f"{_label(entry)}: left as the English")
+            if locale_dir in ("zh_Hans", "ko", "ja_Easy"):
+                # A JSON example, a field name and an example address quoted from the msgid.
+                plain = re.sub(r"\[\{.*\}\]|label_<language>|\S+@\S+", "", text)
+                plain = PLACEHOLDER.sub("", plain)
+                english = set(re.findall(r"[A-Za-z_]{3,}", plain)) - TECHNICAL_WORDS
+                if english:
+                    left.append(f"{_label(entry)}: {sorted(english)} in {text!r}")
+    assert not left, f"{locale_dir}:\n" + "\n".join(left[:40])
