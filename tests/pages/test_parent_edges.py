@@ -103,6 +103,9 @@ def test_the_emails_write_dates_parties_and_the_site_name_as_the_pages_do(ja_cli
     start, end = timezone.localtime(play.start), timezone.localtime(play.end)
     assert f"{start:%H:%M}〜{end:%H:%M}" in message.body
     assert "大人1人" in message.body and "名" not in message.body.split("参加人数")[1][:20]
+    [(html, _type)] = [a for a in message.alternatives if a[1] == "text/html"]
+    times = f'<span style="white-space:nowrap">{start:%H:%M}〜{end:%H:%M}</span>'
+    assert times in html  # a phone's mail app never breaks 15:30〜/16:30
     assert "子育てイベント予約" in page
 
 
