@@ -6,9 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from django.conf import settings
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound, Throttled
@@ -18,6 +16,7 @@ from rest_framework.views import APIView
 
 from booking.services.tokens import hash_token
 from consultations import selectors, services
+from consultations.emails import manage_url
 from consultations.models import Appointment, ConsultationType
 from consultations.serializers import (
     AppointmentCreatedSerializer,
@@ -43,11 +42,6 @@ TOKEN_PARAMETERS = [
     OpenApiParameter("token", str, OpenApiParameter.QUERY, required=False),
     OpenApiParameter("X-Reservation-Token", str, OpenApiParameter.HEADER, required=False),
 ]
-
-
-def manage_url(code: str, token: str) -> str:
-    path = reverse("appointment-detail", kwargs={"code": code})
-    return f"{settings.SITE_URL}{path}?token={token}"
 
 
 def published_types():

@@ -8,3 +8,8 @@ class ConsultationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "consultations"
     verbose_name = _("Consultations")
+
+    def ready(self) -> None:
+        from consultations.emails import register
+
+        register()

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.services.tokens import generate_code, generate_token, hash_token
+from consultations.emails import notify_appointment_booked, notify_appointment_cancelled
 from consultations.models import (
     Appointment,
     AppointmentAnswers,
@@ -118,6 +119,7 @@ def appointment_book(
         topic=family.topic,
         free_text=family.free_text,
     )
+    notify_appointment_booked(appointment, token=token)
     return appointment, token
 
 
@@ -175,6 +177,8 @@ def appointment_cancel(
     if not changed:
         raise AppError("not_cancellable", _("This appointment is no longer held."))
     appointment.refresh_from_db()
+    if appointment.consultation_type_id:
+        notify_appointment_cancelled(appointment)
     return appointment
 
 

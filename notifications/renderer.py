@@ -27,6 +27,7 @@ from notifications.email_parts import (
     sender_address,
     tidy,
 )
+from notifications.kinds import builder_for
 from notifications.mime import OutboxEmail
 from notifications.models import Notification, NotificationKind
 from notifications.services import reservation_sessions
@@ -202,6 +203,9 @@ class Renderer:
     def render(self, notification: Notification, *, now: datetime | None = None) -> Rendered:
         """Render a row's subject, bodies and invite in the row's language."""
         now = now or timezone.now()
+        build = builder_for(notification.kind)
+        if build is not None:  # a kind a higher app renders (notifications.kinds)
+            return build(notification, now)
         ctx = self.context(notification, now=now)
         lang = ctx["lang"]
         subject = SUBJECTS[lang][notification.kind].format(
