@@ -85,7 +85,19 @@ class MoveForm(forms.Form):
     facility = forms.ModelChoiceField(
         label=_("Place"), queryset=Facility.objects.none(), to_field_name="slug"
     )
-    reason = MultiLineFormField(label=_("Reason (kept in the audit log)"), max_length=1000)
+    reason = MultiLineFormField(
+        label=_("Internal note (audit log only)"),
+        max_length=1000,
+        help_text=_("Why the session moves, for the staff. Parents do not see it."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    message = MultiLineFormField(
+        label=_("Message to parents"),
+        max_length=1000,
+        required=False,
+        help_text=_("Optional: added to the email every party gets with the new date and place."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, facilities=None, session=None, **kwargs):
         if session is not None:

@@ -177,7 +177,14 @@ class MoveSerializer(serializers.Serializer):
     facility = StrictSlugRelatedField(
         slug_field="slug", queryset=Facility.objects.all(), required=False
     )
-    reason = StrictTextField(max_length=1000)
+    reason = StrictTextField(max_length=1000, help_text="Internal note: the audit log only.")
+    message = StrictTextField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Optional message to the parties, in the email about the move.",
+    )
 
 
 class CancelSessionSerializer(serializers.Serializer):

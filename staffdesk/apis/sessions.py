@@ -37,7 +37,10 @@ class MoveApi(StaffApi):
         operation_id="staff_session_move",
         request=MoveSerializer,
         responses={200: StaffSessionSerializer, **ERROR_RESPONSES},
-        description="Move the session (time, facility) with a reason; every party is told.",
+        description=(
+            "Move the session (time, facility) with an internal reason (audit log only); every "
+            "party is emailed the new date and place, with `message` when given."
+        ),
     )
     def post(self, request, pk: int):
         session = self.session(pk, manage=True)
@@ -51,6 +54,7 @@ class MoveApi(StaffApi):
             end=data["end"],
             facility=data.get("facility"),
             reason=data["reason"],
+            message=data["message"],
         )
         return Response(session_data(moved))
 

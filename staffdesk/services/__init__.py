@@ -29,6 +29,7 @@ from staffdesk.services.audit import (
     require_reason,
     staff_action_record,
 )
+from staffdesk.services.move_preview import MovePreview, session_move_preview
 from staffdesk.services.session_changes import (
     session_cancel_all,
     session_update,
@@ -73,6 +74,8 @@ __all__ = [
     "session_cancel",
     "session_cancel_all",
     "session_move",
+    "session_move_preview",
+    "MovePreview",
     "session_update",
     "staff_action_record",
     "waitlist_promote_by_hand",

@@ -45,9 +45,13 @@ def session_move(
     end: datetime,
     facility: Facility | None = None,
     reason: str,
+    message: str = "",
     now: datetime | None = None,
 ) -> Session:
     """Move a session to another time or place; every party is told (``session_update``).
+
+    ``reason`` is the internal note kept in the audit log only; ``message`` (optional) is what
+    the parties read in the email beside the new date and place (issue 21).
 
     The registration window and the cancellation deadline may not end after the new start,
     so they are brought forward with it when needed.
@@ -74,7 +78,7 @@ def session_move(
             values["registration_opens"] = start - timedelta(minutes=1)
     if locked.cancellation_deadline > start:
         values["cancellation_deadline"] = start
-    updated = session_update(session=locked, by=by, reason=reason, **values)
+    updated = session_update(session=locked, by=by, reason=message.strip(), **values)
     updated = Session.objects.select_related("facility", "program").get(pk=updated.pk)
     record(
         by=by,
@@ -82,7 +86,7 @@ def session_move(
         session=updated,
         reason=reason,
         before=before,
-        after=_session_facts(updated),
+        after={**_session_facts(updated), "message": message.strip()},
     )
     return updated
 

@@ -41,7 +41,28 @@ def change(request, pk: int):
         form = {"move": move_form, "cancel": cancel_form, "capacity": capacity_form}.get(action)
         if form is None:
             return error_page(request, 400)
-        if form.is_valid():
+        if form.is_valid() and action == "move" and not request.POST.get("confirm"):
+            # A move emails every party: show how many and the email before it is sent.
+            try:
+                preview = services.session_move_preview(
+                    session=session, by=request.user, **_move_values(form.cleaned_data)
+                )
+            except AppError as exc:
+                form_error(form, exc)
+            else:
+                return render(
+                    request,
+                    "staff/change.html",
+                    {
+                        "session": session,
+                        "move_form": move_form,
+                        "preview": preview,
+                        "cancel_form": cancel_form,
+                        "capacity_form": capacity_form,
+                        "can_manage": True,
+                    },
+                )
+        elif form.is_valid():
             try:
                 done = _apply_change(request, session, action, form.cleaned_data)
             except AppError as exc:
@@ -64,16 +85,14 @@ def change(request, pk: int):
     )
 
 
+def _move_values(data: dict) -> dict:
+    keys = ("start", "end", "facility", "reason", "message")
+    return {key: data[key] for key in keys}
+
+
 def _apply_change(request, session: Session, action: str, data: dict) -> str:
     if action == "move":
-        services.session_move(
-            session=session,
-            by=request.user,
-            start=data["start"],
-            end=data["end"],
-            facility=data["facility"],
-            reason=data["reason"],
-        )
+        services.session_move(session=session, by=request.user, **_move_values(data))
         return _("The session was moved; every party is being told.")
     if action == "cancel":
         services.session_cancel(session=session, by=request.user, reason=data["reason"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from staffdesk.csv_files import EXPORT_HEADERS, ROSTER_HEADERS
 from staffdesk.services import check_in
@@ -158,3 +159,32 @@ def test_walk_in_form_sums_up_errors_marks_required_and_asks_ages_in_years_and_m
     page.click("form.stack button[type=submit]")
     row = page.locator("tbody tr", has_text="飛込 次郎")
     assert "1歳8か月" in row.inner_text()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_move_shows_the_parties_and_the_email_before_sending(browser, live_server, door):  # noqa: F811
+    from notifications.models import Notification
+
+    session, parties, first, _ = door
+    page = tablet(browser)
+    log_in(page, live_server.url, first.username, f"/staff/sessions/{session.pk}/change/")
+    start = timezone.localtime() + dt.timedelta(days=3)
+    page.fill("input[name=start]", start.strftime("%Y-%m-%dT10:00"))
+    page.fill("input[name=end]", start.strftime("%Y-%m-%dT11:30"))
+    page.fill("textarea[name=reason]", "講師の体調不良")
+    page.fill("textarea[name=message]", "ご迷惑をおかけし申し訳ありません。")
+    page.get_by_role("button", name="送信するメールを確認する").click()
+    preview = page.locator("#move-preview")
+    assert f"{len(parties)}組にメールを送ります" in preview.inner_text()
+    assert "ご迷惑をおかけし申し訳ありません。" in preview.locator(".email-text").inner_text()
+    assert "講師の体調不良" not in preview.inner_text()
+    assert not Notification.objects.filter(kind="session_changed").exists()
+    for name, size in (("1024", TABLET), ("360", PHONE)):
+        page.set_viewport_size(size)
+        assert axe_violations(page) == []
+        overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        assert overflow is False
+        screenshot(page, f"staff-move-preview-{name}")
+    page.get_by_role("button", name="変更してメールを送る").click()
+    page.wait_for_selector(".message.success")
+    assert Notification.objects.filter(kind="session_changed").count() == len(parties)

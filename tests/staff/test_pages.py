@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from booking.models import Reservation
+from notifications.models import Notification
 from staffdesk.models import StaffAction
 from tests.factories import book
 from tests.staff.conftest import book_before, page_client, started_session
@@ -189,21 +190,41 @@ def test_change_page_cancel_needs_the_confirmation_box(manager_a, session_a):
 
 
 def test_change_page_move(manager_a, session_a):
+    """Issue 21, item 10: the internal note stays in the audit log, the message goes to the
+    parents, and staff see how many parties are emailed and the email before it is sent."""
+    parties = [book(session_a, email=f"mv{i}@example.jp").reservation for i in range(3)]
     start = timezone.localtime(session_a.start + timedelta(days=1))
-    response = page_client(manager_a).post(
-        f"/staff/sessions/{session_a.pk}/change/",
-        {
-            "action": "move",
-            "start": start.strftime("%Y-%m-%dT%H:%M"),
-            "end": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
-            "facility": "ribbon",
-            "reason": "講師の都合",
-        },
-    )
+    data = {
+        "action": "move",
+        "start": start.strftime("%Y-%m-%dT%H:%M"),
+        "end": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "facility": "ribbon",
+        "reason": "講師の体調不良（内部メモ）",
+        "message": "ご迷惑をおかけし申し訳ありません。",
+    }
+    client = page_client(manager_a)
+    url = f"/staff/sessions/{session_a.pk}/change/"
+    before = session_a.start
+    preview = client.post(url, data, HTTP_ACCEPT_LANGUAGE="ja")
+    html = preview.content.decode()
+    assert preview.status_code == 200 and 'id="move-preview"' in html
+    assert "3組にメールを送ります" in html
+    assert "ご迷惑をおかけし申し訳ありません。" in html.split('class="email-text"')[1]
+    assert "内部メモ" not in html.split('class="email-text"')[1]
+    # Nothing happened yet: no move, no email, no audit entry.
+    session_a.refresh_from_db()
+    assert session_a.start == before and session_a.sequence == 0
+    assert not Notification.objects.filter(kind="session_changed").exists()
+    assert not StaffAction.objects.filter(kind="session_move").exists()
+    response = client.post(url, {**data, "confirm": "1"})
     assert response.status_code == 302
     session_a.refresh_from_db()
     assert session_a.start == start.replace(second=0)
-    assert StaffAction.objects.get(kind="session_move").reason == "講師の都合"
+    action = StaffAction.objects.get(kind="session_move")
+    assert action.reason == "講師の体調不良（内部メモ）"
+    sent = Notification.objects.filter(kind="session_changed")
+    assert sent.count() == len(parties)
+    assert {n.payload.get("reason") for n in sent} == {"ご迷惑をおかけし申し訳ありません。"}
 
 
 def test_waiting_list_page_shows_the_order_and_promotes(manager_a, session_a):

@@ -331,6 +331,7 @@ PAGES = [
             "end": timezone.localtime(in_a_week() + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
             "facility": "ribbon",
             "reason": "会場変更",
+            "confirm": "1",  # past the step that shows the emails (issue 21)
         },
         True,
         302,
