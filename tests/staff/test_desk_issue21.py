@@ -188,3 +188,26 @@ def test_a_move_shows_the_parties_and_the_email_before_sending(browser, live_ser
     page.get_by_role("button", name="変更してメールを送る").click()
     page.wait_for_selector(".message.success")
     assert Notification.objects.filter(kind="session_changed").count() == len(parties)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_audit_log_reads_as_sentences_on_a_phone(browser, live_server, door):  # noqa: F811
+    from staffdesk.services import no_shows_mark
+
+    session, parties, first, _ = door
+    check_in(session=session, reservation=parties[0], by=first)
+    no_shows_mark(session=session, by=first)
+    page = tablet(browser)
+    log_in(page, live_server.url, first.username, f"/staff/sessions/{session.pk}/audit/")
+    text = page.locator("main").inner_text()
+    for raw in ("attendance / status", "['", "False", "staff:", "confirmed", "T1"):
+        assert raw not in text, raw
+    assert "予約確定 → 出席" in text
+    links = page.locator(f".audit-entry a[href$='#r-{parties[1].code}']")
+    assert links.count() >= 1
+    for name, size in (("1024", TABLET), ("360", PHONE)):
+        page.set_viewport_size(size)
+        assert axe_violations(page) == []
+        overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        assert overflow is False
+        screenshot(page, f"staff-audit-{name}")
