@@ -52,3 +52,6 @@ def kind(facility, counsellor):
     )
     kind.counsellors.add(counsellor)
     return kind
+
+
+from tests.browser import browser  # noqa: E402, F401  (the Chromium fixture for test_browser.py)

@@ -1,0 +1,121 @@
+"""The parents' consultation pages: the types, a type's free slots by day with the booking
+form, and the appointment's page (opened with its manage token) with the cancel button."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from booking.services.tokens import hash_token
+from consultations import selectors, services
+from consultations.apis import CODE_PATTERN, published_types
+from consultations.models import Appointment
+from core.errors import AppError
+from core.languages import supported_language
+
+SHOWN_DAYS = 28
+
+
+class BookingForm(forms.Form):
+    start = forms.DateTimeField(widget=forms.HiddenInput)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+    phone = forms.CharField(
+        label=_("Phone (optional)"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+    child_age_months = forms.IntegerField(
+        label=_("Child's age in months (optional)"),
+        min_value=0,
+        max_value=240,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    topic = forms.ChoiceField(label=_("What it is about"), required=False)
+    free_text = forms.CharField(
+        label=_("Anything you would like us to know (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+    def __init__(self, *args, topics=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = [("", "―")] + [(t, t) for t in topics]
+
+
+def consultation_list(request):
+    return render(request, "consultations/list.html", {"kinds": published_types()})
+
+
+def consultation_detail(request, slug: str):
+    kind = get_object_or_404(published_types(), slug=slug)
+    error = ""
+    form = BookingForm(request.POST or None, topics=kind.topics or [])
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        family = services.Family(
+            name=data["name"],
+            email=data["email"],
+            phone=data["phone"],
+            language=supported_language(get_language()),
+            child_age_months=data["child_age_months"],
+            topic=data["topic"],
+            free_text=data["free_text"],
+        )
+        try:
+            appointment, token = services.appointment_book(
+                kind=kind, start=data["start"], family=family
+            )
+        except AppError as exc:
+            error = str(exc.message)
+        else:
+            url = reverse("appointment-page", kwargs={"code": appointment.code})
+            return redirect(f"{url}?token={token}")
+    today = timezone.localdate()
+    days = selectors.free_slots(kind, first=today, last=today + timedelta(days=SHOWN_DAYS))
+    return render(
+        request,
+        "consultations/detail.html",
+        {"kind": kind, "days": sorted(days.items()), "form": form, "error": error},
+    )
+
+
+def appointment_page(request, code: str):
+    token = request.GET.get("token") or request.POST.get("token") or ""
+    appointment = None
+    if CODE_PATTERN.fullmatch(code) and token:
+        appointment = (
+            Appointment.objects.select_related("consultation_type", "counsellor__facility")
+            .filter(code=code, token_hash=hash_token(token))
+            .first()
+        )
+    if appointment is None:
+        raise Http404
+    error = ""
+    if request.method == "POST":
+        try:
+            appointment = services.appointment_cancel(appointment=appointment)
+        except AppError as exc:
+            error = str(exc.message)
+    response = render(
+        request,
+        "consultations/appointment.html",
+        {
+            "appointment": appointment,
+            "token": token,
+            "error": error,
+            "deadline": services.change_deadline(appointment),
+        },
+    )
+    response["Cache-Control"] = "no-store"  # personal data behind a credential
+    return response

@@ -1,0 +1,49 @@
+"""A parent books a consultation on a 360 px phone, gets the email, and cancels it."""
+
+from __future__ import annotations
+
+import pytest
+
+from consultations.models import Appointment, AppointmentStatus
+from demo.consultations import demo_consultations_load
+from tests.browser import assert_accessible, layout_problems, new_page
+from tests.factories import FacilityFactory
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _site_url(settings, live_server):
+    settings.SITE_URL = live_server.url
+    settings.API_THROTTLE_ENABLED = False
+
+
+def check(page, name: str) -> None:
+    assert_accessible(page, name)
+    assert layout_problems(page) == [], name
+
+
+def test_parent_books_and_cancels_a_consultation_at_360px(browser, live_server):
+    FacilityFactory(slug="ribbonkan", name="リボン館", phone="099-000-0000")
+    demo_consultations_load()
+    page = new_page(browser)
+    page.goto(f"{live_server.url}/consultations/")
+    check(page, "consultation-list-360")
+    page.get_by_role("link", name="入園相談").click()
+    check(page, "consultation-slots-360")
+    page.locator("input[name=start]").last.check()
+    page.get_by_label("氏名").fill("山田 花子")
+    page.get_by_label("メールアドレス").fill("hanako@example.jp")
+    page.get_by_label("相談内容").select_option("見学")
+    page.get_by_role("button", name="この時間で予約する").click()
+    page.wait_for_url("**/consultations/appointments/**")
+    check(page, "consultation-booked-360")
+    appointment = Appointment.objects.get(email="hanako@example.jp")
+    assert appointment.status == AppointmentStatus.BOOKED
+    assert appointment.answers.topic == "見学"
+    page.get_by_text("この相談を取り消す").click()
+    page.get_by_role("button", name="キャンセルを確定する").click()
+    page.get_by_text("この相談は取り消されました。").wait_for()
+    check(page, "consultation-cancelled-360")
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.CANCELLED
