@@ -27,7 +27,7 @@ MODES = {"in_person": "来所", "phone": "電話", "online": "オンライン"}
 
 def manage_url(code: str, token: str) -> str:
     """Return the link a family keeps to see or cancel an appointment."""
-    path = reverse("appointment-detail", kwargs={"code": code})
+    path = reverse("appointment-page", kwargs={"code": code})
     return f"{settings.SITE_URL}{path}?token={token}"
 
 
