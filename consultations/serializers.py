@@ -13,20 +13,20 @@ from core.fields import (
 
 
 class ConsultationTypeSerializer(serializers.Serializer):
-    slug = serializers.CharField()
-    title = serializers.CharField()
-    facility = serializers.CharField(source="facility.name")
-    minutes = serializers.IntegerField()
-    description = serializers.CharField()
-    audience = serializers.CharField()
-    mode = serializers.CharField()
-    topics = serializers.ListField(child=serializers.CharField())
+    slug = StrictCharField()
+    title = StrictCharField()
+    facility = StrictCharField(source="facility.name")
+    minutes = StrictIntegerField()
+    description = StrictCharField()
+    audience = StrictCharField()
+    mode = StrictCharField()
+    topics = serializers.ListField(child=StrictCharField())
 
 
 class SlotSerializer(serializers.Serializer):
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
-    counsellor = serializers.CharField(source="counsellor_name")
+    start = StrictDateTimeField()
+    end = StrictDateTimeField()
+    counsellor = StrictCharField(source="counsellor_name")
 
 
 class AppointmentCreateSerializer(serializers.Serializer):
@@ -43,14 +43,14 @@ class AppointmentCreateSerializer(serializers.Serializer):
 
 
 class AppointmentSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    consultation = serializers.CharField(source="consultation_type.slug", default=None)
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
-    counsellor = serializers.CharField(source="counsellor.display_name")
-    status = serializers.CharField()
+    code = StrictCharField()
+    consultation = StrictCharField(source="consultation_type.slug", default=None)
+    start = StrictDateTimeField()
+    end = StrictDateTimeField()
+    counsellor = StrictCharField(source="counsellor.display_name")
+    status = StrictCharField()
 
 
 class AppointmentCreatedSerializer(AppointmentSerializer):
-    token = serializers.CharField()
-    manage_url = serializers.CharField()
+    token = StrictCharField()
+    manage_url = StrictCharField()

@@ -21,6 +21,8 @@ from consultations.models import Appointment, ConsultationType, Counsellor
 from consultations.serializers import AppointmentCreateSerializer, AppointmentSerializer
 from core.errors import AppValidationError
 from core.fields import (
+    StrictBooleanField,
+    StrictCharField,
     StrictChoiceField,
     StrictDateTimeField,
     StrictIntegerField,
@@ -34,15 +36,15 @@ MAX_DAYS = 14
 
 
 class HeldSerializer(AppointmentSerializer):
-    name = serializers.CharField()
-    phone = serializers.CharField()
-    booked_by_staff = serializers.BooleanField()
+    name = StrictCharField()
+    phone = StrictCharField()
+    booked_by_staff = StrictBooleanField()
 
 
 class FreeSerializer(serializers.Serializer):
-    consultation = serializers.CharField()
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    consultation = StrictCharField()
+    start = StrictDateTimeField()
+    end = StrictDateTimeField()
 
 
 class PlanSerializer(serializers.Serializer):
@@ -61,10 +63,10 @@ class CloseSerializer(serializers.Serializer):
 
 
 class AnswersSerializer(serializers.Serializer):
-    child_age_months = serializers.IntegerField(allow_null=True)
-    topic = serializers.CharField()
-    free_text = serializers.CharField()
-    staff_note = serializers.CharField()
+    child_age_months = StrictIntegerField(allow_null=True)
+    topic = StrictCharField()
+    free_text = StrictCharField()
+    staff_note = StrictCharField()
 
 
 def visible_counsellor(request, pk: int) -> Counsellor:

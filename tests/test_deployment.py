@@ -351,7 +351,7 @@ def test_readme_names_only_commands_and_services_that_exist():
     for name in set(re.findall(r"manage\.py (\w+)", README)):
         assert name in commands, f"README uses manage.py {name}, which does not exist"
     targets = set(re.findall(r"^([\w-]+):", (ROOT / "Makefile").read_text(), flags=re.MULTILINE))
-    for target in set(re.findall(r"`make (\w+)", README)):
+    for target in set(re.findall(r"`make ([\w-]+)", README)):
         assert target in targets, f"README uses make {target}, which the Makefile lacks"
     for name in set(re.findall(r"docker compose (?:exec|run)(?: -T| --rm)* (\w+)", README)):
         assert name in SERVICES, f"README names compose service {name}, which does not exist"

@@ -317,9 +317,10 @@ def test_session_moved_by_staff_sends_an_updated_invite_with_a_higher_sequence(
         ("en", "Reason for the change: 講師の体調不良のため"),
     ],
 )
-def test_session_moved_by_staff_tells_parents_the_reason_staff_gave(
+def test_session_moved_by_staff_tells_parents_the_message_staff_gave(
     session, facility, outbox, language, expected
 ):
+    """The message to parents is emailed; the internal note stays in the audit log."""
     book(session, email="holder@example.jp", language=language)
     deliver_now()
     outbox.clear()
@@ -329,12 +330,14 @@ def test_session_moved_by_staff_tells_parents_the_reason_staff_gave(
         by=staff_user(facility),
         start=new_start,
         end=new_start + timedelta(hours=1),
-        reason="講師の体調不良のため",
+        reason="内部メモ：代替講師を手配中",
+        message="講師の体調不良のため",
     )
     deliver_now()
     [mail] = parse_outbox(outbox)
     assert mail.header("X-Notification-Kind") == "session_changed"
     assert expected in mail.text and expected in mail.html
+    assert "内部メモ" not in mail.text and "内部メモ" not in mail.html
     assert rows(kind="session_changed")[0].payload["reason"] == "講師の体調不良のため"
 
 

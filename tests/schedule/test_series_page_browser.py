@@ -53,7 +53,7 @@ def test_staff_refuse_a_too_small_capacity_then_cancel_the_rest(browser, live_se
     change.get_by_label("定員").fill("2")
     change.get_by_role("button").click()
     page.wait_for_load_state()
-    assert page.locator(".alert[role=alert], .error[role=alert]").count() >= 1
+    assert page.locator(".error-summary[role=alert]").count() >= 1
     screenshot(page, "schedule-series-refused-1024")
     assert set(Session.objects.values_list("capacity", flat=True)) == {15}
     cancel = page.locator("form:has(input[value=cancel])")
