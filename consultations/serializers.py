@@ -44,7 +44,8 @@ class AppointmentCreateSerializer(serializers.Serializer):
 
 class AppointmentSerializer(serializers.Serializer):
     code = StrictCharField()
-    consultation = StrictCharField(source="consultation_type.slug", default=None)
+    # A staff block of a slot has no consultation type.
+    consultation = StrictCharField(source="consultation_type.slug", default=None, allow_null=True)
     start = StrictDateTimeField()
     end = StrictDateTimeField()
     counsellor = StrictCharField(source="counsellor.display_name")
