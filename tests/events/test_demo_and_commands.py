@@ -135,3 +135,18 @@ def test_the_demo_speaks_every_language(client, language):
     html = client.get("/").content.decode()
     if language == "ja-easy":
         assert "<ruby>" in html and "{" not in html.split("<main", 1)[1].split("</main>")[0]
+
+
+def test_demo_translations_refuse_a_misspelt_field(tmp_path, monkeypatch):
+    from demo import translations
+
+    typo = tmp_path / "translations.toml"
+    typo.write_text('[programs.smile-papa.vi]\ntitel = "Lớp học"\n', encoding="utf-8")
+    monkeypatch.setattr(translations, "TEXTS", typo)
+    with pytest.raises(ValueError, match="titel"):
+        translations.demo_translations_apply()
+    unknown = tmp_path / "language.toml"
+    unknown.write_text('[programs.smile-papa.fr]\ntitle = "Atelier"\n', encoding="utf-8")
+    monkeypatch.setattr(translations, "TEXTS", unknown)
+    with pytest.raises(ValueError, match="language"):
+        translations.demo_translations_apply()
