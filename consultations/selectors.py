@@ -12,6 +12,7 @@ import holidays
 from django.db.models import Q
 from django.utils import timezone
 
+from consultations.closures import closed_dates
 from consultations.models import (
     HOLDING,
     Appointment,
@@ -60,13 +61,15 @@ def free_slots(
     now: datetime | None = None,
     counsellor_ids: list[int] | None = None,
     lead: bool = True,
+    ignore_pk: int | None = None,
 ) -> dict[date, list[Slot]]:
     """Return the free slots of ``kind`` from ``first`` to ``last`` (Japan dates), by day.
 
     A slot is free when it lies inside a weekly window of one of the type's counsellors, on a
-    day that is neither a public holiday nor the counsellor's day off, and neither it nor its
-    buffer overlaps a time held by an appointment or a staff block. Four queries, whatever the
-    range or the number of counsellors.
+    day that is neither a public holiday, nor a closed day of the facility (``closures``: its
+    own closed days and 年末年始), nor the counsellor's day off, and neither it nor its buffer
+    overlaps a time held by an appointment or a staff block (``ignore_pk``: but the one being
+    moved). Five queries, whatever the range or the number of counsellors.
     """
     now = now or timezone.now()
     if lead:  # staff see every day; parents only the days the type is open for
@@ -77,7 +80,10 @@ def free_slots(
     counsellors = Counsellor.objects.filter(consultation_types=kind, active=True)
     if counsellor_ids is not None:
         counsellors = counsellors.filter(pk__in=counsellor_ids)
-    names = dict(counsellors.values_list("pk", "display_name"))
+    rows = list(counsellors.values_list("pk", "display_name", "facility_id"))
+    names = {pk: name for pk, name, _facility in rows}
+    facility_of = {pk: facility for pk, _name, facility in rows}
+    closed = closed_dates(facility_of.values(), first, last)
     windows = defaultdict(list)
     for window in AvailabilityWindow.objects.filter(counsellor_id__in=names).order_by("start_time"):
         windows[(window.counsellor_id, window.weekday)].append(window)
@@ -89,12 +95,15 @@ def free_slots(
     range_start = datetime.combine(first, time.min, TOKYO)
     range_end = datetime.combine(last + timedelta(days=1), time.min, TOKYO)
     held = defaultdict(list)
-    for counsellor_id, start, until in Appointment.objects.filter(
+    holding = Appointment.objects.filter(
         counsellor_id__in=names,
         status__in=HOLDING,
         start__lt=range_end,
         held_until__gt=range_start,
-    ).values_list("counsellor_id", "start", "held_until"):
+    )
+    if ignore_pk is not None:
+        holding = holding.exclude(pk=ignore_pk)
+    for counsellor_id, start, until in holding.values_list("counsellor_id", "start", "held_until"):
         held[counsellor_id].append((start, until))
     length = timedelta(minutes=kind.minutes)
     step = length + timedelta(minutes=kind.buffer_minutes)
@@ -104,7 +113,7 @@ def free_slots(
         if not is_public_holiday(day):
             found = []
             for counsellor_id, name in names.items():
-                if (counsellor_id, day) in leave:
+                if (counsellor_id, day) in leave or (facility_of[counsellor_id], day) in closed:
                     continue
                 for window in windows.get((counsellor_id, day.weekday()), []):
                     start = datetime.combine(day, window.start_time, TOKYO)
@@ -130,11 +139,14 @@ def slot_is_offered(
     counsellor_id: int | None = None,
     now: datetime | None = None,
     lead: bool = True,
+    ignore_pk: int | None = None,
 ) -> Slot | None:
     """Return the free slot of ``kind`` starting at ``start`` (of that counsellor), or None."""
     day = start.astimezone(TOKYO).date()
     ids = [counsellor_id] if counsellor_id is not None else None
-    found = free_slots(kind, first=day, last=day, now=now, counsellor_ids=ids, lead=lead)
+    found = free_slots(
+        kind, first=day, last=day, now=now, counsellor_ids=ids, lead=lead, ignore_pk=ignore_pk
+    )
     for slot in found.get(day, []):
         if slot.start == start:
             return slot

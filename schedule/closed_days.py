@@ -5,7 +5,7 @@ on purpose, as parents are told."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import AppValidationError
 from events.models import Facility
+from schedule.days import in_new_year_closure
 from schedule.models import ClosedDay
 
 
@@ -34,3 +35,21 @@ def closed_day_remove(*, facility: Facility, pk: int) -> int:
     """Open a closed day again; return how many were removed (0 if it was not there)."""
     deleted, _rows = ClosedDay.objects.filter(facility=facility, pk=pk).delete()
     return deleted
+
+
+def closed_dates(facility_ids, first: date, last: date) -> set[tuple[int, date]]:
+    """The (facility, date) pairs on which the facilities are closed from ``first`` to ``last``:
+    their own closed days and 年末年始; read by the consultations app's free slots (registered
+    in ``ScheduleConfig.ready``). One query."""
+    ids = list(facility_ids)
+    closed = set(
+        ClosedDay.objects.filter(facility_id__in=ids, date__range=(first, last)).values_list(
+            "facility_id", "date"
+        )
+    )
+    day = first
+    while day <= last:
+        if in_new_year_closure(day):
+            closed.update((facility_id, day) for facility_id in ids)
+        day += timedelta(days=1)
+    return closed
