@@ -113,6 +113,9 @@ class ConsultationType(models.Model):
         _("cancel or change until (hours before)"), default=24
     )
     max_held_per_family = models.PositiveSmallIntegerField(_("held at once per family"), default=1)
+    reminder_hours = models.PositiveSmallIntegerField(
+        _("reminder (hours before, 0: none)"), default=24
+    )
     topics = models.JSONField(_("topics"), default=list, blank=True)
     counsellors = models.ManyToManyField(Counsellor, related_name="consultation_types")
     published = models.BooleanField(_("published"), default=True)
@@ -167,6 +170,8 @@ class Appointment(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     language = models.CharField(max_length=10, default="ja")
     booked_by_staff = models.BooleanField(default=False)
+    # The calendar invite's SEQUENCE: raised by each move (a REQUEST) and by the cancellation.
+    sequence = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -175,7 +180,9 @@ class Appointment(models.Model):
         verbose_name_plural = _("appointments")
         ordering = ["start", "pk"]
         constraints = [
-            # Two families can never hold the same slot, whatever the code above does.
+            # Two families can never hold the same slot, whatever the code above does. Times that
+            # overlap without starting together (two types of different lengths) are refused by
+            # the migration 0002's exclusion constraint (PostgreSQL) or triggers (SQLite).
             models.UniqueConstraint(
                 fields=["counsellor", "start"],
                 condition=Q(status__in=HOLDING),

@@ -12,7 +12,7 @@ import threading
 import pytest
 from django.db import connection
 
-from consultations.models import Appointment
+from consultations.models import Appointment, ConsultationType
 from consultations.services import Family, appointment_book
 from core.errors import AppError
 from tests.consultations.conftest import NOW, at
@@ -48,3 +48,40 @@ def test_fifty_concurrent_bookings_of_one_slot_give_one_appointment(require_post
     assert outcomes.count("booked") == 1
     assert len(outcomes) == THREADS
     assert Appointment.objects.filter(start=at(12, 10), status="booked").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_types_racing_for_overlapping_times_give_one_appointment(
+    require_postgres, kind, facility, counsellor
+):
+    # 入園相談 at 10:40 (until 11:10, held to 11:20) and a 45-minute type at 10:45 overlap.
+    longer = ConsultationType.objects.create(
+        facility=facility, slug="hattatsu", title="発達相談", minutes=45, topics=[]
+    )
+    longer.counsellors.add(counsellor)
+    barrier = threading.Barrier(THREADS)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def book(n: int) -> None:
+        family = Family(f"家族{n}", f"family{n}@example.jp")
+        chosen, start = (kind, at(12, 10, 40)) if n % 2 else (longer, at(12, 10, 45))
+        try:
+            barrier.wait(timeout=30)
+            appointment_book(kind=chosen, start=start, family=family, now=NOW)
+            result = "booked"
+        except AppError as exc:
+            result = exc.code
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=book, args=(n,)) for n in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert outcomes.count("booked") == 1
+    assert set(outcomes) == {"booked", "slot_taken"}
+    assert Appointment.objects.filter(counsellor=counsellor, status="booked").count() == 1
