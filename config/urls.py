@@ -34,6 +34,7 @@ urlpatterns = [
     path("api/v1/", include("schedule.urls")),
     path("api/v1/", include("consultations.urls")),
     path("staff/schedule/", include("schedule.page_urls")),
+    path("staff/consultations/", include("consultations.staff_page_urls")),
     path("consultations/", include("consultations.page_urls")),
     path("staff/", include("staffdesk.page_urls")),
     path(

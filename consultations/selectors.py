@@ -21,7 +21,7 @@ from consultations.models import (
     Counsellor,
     CounsellorLeave,
 )
-from events.selectors import user_can_manage_facility
+from events.selectors import staff_facility_ids, user_can_manage_facility
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -188,3 +188,37 @@ def counsellor_day_plan(counsellor: Counsellor, *, first: date, last: date) -> d
         )
         free.extend((kind, slot) for day in sorted(by_day) for slot in by_day[day])
     return {"held": held, "free": free}
+
+
+def staff_counsellors(user) -> list[Counsellor]:
+    """The counsellors of the facilities a staff member works at (all for a superuser)."""
+    ids = staff_facility_ids(user)
+    counsellors = Counsellor.objects.select_related("facility").order_by("facility__name", "pk")
+    if ids is not None:
+        counsellors = counsellors.filter(facility_id__in=ids)
+    return list(counsellors)
+
+
+def plan_by_day(counsellor: Counsellor, *, first: date, last: date) -> list[tuple[date, list]]:
+    """A counsellor's days from ``first`` to ``last``: each day's appointments and blocks
+    (``("held", appointment)``) and free slots (``("free", (kind, slot))``) in time order."""
+    plan = counsellor_day_plan(counsellor, first=first, last=last)
+    days: dict[date, list] = {}
+    day = first
+    while day <= last:
+        days[day] = []
+        day += timedelta(days=1)
+    for appointment in plan["held"]:
+        days[appointment.start.astimezone(TOKYO).date()].append(
+            (appointment.start, 0, "held", appointment)
+        )
+    for kind, slot in plan["free"]:
+        days[slot.start.astimezone(TOKYO).date()].append((slot.start, 1, "free", (kind, slot)))
+    return [
+        (day, [(what, item) for _start, _order, what, item in sorted(entries, key=_entry_key)])
+        for day, entries in days.items()
+    ]
+
+
+def _entry_key(entry: tuple) -> tuple:
+    return entry[0], entry[1]

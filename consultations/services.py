@@ -79,9 +79,12 @@ def appointment_book(
     ConsultationType.objects.select_for_update().filter(pk=kind.pk).first()
     if topic_refused(kind, family.topic):
         raise AppError("invalid_topic", _("Choose a topic from the list."), status_code=400)
-    held = Appointment.objects.filter(
-        held_by_family(family.email, now=now), consultation_type=kind
-    ).count()
+    # A family who phoned may have no email: staff then keep the limit in mind themselves.
+    held = 0
+    if family.email.strip():
+        held = Appointment.objects.filter(
+            held_by_family(family.email.strip(), now=now), consultation_type=kind
+        ).count()
     if held >= kind.max_held_per_family:
         raise AppError(
             "too_many_held",
@@ -119,7 +122,8 @@ def appointment_book(
         topic=family.topic,
         free_text=family.free_text,
     )
-    notify_appointment_booked(appointment, token=token)
+    if appointment.email:
+        notify_appointment_booked(appointment, token=token)
     return appointment, token
 
 
@@ -177,7 +181,7 @@ def appointment_cancel(
     if not changed:
         raise AppError("not_cancellable", _("This appointment is no longer held."))
     appointment.refresh_from_db()
-    if appointment.consultation_type_id:
+    if appointment.consultation_type_id and appointment.email:
         notify_appointment_cancelled(appointment)
     return appointment
 
@@ -227,3 +231,14 @@ def appointment_close(
         )
     appointment.refresh_from_db()
     return appointment
+
+
+@transaction.atomic
+def appointment_note(*, appointment: Appointment, note: str) -> AppointmentAnswers:
+    """Keep the counsellor's private note of a consultation that took place (or was missed)."""
+    if appointment.status not in (AppointmentStatus.DONE, AppointmentStatus.NO_SHOW):
+        raise AppError("not_closed", _("Mark the consultation done or a no-show first."))
+    answers, _created = AppointmentAnswers.objects.update_or_create(
+        appointment=appointment, defaults={"staff_note": note.strip()}
+    )
+    return answers

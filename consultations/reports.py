@@ -1,0 +1,76 @@
+"""The yearly report of consultations: how many were held (booked, done or missed; not cancelled
+and not blocks) by consultation type and month of a fiscal year (April to March, 年度), with the
+done and no-show totals, for the facilities a staff member works at."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+
+from consultations.models import Appointment, AppointmentStatus, ConsultationType
+from consultations.selectors import TOKYO
+from events.selectors import staff_facility_ids
+
+COUNTED = (AppointmentStatus.BOOKED, AppointmentStatus.DONE, AppointmentStatus.NO_SHOW)
+
+
+def fiscal_year_of(day: date) -> int:
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def fiscal_months(fiscal_year: int) -> list[date]:
+    return [date(fiscal_year + (m < 4), m, 1) for m in (*range(4, 13), *range(1, 4))]
+
+
+@dataclass
+class TypeRow:
+    kind: ConsultationType
+    months: list[int]
+    done: int = 0
+    no_show: int = 0
+    total: int = field(init=False, default=0)
+
+
+@dataclass
+class YearReport:
+    fiscal_year: int
+    months: list[date]
+    rows: list[TypeRow]
+    totals: list[int]
+    total: int
+
+
+def consultation_year(user, fiscal_year: int) -> YearReport:
+    """Count a fiscal year's consultations by type and month (Japan time). Two queries."""
+    months = fiscal_months(fiscal_year)
+    begin = datetime.combine(months[0], time.min, TOKYO)
+    end = datetime.combine(date(fiscal_year + 1, 4, 1), time.min, TOKYO)
+    kinds = ConsultationType.objects.select_related("facility").order_by("facility__name", "title")
+    ids = staff_facility_ids(user)
+    if ids is not None:
+        kinds = kinds.filter(facility_id__in=ids)
+    rows = {kind.pk: TypeRow(kind, [0] * 12) for kind in kinds}
+    counts = (
+        Appointment.objects.filter(
+            consultation_type_id__in=rows, status__in=COUNTED, start__gte=begin, start__lt=end
+        )
+        .annotate(month=TruncMonth("start", tzinfo=TOKYO))
+        .values("consultation_type_id", "month", "status")
+        .annotate(n=Count("pk"))
+    )
+    for count in counts:
+        row = rows[count["consultation_type_id"]]
+        month = count["month"]
+        month = month.date() if isinstance(month, datetime) else month
+        row.months[months.index(month.replace(day=1))] += count["n"]
+        if count["status"] == AppointmentStatus.DONE:
+            row.done += count["n"]
+        elif count["status"] == AppointmentStatus.NO_SHOW:
+            row.no_show += count["n"]
+    for row in rows.values():
+        row.total = sum(row.months)
+    totals = [sum(row.months[i] for row in rows.values()) for i in range(12)]
+    return YearReport(fiscal_year, months, list(rows.values()), totals, sum(totals))

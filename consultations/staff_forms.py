@@ -1,0 +1,73 @@
+"""The staff pages' forms: a block of a counsellor's time, a booking for a family who phoned,
+done / no-show with the private note, and the note alone."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from consultations.models import AppointmentStatus
+
+
+class BlockForm(forms.Form):
+    start = forms.DateTimeField(
+        label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=5, max_value=600, initial=30)
+
+
+class StaffBookingForm(forms.Form):
+    start = forms.DateTimeField(widget=forms.HiddenInput)
+    counsellor = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        required=False,
+        help_text=_("With an address, the family gets the confirmation and the manage link."),
+    )
+    child_age_months = forms.IntegerField(
+        label=_("Child's age in months (optional)"), min_value=0, max_value=240, required=False
+    )
+    topic = forms.ChoiceField(label=_("What it is about"), required=False)
+    free_text = forms.CharField(
+        label=_("What the family would like to talk about"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+    def __init__(self, *args, topics=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = [("", "―")] + [(t, t) for t in topics]
+
+
+class CloseForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[(AppointmentStatus.DONE, _("Done")), (AppointmentStatus.NO_SHOW, _("No-show"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Private note"),
+        help_text=_("Read only by the counsellor and the facility's managers."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        required=False,
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Private note"),
+        help_text=_("Read only by the counsellor and the facility's managers."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        required=False,
+    )

@@ -1,0 +1,278 @@
+"""The staff's consultation pages (under /staff/consultations/): the counsellors, a counsellor's
+day or week (appointments, blocks and free slots), blocking a time, booking for a family who
+phoned, and an appointment's page: done / no-show, the private note, cancelling.
+
+They look like the staff desk's pages (``staff/base.html``, its error page and error summary),
+which they share as templates only: the staff desk is a sibling app and is not imported. The
+questionnaire's answers and the note are shown only to the counsellor and the facility's
+managers; another facility's counsellor or appointment is "not found".
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from consultations import selectors, services
+from consultations.apis import CODE_PATTERN
+from consultations.models import Appointment, AppointmentStatus, ConsultationType, Counsellor
+from consultations.reports import consultation_year, fiscal_year_of
+from consultations.staff_forms import BlockForm, CloseForm, NoteForm, StaffBookingForm
+from core.errors import AppError
+from core.fields import bounded_date, query_integer
+from events.selectors import staff_facility_ids, user_can_view_facility
+
+
+def error_page(request, status: int):
+    return render(request, "staff/error.html", {"status": status}, status=status)
+
+
+def staff_only(view):
+    """Log in first; staff only; another facility's data is "not found" (as the staff desk)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("staff:login"))
+        ids = staff_facility_ids(request.user)
+        if ids is not None and not ids:
+            return error_page(request, 403)
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            return error_page(request, 404)
+        except PermissionDenied:
+            return error_page(request, 403)
+        response["Cache-Control"] = "no-store"  # names, phones and answers
+        return response
+
+    return wrapper
+
+
+def counsellor_of(request, pk: int) -> Counsellor:
+    counsellor = Counsellor.objects.select_related("facility").filter(pk=pk).first()
+    if counsellor is None or not user_can_view_facility(request.user, counsellor.facility_id):
+        raise Http404
+    return counsellor
+
+
+def appointment_of(request, code: str) -> Appointment:
+    appointment = None
+    if CODE_PATTERN.fullmatch(code):
+        appointment = (
+            Appointment.objects.select_related(
+                "counsellor__facility", "consultation_type", "answers"
+            )
+            .filter(code=code)
+            .first()
+        )
+    if appointment is None or not user_can_view_facility(
+        request.user, appointment.counsellor.facility_id
+    ):
+        raise Http404
+    return appointment
+
+
+def may_act(request, counsellor: Counsellor) -> bool:
+    """Blocks, closing and notes: the counsellor themself or a manager of the facility."""
+    return selectors.can_read_answers(request.user, Appointment(counsellor=counsellor))
+
+
+def plan_url(counsellor: Counsellor, day: date, span: str = "day") -> str:
+    url = reverse("consult_staff:plan", args=[counsellor.pk])
+    return f"{url}?date={day:%Y-%m-%d}" + ("&span=week" if span == "week" else "")
+
+
+@staff_only
+def desk(request):
+    """The counsellors of the staff member's facilities, each with a link to today and the week."""
+    counsellors = selectors.staff_counsellors(request.user)
+    return render(
+        request,
+        "consultations/staff/desk.html",
+        {"counsellors": counsellors, "today": timezone.localdate()},
+    )
+
+
+@staff_only
+def plan(request, pk: int):
+    """A counsellor's day (or week, Monday to Sunday): held times and free slots."""
+    counsellor = counsellor_of(request, pk)
+    day = bounded_date(request.GET.get("date")) or timezone.localdate()
+    span = "week" if request.GET.get("span") == "week" else "day"
+    first = day - timedelta(days=day.weekday()) if span == "week" else day
+    last = first + timedelta(days=6) if span == "week" else day
+    step = timedelta(days=7 if span == "week" else 1)
+    return render(
+        request,
+        "consultations/staff/plan.html",
+        {
+            "counsellor": counsellor,
+            "day": day,
+            "span": span,
+            "first": first,
+            "last": last,
+            "days": selectors.plan_by_day(counsellor, first=first, last=last),
+            "previous_url": plan_url(counsellor, first - step, span),
+            "next_url": plan_url(counsellor, first + step, span),
+            "day_url": plan_url(counsellor, day, "day"),
+            "week_url": plan_url(counsellor, day, "week"),
+            "may_act": may_act(request, counsellor),
+            "block_form": BlockForm(initial={"start": f"{day:%Y-%m-%d}T10:00"}),
+        },
+    )
+
+
+@staff_only
+@require_POST
+def block(request, pk: int):
+    """Hold a counsellor's time so that no family can book it."""
+    counsellor = counsellor_of(request, pk)
+    if not may_act(request, counsellor):
+        raise PermissionDenied
+    form = BlockForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the time and the minutes to block."))
+        return redirect(plan_url(counsellor, timezone.localdate()))
+    start = form.cleaned_data["start"]
+    try:
+        services.appointment_block(
+            counsellor=counsellor, start=start, minutes=form.cleaned_data["minutes"]
+        )
+    except AppError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The time is blocked."))
+    return redirect(plan_url(counsellor, timezone.localtime(start).date()))
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def book(request, slug: str):
+    """Book a free slot for a family who phoned (no lead time; the other rules hold)."""
+    kind = ConsultationType.objects.select_related("facility").filter(slug=slug).first()
+    if kind is None or not user_can_view_facility(request.user, kind.facility_id):
+        raise Http404
+    data = request.POST if request.method == "POST" else None
+    initial = {
+        "start": request.GET.get("start", ""),
+        "counsellor": query_integer(request.GET.get("counsellor")),
+    }
+    form = StaffBookingForm(data, initial=initial, topics=kind.topics or [])
+    when = start_of(form["start"].value())
+    if data is None and (when is None or initial["counsellor"] is None):
+        raise Http404  # the page is opened from a free slot of the plan
+    if request.method == "POST" and form.is_valid():
+        cleaned = form.cleaned_data
+        counsellor = counsellor_of(request, cleaned["counsellor"])
+        family = services.Family(
+            name=cleaned["name"],
+            email=cleaned["email"],
+            phone=cleaned["phone"],
+            child_age_months=cleaned["child_age_months"],
+            topic=cleaned["topic"],
+            free_text=cleaned["free_text"],
+        )
+        try:
+            appointment, _token = services.appointment_book(
+                kind=kind,
+                start=cleaned["start"],
+                family=family,
+                counsellor_id=counsellor.pk,
+                by_staff=True,
+            )
+        except AppError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The consultation is booked."))
+            return redirect("consult_staff:appointment", code=appointment.code)
+    return render(
+        request, "consultations/staff/book.html", {"kind": kind, "form": form, "when": when}
+    )
+
+
+def start_of(value) -> datetime | None:
+    """The slot's start a booking page carries (ISO 8601), or None."""
+    try:
+        return forms.DateTimeField().clean(value)
+    except ValidationError:
+        return None
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def appointment(request, code: str):
+    """An appointment or a block: details; for the counsellor and managers the answers, the
+    outcome and the private note; cancelling (or lifting a block) for the facility's staff."""
+    found = appointment_of(request, code)
+    allowed = may_act(request, found.counsellor)
+    close_form, note_form = CloseForm(), NoteForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action in ("close", "note") and not allowed:
+            raise PermissionDenied
+        try:
+            if action == "cancel":
+                services.appointment_cancel(appointment=found, by_staff=True)
+                messages.success(request, _("The appointment is cancelled."))
+                return redirect("consult_staff:appointment", code=found.code)
+            if action == "close":
+                close_form = CloseForm(request.POST)
+                if close_form.is_valid():
+                    services.appointment_close(appointment=found, **close_form.cleaned_data)
+                    messages.success(request, _("The outcome is saved."))
+                    return redirect("consult_staff:appointment", code=found.code)
+            elif action == "note":
+                note_form = NoteForm(request.POST)
+                if note_form.is_valid():
+                    services.appointment_note(appointment=found, **note_form.cleaned_data)
+                    messages.success(request, _("The note is saved."))
+                    return redirect("consult_staff:appointment", code=found.code)
+        except AppError as exc:
+            messages.error(request, exc.message)
+    answers = getattr(found, "answers", None) if allowed else None
+    if allowed and answers is not None:
+        note_form = note_form if note_form.is_bound else NoteForm({"note": answers.staff_note})
+    closed = found.status in (AppointmentStatus.DONE, AppointmentStatus.NO_SHOW)
+    return render(
+        request,
+        "consultations/staff/appointment.html",
+        {
+            "appointment": found,
+            "may_act": allowed,
+            "answers": answers,
+            "close_form": close_form,
+            "note_form": note_form,
+            "can_close": allowed
+            and found.status == AppointmentStatus.BOOKED
+            and found.start <= timezone.now(),
+            "closed": closed,
+            "back_url": plan_url(found.counsellor, timezone.localtime(found.start).date()),
+        },
+    )
+
+
+@staff_only
+def report(request):
+    """Consultations by type and month of a fiscal year (年度), at the staff member's facilities."""
+    current = fiscal_year_of(timezone.localdate())
+    year = query_integer(request.GET.get("fiscal_year"), minimum=2000, maximum=2100) or current
+    return render(
+        request,
+        "consultations/staff/report.html",
+        {
+            "report": consultation_year(request.user, year),
+            "years": list(range(current, current - 6, -1)),
+        },
+    )
