@@ -8,13 +8,14 @@ STATUS:CANCELLED for a while so clients drop them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils.translation import get_language, gettext, override, pgettext
 from icalendar import (
     Calendar,
     Event,
@@ -28,6 +29,8 @@ from icalendar import (
 )
 
 from booking.models import Reservation, ReservationStatus
+from core.languages import EASY_JAPANESE, html_lang, supported_language
+from core.ruby import ruby_plain
 from events.models import Audience, Session, SessionStatus
 
 TZID = "Asia/Tokyo"
@@ -60,54 +63,45 @@ ENDED = (ReservationStatus.CANCELLED, ReservationStatus.LAPSED)
 
 
 # Keys are label names and reservation statuses; they must not collide ("cancelled" is a
-# reservation status, so the session's own cancellation is "session_cancelled").
-LABELS: dict[str, dict[str, str]] = {
-    "ja": {
-        "session_cancelled": "【中止】",
-        "what_to_bring": "持ち物",
-        "access": "アクセス",
-        "reason": "中止の理由",
-        "details": "詳細",
-        "code": "予約番号",
-        "manage": (
-            "予約の確認・変更・キャンセルは、予約確認メールのリンク（予約管理ページ）から行えます。"
-        ),
-        "contact": "お問い合わせ",
-        "alarm": "明日",
-        ReservationStatus.WAITLISTED: "【キャンセル待ち】",
-        ReservationStatus.APPLIED: "【抽選申込中】",
-        ReservationStatus.WON: "【当選・要確定】",
-        ReservationStatus.CANCELLED: "【予約取消】",
-        ReservationStatus.LAPSED: "【予約取消】",
-        "calname_all": "子育て支援イベント",
-        "calname_private": "わたしの予約",
-    },
-    "en": {
-        "session_cancelled": "[Cancelled] ",
-        "what_to_bring": "What to bring",
-        "access": "Access",
-        "reason": "Reason for cancellation",
-        "details": "Details",
-        "code": "Reservation code",
-        "manage": (
-            "To check, change or cancel your reservation, use the link in your confirmation "
-            "email (the manage page)."
-        ),
-        "contact": "Contact",
-        "alarm": "Tomorrow",
-        ReservationStatus.WAITLISTED: "[Waiting list] ",
-        ReservationStatus.APPLIED: "[Lottery application] ",
-        ReservationStatus.WON: "[Won - please confirm] ",
-        ReservationStatus.CANCELLED: "[Reservation cancelled] ",
-        ReservationStatus.LAPSED: "[Reservation cancelled] ",
-        "calname_all": "Child-care support events",
-        "calname_private": "My reservations",
-    },
+# reservation status, so the session's own cancellation is "session_cancelled"). The words
+# come from the catalogues, in the language of the reservation or feed.
+LABELS: dict[str, Callable[[], str]] = {
+    "session_cancelled": lambda: pgettext("calendar summary", "[Cancelled] "),
+    "what_to_bring": lambda: gettext("What to bring"),
+    "access": lambda: pgettext("calendar", "Access"),
+    "reason": lambda: gettext("Reason for cancellation"),
+    "details": lambda: pgettext("calendar", "Details"),
+    "code": lambda: gettext("Reservation code"),
+    "manage": lambda: gettext(
+        "To check, change or cancel your reservation, use the link in your confirmation "
+        "email (the manage page)."
+    ),
+    "contact": lambda: pgettext("calendar", "Contact"),
+    "alarm": lambda: pgettext("calendar alarm", "Tomorrow"),
+    ReservationStatus.WAITLISTED: lambda: pgettext("calendar summary", "[Waiting list] "),
+    ReservationStatus.APPLIED: lambda: pgettext("calendar summary", "[Lottery application] "),
+    ReservationStatus.WON: lambda: pgettext("calendar summary", "[Won - please confirm] "),
+    ReservationStatus.CANCELLED: lambda: pgettext("calendar summary", "[Reservation cancelled] "),
+    ReservationStatus.LAPSED: lambda: pgettext("calendar summary", "[Reservation cancelled] "),
+    "calname_all": lambda: gettext("Child-care support events"),
+    "calname_private": lambda: pgettext("calendar name", "My reservations"),
 }
 
 
+@lru_cache(maxsize=16)
 def language_labels(language: str | None) -> dict[str, str]:
-    return LABELS.get((language or "ja")[:2], LABELS["ja"])
+    """The calendar's words in a language (やさしい日本語's ふりがな as 漢字(かんじ))."""
+    code = supported_language(language)
+    with override(code):
+        labels = {key: text() for key, text in LABELS.items()}
+    if code == EASY_JAPANESE:
+        labels = {key: ruby_plain(text) for key, text in labels.items()}
+    return labels
+
+
+def text_language(language: str | None) -> str:
+    """The LANGUAGE parameter (RFC 5545) of a text written in ``language``: a BCP 47 tag."""
+    return html_lang(supported_language(language))
 
 
 def session_uid(session: Session) -> str:
@@ -167,13 +161,15 @@ def _place(facility) -> tuple[vText, vGeo | None]:
     Feeds share one facility instance among all its sessions (feeds.py prefetches it), so
     this is computed once per facility and request, never kept beyond the instance.
     """
-    place = facility.__dict__.get("_calendar_place")
+    places = facility.__dict__.setdefault("_calendar_places", {})
+    language = get_language()  # the name and address are translated fields
+    place = places.get(language)
     if place is None:
         geo = None
         if facility.latitude is not None and facility.longitude is not None:
             geo = vGeo((float(facility.latitude), float(facility.longitude)))
         place = (vText(f"{facility.name} {facility.address}".strip()), geo)
-        facility.__dict__["_calendar_place"] = place
+        places[language] = place
     return place
 
 
@@ -201,6 +197,8 @@ class EventFields:
     summary: str
     description: str
     last_modified: datetime
+    # The language SUMMARY and DESCRIPTION are written in (a BCP 47 tag), if said.
+    language: str | None = None
 
 
 _OPAQUE = vText("OPAQUE")
@@ -223,12 +221,14 @@ def session_vevent(session: Session, fields: EventFields) -> Event:
     event["SEQUENCE"] = vInt(fields.sequence)
     event["DTSTART"] = vDDDTypes(_tokyo(session.start))
     event["DTEND"] = vDDDTypes(_tokyo(session.end))
-    event["SUMMARY"] = vText(fields.summary)
+    summary = event["SUMMARY"] = vText(fields.summary)
     event["LOCATION"] = location
     if geo is not None:
         event["GEO"] = geo
     event["URL"] = vUri(session_url(session))
-    event["DESCRIPTION"] = vText(fields.description)
+    description = event["DESCRIPTION"] = vText(fields.description)
+    if fields.language:
+        summary.params["LANGUAGE"] = description.params["LANGUAGE"] = fields.language
     event["STATUS"] = vText(fields.status)
     event["TRANSP"] = _OPAQUE
     return event

@@ -27,6 +27,7 @@ from calendars.ics import (
     organizer_email,
     session_text,
     session_vevent,
+    text_language,
     utc,
 )
 from events.models import Session, SessionStatus
@@ -128,6 +129,7 @@ def reservation_invite(
             status="CANCELLED" if cancelled else "CONFIRMED",
             summary=f"{_invite_prefix(session, method, labels)}{session.display_title}",
             description=session_text(session, labels, extra=extra),
+            language=text_language(reservation.language),
         ),
     )
     organizer = vCalAddress(f"mailto:{organizer_email(session)}")
@@ -145,7 +147,11 @@ def reservation_invite(
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("trigger", timedelta(days=-1))
-        alarm.add("description", f"{labels['alarm']}: {session.display_title}")
+        alarm.add(
+            "description",
+            f"{labels['alarm']}: {session.display_title}",
+            parameters={"LANGUAGE": text_language(reservation.language)},
+        )
         event.add_component(alarm)
     cal.add_component(event)
     return cal.to_ical()

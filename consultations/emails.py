@@ -10,19 +10,23 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.urls import reverse
 from django.utils.html import escape, linebreaks
+from django.utils.translation import get_language, gettext, override, pgettext
 from icalendar import Event, vCalAddress, vText
 
-from calendars.ics import METHOD_CANCEL, METHOD_REQUEST, new_calendar, utc
+from calendars.ics import METHOD_CANCEL, METHOD_REQUEST, new_calendar, text_language, utc
 from consultations.models import Appointment, ConsultationMode
+from core.dates import format_span
+from core.languages import EASY_JAPANESE, supported_language
+from core.ruby import html_with_ruby, ruby_plain
 from notifications.email_parts import Rendered
 from notifications.kinds import register_kind
 from notifications.services import notification_enqueue
 
 CONFIRMED = "appointment_confirmed"
+CHANGED = "appointment_changed"
+REMINDER = "appointment_reminder"
 CANCELLED = "appointment_cancelled"
 TOKYO = ZoneInfo("Asia/Tokyo")
-WEEKDAYS = "月火水木金土日"
-MODES = {"in_person": "来所", "phone": "電話", "online": "オンライン"}
 
 
 def manage_url(code: str, token: str) -> str:
@@ -50,6 +54,22 @@ def notify_appointment_booked(appointment: Appointment, *, token: str) -> None:
     )
 
 
+def notify_appointment_changed(appointment: Appointment, *, token: str = "") -> None:
+    """The appointment moved: an iTIP REQUEST of the same UID with the raised SEQUENCE."""
+    if not appointment.email:
+        return
+    payload = {"appointment_id": appointment.pk, "sequence": appointment.sequence}
+    if token:
+        payload["manage_url"] = manage_url(appointment.code, token)
+    notification_enqueue(
+        kind=CHANGED,
+        to_email=appointment.email,
+        language=appointment.language,
+        payload=payload,
+        dedupe_key=f"{CHANGED}:{appointment.pk}:{appointment.sequence}",
+    )
+
+
 def notify_appointment_cancelled(appointment: Appointment) -> None:
     if not appointment.email:
         return
@@ -62,10 +82,11 @@ def notify_appointment_cancelled(appointment: Appointment) -> None:
     )
 
 
-def when_text(appointment: Appointment) -> str:
-    start, end = appointment.start.astimezone(TOKYO), appointment.end.astimezone(TOKYO)
-    weekday = WEEKDAYS[start.weekday()]
-    return f"{start:%Y年%-m月%-d日}（{weekday}）{start:%H:%M}〜{end:%H:%M}"
+def when_text(appointment: Appointment, language: str | None = None) -> str:
+    """When an appointment is, in the family's language (``core.dates``)."""
+    return format_span(
+        appointment.start, appointment.end, language or appointment.language, style="day_long"
+    )
 
 
 def invite(appointment: Appointment, *, method: str, now: datetime) -> bytes:
@@ -77,11 +98,18 @@ def invite(appointment: Appointment, *, method: str, now: datetime) -> bytes:
     event.add("dtstamp", utc(now))
     event.add("dtstart", appointment.start.astimezone(TOKYO))
     event.add("dtend", appointment.end.astimezone(TOKYO))
-    event.add("sequence", 1 if method == METHOD_CANCEL else 0)
+    event.add("sequence", appointment.sequence)  # raised by each move and the cancellation
     event.add("status", "CANCELLED" if method == METHOD_CANCEL else "CONFIRMED")
-    event.add("summary", f"{kind.title}（{facility.name}）")
+    language = text_language(appointment.language)
+    with override(supported_language(appointment.language)):
+        summary = pgettext("place and address", "%(name)s (%(address)s)") % {
+            "name": kind.title,
+            "address": facility.name,
+        }
+        description = gettext("Reservation code: %(code)s") % {"code": appointment.code}
+    event.add("summary", summary, parameters={"LANGUAGE": language})
     event.add("location", facility.address if kind.mode == ConsultationMode.IN_PERSON else "")
-    event.add("description", f"予約番号: {appointment.code}")
+    event.add("description", description, parameters={"LANGUAGE": language})
     organizer = vCalAddress(f"mailto:{facility.email or settings.DEFAULT_FROM_EMAIL}")
     organizer.params["CN"] = vText(facility.name)
     event.add("organizer", organizer)
@@ -98,40 +126,66 @@ def build(notification, now: datetime) -> Rendered:
     appointment = Appointment.objects.select_related(
         "consultation_type", "counsellor__facility"
     ).get(pk=notification.payload["appointment_id"])
-    kind = appointment.consultation_type
-    facility = appointment.counsellor.facility
-    lines = [f"{appointment.name} 様", ""]
-    if notification.kind == CONFIRMED:
-        subject = f"【予約確定】{kind.title} {when_text(appointment)}"
-        lines += [f"{kind.title}のご予約を承りました。", ""]
-        method = METHOD_REQUEST
-    else:
-        subject = f"【取消】{kind.title} {when_text(appointment)}"
-        lines += [f"{kind.title}のご予約を取り消しました。", ""]
-        method = METHOD_CANCEL
-    lines += [
-        f"日時: {when_text(appointment)}",
-        f"相談方法: {MODES.get(kind.mode, kind.mode)}",
-        f"担当: {appointment.counsellor.display_name}",
-        f"場所: {facility.name}",
-        f"予約番号: {appointment.code}",
-    ]
-    if notification.kind == CONFIRMED and kind.mode == ConsultationMode.ONLINE and kind.online_link:
-        lines.append(f"オンライン相談のURL: {kind.online_link}")
-    link = notification.payload.get("manage_url")
-    if link:
-        lines += ["", "予約の確認・取り消しはこちら:", link]
-    if facility.phone:
-        lines += ["", f"お問い合わせ: {facility.name} {facility.phone}"]
-    text = "\n".join(lines) + "\n"
+    language = supported_language(appointment.language)
+    with override(language):
+        subject, text = _wording(appointment, notification)
+    method = METHOD_CANCEL if notification.kind == CANCELLED else METHOD_REQUEST
+    html = linebreaks(escape(text))
+    if language == EASY_JAPANESE:  # ふりがな: 漢字(かんじ) in the text, <ruby> in the HTML
+        subject, text, html = ruby_plain(subject), ruby_plain(text), html_with_ruby(html)
     return Rendered(
         subject=subject,
         text=text,
-        html=linebreaks(escape(text)),
+        html=html,
         invites=[(method, invite(appointment, method=method, now=now))],
     )
 
 
+def _wording(appointment: Appointment, notification) -> tuple[str, str]:
+    """The subject and text of an appointment's email, in the active language."""
+    kind = appointment.consultation_type
+    facility = appointment.counsellor.facility
+    when = when_text(appointment, get_language())
+    values = {"title": kind.title, "when": when}
+    lines = [gettext("Dear %(name)s,") % {"name": appointment.name}, ""]
+    if notification.kind == CONFIRMED:
+        subject = gettext("Appointment confirmed: %(title)s %(when)s") % values
+        lines += [gettext("We have booked your appointment: %(title)s.") % values, ""]
+    elif notification.kind == CHANGED:
+        subject = gettext("Appointment changed: %(title)s %(when)s") % values
+        lines += [gettext("Your appointment has moved to a new time: %(title)s.") % values, ""]
+    elif notification.kind == REMINDER:
+        subject = gettext("Reminder: %(title)s %(when)s") % values
+        lines += [gettext("This is a reminder of your appointment: %(title)s.") % values, ""]
+    else:
+        subject = gettext("Appointment cancelled: %(title)s %(when)s") % values
+        lines += [gettext("Your appointment has been cancelled: %(title)s.") % values, ""]
+    lines += [
+        gettext("Date and time: %(when)s") % values,
+        gettext("How: %(mode)s") % {"mode": ConsultationMode(kind.mode).label},
+        gettext("Counsellor: %(name)s") % {"name": appointment.counsellor.display_name},
+        gettext("Place: %(place)s") % {"place": facility.name},
+        gettext("Reservation code: %(code)s") % {"code": appointment.code},
+    ]
+    if notification.kind != CANCELLED and kind.mode == ConsultationMode.ONLINE and kind.online_link:
+        lines.append(
+            gettext("Link for the online consultation: %(url)s") % {"url": kind.online_link}
+        )
+    link = notification.payload.get("manage_url")
+    if link:
+        lines += ["", gettext("To see or cancel your appointment:"), link]
+    if facility.phone:
+        lines += [
+            "",
+            gettext("Questions: %(place)s %(phone)s")
+            % {"place": facility.name, "phone": facility.phone},
+        ]
+    return " ".join(subject.split()), "\n".join(lines) + "\n"
+
+
 def register() -> None:
-    for kind in (CONFIRMED, CANCELLED):
+    from consultations.reminders import reminder_stale
+
+    for kind in (CONFIRMED, CHANGED, CANCELLED):
         register_kind(kind, build)
+    register_kind(REMINDER, build, stale=reminder_stale)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from booking.models import ReservationStatus
 from events.models import Course, Session
 from notifications import emails
+from notifications.kinds import stale_check_for
 from notifications.models import Notification, NotificationKind, NotificationStatus
 from notifications.services import SECRET_PAYLOAD_KEYS, scrub_payload
 
@@ -140,8 +141,11 @@ def stale_reason(
     notification: Notification, *, now: datetime, renderer: emails.Renderer | None = None
 ) -> str:
     """Return why a row should not be sent any more, or "" to send it."""
-    reservation = notification.reservation
     kind = notification.kind
+    check = stale_check_for(kind)  # a kind of a higher app (notifications.kinds)
+    if check is not None:
+        return check(notification, now)
+    reservation = notification.reservation
     if reservation is None:
         return ""
     status = reservation.status

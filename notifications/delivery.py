@@ -42,6 +42,7 @@ from django.core.validators import validate_email
 from django.db import connection as db_connection
 from django.utils import timezone
 
+from booking.addresses import receives_email
 from notifications import emails
 from notifications.claims import (
     PENDING,
@@ -225,6 +226,16 @@ def deliver_claimed(
             payload=notification.payload,
         )
         return "failed"
+    if not receives_email(notification.to_email):
+        # A placeholder (a party booked without an address, or erased): nobody to write to.
+        finish(
+            notification.pk,
+            claimed_by,
+            NotificationStatus.SKIPPED,
+            error="no email address",
+            payload=notification.payload,
+        )
+        return "skipped"
     try:
         message = renderer.message(notification, now=now)
     except Exception as exc:  # a template or data problem: retrying will not help

@@ -17,7 +17,7 @@ from booking.models import ReservationStatus
 from events.models import Session
 from notifications.models import Notification, NotificationKind
 from notifications.services import reservation_facility
-from notifications.wording import SITE_NAME
+from notifications.wording import site_name
 
 
 def my_reservations_url() -> str:
@@ -103,7 +103,7 @@ def sender_address(notification: Notification) -> tuple[str, str]:
     """Return (From, Reply-To): the facility's no-reply sender and its contact address."""
     reservation = notification.reservation
     if reservation is None:
-        return _from_header(SITE_NAME["ja"], settings.DEFAULT_FROM_EMAIL), ""
+        return _from_header(site_name(notification.language), settings.DEFAULT_FROM_EMAIL), ""
     facility = reservation_facility(reservation)
     address = facility.noreply_email or settings.DEFAULT_FROM_EMAIL
     return _from_header(facility.name, address), facility.email

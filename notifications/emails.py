@@ -1,7 +1,8 @@
 """Turn an outbox row into an email: subject, plain text and HTML bodies, calendar invite.
 
-Templates are written per language (``notifications/<ja|en>/<kind>.txt`` and ``.html``), so the
-Japanese emails are written in Japanese rather than translated phrase by phrase. What the
+One template per kind (``notifications/email/<kind>.txt`` and ``.html``) says everything through
+the catalogues, so an email comes in the reservation's language, each of the seven the product
+speaks (``notifications.wording`` for subjects, dates and the party). What the
 templates show is read from the database when the email is built; the payload only holds what
 cannot be read back later (the manage link of the first email, what a session looked like
 before staff changed it and why, the session a reminder is about).

@@ -17,7 +17,10 @@ from booking.manage_links import manage_link_url
 from booking.models import Reservation
 from booking.services import waitlist_position
 from calendars.invites import reservation_invites
+from core.languages import EASY_JAPANESE, html_lang
+from core.ruby import html_with_ruby, ruby_plain
 from events.models import Session
+from events.selectors import text_in
 from notifications.email_parts import (
     Rendered,
     focus_session,
@@ -33,17 +36,17 @@ from notifications.models import Notification, NotificationKind
 from notifications.services import reservation_sessions
 from notifications.wording import (
     INVITE_FILENAMES,
-    RELATIVE,
-    RELATIVE_LATER,
-    SITE_NAME,
-    SUBJECTS,
     change_lines,
     email_language,
     facility_context,
     format_datetime,
     format_short,
     format_when,
+    party_text,
+    relative_day,
     session_title,
+    site_name,
+    subject,
 )
 
 # The context fields that differ from party to party of one session. A body is rendered once
@@ -53,6 +56,20 @@ from notifications.wording import (
 # rendered as it is, since it changes what such a test shows.
 HOLES = ("name", "code", "manage_url", "confirm_url")
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # private-use characters: never in real text
+
+
+CJK = ("ja", EASY_JAPANESE, "zh-hans", "ko")
+
+# Fonts an HTML email asks for, by language (mail clients drop stylesheets: inline only).
+FONT_FAMILIES = {
+    "ja": "'Hiragino Sans','Noto Sans JP','Yu Gothic',Meiryo,sans-serif",
+    "ja-easy": "'Hiragino Sans','Noto Sans JP','Yu Gothic',Meiryo,sans-serif",
+    "zh-hans": "'PingFang SC','Noto Sans SC','Microsoft YaHei',sans-serif",
+    "ko": "'Apple SD Gothic Neo','Noto Sans KR','Malgun Gothic',sans-serif",
+    "en": "'Helvetica Neue',Arial,'Noto Sans JP',sans-serif",
+    "pt-br": "'Helvetica Neue',Arial,'Noto Sans JP',sans-serif",
+    "vi": "'Helvetica Neue',Arial,'Noto Sans','Noto Sans JP',sans-serif",
+}
 
 
 def _mark(name: str) -> str:
@@ -96,7 +113,12 @@ class Renderer:
         ctx: dict[str, Any] = {
             "kind": notification.kind,
             "lang": lang,
-            "site_name": SITE_NAME[lang],
+            "html_lang": html_lang(lang),
+            "font_family": FONT_FAMILIES.get(lang, FONT_FAMILIES["ja"]),
+            "site_name": site_name(lang),
+            # Between two sentences: none after 。, a space in the languages that space them.
+            "gap": "" if lang in ("ja", EASY_JAPANESE, "zh-hans") else " ",
+            "rule": "――――――――――――――――――――" if lang in CJK else "--",
             "site_url": settings.SITE_URL,
             "my_reservations_url": my_reservations_url(),
             "manage_url": payload.get("manage_url", ""),
@@ -125,6 +147,9 @@ class Renderer:
                 "adults": reservation.adults,
                 "children": reservation.children,
                 "childcare": reservation.childcare,
+                "party": party_text(
+                    reservation.adults, reservation.children, reservation.childcare, lang
+                ),
                 "cancellation_open": now <= first.cancellation_deadline,
                 "confirm_by": format_datetime(reservation.confirm_by, lang)
                 if reservation.confirm_by
@@ -140,7 +165,7 @@ class Renderer:
             )
         if kind == NotificationKind.REMINDER:
             days = (focus.start.astimezone(self._tz).date() - now.astimezone(self._tz).date()).days
-            ctx["relative"] = RELATIVE[lang].get(days, RELATIVE_LATER[lang])
+            ctx["relative"] = relative_day(days, lang)
             ctx["days_ahead"] = days
         if kind == NotificationKind.PARTY_CHANGED:
             before = payload.get("before") or {}
@@ -148,6 +173,9 @@ class Renderer:
             ctx["before_children"] = before.get("children", 0)
             ctx["before_childcare"] = before.get("childcare", 0)
             ctx["by_staff"] = bool(payload.get("by_staff"))
+            ctx["before_party"] = party_text(
+                ctx["before_adults"], ctx["before_children"], ctx["before_childcare"], lang
+            )
         if kind == NotificationKind.SESSION_CHANGED:
             ctx["changes"] = change_lines(payload, lang)
             ctx["reason"] = payload.get("reason", "")
@@ -189,7 +217,7 @@ class Renderer:
             ],
             "is_course": bool(reservation.course_id),
             "facility": facility_context(focus.facility, lang),
-            "what_to_bring": program.what_to_bring,
+            "what_to_bring": text_in(program, "what_to_bring", lang),
             "cancellation_deadline": format_datetime(first.cancellation_deadline, lang),
             "draw_date": format_datetime(first.registration_closes, lang),
         }
@@ -208,21 +236,25 @@ class Renderer:
             return build(notification, now)
         ctx = self.context(notification, now=now)
         lang = ctx["lang"]
-        subject = SUBJECTS[lang][notification.kind].format(
+        title = subject(
+            notification.kind,
+            lang,
             title=ctx.get("title", ""),
             date=ctx.get("start_short", ""),
             relative=ctx.get("relative", ""),
         )
-        ctx["subject"] = subject = " ".join(subject.split())
-        text, html = self._bodies_for(f"notifications/{lang}/{notification.kind}", ctx, lang)
+        ctx["subject"] = title = plain_text(title, lang)
+        text, html = self._bodies_for(f"notifications/email/{notification.kind}", ctx, lang)
         invites = []
         method = ctx.get("invite_method")
         if method:
-            invites = [
-                (method, ics)
-                for ics in reservation_invites(notification.reservation, method=method, now=now)
-            ]
-        return Rendered(subject=subject, text=text, html=html, invites=invites)
+            # Staff-entered text (titles, what to bring) in the reservation's language too.
+            with translation.override(lang):
+                invites = [
+                    (method, ics)
+                    for ics in reservation_invites(notification.reservation, method=method, now=now)
+                ]
+        return Rendered(subject=title, text=text, html=html, invites=invites)
 
     def _bodies_for(self, template: str, ctx: dict[str, Any], lang: str) -> tuple[str, str]:
         holed = dict(ctx)
@@ -303,11 +335,20 @@ class Renderer:
 
 
 def render_bodies(template: str, ctx: dict[str, Any], lang: str) -> tuple[str, str]:
+    """Render a kind's plain text and HTML in a language; やさしい日本語's ふりがな as
+    漢字(かんじ) in the text and as <ruby> in the HTML (``core.ruby``)."""
     with translation.override(lang):
-        return (
-            render_to_string(f"{template}.txt", ctx),
-            render_to_string(f"{template}.html", ctx),
-        )
+        text = render_to_string(f"{template}.txt", ctx)
+        html = render_to_string(f"{template}.html", ctx)
+    if lang == EASY_JAPANESE:
+        return ruby_plain(text), html_with_ruby(html)
+    return text, html
+
+
+def plain_text(text: str, lang: str) -> str:
+    """A line for a header (a subject): ふりがな in brackets, spaces folded."""
+    text = " ".join(text.split())
+    return ruby_plain(text) if lang == EASY_JAPANESE else text
 
 
 def _frozen(value):

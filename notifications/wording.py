@@ -1,132 +1,102 @@
-"""What an email says in each language: subjects, dates and times, a change's before and after."""
+"""What an email says beyond its templates, in the reservation's language: subjects, dates and
+times (``core.dates``), the party, a change's before and after. Every word goes through the
+catalogues (``locale/``), so an email reads in each of the product's languages."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
+from django.utils.translation import gettext, ngettext, override, pgettext
 
+from core import dates
+from core.languages import supported_language
 from events.models import Facility, Session
 from events.selectors import text_in
 from notifications.models import NotificationKind
 
-WEEKDAYS = {
-    "ja": ["月", "火", "水", "木", "金", "土", "日"],
-    "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
-}
+
+def site_name(language: str) -> str:
+    """The name the pages carry in their header, so a parent sees one name for the site."""
+    with override(email_language(language)):
+        return gettext("Child-care events")
 
 
-MONTHS_EN = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-
-
-# The name the pages carry in their header (the "Child-care events" msgid), so a parent sees
-# one name for the site on pages and in emails.
-SITE_NAME = {"ja": "子育てイベント予約", "en": "Child-care events"}
-
-
-SUBJECTS: dict[str, dict[str, str]] = {
-    "ja": {
-        NotificationKind.CONFIRMED: "【予約確定】{title}（{date}）",
-        NotificationKind.WAITLISTED: "【キャンセル待ち受付】{title}（{date}）",
-        NotificationKind.APPLIED: "【抽選申込受付】{title}（{date}）",
-        NotificationKind.PROMOTED: "【予約確定（キャンセル待ちから繰り上げ）】{title}（{date}）",
-        NotificationKind.LOTTERY_WON: "【当選のお知らせ】{title}（{date}）",
-        NotificationKind.LOTTERY_NOT_DRAWN: "【抽選結果のお知らせ】{title}（{date}）",
-        NotificationKind.CANCELLED: "【キャンセル完了】{title}（{date}）",
-        NotificationKind.SESSION_CHANGED: "【日時・会場の変更】{title}（{date}）",
-        NotificationKind.PARTY_CHANGED: "【参加人数の変更】{title}（{date}）",
-        NotificationKind.SESSION_CANCELLED: "【中止のお知らせ】{title}（{date}）",
-        NotificationKind.REMINDER: "【{relative}開催】{title}（{date}）",
-        NotificationKind.MY_RESERVATIONS: "【ご予約の確認】予約一覧ページのリンク",
-        NotificationKind.FEED_LINK: "【カレンダー登録用】わたしの予約カレンダーのリンク",
-    },
-    "en": {
-        NotificationKind.CONFIRMED: "Reservation confirmed: {title} ({date})",
-        NotificationKind.WAITLISTED: "On the waiting list: {title} ({date})",
-        NotificationKind.APPLIED: "Lottery application received: {title} ({date})",
-        NotificationKind.PROMOTED: "A seat is yours: {title} ({date})",
-        NotificationKind.LOTTERY_WON: "You won the lottery - please confirm: {title} ({date})",
-        NotificationKind.LOTTERY_NOT_DRAWN: "Lottery result: {title} ({date})",
-        NotificationKind.CANCELLED: "Reservation cancelled: {title} ({date})",
-        NotificationKind.SESSION_CHANGED: "Changed: {title} ({date})",
-        NotificationKind.PARTY_CHANGED: "Party changed: {title} ({date})",
-        NotificationKind.SESSION_CANCELLED: "Cancelled by the organiser: {title} ({date})",
-        NotificationKind.REMINDER: "Reminder, {relative}: {title} ({date})",
-        NotificationKind.MY_RESERVATIONS: "Your reservations: the link to see them",
-        NotificationKind.FEED_LINK: "Your private calendar link",
-    },
-}
-
-
-RELATIVE = {
-    "ja": {0: "本日", 1: "明日"},
-    "en": {0: "today", 1: "tomorrow"},
-}
-
-
-RELATIVE_LATER = {"ja": "近日", "en": "coming up"}
-
-
-CHANGE_LABELS = {
-    "ja": {"time": "日時", "place": "会場", "title": "名称"},
-    "en": {"time": "Date and time", "place": "Place", "title": "Title"},
+# Subjects: the reservation's title and the session's short date are put in.
+SUBJECTS: dict[str, Any] = {
+    NotificationKind.CONFIRMED: lambda: gettext("Reservation confirmed: %(title)s (%(date)s)"),
+    NotificationKind.WAITLISTED: lambda: gettext("On the waiting list: %(title)s (%(date)s)"),
+    NotificationKind.APPLIED: lambda: gettext("Lottery application received: %(title)s (%(date)s)"),
+    NotificationKind.PROMOTED: lambda: gettext("A seat is yours: %(title)s (%(date)s)"),
+    NotificationKind.LOTTERY_WON: lambda: gettext(
+        "You won the lottery - please confirm: %(title)s (%(date)s)"
+    ),
+    NotificationKind.LOTTERY_NOT_DRAWN: lambda: gettext("Lottery result: %(title)s (%(date)s)"),
+    NotificationKind.CANCELLED: lambda: gettext("Reservation cancelled: %(title)s (%(date)s)"),
+    NotificationKind.SESSION_CHANGED: lambda: gettext("Changed: %(title)s (%(date)s)"),
+    NotificationKind.PARTY_CHANGED: lambda: gettext("Party changed: %(title)s (%(date)s)"),
+    NotificationKind.SESSION_CANCELLED: lambda: gettext(
+        "Cancelled by the organiser: %(title)s (%(date)s)"
+    ),
+    NotificationKind.REMINDER: lambda: gettext("Reminder, %(relative)s: %(title)s (%(date)s)"),
+    NotificationKind.MY_RESERVATIONS: lambda: gettext("Your reservations: the link to see them"),
+    NotificationKind.FEED_LINK: lambda: gettext("Your private calendar link"),
 }
 
 
 INVITE_FILENAMES = {"REQUEST": "invite.ics", "CANCEL": "cancel.ics"}
 
 
-def email_language(language: str) -> str:
-    """The language an email is written in: English or Japanese (the default)."""
-    return language if language in WEEKDAYS else "ja"
+def email_language(language: str | None) -> str:
+    """The language an email is written in: the reservation's, if the product speaks it."""
+    return supported_language(language)
+
+
+def subject(kind: str, language: str, **values: str) -> str:
+    with override(email_language(language)):
+        return " ".join((SUBJECTS[kind]() % values).split())
+
+
+def relative_day(days: int, language: str) -> str:
+    """today / tomorrow / coming up, for a reminder."""
+    with override(email_language(language)):
+        if days == 0:
+            return pgettext("reminder", "today")
+        if days == 1:
+            return pgettext("reminder", "tomorrow")
+        return pgettext("reminder", "coming up")
+
+
+def party_text(adults: int, children: int, childcare: int, language: str) -> str:
+    """Return a party as the language says it: 大人2人、子ども1人（うち託児1人）."""
+    with override(email_language(language)):
+        parts = [ngettext("%(n)s adult", "%(n)s adults", adults) % {"n": adults}]
+        if children:
+            parts.append(ngettext("%(n)s child", "%(n)s children", children) % {"n": children})
+        text = pgettext("list separator", ", ").join(parts)
+        if childcare:
+            text += gettext(" (%(n)s in childcare)") % {"n": childcare}
+        return text
 
 
 def format_date(value: datetime, language: str) -> str:
     """Return a date in the reader's style: 2026年12月5日(土) / Sat 5 December 2026."""
-    local = timezone.localtime(value)
-    wd = WEEKDAYS[email_language(language)][local.weekday()]
-    if email_language(language) == "ja":
-        return f"{local.year}年{local.month}月{local.day}日({wd})"
-    return f"{wd} {local.day} {MONTHS_EN[local.month - 1]} {local.year}"
+    return dates.format_day(value, email_language(language), style="day_long")
 
 
 def format_datetime(value: datetime, language: str) -> str:
     """Return 2026年12月5日(土) 17:00 / Sat 5 December 2026, 17:00."""
-    sep = " " if email_language(language) == "ja" else ", "
-    return f"{format_date(value, language)}{sep}{timezone.localtime(value):%H:%M}"
+    return dates.format_day_time(value, email_language(language), style="day_long")
 
 
 def format_when(start: datetime, end: datetime, language: str) -> str:
     """Return a session's time as the pages write it: 2026年12月5日(土) 10:00〜11:30."""
-    s, e = timezone.localtime(start), timezone.localtime(end)
-    mark = "〜" if email_language(language) == "ja" else "–"
-    if s.date() == e.date():
-        sep = " " if email_language(language) == "ja" else ", "
-        return f"{format_date(s, language)}{sep}{s:%H:%M}{mark}{e:%H:%M}"
-    return f"{format_datetime(s, language)}{mark}{format_datetime(e, language)}"
+    return dates.format_span(start, end, email_language(language), style="day_long")
 
 
 def format_short(value: datetime, language: str) -> str:
     """Return a short date for subjects: 12月5日(土) 10:00 / Sat 5 Dec 10:00."""
-    local = timezone.localtime(value)
-    wd = WEEKDAYS[email_language(language)][local.weekday()]
-    if email_language(language) == "ja":
-        return f"{local.month}月{local.day}日({wd}) {local:%H:%M}"
-    return f"{wd} {local.day} {MONTHS_EN[local.month - 1][:3]} {local:%H:%M}"
+    return dates.format_short(value, email_language(language))
 
 
 def session_title(session: Session, language: str) -> str:
@@ -148,7 +118,7 @@ def facility_context(facility: Facility, language: str) -> dict[str, str]:
 
 def change_lines(payload: dict[str, Any], language: str) -> list[dict[str, str]]:
     """Return "before -> after" lines for what staff changed in a session."""
-    labels = CHANGE_LABELS[email_language(language)]
+    language = email_language(language)
     before, after = payload.get("before") or {}, payload.get("after") or {}
     changed = set(payload.get("changed") or [])
     lines = []
@@ -158,22 +128,31 @@ def change_lines(payload: dict[str, Any], language: str) -> list[dict[str, str]]
             datetime.fromisoformat(values["start"]), datetime.fromisoformat(values["end"]), language
         )
 
-    if changed & {"start", "end"}:
-        lines.append({"label": labels["time"], "old": when(before), "new": when(after)})
-    if "facility" in changed:
-        key = "facility_name_en" if email_language(language) == "en" else "facility_name"
-
-        def place(values: dict[str, Any]) -> str:
-            name = values.get(key) or values.get("facility_name", "")
-            return f"{name}（{values.get('address', '')}）" if values.get("address") else name
-
-        lines.append({"label": labels["place"], "old": place(before), "new": place(after)})
-    if "title" in changed:
-        lines.append(
-            {
-                "label": labels["title"],
-                "old": before.get("display_title", ""),
-                "new": after.get("display_title", ""),
-            }
+    def place(values: dict[str, Any]) -> str:
+        name = (values.get("facility_names") or {}).get(language) or (
+            values.get("facility_name_en") if language == "en" else ""
         )
+        name = name or values.get("facility_name", "")
+        if not values.get("address"):
+            return name
+        return pgettext("place and address", "%(name)s (%(address)s)") % {
+            "name": name,
+            "address": values["address"],
+        }
+
+    with override(language):
+        if changed & {"start", "end"}:
+            lines.append(
+                {"label": gettext("Date and time"), "old": when(before), "new": when(after)}
+            )
+        if "facility" in changed:
+            lines.append({"label": gettext("Place"), "old": place(before), "new": place(after)})
+        if "title" in changed:
+            lines.append(
+                {
+                    "label": gettext("Title"),
+                    "old": before.get("display_title", ""),
+                    "new": after.get("display_title", ""),
+                }
+            )
     return lines

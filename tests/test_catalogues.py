@@ -2,7 +2,8 @@
 
 For each language of settings.LANGUAGES other than ja/en (and each catalogue under locale/ even
 before the settings list it), every msgid referenced from the parents' side (parents, booking,
-events, calendars, notifications, core, templates, the printable calendar) must have a non-empty,
+events, calendars, notifications, core, templates, the printable calendar, the consultation
+pages and emails) must have a non-empty,
 non-fuzzy msgstr with the same placeholders; the glossary's words (docs/glossary.md) are the
 ones used; やさしい日本語 marks every kanji with ふりがな as {漢字|かんじ};
 the committed django.mo matches the .po.
@@ -26,6 +27,9 @@ PARENT_SIDE = re.compile(
     r"^(parents|booking|events|calendars|notifications|core|templates)/"
     # The printable monthly calendar is public: parents print it or open it from the list.
     r"|^schedule/templates/schedule/(printable_month|pdf_unavailable)\.html$"
+    # The parents' consultation pages (/consultations/), their answers and their emails.
+    r"|^consultations/(templates/consultations/(?!staff/)|views\.py|page_urls\.py|apis\.py"
+    r"|serializers\.py|services\.py|emails\.py)"
 )
 # %(name)s, %(n)d, %s, {{ x }}, {name} in str.format, and HTML tags.
 PLACEHOLDER = re.compile(
@@ -224,8 +228,8 @@ TECHNICAL_WORDS = {"API", "JSON", "PDF", "CSV", "ics", "ORGANIZER", "Idempotency
 TECHNICAL_WORDS |= {"page_size", "true", "false", "YYYY", "MM", "DD", "NUL", "QR", "Excel", "slug"}
 # The same word in English and in the language (a loanword), not a string left in English.
 SAME_AS_ENGLISH = {
-    "pt_BR": {"PDF", "Site", "slug", "latitude", "longitude"},
-    "vi": {"PDF", "Email", "email", "slug"},
+    "pt_BR": {"PDF", "Site", "slug", "latitude", "longitude", "Item", "%(n)s min"},
+    "vi": {"PDF", "Email", "email", "slug", "Email: %(email)s"},
 }
 
 

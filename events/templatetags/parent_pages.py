@@ -1,7 +1,9 @@
-"""Template filters for the parents' pages: dates in the page's language and localised names.
+"""Template filters for the parents' pages: dates and ages in the page's language, localised
+names.
 
-Japanese dates read ``2026年12月5日(土) 10:00〜11:30``; English ones
-``Sat 5 Dec 2026, 10:00–11:30``.
+Dates are written in each language's own form (``core.dates``: ``2026年12月5日(土) 10:00〜11:30``,
+``Sat 5 Dec 2026, 10:00–11:30``, ``2026년 12월 5일 (토) 10:00~11:30`` ...); children's ages
+as parents say them, through the catalogues (1歳3か月, 1 y 3 m, 1岁3个月 ...).
 Times are always shown in Japan time, whatever the phone's zone.
 """
 
@@ -11,34 +13,19 @@ from datetime import date, datetime
 
 from django import template
 from django.conf import settings
-from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import get_language
+from django.utils.translation import gettext, ngettext, pgettext
 
-from core.languages import html_lang
+from core import dates
+from core.languages import current_language, html_lang
 from events.models import Session
 from events.selectors import shown_language
 
 register = template.Library()
 
-WEEKDAYS_JA = "月火水木金土日"
-WEEKDAYS_EN = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
-
-def _english() -> bool:
-    return (get_language() or "ja").startswith("en")
-
 
 def format_day(value: date) -> str:
-    if _english():
-        weekday, month = WEEKDAYS_EN[value.weekday()], MONTHS_EN[value.month - 1]
-        return f"{weekday} {value.day} {month} {value.year}"
-    return f"{value.year}年{value.month}月{value.day}日({WEEKDAYS_JA[value.weekday()]})"
-
-
-def _local(value: datetime) -> datetime:
-    return timezone.localtime(value, timezone.get_default_timezone())
+    return dates.format_day(value, current_language())
 
 
 @register.filter
@@ -46,8 +33,6 @@ def day(value: date | datetime | None) -> str:
     """Return a day: 2026年12月5日(土) / Sat 5 Dec 2026."""
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        value = _local(value).date()
     return format_day(value)
 
 
@@ -56,9 +41,7 @@ def when(value: datetime | None) -> str:
     """Return a day and time: 2026年12月5日(土) 17:00 / Sat 5 Dec 2026, 17:00."""
     if value is None:
         return ""
-    local = _local(value)
-    separator = ", " if _english() else " "
-    return f"{format_day(local.date())}{separator}{local:%H:%M}"
+    return dates.format_day_time(value, current_language())
 
 
 @register.simple_tag
@@ -67,9 +50,7 @@ def range_mark(spaced: bool = False) -> str:
 
     English spaces the dash between two dates with times (``spaced``), not between two times.
     """
-    if _english():
-        return " – " if spaced else "–"
-    return "〜"
+    return dates.range_mark(current_language(), spaced=spaced)
 
 
 @register.filter
@@ -79,18 +60,16 @@ def span(session) -> str:
     The times go in a ``nowrap`` span, so a narrow phone breaks the line before them, never
     inside 10:00〜11:30.
     """
-    start, end = _local(session.start), _local(session.end)
-    separator = ", " if _english() else " "
+    language = current_language()
+    start, end = dates.local(session.start), dates.local(session.end)
     if end.date() != start.date():
-        return (
-            f"{format_day(start.date())}{separator}{start:%H:%M}{range_mark()}{when(session.end)}"
-        )
+        return dates.format_span(start, end, language)
     return format_html(
         '{}{}<span class="nowrap">{}{}{}</span>',
         format_day(start.date()),
-        separator,
+        dates.day_time_separator(language),
         f"{start:%H:%M}",
-        range_mark(),
+        dates.range_mark(language),
         f"{end:%H:%M}",
     )
 
@@ -101,19 +80,17 @@ def months(value: int | None) -> str:
     if value is None:
         return ""
     years, rest = divmod(int(value), 12)
-    if _english():
-        if years == 0:
-            return f"{rest} month{'s' if rest != 1 else ''}"
-        return f"{years} y {rest} m" if rest else f"{years} y"
     if years == 0:
-        return f"{rest}か月"
-    return f"{years}歳{rest}か月" if rest else f"{years}歳"
+        return ngettext("%(months)s month", "%(months)s months", rest) % {"months": rest}
+    if rest == 0:
+        return pgettext("age", "%(years)s y") % {"years": years}
+    return pgettext("age", "%(years)s y %(months)s m") % {"years": years, "months": rest}
 
 
 @register.filter
 def months_list(values) -> str:
     """Return children's ages as a list: 5か月、1歳2か月 / 5 months, 1 y 2 m."""
-    return ("、" if not _english() else ", ").join(months(v) for v in values or [])
+    return pgettext("list separator", ", ").join(months(v) for v in values or [])
 
 
 @register.filter
@@ -149,10 +126,6 @@ def age_range(program) -> str:
     low, high = program.child_age_min_months, program.child_age_max_months
     if low is None and high is None:
         return ""
-    if _english():
-        if high is None:
-            return f"{months(low)} or older"
-        return f"{months(low or 0)} to {months(high)}"
     if high is None:
-        return f"{months(low)}以上"
-    return f"{months(low or 0)}〜{months(high)}"
+        return gettext("%(age)s or older") % {"age": months(low)}
+    return gettext("%(low)s to %(high)s") % {"low": months(low or 0), "high": months(high)}

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from booking.addresses import receives_email
 from booking.models import Reservation, ReservationStatus
 from core.languages import supported_language
 from events.models import Program, Session, SessionStatus
@@ -76,6 +77,8 @@ def reminders_schedule(*, now: datetime | None = None) -> int:
         for pk, email, language, created_at in holders.values_list(
             "id", "email", "language", "created_at"
         ):
+            if not receives_email(email):
+                continue  # booked by phone or at the door without an address: no reminder
             for offset, send_at, due_at in plan:
                 if created_at > send_at:
                     continue  # booked after this reminder's time: no "tomorrow" mail

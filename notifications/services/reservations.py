@@ -8,8 +8,10 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from booking.addresses import receives_email
 from booking.models import Reservation, ReservationStatus
 from booking.serializers import manage_url
+from core.languages import language_codes
 from events.models import Facility, Session
 from events.selectors import text_in
 from notifications.models import Notification, NotificationKind
@@ -47,7 +49,11 @@ def _enqueue_for(
     dedupe_key: str | None = None,
     quiet: bool | None = None,
     first_of_reservation: bool = False,
-) -> Notification:
+) -> Notification | None:
+    """Queue one email about a reservation; none for a party without an email address (a
+    phone booking or walk-in that gave none: ``booking.addresses``)."""
+    if not receives_email(reservation.email):
+        return None
     return notification_enqueue(
         **_reservation_fields(reservation, kind, now or timezone.now(), payload, quiet),
         dedupe_key=dedupe_key or reservation_dedupe_key(kind, reservation.pk),
@@ -100,12 +106,12 @@ def notify_reservation_created(
     return _enqueue_for(reservation, kind, now=now, payload=payload, first_of_reservation=True)
 
 
-def notify_promoted(reservation: Reservation, *, now: datetime | None = None) -> Notification:
+def notify_promoted(reservation: Reservation, *, now: datetime | None = None) -> Notification | None:
     """Queue "your seat is confirmed" for a party promoted from the waiting list."""
     return _enqueue_for(reservation, NotificationKind.PROMOTED, now=now)
 
 
-def notify_win_confirmed(reservation: Reservation, *, now: datetime | None = None) -> Notification:
+def notify_win_confirmed(reservation: Reservation, *, now: datetime | None = None) -> Notification | None:
     """Queue the confirmation (with the invite) after a lottery winner confirmed the seat."""
     return _enqueue_for(reservation, NotificationKind.CONFIRMED, now=now)
 
@@ -116,7 +122,7 @@ def notify_party_changed(
     before: dict[str, int],
     by_staff: bool = False,
     now: datetime | None = None,
-) -> Notification:
+) -> Notification | None:
     """Queue "your party is now ..." with what it was; a seat holder gets the updated invite
     (same UID, higher SEQUENCE). Each change is its own email."""
     return _enqueue_for(
@@ -154,7 +160,7 @@ def notify_cancelled(
     by_staff: bool = False,
     reason: str = "",
     now: datetime | None = None,
-) -> Notification:
+) -> Notification | None:
     """Queue the confirmation of a cancellation; it withdraws the invite if one was sent."""
     payload: dict[str, Any] = {"had_seat": had_seat, "by_staff": by_staff}
     if by_staff and reason:
@@ -169,7 +175,7 @@ def notify_session_cancelled(
     had_seat: bool,
     reason: str = "",
     now: datetime | None = None,
-) -> Notification:
+) -> Notification | None:
     """Queue the apology for a session that staff cancelled, with the reason."""
     return _enqueue_for(
         reservation,
@@ -191,6 +197,10 @@ def session_snapshot(session: Session) -> dict[str, Any]:
         "facility": session.facility_id,
         "facility_name": text_in(session.facility, "name", "ja"),
         "facility_name_en": text_in(session.facility, "name", "en"),
+        # The name in every language, so the change email reads in the reservation's one.
+        "facility_names": {
+            code: text_in(session.facility, "name", code) for code in language_codes()
+        },
         "address": text_in(session.facility, "address", "ja"),
         "title": session.title,
         "display_title": session.display_title,
@@ -235,7 +245,7 @@ def notify_session_changed(
     reservations = Reservation.objects.filter(target, status__in=live).select_related(
         "session__facility", "course__facility"
     )
-    return [
+    queued = (
         _enqueue_for(
             reservation,
             NotificationKind.SESSION_CHANGED,
@@ -244,4 +254,5 @@ def notify_session_changed(
             dedupe_key=f"session_changed:{reservation.pk}:{session.pk}:{session.sequence}",
         )
         for reservation in reservations.order_by("id")
-    ]
+    )
+    return [notification for notification in queued if notification is not None]

@@ -17,7 +17,7 @@ from booking.models import Reservation
 from booking.rules import Party
 from booking.services import reservation_create
 from events.models import Course
-from notifications import email_parts, emails, renderer
+from notifications import email_parts, emails, renderer, wording
 from notifications.claims import with_related
 from notifications.models import Notification, NotificationKind
 from notifications.services import session_snapshot
@@ -147,13 +147,15 @@ def rows(facility, program):
 def render_whole(row: Notification, now) -> emails.Rendered:
     """The reference: every body rendered from the row's own context, nothing shared."""
     ctx = emails.Renderer().context(row, now=now)
-    subject = emails.SUBJECTS[ctx["lang"]][row.kind].format(
+    subject = wording.subject(
+        row.kind,
+        ctx["lang"],
         title=ctx.get("title", ""),
         date=ctx.get("start_short", ""),
         relative=ctx.get("relative", ""),
     )
-    ctx["subject"] = subject = " ".join(subject.split())
-    text, html = renderer.render_bodies(f"notifications/{ctx['lang']}/{row.kind}", ctx, ctx["lang"])
+    ctx["subject"] = subject = renderer.plain_text(subject, ctx["lang"])
+    text, html = renderer.render_bodies(f"notifications/email/{row.kind}", ctx, ctx["lang"])
     return emails.Rendered(subject=subject, text=email_parts.tidy(text), html=html, invites=[])
 
 

@@ -110,9 +110,12 @@ def test_the_emails_write_dates_parties_and_the_site_name_as_the_pages_do(ja_cli
 
 
 def test_emails_without_a_facility_sign_with_the_name_the_pages_carry():
-    from notifications.wording import SITE_NAME
+    from notifications.wording import site_name
 
-    assert SITE_NAME == {"ja": "子育てイベント予約", "en": "Child-care events"}
+    # The pages' header name ("Child-care events" in the catalogues), in the email's language.
+    assert site_name("ja") == "子育てイベント予約"
+    assert site_name("en") == "Child-care events"
+    assert site_name("ko") not in ("子育てイベント予約", "Child-care events")
 
 
 def test_make_run_points_email_links_at_the_port_it_serves(tmp_path):
