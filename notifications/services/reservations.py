@@ -106,12 +106,16 @@ def notify_reservation_created(
     return _enqueue_for(reservation, kind, now=now, payload=payload, first_of_reservation=True)
 
 
-def notify_promoted(reservation: Reservation, *, now: datetime | None = None) -> Notification | None:
+def notify_promoted(
+    reservation: Reservation, *, now: datetime | None = None
+) -> Notification | None:
     """Queue "your seat is confirmed" for a party promoted from the waiting list."""
     return _enqueue_for(reservation, NotificationKind.PROMOTED, now=now)
 
 
-def notify_win_confirmed(reservation: Reservation, *, now: datetime | None = None) -> Notification | None:
+def notify_win_confirmed(
+    reservation: Reservation, *, now: datetime | None = None
+) -> Notification | None:
     """Queue the confirmation (with the invite) after a lottery winner confirmed the seat."""
     return _enqueue_for(reservation, NotificationKind.CONFIRMED, now=now)
 
