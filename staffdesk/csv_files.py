@@ -15,11 +15,11 @@ from typing import Any
 
 from django.utils import timezone, translation
 
+from booking.addresses import receives_email
 from events.selectors import priority_group_label
 from events.templatetags.parent_pages import months_list
 from notifications.models import Notification
 from staffdesk.selectors import ExportRow, Report, Roster, RosterRow
-from staffdesk.services import is_walk_in_placeholder
 from staffdesk.terms import (
     ATTENDANCE,
     NOTIFICATION_KIND,
@@ -99,6 +99,10 @@ def notification_text(notification: Notification | None) -> str:
     return f"{kind}：{status}"
 
 
+def no_email_text() -> str:
+    return in_japanese(NOTIFICATION_STATUS, "skipped")
+
+
 RESIDENT_JA = {True: "はい", False: "いいえ", None: ""}
 
 
@@ -123,7 +127,7 @@ def priority_ja(program, key: str) -> str:
 def _party_cells(
     reservation, attendance: str, notification: Notification | None, program=None
 ) -> list[Any]:
-    email = "" if is_walk_in_placeholder(reservation.email) else reservation.email
+    email = reservation.email if receives_email(reservation.email) else ""
     return [
         reservation.code,
         reservation.name,
@@ -142,7 +146,8 @@ def _party_cells(
         needs_ja(reservation),
         in_japanese(RESERVATION_STATUS, reservation.status),
         in_japanese(ATTENDANCE, attendance),
-        notification_text(notification),
+        # A party booked without an address (phone, walk-in) is told nothing by email: メールなし.
+        notification_text(notification) if email or notification else no_email_text(),
     ]
 
 

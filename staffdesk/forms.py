@@ -2,12 +2,16 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from booking.models import Need
 from core.filters import BoundedDateFormField, BoundedDateTimeFormField
 from core.kana import is_kana, kana_normalised
+from core.languages import supported_language
 from core.text import EmailFormField, MultiLineFormField, OneLineFormField
-from events.models import Facility
+from events.models import BookingMode, Facility
+from events.selectors import priority_group_label
 from events.templatetags.parent_pages import months
 
 WALK_IN_AGE_FIELDS = 4  # more children in a walk-in party are rare; their ages stay blank
@@ -65,6 +69,83 @@ class WalkInForm(forms.Form):
             self.add_error("child_age_1", _("More ages than children are given."))
         if data.get("childcare", 0) > data.get("children", 0):
             self.add_error("childcare", _("Childcare cannot be more than the number of children."))
+        return data
+
+
+class PhoneBookingForm(WalkInForm):
+    """A caller's party (電話予約): the walk-in's fields, a phone number that is required, an
+    email address that is not, the fields the programme asks for, and 配慮事項."""
+
+    phone = forms.RegexField(
+        label=_("Phone"),
+        regex=r"^\+?[0-9][0-9\- ]{8,18}[0-9]$",
+        max_length=30,
+        error_messages={"invalid": _("Enter a phone number such as 090-1234-5678.")},
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
+    )
+    email = EmailFormField(
+        label=_("Email"),
+        required=False,
+        help_text=_(
+            "Only if the caller wants the confirmation by email. Without it, no email is sent."
+        ),
+    )
+    needs = forms.MultipleChoiceField(
+        label=_("Needs"),
+        choices=Need.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    needs_detail = OneLineFormField(label=_("Needs (details)"), max_length=200, required=False)
+    override_reason = OneLineFormField(
+        label=_("Reason to book outside the rules"),
+        required=False,
+        help_text=_(
+            "Only when the rules refuse the booking (full, outside the booking period, not "
+            "eligible): the booking is made anyway and the reason is kept in the audit log."
+        ),
+    )
+
+    def __init__(self, *args, program=None, session=None, **kwargs):
+        super().__init__(*args, program=program, **kwargs)
+        del self.fields["check_in"]
+        if program is None:
+            return
+        if program.requires_due_date:
+            self.fields["due_date"] = BoundedDateFormField(
+                label=_("Expected due date"),
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            )
+        if program.requires_residency:
+            city = session.facility.city if session is not None else ""
+            self.fields["resident"] = forms.BooleanField(
+                label=_("Lives in %(city)s") % {"city": city}, required=False
+            )
+        if program.requires_company:
+            self.fields["company"] = OneLineFormField(
+                label=_("Company or organisation"), max_length=200, required=False
+            )
+        groups = [g for g in program.priority_groups if isinstance(g, dict) and g.get("key")]
+        language = supported_language(get_language())
+        if program.booking_mode == BookingMode.LOTTERY and groups:
+            self.fields["priority_group"] = forms.ChoiceField(
+                label=_("Priority group"),
+                choices=[("", _("None of these"))]
+                + [(g["key"], priority_group_label(g, language)) for g in groups],
+                required=False,
+            )
+
+    def rule_fields(self):
+        """The fields the programme asks for, in the form's order."""
+        names = ("due_date", "resident", "company", "priority_group")
+        return [self[name] for name in names if name in self.fields]
+
+    def clean(self):
+        data = super().clean()
+        data["resident"] = data.get("resident") if "resident" in self.fields else None
+        data.setdefault("company", "")
+        data.setdefault("priority_group", "")
         return data
 
 

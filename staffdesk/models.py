@@ -54,6 +54,7 @@ class StaffActionKind(models.TextChoices):
     CHECK_IN_UNDO = "check_in_undo", _("Check-in undone")
     NO_SHOWS = "no_shows", _("Marked the rest as no-show")
     WALK_IN = "walk_in", _("Walk-in added")
+    PHONE_BOOKING = "phone_booking", _("Booked by phone")
     SESSION_MOVE = "session_move", _("Session moved")
     SESSION_CANCEL = "session_cancel", _("Session cancelled")
     CAPACITY_CHANGE = "capacity_change", _("Capacity changed")

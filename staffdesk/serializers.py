@@ -5,6 +5,7 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from booking.addresses import receives_email
 from booking.models import ReservationStatus
 from core.fields import (
     StrictBooleanField,
@@ -20,7 +21,6 @@ from core.fields import (
 from core.serializers import StrictModelSerializer
 from events.models import Facility, SessionStatus
 from staffdesk.models import StaffAction, StaffActionKind
-from staffdesk.services import is_walk_in_placeholder
 
 
 class StaffSessionSerializer(serializers.Serializer):
@@ -86,7 +86,7 @@ class PartySerializer(serializers.Serializer):
 
     def get_email(self, row) -> str:
         email = row.reservation.email
-        return "" if is_walk_in_placeholder(email) else email
+        return email if receives_email(email) else ""
 
     def get_course_reservation(self, row) -> bool:
         return row.reservation.course_id is not None

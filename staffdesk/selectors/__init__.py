@@ -4,6 +4,7 @@
 - ``roster``: a session's roster, waiting list and audit log
 - ``export``: a facility's reservations over a period
 - ``report``: the yearly attendance report
+- ``slips``: a reservation's 受付票 (phone bookings and any other)
 """
 
 from staffdesk.selectors.desk import (
@@ -38,6 +39,7 @@ from staffdesk.selectors.roster import (
     to_katakana,
     waiting_list,
 )
+from staffdesk.selectors.slips import Slip, reservation_slip
 
 __all__ = [
     "ExportRow",
@@ -47,6 +49,7 @@ __all__ = [
     "Roster",
     "RosterRow",
     "SORTS",
+    "Slip",
     "WaitingList",
     "attendance_report",
     "attended_count",
@@ -56,6 +59,7 @@ __all__ = [
     "fiscal_months",
     "fiscal_year_of",
     "is_staff_member",
+    "reservation_slip",
     "roster",
     "sessions_on_day",
     "staff_facilities",

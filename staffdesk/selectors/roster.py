@@ -11,6 +11,7 @@ from django.db.models import (
     QuerySet,
 )
 
+from booking.addresses import receives_email
 from booking.models import (
     SEAT_HOLDING,
     LotteryDraw,
@@ -22,7 +23,7 @@ from events.models import Session
 from events.templatetags.parent_pages import months_list
 from notifications.models import Notification, NotificationStatus
 from staffdesk.models import SessionAttendance, StaffAction
-from staffdesk.services import ATTENDED, NO_SHOW, is_walk_in_placeholder, roster_filter
+from staffdesk.services import ATTENDED, NO_SHOW, roster_filter
 from staffdesk.terms import (
     NOTIFICATION_KIND,
     NOTIFICATION_STATUS,
@@ -68,8 +69,9 @@ class RosterRow:
 
     @property
     def email(self) -> str:
+        """The party's address; "" for one booked without (phone, walk-in) or erased."""
         email = self.reservation.email
-        return "" if is_walk_in_placeholder(email) else email
+        return email if receives_email(email) else ""
 
     @property
     def sort_name(self) -> str:

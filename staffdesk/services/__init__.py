@@ -2,6 +2,7 @@
 
 - ``attendance``: check-in, course attendance, no-shows
 - ``walk_ins``: parties added at the door
+- ``phone_bookings``: parties booked for a caller (電話予約), with no email needed
 - ``sessions``: moving, cancelling, resizing a session; promoting by hand; drawing early
 - ``session_changes``: a session's change carried through booking and notifications
 - ``audit``: the audit log of every staff action
@@ -30,6 +31,11 @@ from staffdesk.services.audit import (
     staff_action_record,
 )
 from staffdesk.services.move_preview import MovePreview, session_move_preview
+from staffdesk.services.phone_bookings import (
+    PHONE_EMAIL_DOMAIN,
+    PHONE_SOURCE,
+    phone_booking_create,
+)
 from staffdesk.services.session_changes import (
     session_cancel_all,
     session_update,
@@ -55,6 +61,8 @@ __all__ = [
     "CheckInResult",
     "EXPECTED",
     "NO_SHOW",
+    "PHONE_EMAIL_DOMAIN",
+    "PHONE_SOURCE",
     "WALK_IN_EMAIL_DOMAIN",
     "attendance_of",
     "capacity_change",
@@ -67,6 +75,7 @@ __all__ = [
     "lock_session",
     "lottery_draw_now",
     "no_shows_mark",
+    "phone_booking_create",
     "record",
     "require_reason",
     "reservation_in_session",

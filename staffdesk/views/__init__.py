@@ -19,6 +19,7 @@ from staffdesk.views.desk import (
     today,
     walk_in,
 )
+from staffdesk.views.phone import phone_booked, phone_booking, slip
 from staffdesk.views.reports import (
     export,
     report,
@@ -41,6 +42,8 @@ __all__ = [
     "keep_query",
     "no_shows",
     "page_session",
+    "phone_booked",
+    "phone_booking",
     "parse_day",
     "print_roster",
     "report",
@@ -48,6 +51,7 @@ __all__ = [
     "roster",
     "roster_csv",
     "roster_url",
+    "slip",
     "staff_page",
     "today",
     "waiting_list",
