@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied, Throttled
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -34,8 +34,7 @@ from core.throttling import (
     ReservationCreateEmailThrottle,
     ReservationCreateIPThrottle,
     TokenLookupThrottle,
-    lookup_blocked,
-    lookup_failed,
+    found_by_token,
 )
 from events.selectors import user_can_manage_facility
 
@@ -166,15 +165,9 @@ class ReservationCreateApi(APIView):
 def reservation_from_request(request, code: str):
     """The reservation a code and its token open; 404 (counted as a failed look-up) for any
     other pair, 429 for a client that failed too often."""
-    wait = lookup_blocked(request)
-    if wait is not None:
-        raise Throttled(wait)
-    token = request.query_params.get("token") or request.headers.get("X-Reservation-Token")
-    reservation = selectors.reservation_by_code_and_token(code, token)
-    if reservation is None:
-        lookup_failed(request)
-        raise NotFound()
-    return reservation
+    return found_by_token(
+        request, lambda token: selectors.reservation_by_code_and_token(code, token)
+    )
 
 
 class ReservationDetailApi(APIView):

@@ -3,21 +3,22 @@ manage token (as reservations take theirs: ``token`` or ``X-Reservation-Token``)
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import NotFound, Throttled
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from booking.services.tokens import hash_token
+from booking.idempotency import run_idempotent, succeeded_before
 from consultations import selectors, services
 from consultations.emails import manage_url
 from consultations.models import Appointment, ConsultationType
+from consultations.selectors import CODE_PATTERN
 from consultations.serializers import (
     AppointmentCreatedSerializer,
     AppointmentCreateSerializer,
@@ -25,19 +26,19 @@ from consultations.serializers import (
     ConsultationTypeSerializer,
     SlotSerializer,
 )
-from core.errors import AppValidationError
-from core.fields import parse_bounded_date
+from core.errors import AppValidationError, api_exception_handler
+from core.fields import StrictDateTimeField, parse_bounded_date
 from core.languages import supported_language
 from core.schema import ERROR_RESPONSES
 from core.throttling import (
     ReservationCreateIPThrottle,
     TokenLookupThrottle,
-    lookup_blocked,
-    lookup_failed,
+    found_by_token,
 )
 
 MAX_RANGE_DAYS = 31
-CODE_PATTERN = re.compile(r"[A-Z0-9]{3}-[A-Z0-9]{4}")
+SCOPE = "appointment_create"
+__all__ = ["CODE_PATTERN", "published_types"]  # read by the pages
 TOKEN_PARAMETERS = [
     OpenApiParameter("token", str, OpenApiParameter.QUERY, required=False),
     OpenApiParameter("X-Reservation-Token", str, OpenApiParameter.HEADER, required=False),
@@ -84,56 +85,82 @@ class ConsultationSlotsApi(APIView):
 
 
 class AppointmentCreateApi(APIView):
+    """Book a slot (anonymous). Send an Idempotency-Key header to make retries safe."""
+
     permission_classes = [AllowAny]
     authentication_classes: list = []
     throttle_classes = [ReservationCreateIPThrottle]
 
+    def check_throttles(self, request):
+        """A replay of a booking that succeeded is never throttled: it books nothing."""
+        key = request.META.get("HTTP_IDEMPOTENCY_KEY")
+        if key is not None and succeeded_before(scope=SCOPE, key=key, payload=request.data):
+            return
+        super().check_throttles(request)
+
     @extend_schema(
         request=AppointmentCreateSerializer,
-        responses={201: AppointmentCreatedSerializer, **ERROR_RESPONSES},
+        responses={201: AppointmentCreatedSerializer, 422: ERROR_RESPONSES[409], **ERROR_RESPONSES},
+        parameters=[
+            OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)
+        ],
     )
     def post(self, request):
-        serializer = AppointmentCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        kind = published_types().filter(slug=data["consultation"]).first()
-        if kind is None:
-            raise NotFound()
-        family = services.Family(
-            name=data["name"],
-            email=data["email"],
-            phone=data["phone"],
-            language=supported_language(getattr(request, "LANGUAGE_CODE", None)),
-            child_age_months=data["child_age_months"],
-            topic=data["topic"],
-            free_text=data["free_text"],
+        key = request.META.get("HTTP_IDEMPOTENCY_KEY")
+        if key is None:
+            code, body = self.create(request)
+            return Response(body, status=code, headers={"Cache-Control": "no-store"})
+        code, body, replayed = run_idempotent(
+            scope=SCOPE, key=key, payload=request.data, handler=lambda: self.create(request)
         )
-        appointment, token = services.appointment_book(
-            kind=kind, start=data["start"], family=family
-        )
-        body = AppointmentSerializer(appointment).data
+        response = Response(body, status=code, headers={"Cache-Control": "no-store"})
+        if replayed:
+            response["Idempotent-Replayed"] = "true"
+        return response
+
+    def create(self, request) -> tuple[int, dict]:
+        """Book and answer (status, body); a refusal is an answer too, so that a retry with
+        the same key replays it."""
+        try:
+            serializer = AppointmentCreateSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            kind = published_types().filter(slug=data["consultation"]).first()
+            if kind is None:
+                raise NotFound()
+            family = services.Family(
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+                language=supported_language(getattr(request, "LANGUAGE_CODE", None)),
+                child_age_months=data["child_age_months"],
+                topic=data["topic"],
+                free_text=data["free_text"],
+            )
+            appointment, token = services.appointment_book(
+                kind=kind, start=data["start"], family=family
+            )
+        except Exception as exc:  # errors keep the common body (core.errors)
+            response = api_exception_handler(exc, {"request": request, "view": self})
+            if response is None:
+                raise
+            return response.status_code, dict(response.data)
+        body = dict(AppointmentSerializer(appointment).data)
         body["token"] = token
         body["manage_url"] = manage_url(appointment.code, token)
-        return Response(body, status=201, headers={"Cache-Control": "no-store"})
+        return 201, body
 
 
 def appointment_from_request(request, code: str) -> Appointment:
-    """The appointment a code and its token open; 404 for any other pair."""
-    wait = lookup_blocked(request)
-    if wait is not None:
-        raise Throttled(wait)
-    token = request.query_params.get("token") or request.headers.get("X-Reservation-Token")
-    found = None
-    if isinstance(token, str) and token and CODE_PATTERN.fullmatch(code):
-        found = (
-            Appointment.objects.select_related("consultation_type", "counsellor")
-            .filter(code=code, token_hash=hash_token(token))
-            .first()
-        )
-    if found is None:
-        lookup_failed(request)
-        raise NotFound()
-    return found
+    """The appointment a code and its token open; 404 (counted as a failed look-up) for any
+    other pair, 429 for a client that failed too often (as reservations)."""
+    return found_by_token(
+        request, lambda token: selectors.appointment_by_code_and_token(code, token)
+    )
+
+
+class RebookSerializer(serializers.Serializer):
+    start = StrictDateTimeField()
 
 
 class AppointmentDetailApi(APIView):
@@ -164,4 +191,27 @@ class AppointmentCancelApi(APIView):
     def post(self, request, code: str):
         appointment = appointment_from_request(request, code)
         appointment = services.appointment_cancel(appointment=appointment)
+        return Response(AppointmentSerializer(appointment).data)
+
+
+class AppointmentRebookApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [TokenLookupThrottle]
+
+    @extend_schema(
+        parameters=TOKEN_PARAMETERS,
+        request=RebookSerializer,
+        responses={200: AppointmentSerializer, **ERROR_RESPONSES},
+        description="Move to another free slot of the same type, before the deadline; the "
+        "calendar event is updated (same UID, higher SEQUENCE).",
+    )
+    def post(self, request, code: str):
+        appointment = appointment_from_request(request, code)
+        serializer = RebookSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token = request.query_params.get("token") or request.headers.get("X-Reservation-Token")
+        appointment = services.appointment_rebook(
+            appointment=appointment, start=serializer.validated_data["start"], token=token
+        )
         return Response(AppointmentSerializer(appointment).data)

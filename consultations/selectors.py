@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -12,6 +13,7 @@ import holidays
 from django.db.models import Q
 from django.utils import timezone
 
+from booking.services.tokens import hash_token
 from consultations.closures import closed_dates
 from consultations.models import (
     HOLDING,
@@ -24,6 +26,7 @@ from consultations.models import (
 from events.selectors import staff_facility_ids, user_can_manage_facility
 
 TOKYO = ZoneInfo("Asia/Tokyo")
+CODE_PATTERN = re.compile(r"[A-Z0-9]{3}-[A-Z0-9]{4}")
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,17 @@ def slot_is_offered(
         if slot.start == start:
             return slot
     return None
+
+
+def appointment_by_code_and_token(code: str, token: str | None) -> Appointment | None:
+    """The appointment a code and its manage token open; None for any other pair."""
+    if not token or not CODE_PATTERN.fullmatch(code):
+        return None
+    return (
+        Appointment.objects.select_related("consultation_type", "counsellor__facility")
+        .filter(code=code, token_hash=hash_token(token))
+        .first()
+    )
 
 
 def held_by_family(email: str, *, now: datetime) -> Q:

@@ -12,11 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.services.tokens import generate_code, generate_token, hash_token
-from consultations.emails import notify_appointment_booked, notify_appointment_cancelled
+from consultations.emails import (
+    notify_appointment_booked,
+    notify_appointment_cancelled,
+    notify_appointment_changed,
+)
 from consultations.models import (
     Appointment,
     AppointmentAnswers,
@@ -177,7 +182,7 @@ def appointment_cancel(
         )
     changed = Appointment.objects.filter(
         pk=appointment.pk, status__in=[AppointmentStatus.BOOKED, AppointmentStatus.BLOCKED]
-    ).update(status=AppointmentStatus.CANCELLED, updated_at=now)
+    ).update(status=AppointmentStatus.CANCELLED, sequence=F("sequence") + 1, updated_at=now)
     if not changed:
         raise AppError("not_cancellable", _("This appointment is no longer held."))
     appointment.refresh_from_db()
@@ -188,26 +193,51 @@ def appointment_cancel(
 
 @transaction.atomic
 def appointment_rebook(
-    *, appointment: Appointment, start: datetime, now: datetime | None = None
-) -> tuple[Appointment, str]:
-    """Move a family's appointment to another free slot of the same type, before the deadline.
+    *, appointment: Appointment, start: datetime, token: str = "", now: datetime | None = None
+) -> Appointment:
+    """Move a family's appointment to another free slot of its type, before the deadline.
 
-    The old slot is given up and the new one taken in one transaction: if the new one is
-    gone, the family keeps the old one.
+    The same row (code, manage token, calendar UID) takes the new time with a raised SEQUENCE,
+    and the family gets a REQUEST that updates the event; if the new time is gone, nothing
+    changes. Locks as a booking does: the type's row, then the counsellor's.
     """
     now = now or timezone.now()
-    appointment_cancel(appointment=appointment, now=now)
-    answers = getattr(appointment, "answers", None)
-    family = Family(
-        name=appointment.name,
-        email=appointment.email,
-        phone=appointment.phone,
-        language=appointment.language,
-        child_age_months=answers.child_age_months if answers else None,
-        topic=answers.topic if answers else "",
-        free_text=answers.free_text if answers else "",
+    kind = appointment.consultation_type
+    if kind is None:
+        raise AppError("not_booked", _("This appointment is not booked."))
+    ConsultationType.objects.select_for_update().filter(pk=kind.pk).first()
+    current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if current.status != AppointmentStatus.BOOKED:
+        raise AppError("not_booked", _("This appointment is not booked."))
+    if now > change_deadline(current):
+        raise AppError(
+            "cancellation_closed",
+            _("It is too late to cancel or change online. Please call the facility."),
+        )
+    slot = slot_is_offered(kind, start=start, now=now, ignore_pk=current.pk)
+    if slot is None or (slot.start, slot.counsellor_id) == (current.start, current.counsellor_id):
+        raise _slot_taken()
+    Counsellor.objects.select_for_update().filter(pk=slot.counsellor_id).first()
+    again = slot_is_offered(
+        kind, start=start, counsellor_id=slot.counsellor_id, now=now, ignore_pk=current.pk
     )
-    return appointment_book(kind=appointment.consultation_type, start=start, family=family, now=now)
+    if again is None:
+        raise _slot_taken()
+    try:
+        with transaction.atomic():
+            Appointment.objects.filter(pk=current.pk).update(
+                counsellor_id=slot.counsellor_id,
+                start=slot.start,
+                end=slot.end,
+                held_until=slot.end + timedelta(minutes=kind.buffer_minutes),
+                sequence=F("sequence") + 1,
+                updated_at=now,
+            )
+    except IntegrityError as exc:
+        raise _slot_taken() from exc
+    current.refresh_from_db()
+    notify_appointment_changed(current, token=token)
+    return current
 
 
 @transaction.atomic

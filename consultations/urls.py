@@ -21,6 +21,11 @@ urlpatterns = [
         name="appointment-cancel",
     ),
     path(
+        "appointments/<str:code>/rebook/",
+        apis.AppointmentRebookApi.as_view(),
+        name="appointment-rebook",
+    ),
+    path(
         "staff/counsellors/<int:pk>/appointments/",
         staff_apis.CounsellorPlanApi.as_view(),
         name="staff-counsellor-plan",

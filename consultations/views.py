@@ -13,12 +13,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from booking.services.tokens import hash_token
 from consultations import selectors, services
-from consultations.apis import CODE_PATTERN, published_types
-from consultations.models import Appointment
+from consultations.apis import published_types
 from core.errors import AppError
 from core.languages import supported_language
+from core.throttling import lookup_blocked, lookup_failed, too_many
 
 SHOWN_DAYS = 28
 
@@ -91,22 +90,42 @@ def consultation_detail(request, slug: str):
 
 
 def appointment_page(request, code: str):
+    wait = lookup_blocked(request)  # a client that guessed too often is refused first
+    if wait is not None:
+        return too_many(request, wait)
     token = request.GET.get("token") or request.POST.get("token") or ""
-    appointment = None
-    if CODE_PATTERN.fullmatch(code) and token:
-        appointment = (
-            Appointment.objects.select_related("consultation_type", "counsellor__facility")
-            .filter(code=code, token_hash=hash_token(token))
-            .first()
-        )
+    appointment = selectors.appointment_by_code_and_token(code, token)
     if appointment is None:
+        lookup_failed(request)
         raise Http404
-    error = ""
+    error = notice = ""
     if request.method == "POST":
         try:
-            appointment = services.appointment_cancel(appointment=appointment)
+            if request.POST.get("action") == "rebook":
+                start = forms.DateTimeField(required=False).clean(request.POST.get("start"))
+                if start is None:
+                    raise AppError("start_required", _("Choose a time."), status_code=400)
+                appointment = services.appointment_rebook(
+                    appointment=appointment, start=start, token=token
+                )
+                notice = _("Your consultation has moved to the new time. We have sent an email.")
+            else:
+                appointment = services.appointment_cancel(appointment=appointment)
         except AppError as exc:
             error = str(exc.message)
+        except forms.ValidationError:
+            error = str(_("Choose a time."))
+    deadline = services.change_deadline(appointment)
+    days = []
+    if appointment.status == "booked" and timezone.now() <= deadline:
+        today = timezone.localdate()
+        found = selectors.free_slots(
+            appointment.consultation_type,
+            first=today,
+            last=today + timedelta(days=SHOWN_DAYS),
+            ignore_pk=appointment.pk,
+        )
+        days = sorted(found.items())
     response = render(
         request,
         "consultations/appointment.html",
@@ -114,7 +133,9 @@ def appointment_page(request, code: str):
             "appointment": appointment,
             "token": token,
             "error": error,
-            "deadline": services.change_deadline(appointment),
+            "notice": notice,
+            "deadline": deadline,
+            "days": days,
         },
     )
     response["Cache-Control"] = "no-store"  # personal data behind a credential

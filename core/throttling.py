@@ -17,6 +17,8 @@ import logging
 import math
 import time
 import unicodedata
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
@@ -24,8 +26,11 @@ from django.core.cache.backends.redis import RedisCache
 from django.http import HttpResponse
 from django.shortcuts import render
 from redis.exceptions import RedisError
+from rest_framework.exceptions import NotFound, Throttled
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
+
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
@@ -265,6 +270,24 @@ def lookup_blocked(request) -> float | None:
 def lookup_failed(request) -> None:
     """Count a look-up that found nothing (a wrong token, code or key) against its client."""
     LookupFailureLimit().record(request)
+
+
+def found_by_token(request, find: Callable[[str | None], T | None]) -> T:
+    """The object an API request's manage token opens (the ``token`` query parameter or the
+    ``X-Reservation-Token`` header), through ``find(token)`` (None for a wrong pair).
+
+    429 for a client that failed too often, before looking; 404, counted against the client,
+    when nothing is found. Reservations and appointments take their tokens this one way.
+    """
+    wait = lookup_blocked(request)
+    if wait is not None:
+        raise Throttled(wait)
+    token = request.query_params.get("token") or request.headers.get("X-Reservation-Token")
+    found = find(token if isinstance(token, str) and token else None)
+    if found is None:
+        lookup_failed(request)
+        raise NotFound()
+    return found
 
 
 # --- plain form posts (pages, not the API) ---------------------------------------------------

@@ -263,6 +263,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.purge_idempotency_keys",
         "schedule": crontab(hour=4, minute=15),
     },
+    # Appointment reminders (consultations.reminders), written as reservations' are.
+    "consultations-reminders": {
+        "task": "consultations.appointment_reminders",
+        "schedule": NOTIFICATIONS_SWEEP_SECONDS,
+    },
 }
 
 REST_FRAMEWORK = {

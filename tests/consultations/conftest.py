@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
+from consultations.closures import closed_dates
 from consultations.models import AvailabilityWindow, ConsultationType, Counsellor
+from consultations.selectors import is_public_holiday
 from tests.factories import FacilityFactory
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 # Friday 8 January 2027, 09:00 in Japan; Monday the 11th is 成人の日.
 NOW = datetime(2027, 1, 8, 9, 0, tzinfo=TOKYO)
+
+
+def ordinary_tuesday(facility, *, ahead: bool) -> date:
+    """A Tuesday (a day the counsellor works) that is neither a holiday nor closed."""
+    day = timezone.localdate() + timedelta(days=8 if ahead else -8)
+    step = timedelta(days=1 if ahead else -1)
+    while day.weekday() != 1 or is_public_holiday(day) or closed_dates([facility.pk], day, day):
+        day += step
+    return day
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:

@@ -9,7 +9,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from consultations.models import Appointment, AppointmentStatus
-from consultations.selectors import can_read_answers
+from consultations.selectors import can_read_answers, free_slots
 from consultations.services import (
     Family,
     appointment_book,
@@ -91,11 +91,19 @@ def test_staff_may_cancel_after_the_deadline(kind):
 
 def test_rebook_moves_the_appointment_and_keeps_the_answers(kind):
     appointment, _token = appointment_book(kind=kind, start=at(12, 10), family=HANAKO, now=NOW)
-    moved, _ = appointment_rebook(appointment=appointment, start=at(18, 11, 20), now=NOW)
+    moved = appointment_rebook(appointment=appointment, start=at(18, 11, 20), now=NOW)
     assert moved.start == at(18, 11, 20)
+    assert moved.held_until == at(18, 12)
     assert moved.answers.topic == "入園"
-    appointment.refresh_from_db()
-    assert appointment.status == AppointmentStatus.CANCELLED
+    # The same row moved: its code and its token stay, the old time is free again.
+    assert moved.pk == appointment.pk and moved.code == appointment.code
+    assert moved.status == AppointmentStatus.BOOKED and moved.sequence == 1
+    assert at(12, 10) in [
+        s.start
+        for s in free_slots(kind, first=at(12, 0).date(), last=at(12, 0).date(), now=NOW)[
+            at(12, 0).date()
+        ]
+    ]
 
 
 def test_a_failed_rebook_keeps_the_old_appointment(kind):

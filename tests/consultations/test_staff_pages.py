@@ -12,26 +12,16 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
-from consultations.closures import closed_dates
 from consultations.models import Appointment, AppointmentStatus
-from consultations.selectors import TOKYO, is_public_holiday
+from consultations.selectors import TOKYO
 from consultations.services import Family, appointment_book
 from events.models import StaffRole
 from notifications.models import Notification
+from tests.consultations.conftest import ordinary_tuesday
 from tests.factories import FacilityFactory, staff_user
 
 pytestmark = pytest.mark.django_db
-
-
-def ordinary_tuesday(facility, *, ahead: bool) -> date:
-    """A Tuesday (a day the counsellor works) that is neither a holiday nor closed."""
-    day = timezone.localdate() + timedelta(days=8 if ahead else -8)
-    step = timedelta(days=1 if ahead else -1)
-    while day.weekday() != 1 or is_public_holiday(day) or closed_dates([facility.pk], day, day):
-        day += step
-    return day
 
 
 def ten(day: date, minute: int = 0) -> datetime:
