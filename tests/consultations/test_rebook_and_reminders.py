@@ -149,3 +149,25 @@ def test_no_reminder_for_a_booking_made_after_its_time(kind):
     appointment, _token = appointment_book(kind=kind, start=at(12, 10), family=HANAKO, now=late)
     Appointment.objects.filter(pk=appointment.pk).update(created_at=late)
     assert appointment_reminders_schedule(now=late) == 0
+
+
+def test_an_idempotency_key_replays_the_first_booking(live):
+    client = APIClient()
+    body = {
+        "consultation": "nyuen",
+        "start": ten(live).isoformat(),
+        "name": "山田",
+        "email": "y@ex.jp",
+    }
+    first = client.post("/api/v1/appointments/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    again = client.post("/api/v1/appointments/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert first.status_code == again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json()["code"] == first.json()["code"]
+    assert Appointment.objects.count() == 1
+    other = dict(body, name="別人")
+    reused = client.post("/api/v1/appointments/", other, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert reused.status_code == 422
+    other["email"] = "other@ex.jp"
+    taken = client.post("/api/v1/appointments/", other, format="json", HTTP_IDEMPOTENCY_KEY="k-2")
+    assert taken.status_code == 409 and taken.json()["code"] == "slot_taken"
