@@ -393,6 +393,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "booking.purge_personal_data",
         "schedule": crontab(hour=3, minute=30),
     },
+    "consultations-purge-personal-data": {
+        "task": "consultations.purge_personal_data",
+        "schedule": crontab(hour=3, minute=40),
+    },
 }
 
 # The catalogue's pages keep their main part this many seconds (parents.page_cache); 0: off.

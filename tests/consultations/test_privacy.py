@@ -1,0 +1,44 @@
+"""Appointments' personal data under the reservations' rules: purged after the retention period,
+erased on request; the counts (type, time, status) stay."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from consultations.models import Appointment, AppointmentStatus
+from consultations.privacy import appointments_erase, appointments_purge
+from consultations.services import Family, appointment_block, appointment_book, appointment_close
+from notifications.models import Notification
+from tests.consultations.conftest import NOW, at
+
+FAMILY = Family("山田 花子", "hanako@example.jp", phone="090", topic="入園", free_text="見学")
+
+
+def test_the_purge_removes_names_answers_and_notes_after_the_retention(kind, counsellor, settings):
+    appointment, _token = appointment_book(kind=kind, start=at(12, 10), family=FAMILY, now=NOW)
+    appointment_close(appointment=appointment, status="done", note="メモ", now=at(12, 11))
+    appointment_block(counsellor=counsellor, start=at(18, 10), minutes=30)
+    after = at(12, 11) + timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+    assert appointments_purge(now=after - timedelta(days=1)) == 0
+    assert appointments_purge(now=after) == 1
+    appointment.refresh_from_db()
+    assert appointment.name != "山田 花子" and "hanako" not in appointment.email
+    assert appointment.phone == "" and appointment.status == AppointmentStatus.DONE
+    answers = appointment.answers
+    answers.refresh_from_db()
+    assert (answers.topic, answers.free_text, answers.staff_note) == ("", "", "")
+    sent = Notification.objects.get(kind="appointment_confirmed")
+    assert "hanako" not in sent.to_email and "manage_url" not in sent.payload
+    assert appointments_purge(now=after) == 0
+    assert Appointment.objects.filter(status=AppointmentStatus.BLOCKED).count() == 1
+
+
+def test_erase_cancels_what_is_to_come_and_is_scoped_to_the_facilities(kind, facility):
+    appointment, _token = appointment_book(kind=kind, start=at(12, 10), family=FAMILY, now=NOW)
+    assert appointments_erase(email="HANAKO@example.jp", facility_ids={facility.pk + 1}) == []
+    assert appointments_erase(email="HANAKO@example.jp", facility_ids={facility.pk}) == [
+        appointment.code
+    ]
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.CANCELLED
+    assert appointment.answers.free_text == ""
