@@ -49,6 +49,19 @@ def test_book_a_caller_and_print_the_slip(browser, live_server, talk):
     assert page.locator("nav.tabs a[aria-current=page]").inner_text() == "電話予約"
     assert axe_violations(page) == []
     screenshot(page, "staff-phone-booking-form")
+    # A double tap sends the form once: the second submit event is cancelled.
+    cancelled = page.evaluate(
+        """() => {
+            const form = document.querySelector("form.stack");
+            const first = new Event("submit", {bubbles: true, cancelable: true});
+            const second = new Event("submit", {bubbles: true, cancelable: true});
+            form.dispatchEvent(first);
+            form.dispatchEvent(second);
+            return [first.defaultPrevented, second.defaultPrevented];
+        }"""
+    )
+    assert cancelled == [False, True]
+    page.reload()
 
     # Sent without a phone number: the summary on top names the field, nothing is booked.
     page.fill("input[name=name]", "山田 花子")
