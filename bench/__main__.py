@@ -16,6 +16,7 @@ MODULES = [
     "pages",
     "staff",
     "series",
+    "consultations",
 ]
 
 
