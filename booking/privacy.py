@@ -10,7 +10,8 @@ an address.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -124,16 +125,50 @@ def personal_data_export(*, email: str, facility_ids: set[int] | None) -> list[d
     return rows
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class PersonalDataHolder:
+    """Personal data another app keeps by email address (consultations' appointments), exported
+    and erased with the reservations. The apps above booking register theirs at start-up, as
+    booking cannot import them.
+
+    ``export(email, facility_ids, private_facility_ids)`` gives rows, with what only managers
+    may read at ``private_facility_ids`` (None: everywhere); ``erase(email, facility_ids)``
+    gives the codes it erased.
+    """
+
+    name: str
+    export: Callable[[str, set[int] | None, set[int] | None], list[dict[str, Any]]]
+    erase: Callable[[str, set[int] | None], list[str]]
+
+
+HOLDERS: dict[str, PersonalDataHolder] = {}
+
+
+def personal_data_holder_register(holder: PersonalDataHolder) -> None:
+    HOLDERS[holder.name] = holder
+
+
+def personal_data_export_others(
+    *, email: str, facility_ids: set[int] | None, private_facility_ids: set[int] | None
+) -> dict[str, list[dict[str, Any]]]:
+    """What the registered holders keep for an email address, by holder name."""
+    return {
+        name: holder.export(email, facility_ids, private_facility_ids)
+        for name, holder in HOLDERS.items()
+    }
+
+
 @dataclass
 class Erased:
-    """What an erasure removed: the reservations' codes, and whether the address's "my
-    reservations" links ended with them."""
+    """What an erasure removed: the reservations' codes, the other holders' codes by name, and
+    whether the address's "my reservations" links ended with them."""
 
     codes: list[str]
     links_ended: bool
+    others: dict[str, list[str]] = field(default_factory=dict)
 
 
+@transaction.atomic
 def personal_data_erase(
     *, email: str, facility_ids: set[int] | None, by: AbstractBaseUser
 ) -> Erased:
@@ -154,10 +189,11 @@ def personal_data_erase(
             )
         codes.append(reservation.code)
         reservation_anonymise(reservation=reservation)
+    others = {name: holder.erase(email, facility_ids) for name, holder in HOLDERS.items()}
     left = Reservation.objects.filter(email=email.strip().lower()).exists()
     if not left:
         my_reservations_links_erase(email=email)
-    return Erased(codes=codes, links_ended=not left)
+    return Erased(codes=codes, links_ended=not left, others=others)
 
 
 def personal_data_purge(*, now: datetime | None = None) -> int:

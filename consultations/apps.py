@@ -10,6 +10,7 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Consultations")
 
     def ready(self) -> None:
-        from consultations.emails import register
+        from consultations import emails, privacy
 
-        register()
+        emails.register()
+        privacy.register()

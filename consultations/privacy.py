@@ -12,7 +12,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from booking.privacy import ANONYMISED_DOMAIN, ERASED_NAME
+from booking.privacy import (
+    ANONYMISED_DOMAIN,
+    ERASED_NAME,
+    PersonalDataHolder,
+    personal_data_holder_register,
+)
 from booking.services.tokens import hash_token
 from consultations.models import Appointment, AppointmentAnswers, AppointmentStatus
 from consultations.services import appointment_cancel
@@ -70,3 +75,59 @@ def appointments_purge(*, now: datetime | None = None) -> int:
         appointment_anonymise(appointment=appointment)
         count += 1
     return count
+
+
+def appointments_export(
+    email: str, facility_ids: set[int] | None, private_facility_ids: set[int] | None
+) -> list[dict]:
+    """The appointments held for an address at the facilities, for a data subject's request;
+    the questionnaire's answers and the note only where the reader is a manager."""
+    found = (
+        Appointment.objects.filter(email__iexact=email.strip())
+        .exclude(status=AppointmentStatus.BLOCKED)
+        .select_related("consultation_type", "counsellor__facility", "answers")
+        .order_by("start", "pk")
+    )
+    if facility_ids is not None:
+        found = found.filter(counsellor__facility_id__in=facility_ids)
+    rows = []
+    for appointment in found:
+        facility = appointment.counsellor.facility
+        row = {
+            "code": appointment.code,
+            "status": appointment.status,
+            "consultation": getattr(appointment.consultation_type, "slug", None),
+            "facility": facility.slug,
+            "start": appointment.start.isoformat(),
+            "end": appointment.end.isoformat(),
+            "name": appointment.name,
+            "email": appointment.email,
+            "phone": appointment.phone,
+            "language": appointment.language,
+            "created_at": appointment.created_at.isoformat(),
+        }
+        answers = getattr(appointment, "answers", None)
+        if answers is not None and (
+            private_facility_ids is None or facility.pk in private_facility_ids
+        ):
+            row["answers"] = {
+                "child_age_months": answers.child_age_months,
+                "topic": answers.topic,
+                "free_text": answers.free_text,
+                "staff_note": answers.staff_note,
+            }
+        rows.append(row)
+    return rows
+
+
+def register() -> None:
+    """Export and erase appointments with the reservations (``booking.privacy``)."""
+    personal_data_holder_register(
+        PersonalDataHolder(
+            name="appointments",
+            export=appointments_export,
+            erase=lambda email, facility_ids: appointments_erase(
+                email=email, facility_ids=facility_ids
+            ),
+        )
+    )

@@ -37,6 +37,7 @@ class PersonalDataExportApi(APIView):
                 {
                     "email": StrictEmailField(),
                     "reservations": serializers.ListField(child=serializers.DictField()),
+                    "appointments": serializers.ListField(child=serializers.DictField()),
                 },
             ),
             **ERROR_RESPONSES,
@@ -50,13 +51,21 @@ class PersonalDataExportApi(APIView):
             raise PermissionDenied(_("Only facility staff may do this."))
         email = query.validated_data["email"]
         rows = privacy.personal_data_export(email=email, facility_ids=facility_ids)
+        others = privacy.personal_data_export_others(
+            email=email,
+            facility_ids=facility_ids,
+            private_facility_ids=staff_facility_ids(request.user, role=StaffRole.MANAGER),
+        )
         # The log names the reservations, not the address: an erasure must not leave it behind.
         staff_action_record(
             by=request.user,
             kind=StaffActionKind.EXPORT,
-            after={"reservations": [row["code"] for row in rows]},
+            after={
+                "reservations": [row["code"] for row in rows],
+                **{name: [row["code"] for row in held] for name, held in others.items()},
+            },
         )
-        response = Response({"email": email.lower(), "reservations": rows})
+        response = Response({"email": email.lower(), "reservations": rows, **others})
         response["Cache-Control"] = "no-store"
         return response
 
@@ -69,7 +78,13 @@ class PersonalDataEraseApi(APIView):
     @extend_schema(
         request=EmailQuerySerializer,
         responses={
-            200: inline_serializer("PersonalDataErased", {"erased": StrictIntegerField()}),
+            200: inline_serializer(
+                "PersonalDataErased",
+                {
+                    "erased": StrictIntegerField(help_text="reservations erased"),
+                    "appointments": StrictIntegerField(help_text="appointments erased"),
+                },
+            ),
             **ERROR_RESPONSES,
         },
     )
@@ -89,7 +104,9 @@ class PersonalDataEraseApi(APIView):
             after={
                 "erased": len(erased.codes),
                 "reservations": erased.codes,
+                **erased.others,
                 "links_ended": erased.links_ended,
             },
         )
-        return Response({"erased": len(erased.codes)})
+        counts = {name: len(codes) for name, codes in erased.others.items()}
+        return Response({"erased": len(erased.codes), **counts})

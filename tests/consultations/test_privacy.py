@@ -42,3 +42,26 @@ def test_erase_cancels_what_is_to_come_and_is_scoped_to_the_facilities(kind, fac
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.CANCELLED
     assert appointment.answers.free_text == ""
+
+
+def test_staff_export_and_erase_by_address_take_the_appointments_too(kind, facility):
+    from rest_framework.test import APIClient
+
+    from tests.factories import api_key, staff_user
+
+    appointment, _token = appointment_book(kind=kind, start=at(12, 10), family=FAMILY, now=NOW)
+    api = APIClient()
+    viewer = staff_user(facility, role="viewer")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_key(viewer)}")
+    [seen] = api.get("/api/v1/privacy/export/?email=hanako@example.jp").json()["appointments"]
+    assert seen["code"] == appointment.code and "answers" not in seen  # the topic is private
+    manager = staff_user(facility)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_key(manager)}")
+    [row] = api.get("/api/v1/privacy/export/?email=hanako@example.jp").json()["appointments"]
+    assert row["answers"]["free_text"] == "見学" and row["phone"] == "090"
+    erased = api.post("/api/v1/privacy/erase/", {"email": "hanako@example.jp"}, format="json")
+    assert erased.json() == {"erased": 0, "appointments": 1}
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.CANCELLED and appointment.phone == ""
+    again = api.get("/api/v1/privacy/export/?email=hanako@example.jp").json()
+    assert again["appointments"] == []

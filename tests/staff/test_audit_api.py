@@ -23,7 +23,7 @@ def test_privacy_requests_are_audited_without_the_address(manager_api, session):
     manager_api.post("/api/v1/privacy/erase/", {"email": "privacy@example.jp"}, format="json")
     actions = list(StaffAction.objects.order_by("id"))
     assert [a.kind for a in actions] == ["export", "personal_data_erase"]
-    assert actions[0].after == {"reservations": [code]}
+    assert actions[0].after == {"reservations": [code], "appointments": []}
     assert actions[1].after["erased"] == 1 and len(actions[1].after["reservations"]) == 1
     assert actions[1].after["links_ended"] is True
     assert "privacy@example.jp" not in str([(a.before, a.after, a.reason) for a in actions])
