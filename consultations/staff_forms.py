@@ -4,6 +4,7 @@ done / no-show with the private note, and the note alone."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import AppointmentStatus
@@ -11,7 +12,7 @@ from consultations.models import AppointmentStatus
 
 class BlockForm(forms.Form):
     start = forms.DateTimeField(
-        label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=capfirst(_("start")), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     minutes = forms.IntegerField(label=_("Minutes"), min_value=5, max_value=600, initial=30)
 
