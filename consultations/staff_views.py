@@ -11,11 +11,9 @@ managers; another facility's counsellor or appointment is "not found".
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from functools import wraps
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -31,33 +29,8 @@ from consultations.reports import consultation_year, fiscal_year_of
 from consultations.staff_forms import BlockForm, CloseForm, NoteForm, StaffBookingForm
 from core.errors import AppError
 from core.fields import bounded_date, query_integer
-from events.selectors import staff_facility_ids, user_can_view_facility
-
-
-def error_page(request, status: int):
-    return render(request, "staff/error.html", {"status": status}, status=status)
-
-
-def staff_only(view):
-    """Log in first; staff only; another facility's data is "not found" (as the staff desk)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("staff:login"))
-        ids = staff_facility_ids(request.user)
-        if ids is not None and not ids:
-            return error_page(request, 403)
-        try:
-            response = view(request, *args, **kwargs)
-        except Http404:
-            return error_page(request, 404)
-        except PermissionDenied:
-            return error_page(request, 403)
-        response["Cache-Control"] = "no-store"  # names, phones and answers
-        return response
-
-    return wrapper
+from events.selectors import user_can_view_facility
+from events.staff_pages import staff_page
 
 
 def counsellor_of(request, pk: int) -> Counsellor:
@@ -94,7 +67,7 @@ def plan_url(counsellor: Counsellor, day: date, span: str = "day") -> str:
     return f"{url}?date={day:%Y-%m-%d}" + ("&span=week" if span == "week" else "")
 
 
-@staff_only
+@staff_page
 def desk(request):
     """The counsellors of the staff member's facilities, each with a link to today and the week."""
     counsellors = selectors.staff_counsellors(request.user)
@@ -105,7 +78,7 @@ def desk(request):
     )
 
 
-@staff_only
+@staff_page
 def plan(request, pk: int):
     """A counsellor's day (or week, Monday to Sunday): held times and free slots."""
     counsellor = counsellor_of(request, pk)
@@ -134,7 +107,7 @@ def plan(request, pk: int):
     )
 
 
-@staff_only
+@staff_page
 @require_POST
 def block(request, pk: int):
     """Hold a counsellor's time so that no family can book it."""
@@ -157,7 +130,7 @@ def block(request, pk: int):
     return redirect(plan_url(counsellor, timezone.localtime(start).date()))
 
 
-@staff_only
+@staff_page
 @require_http_methods(["GET", "POST"])
 def book(request, slug: str):
     """Book a free slot for a family who phoned (no lead time; the other rules hold)."""
@@ -210,7 +183,7 @@ def start_of(value) -> datetime | None:
         return None
 
 
-@staff_only
+@staff_page
 @require_http_methods(["GET", "POST"])
 def appointment(request, code: str):
     """An appointment or a block: details; for the counsellor and managers the answers, the
@@ -263,7 +236,7 @@ def appointment(request, code: str):
     )
 
 
-@staff_only
+@staff_page
 def report(request):
     """Consultations by type and month of a fiscal year (年度), at the staff member's facilities."""
     current = fiscal_year_of(timezone.localdate())

@@ -18,9 +18,9 @@ from core.fields import query_integer
 from core.filters import BoundedDateFormField
 from events.models import Facility
 from events.selectors import staff_facility_ids
+from events.staff_pages import staff_page
 from schedule.closed_days import closed_day_add, closed_day_remove, closed_days_from
 from schedule.forms import DateInput
-from staffdesk.views.common import staff_page
 
 
 class ClosedDayForm(forms.Form):

@@ -15,9 +15,9 @@ from core.errors import AppError
 from core.fields import query_integer
 from events.models import Facility
 from events.selectors import staff_facility_ids
+from events.staff_pages import staff_page
 from schedule import selectors
 from schedule.copying import month_copy, month_copy_preview, next_month
-from staffdesk.views.common import staff_page
 
 
 @staff_page

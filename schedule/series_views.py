@@ -18,9 +18,9 @@ from core.errors import AppError
 from core.filters import BoundedDateFormField
 from events.models import Session
 from events.selectors import user_can_manage_facility
+from events.staff_pages import staff_page
 from schedule import selectors, services
 from schedule.forms import DateInput, TimeInput
-from staffdesk.views.common import staff_page
 
 
 class ChangeLaterForm(forms.Form):

@@ -20,10 +20,10 @@ from core.errors import AppError
 from core.fields import bounded_date
 from events.models import Facility
 from events.selectors import staff_facility_ids, user_can_manage_facility
+from events.staff_pages import staff_page
 from schedule import selectors, services
 from schedule.forms import WEEKDAYS, SeriesForm
 from staffdesk.selectors import staff_facilities
-from staffdesk.views.common import staff_page
 
 WEEKDAY_HEADINGS = [label for _number, label in WEEKDAYS]
 

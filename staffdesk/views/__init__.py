@@ -1,13 +1,12 @@
 """The staff desk's pages (under /staff/), one module per concern."""
 
+from events.staff_pages import error_page, staff_page
 from staffdesk.views.common import (
     RateLimitedPasswordResetView,
-    error_page,
     keep_query,
     page_session,
     parse_day,
     roster_url,
-    staff_page,
 )
 from staffdesk.views.desk import (
     check_in,

@@ -1,16 +1,13 @@
-"""What the staff pages share: login and facility scope, error pages, links back to the roster."""
+"""What the staff desk's pages share: a session in the user's scope, links back to the roster,
+the login view (login and error pages for every staff page: ``events.staff_pages``)."""
 
 from __future__ import annotations
 
 from datetime import date
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,31 +15,6 @@ from core.fields import bounded_date
 from core.throttling import EmailLinkFormEmailThrottle, EmailLinkIPThrottle, throttle_wait, too_many
 from events.models import Session
 from staffdesk import selectors
-
-
-def error_page(request, status: int):
-    return render(request, "staff/error.html", {"status": status}, status=status)
-
-
-def staff_page(view):
-    """Log in first; staff only; another facility's data is "not found"."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("staff:login"))
-        if not selectors.is_staff_member(request.user):
-            return error_page(request, 403)
-        try:
-            response = view(request, *args, **kwargs)
-        except Http404:
-            return error_page(request, 404)
-        except PermissionDenied:
-            return error_page(request, 403)
-        response["Cache-Control"] = "no-store"
-        return response
-
-    return wrapper
 
 
 def page_session(request, pk: int, *, manage: bool = False) -> Session:

@@ -15,12 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from booking.rules import party_from_data
 from core.errors import AppError
+from events.staff_pages import staff_page
 from staffdesk import csv_files, selectors, services
 from staffdesk.apis import csv_response
 from staffdesk.forms import (
     WalkInForm,
 )
-from staffdesk.views.common import keep_query, page_session, parse_day, roster_url, staff_page
+from staffdesk.views.common import keep_query, page_session, parse_day, roster_url
 
 
 @staff_page

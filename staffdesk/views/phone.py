@@ -9,9 +9,10 @@ from django.views.decorators.http import require_http_methods
 
 from booking.rules import party_from_data
 from core.errors import AppError
+from events.staff_pages import staff_page
 from staffdesk import selectors, services
 from staffdesk.forms import PhoneBookingForm
-from staffdesk.views.common import page_session, staff_page
+from staffdesk.views.common import page_session
 from staffdesk.views.desk import form_error
 
 

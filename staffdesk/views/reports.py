@@ -10,13 +10,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from core.errors import AppError
+from events.staff_pages import error_page, staff_page
 from staffdesk import csv_files, selectors, services
 from staffdesk.apis import csv_response, parse_fiscal_year
 from staffdesk.charts import bar_chart
 from staffdesk.forms import (
     ExportForm,
 )
-from staffdesk.views.common import error_page, staff_page
 
 
 def _report(request):

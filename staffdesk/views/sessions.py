@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.errors import AppError
 from events.models import Session
+from events.staff_pages import error_page, staff_page
 from staffdesk import selectors, services
 from staffdesk.forms import (
     CancelForm,
@@ -19,7 +20,7 @@ from staffdesk.forms import (
     MoveForm,
     PromoteForm,
 )
-from staffdesk.views.common import error_page, page_session, staff_page
+from staffdesk.views.common import page_session
 from staffdesk.views.desk import form_error
 
 
