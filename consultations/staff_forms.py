@@ -49,21 +49,6 @@ class StaffBookingForm(forms.Form):
         self.fields["topic"].choices = [("", "―")] + [(t, t) for t in topics]
 
 
-class CloseForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Outcome"),
-        choices=[(AppointmentStatus.DONE, _("Done")), (AppointmentStatus.NO_SHOW, _("No-show"))],
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(
-        label=_("Private note"),
-        help_text=_("Read only by the counsellor and the facility's managers."),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=4000,
-        required=False,
-    )
-
-
 class NoteForm(forms.Form):
     note = forms.CharField(
         label=_("Private note"),
@@ -71,4 +56,15 @@ class NoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
         required=False,
+    )
+
+
+class CloseForm(NoteForm):
+    """Done or no-show, with the private note written after the consultation."""
+
+    field_order = ["status", "note"]
+    status = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[(AppointmentStatus.DONE, _("Done")), (AppointmentStatus.NO_SHOW, _("No-show"))],
+        widget=forms.RadioSelect,
     )
