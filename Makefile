@@ -59,7 +59,7 @@ bench: install
 	$(BIN)/python -m bench
 
 messages: install
-	$(BIN)/python manage.py makemessages -l ja -l en --no-obsolete
+	$(BIN)/python manage.py makemessages -l ja -l en -l zh_Hans -l ko -l pt_BR -l vi -l ja_Easy --no-obsolete
 	$(BIN)/python manage.py compilemessages
 
 clean:
