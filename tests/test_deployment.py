@@ -363,3 +363,35 @@ def test_readme_lists_every_error_code():
     errors = README[README.index("### Errors") : README.index("### Limits")]
     missing = [code for code in MESSAGES if f"`{code}`" not in errors]
     assert not missing, f"add these error codes to the README's Errors section: {missing}"
+
+
+# A client on plain HTTP that claims "https" in X-Forwarded-Proto: believed only when the
+# settings declare a proxy in front of the app, which overwrites the header.
+FORWARDED_PROTO_PROBE = """
+import django
+django.setup()
+from django.test import Client
+answer = Client().get("/api/v1/ping/", HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="example.jp")
+print(answer.status_code, answer.get("Location", ""))
+"""
+
+
+@pytest.mark.parametrize(
+    ("proxies", "expected"),
+    [
+        ("", "301 https://example.jp/api/v1/ping/"),
+        ("0", "301 https://example.jp/api/v1/ping/"),
+        ("1", "200 "),
+    ],
+)
+def test_forwarded_proto_is_believed_only_from_a_declared_proxy(proxies, expected):
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "example.jp",
+        "NUM_PROXIES": proxies,
+        "SQLITE_PATH": str(ROOT / "var" / "forwarded-proto-probe.sqlite3"),
+    }
+    result = run_python(FORWARDED_PROTO_PROBE, env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == expected.strip()
