@@ -1,13 +1,18 @@
 """The parents' consultation pages: the types, a type's free slots by day with the booking
-form, and the appointment's page (opened with its manage token) with the cancel button."""
+form, and the appointment's page (opened with its manage token) with the cancel button.
+
+The manage token travels in the URL only once: the email's ``?token=`` link is traded for a
+signed cookie per appointment code (``core.credentials``) and redirected to the clean URL, and
+the booking form redirects there with the cookie already set, so that the page's address, its
+forms, its Referer and the access log hold no secret."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from django import forms
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -15,11 +20,14 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations import selectors, services
 from consultations.apis import published_types
+from core.credentials import CookieCredential, private
 from core.errors import AppError
 from core.languages import supported_language
 from core.throttling import lookup_blocked, lookup_failed, too_many
 
 SHOWN_DAYS = 28
+# Its own prefix and salt: a reservation's cookie (``rsv-``) never opens an appointment.
+APPOINTMENT = CookieCredential(prefix="apt", salt="consultations.credentials")
 
 
 class BookingForm(forms.Form):
@@ -79,7 +87,7 @@ def consultation_detail(request, slug: str):
             error = str(exc.message)
         else:
             url = reverse("appointment-page", kwargs={"code": appointment.code})
-            return redirect(f"{url}?token={token}")
+            return APPOINTMENT.redirect(request, url, appointment.code, {"token": token})
     today = timezone.localdate()
     days = selectors.free_slots(kind, first=today, last=today + timedelta(days=SHOWN_DAYS))
     return render(
@@ -93,11 +101,15 @@ def appointment_page(request, code: str):
     wait = lookup_blocked(request)  # a client that guessed too often is refused first
     if wait is not None:
         return too_many(request, wait)
-    token = request.GET.get("token") or request.POST.get("token") or ""
+    credential = APPOINTMENT.held(request, code)
+    token = credential.get("token", "")
     appointment = selectors.appointment_by_code_and_token(code, token)
     if appointment is None:
         lookup_failed(request)
-        raise Http404
+        return link_not_valid(request, code)
+    exchange = APPOINTMENT.traded(request, appointment.code, credential)
+    if exchange is not None:
+        return exchange
     error = notice = ""
     if request.method == "POST":
         try:
@@ -131,12 +143,20 @@ def appointment_page(request, code: str):
         "consultations/appointment.html",
         {
             "appointment": appointment,
-            "token": token,
             "error": error,
             "notice": notice,
             "deadline": deadline,
             "days": days,
         },
     )
-    response["Cache-Control"] = "no-store"  # personal data behind a credential
-    return response
+    return private(response)  # personal data behind a credential
+
+
+def link_not_valid(request, code: str) -> HttpResponse:
+    """A wrong, expired or replaced credential: the site's not-found page, and the cookie that
+    held it ended so the next visit does not present it again."""
+    response = render(
+        request, "pages/not_found.html", {"message": _("This link is not valid.")}, status=404
+    )
+    APPOINTMENT.clear(response, code)
+    return private(response)
