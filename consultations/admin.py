@@ -7,6 +7,7 @@ read them, through the staff API).
 """
 
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from consultations.models import (
     Appointment,
@@ -35,7 +36,7 @@ class CounsellorAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsultationType)
-class ConsultationTypeAdmin(admin.ModelAdmin):
+class ConsultationTypeAdmin(TranslationAdmin):  # a tab per language (consultations.translation)
     list_display = ["title", "facility", "minutes", "buffer_minutes", "mode", "published"]
     list_filter = ["facility", "mode"]
     filter_horizontal = ["counsellors"]

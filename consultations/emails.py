@@ -107,6 +107,8 @@ def invite(appointment: Appointment, *, method: str, now: datetime) -> bytes:
             "address": facility.name,
         }
         description = gettext("Reservation code: %(code)s") % {"code": appointment.code}
+    if supported_language(appointment.language) == EASY_JAPANESE:  # the title's ふりがな
+        summary = ruby_plain(summary)
     event.add("summary", summary, parameters={"LANGUAGE": language})
     event.add("location", facility.address if kind.mode == ConsultationMode.IN_PERSON else "")
     event.add("description", description, parameters={"LANGUAGE": language})

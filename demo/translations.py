@@ -1,7 +1,8 @@
 """The demo catalogue in every language the product speaks, so that a newcomer sees the whole
 product in each: programme titles, descriptions, what to bring and eligibility, facility names
-and access notes (events.translation's columns), read from ``translations.toml`` beside this
-module. Addresses stay in Japanese, as maps and taxis read them.
+and access notes (events.translation's columns), consultation types' titles, descriptions and
+audiences (consultations.translation's), read from ``translations.toml`` beside this module.
+Addresses stay in Japanese, as maps and taxis read them.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from consultations.models import ConsultationType
 from core.languages import language_codes
 from events.models import Facility, Program
 
@@ -18,6 +20,7 @@ TEXTS = Path(__file__).with_name("translations.toml")
 FIELDS = {
     "programs": (Program, ("title", "description", "what_to_bring", "eligibility_note")),
     "facilities": (Facility, ("name", "access")),
+    "consultations": (ConsultationType, ("title", "description", "audience")),
 }
 
 

@@ -19,7 +19,7 @@ class Command(BaseCommand):
         created = load_demo()
         created.update(past_sessions_load())
         created.update(demo_series_load())
-        created["translated rows"] = demo_translations_apply()
         created["consultation types"] = demo_consultations_load()
+        created["translated rows"] = demo_translations_apply()  # the consultation types' too
         summary = ", ".join(f"{kind}: {n} new" for kind, n in created.items())
         self.stdout.write(f"demo data loaded ({summary})")
