@@ -50,7 +50,7 @@ def _populate() -> None:
     from django.utils import timezone
 
     from booking.models import Reservation
-    from booking.rules import Party
+    from booking.rules import Contact, Party
     from booking.services import reservation_cancel, reservation_create
     from events.models import Facility, Program, Session
     from notifications.services import reminders_schedule
@@ -92,8 +92,10 @@ def _populate() -> None:
             result = reservation_create(
                 session=session,
                 party=Party(adults=1, children=party % 3),
-                name=f"Parent {index}-{party}" if english else f"保護者 {index}-{party}",
-                email=f"parent{index}-{party}@example.jp",
+                contact=Contact(
+                    name=f"Parent {index}-{party}" if english else f"保護者 {index}-{party}",
+                    email=f"parent{index}-{party}@example.jp",
+                ),
                 language="en" if english else "ja",
                 now=booked,
             )

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from booking import selectors, services
 from booking.idempotency import run_idempotent, succeeded_before
 from booking.links import reservation_links_replace
-from booking.rules import party_from_data
+from booking.rules import contact_from_data, party_from_data
 from booking.selectors import session_id_from_request
 from booking.serializers import (
     RESERVATION_CREATE_SCHEMA,
@@ -132,13 +132,7 @@ class ReservationCreateApi(APIView):
                 session=data.get("session"),
                 course=data.get("course"),
                 party=party_from_data(data),
-                name=data["name"],
-                name_kana=data["name_kana"],
-                email=data["email"],
-                phone=data["phone"],
-                notes=data["notes"],
-                needs=data["needs"],
-                needs_detail=data["needs_detail"],
+                contact=contact_from_data(data),
                 language=request_language(request, data.get("language")),
                 by=by,
                 override_reason=data["override_reason"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -46,6 +47,32 @@ def party_from_data(data: dict) -> Party:
         resident=data.get("resident"),
         company=data.get("company", ""),
         priority_group=data.get("priority_group", ""),
+    )
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Who books and how to reach them: what a reservation holds besides its party."""
+
+    name: str
+    email: str = ""
+    name_kana: str = ""
+    phone: str = ""
+    notes: str = ""
+    needs: tuple[str, ...] = ()
+    needs_detail: str = ""
+
+
+def contact_from_data(data: Mapping[str, Any]) -> Contact:
+    """Build the contact from validated request data (API bodies, staff and parents' forms)."""
+    return Contact(
+        name=data["name"],
+        email=data.get("email", ""),
+        name_kana=data.get("name_kana", ""),
+        phone=data.get("phone", ""),
+        notes=data.get("notes", ""),
+        needs=tuple(data.get("needs", ())),
+        needs_detail=data.get("needs_detail", ""),
     )
 
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from booking.models import Reservation
-from booking.rules import Party
+from booking.rules import Contact, Party
 from booking.services import reservation_create
 from demo.data import FACILITIES, PROGRAMS, SESSIONS, DemoSession
 from events.models import BookingMode, Course, Facility, Program, Session, SessionStatus
@@ -192,8 +192,9 @@ def seats_fill(session: Session, spec: DemoSession) -> int:
         reservation_create(
             session=session,
             party=demo_party(session.program, day, i),
-            name=DEMO_NAMES[i % len(DEMO_NAMES)],
-            email=f"demo-{session.pk}-{i}@example.jp",
+            contact=Contact(
+                name=DEMO_NAMES[i % len(DEMO_NAMES)], email=f"demo-{session.pk}-{i}@example.jp"
+            ),
             source="demo",
             now=session.registration_opens + timedelta(minutes=1),
         )

@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from booking.rules import Party
+from booking.rules import Contact, Party
 from booking.services import reservation_create
 from core.services import api_token_create
 from events.models import (
@@ -107,10 +107,11 @@ def book(
 ):
     """Reserve through the service, as the API would."""
     party_fields = {k: kwargs.pop(k) for k in list(kwargs) if k in Party.__dataclass_fields__}
+    contact_fields = {k: kwargs.pop(k) for k in list(kwargs) if k in Contact.__dataclass_fields__}
+    contact_fields.setdefault("name", "山田 花子")
     return reservation_create(
         session=session,
         party=Party(adults=adults, children=children, **party_fields),
-        name=kwargs.pop("name", "山田 花子"),
-        email=email,
+        contact=Contact(email=email, **contact_fields),
         **kwargs,
     )

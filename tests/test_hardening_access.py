@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 
 from booking.models import Reservation
-from booking.rules import Party
+from booking.rules import Contact, Party
 from booking.services import reservation_create
 from calendars.tokens import feed_token_issue
 from config import gunicorn
@@ -70,7 +70,7 @@ def test_behind_one_proxy_the_address_it_saw_counts_not_what_the_client_wrote(ap
 def test_guessing_manage_tokens_is_limited_but_a_parent_is_not(api, client, tight):
     session = SessionFactory()
     result = reservation_create(
-        session=session, party=Party(adults=1), name="山田", email="h@example.jp"
+        session=session, party=Party(adults=1), contact=Contact(name="山田", email="h@example.jp")
     )
     code, token = result.reservation.code, result.token
     for _ in range(5):  # her own link, as often as she likes

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NoReturn
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from booking import signals
 from booking.models import Need, Reservation, ReservationStatus
-from booking.rules import Party, party_errors, party_seats
+from booking.rules import Contact, Party, party_errors, party_seats
 from booking.services.phases import booking_phase, waitlist_open
 from booking.services.seats import (
     capacity_raise_for,
@@ -111,13 +111,7 @@ def reservation_create(
     session: Session | None = None,
     course: Course | None = None,
     party: Party,
-    name: str,
-    email: str,
-    phone: str = "",
-    name_kana: str = "",
-    notes: str = "",
-    needs: Sequence[str] = (),
-    needs_detail: str = "",
+    contact: Contact,
     language: str = "ja",
     by: AbstractBaseUser | None = None,
     override_reason: str = "",
@@ -163,7 +157,7 @@ def reservation_create(
     if override:
         phase = "first_come"
 
-    unknown = set(needs) - set(Need.values)
+    unknown = set(contact.needs) - set(Need.values)
     if unknown:
         raise AppValidationError({"needs": [_("Choose the needs from the list.")]})
     seats = party_seats(program, party)
@@ -181,14 +175,14 @@ def reservation_create(
         priority_group=party.priority_group,
         seats=seats.seats,
         child_seats=seats.child_seats,
-        name=name.strip(),
-        name_kana=kana_normalised(name_kana),
-        email=email.strip().lower(),
-        phone=phone.strip(),
-        notes=notes,
+        name=contact.name.strip(),
+        name_kana=kana_normalised(contact.name_kana),
+        email=contact.email.strip().lower(),
+        phone=contact.phone.strip(),
+        notes=contact.notes,
         # In the list's order, once each, whatever order the form or client sent them in.
-        needs=[n for n in Need.values if n in set(needs)],
-        needs_detail=needs_detail.strip(),
+        needs=[n for n in Need.values if n in set(contact.needs)],
+        needs_detail=contact.needs_detail.strip(),
         language=language,
         source=source,
     )

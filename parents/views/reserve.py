@@ -15,6 +15,7 @@ from rest_framework.request import Request
 
 from booking import selectors, services
 from booking.models import ReservationStatus
+from booking.rules import contact_from_data
 from core.errors import AppError
 from core.throttling import (
     ReservationCreateIPThrottle,
@@ -65,12 +66,7 @@ def reservation_form(request, pk: int):
                             session=None if session.course_id else session,
                             course=session.course if session.course_id else None,
                             party=form.party(),
-                            name=data["name"],
-                            name_kana=data.get("name_kana", ""),
-                            email=data["email"],
-                            phone=data.get("phone", ""),
-                            needs=data.get("needs", []),
-                            needs_detail=data.get("needs_detail", ""),
+                            contact=contact_from_data(data),
                             language=language(),
                         ),
                         expected=availability.outcome,

@@ -8,7 +8,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from booking.rules import party_from_data
+from booking.rules import contact_from_data, party_from_data
 from core.schema import ERROR_RESPONSES
 from staffdesk import csv_files, selectors, services
 from staffdesk.apis.common import (
@@ -129,11 +129,7 @@ class WalkInApi(StaffApi):
             session=session,
             by=request.user,
             party=party_from_data(data),
-            name=data["name"],
-            name_kana=data["name_kana"],
-            phone=data["phone"],
-            email=data.get("email", ""),
-            notes=data["notes"],
+            contact=contact_from_data(data),
             override_reason=data["override_reason"],
             check_in_now=data["check_in"],
         )

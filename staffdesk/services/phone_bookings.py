@@ -9,7 +9,7 @@ desk hands or reads out the 受付票 instead.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.addresses import placeholder_email
-from booking.rules import Party
+from booking.rules import Contact, Party
 from booking.services import ReservationResult, reservation_create
 from core.errors import AppValidationError
 from events.models import Session
@@ -35,13 +35,7 @@ def phone_booking_create(
     session: Session,
     by: AbstractBaseUser,
     party: Party,
-    name: str,
-    phone: str,
-    name_kana: str = "",
-    email: str = "",
-    notes: str = "",
-    needs: Sequence[str] = (),
-    needs_detail: str = "",
+    contact: Contact,
     override_reason: str = "",
     now: datetime | None = None,
 ) -> ReservationResult:
@@ -53,9 +47,9 @@ def phone_booking_create(
     """
     now = now or timezone.now()
     errors = {}
-    if not (name or "").strip():
+    if not contact.name.strip():
         errors["name"] = [_("Enter a name.")]
-    if not (phone or "").strip():
+    if not contact.phone.strip():
         errors["phone"] = [_("Enter the caller's phone number.")]
     if errors:
         raise AppValidationError(errors)
@@ -66,13 +60,9 @@ def phone_booking_create(
         session=None if course else session,
         course=course,
         party=party,
-        name=name,
-        name_kana=name_kana,
-        email=(email or "").strip() or placeholder_email(PHONE_EMAIL_DOMAIN),
-        phone=phone,
-        notes=notes,
-        needs=needs,
-        needs_detail=needs_detail,
+        contact=replace(
+            contact, email=contact.email.strip() or placeholder_email(PHONE_EMAIL_DOMAIN)
+        ),
         by=by,
         override_reason=f"phone booking: {override_reason}" if override_reason else "",
         source=PHONE_SOURCE,

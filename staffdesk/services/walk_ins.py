@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -10,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from booking.rules import Party, party_seats
+from booking.rules import Contact, Party, party_seats
 from booking.services import (
     ReservationResult,
     reservation_create,
@@ -37,11 +38,7 @@ def walk_in_add(
     session: Session,
     by: AbstractBaseUser,
     party: Party,
-    name: str,
-    name_kana: str = "",
-    phone: str = "",
-    email: str = "",
-    notes: str = "",
+    contact: Contact,
     override_reason: str = "",
     check_in_now: bool = True,
     now: datetime | None = None,
@@ -58,7 +55,7 @@ def walk_in_add(
         raise AppError("session_cancelled")
     if check_in_now:
         check_in_open(locked, now)
-    if not (name or "").strip():
+    if not contact.name.strip():
         raise AppValidationError({"name": [_("Enter a name.")]})
     targets = [locked]
     if locked.course_id:
@@ -79,11 +76,10 @@ def walk_in_add(
         session=None if locked.course_id else locked,
         course=locked.course if locked.course_id else None,
         party=party,
-        name=name,
-        name_kana=name_kana,
-        email=(email or "").strip() or f"{secrets.token_hex(8)}@{WALK_IN_EMAIL_DOMAIN}",
-        phone=phone,
-        notes=notes,
+        contact=replace(
+            contact,
+            email=contact.email.strip() or f"{secrets.token_hex(8)}@{WALK_IN_EMAIL_DOMAIN}",
+        ),
         by=by,
         override_reason=reason,
         source="walk_in",

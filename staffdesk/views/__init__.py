@@ -3,6 +3,7 @@
 from events.staff_pages import error_page, staff_page
 from staffdesk.views.common import (
     RateLimitedPasswordResetView,
+    form_error,
     keep_query,
     page_session,
     parse_day,
@@ -10,7 +11,6 @@ from staffdesk.views.common import (
 )
 from staffdesk.views.desk import (
     check_in,
-    form_error,
     no_shows,
     print_roster,
     roster,

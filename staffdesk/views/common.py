@@ -1,16 +1,25 @@
 """What the staff desk's pages share: a session in the user's scope, links back to the roster,
-the login view (login and error pages for every staff page: ``events.staff_pages``)."""
+a service's refusal on a form, booking a party from a staff form, the login view (login and
+error pages for every staff page: ``events.staff_pages``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from booking.rules import contact_from_data, party_from_data
+from booking.services import ReservationResult
+from core.errors import AppError
 from core.fields import bounded_date
 from core.throttling import EmailLinkFormEmailThrottle, EmailLinkIPThrottle, throttle_wait, too_many
 from events.models import Session
@@ -39,6 +48,60 @@ def keep_query(request) -> str:
 
 def parse_day(value: str | None) -> date:
     return bounded_date(value) or timezone.localdate()
+
+
+def form_error(form: forms.Form, exc: AppError) -> None:
+    """Put a service's refusal on the form: on its fields, and otherwise above the form."""
+    if exc.fields:
+        for name, errors in exc.fields.items():
+            for error in errors:
+                form.add_error(name if name in form.fields else None, str(error))
+    if not exc.fields or exc.code != "invalid":
+        form.add_error(None, str(exc.message))
+
+
+def party_booking_page(
+    request,
+    *,
+    session: Session,
+    form: forms.Form,
+    template: str,
+    book: Callable[..., ReservationResult],
+    booked: Callable[[ReservationResult], HttpResponse],
+    options: Callable[[dict[str, Any]], dict[str, Any]] = lambda data: {},
+) -> HttpResponse:
+    """Book a party from a staff form (a walk-in, a phone booking) and answer the page.
+
+    A valid form goes to ``book`` with the session, the user, the party, the contact, the
+    override reason and what ``options`` reads from the form, and ``booked`` answers. Otherwise
+    the form comes back with what is wrong on it: 409 when the booking itself was refused
+    (full, closed), 400 for a field.
+    """
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = book(
+                    session=session,
+                    by=request.user,
+                    party=party_from_data(data),
+                    contact=contact_from_data(data),
+                    override_reason=data["override_reason"],
+                    **options(data),
+                )
+            except AppError as exc:
+                form_error(form, exc)
+            else:
+                return booked(result)
+        status = 409 if form.non_field_errors() else 400
+    session.refresh_from_db()
+    return render(
+        request,
+        template,
+        {"session": session, "form": form, "full": session.seats_left == 0, "can_manage": True},
+        status=status,
+    )
 
 
 class RateLimitedPasswordResetView(auth_views.PasswordResetView):

@@ -13,15 +13,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from booking.rules import party_from_data
 from core.errors import AppError
 from events.staff_pages import staff_page
 from staffdesk import csv_files, selectors, services
 from staffdesk.apis import csv_response
-from staffdesk.forms import (
-    WalkInForm,
+from staffdesk.forms import WalkInForm
+from staffdesk.views.common import (
+    keep_query,
+    page_session,
+    parse_day,
+    party_booking_page,
+    roster_url,
 )
-from staffdesk.views.common import keep_query, page_session, parse_day, roster_url
 
 
 @staff_page
@@ -145,46 +148,22 @@ def walk_in(request, pk: int):
     form = WalkInForm(
         request.POST or None, initial={"check_in": check_in_open}, program=session.program
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                result = services.walk_in_add(
-                    session=session,
-                    by=request.user,
-                    party=party_from_data(data),
-                    name=data["name"],
-                    name_kana=data["name_kana"],
-                    phone=data["phone"],
-                    email=data["email"],
-                    notes=data["notes"],
-                    override_reason=data["override_reason"],
-                    check_in_now=data["check_in"],
-                )
-            except AppError as exc:
-                form_error(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("Walk-in %(name)s added (%(code)s).")
-                    % {"name": result.reservation.name, "code": result.reservation.code},
-                )
-                return redirect(roster_url(session, anchor=f"r-{result.reservation.code}"))
-        status = 409 if form.non_field_errors() else 400
-    session.refresh_from_db()
-    return render(
+
+    def booked(result):
+        reservation = result.reservation
+        messages.success(
+            request,
+            _("Walk-in %(name)s added (%(code)s).")
+            % {"name": reservation.name, "code": reservation.code},
+        )
+        return redirect(roster_url(session, anchor=f"r-{reservation.code}"))
+
+    return party_booking_page(
         request,
-        "staff/walk_in.html",
-        {"session": session, "form": form, "full": session.seats_left == 0, "can_manage": True},
-        status=status,
+        session=session,
+        form=form,
+        template="staff/walk_in.html",
+        book=services.walk_in_add,
+        booked=booked,
+        options=lambda data: {"check_in_now": data["check_in"]},
     )
-
-
-def form_error(form, exc: AppError) -> None:
-    if exc.fields:
-        for name, errors in exc.fields.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, str(error))
-    if not exc.fields or exc.code != "invalid":
-        form.add_error(None, str(exc.message))

@@ -7,51 +7,26 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from booking.rules import party_from_data
 from core.errors import AppError
 from events.staff_pages import staff_page
 from staffdesk import selectors, services
 from staffdesk.forms import PhoneBookingForm
-from staffdesk.views.common import page_session
-from staffdesk.views.desk import form_error
+from staffdesk.views.common import page_session, party_booking_page
 
 
 @staff_page
 @require_http_methods(["GET", "POST"])
 def phone_booking(request, pk: int):
     session = page_session(request, pk, manage=True)
-    form = PhoneBookingForm(request.POST or None, program=session.program, session=session)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                result = services.phone_booking_create(
-                    session=session,
-                    by=request.user,
-                    party=party_from_data(data),
-                    name=data["name"],
-                    name_kana=data["name_kana"],
-                    phone=data["phone"],
-                    email=data["email"],
-                    notes=data["notes"],
-                    needs=data["needs"],
-                    needs_detail=data["needs_detail"],
-                    override_reason=data["override_reason"],
-                )
-            except AppError as exc:
-                form_error(form, exc)
-            else:
-                return redirect(
-                    reverse("staff:phone-booked", args=[session.pk, result.reservation.code])
-                )
-        status = 409 if form.non_field_errors() else 400
-    session.refresh_from_db()
-    return render(
+    return party_booking_page(
         request,
-        "staff/phone_booking.html",
-        {"session": session, "form": form, "full": session.seats_left == 0, "can_manage": True},
-        status=status,
+        session=session,
+        form=PhoneBookingForm(request.POST or None, program=session.program, session=session),
+        template="staff/phone_booking.html",
+        book=services.phone_booking_create,
+        booked=lambda result: redirect(
+            reverse("staff:phone-booked", args=[session.pk, result.reservation.code])
+        ),
     )
 
 

@@ -20,8 +20,7 @@ from staffdesk.forms import (
     MoveForm,
     PromoteForm,
 )
-from staffdesk.views.common import page_session
-from staffdesk.views.desk import form_error
+from staffdesk.views.common import form_error, page_session
 
 
 @staff_page

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from booking import services
 from booking.models import LIVE, SEAT_HOLDING, Reservation
-from booking.rules import Party
+from booking.rules import Contact, Party
 from core.errors import AppError
 from events.models import PartyCounting, Session
 from staffdesk.services import session_update
@@ -89,8 +89,7 @@ def run(session: Session, ops) -> None:
                 services.reservation_create(
                     session=session,
                     party=Party(adults=adults, children=children),
-                    name="山田",
-                    email=EMAILS[who],
+                    contact=Contact(name="山田", email=EMAILS[who]),
                 )
             elif op[0] == "cancel" and made:
                 services.reservation_cancel(reservation=made[op[1] % len(made)])

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from booking.models import Reservation, ReservationHistory
-from booking.rules import Party
+from booking.rules import Contact, Party
 from booking.selectors import (
     MAX_SESSION_ID,
     booking_refusal,
@@ -134,7 +134,7 @@ def full_path_code(session, party: Party) -> str:
     """Book through the whole service and return the outcome (status or refusal code)."""
     try:
         result = reservation_create(
-            session=session, party=party, name="山田 花子", email="late@example.jp"
+            session=session, party=party, contact=Contact(name="山田 花子", email="late@example.jp")
         )
     except AppError as exc:
         return exc.code

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from booking.rules import Party
+from booking.rules import Contact, Party
 from booking.services import reservation_cancel, reservation_create
 from calendars import ics
 from calendars import invites as calendar
@@ -93,7 +93,7 @@ def test_cancel_invite_is_cancelled_with_a_higher_sequence(session):
     assert str(ical["METHOD"]) == "CANCEL" and vobj.method.value == "CANCEL"
     uid = uid_of(session)
     assert events[uid].status == "CANCELLED"
-    assert events[uid].summary == f"【予約取消】{session.display_title}"
+    assert events[uid].summary == f"【キャンセル済み】{session.display_title}"
     assert events[uid].sequence > request_events[uid].sequence
     assert_matches_db(
         events,
@@ -172,7 +172,9 @@ def course_of_three(facility, program):
         for i in range(3)
     ]
     reservation = reservation_create(
-        course=course, party=Party(adults=1), name="鈴木 一郎", email="ichiro@example.jp"
+        course=course,
+        party=Party(adults=1),
+        contact=Contact(name="鈴木 一郎", email="ichiro@example.jp"),
     ).reservation
     return sessions, reservation
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from booking.models import Reservation
-from booking.rules import Party
+from booking.rules import Contact, Party
 from booking.services import reservation_cancel, reservation_create
 from calendars import feeds, invites, tokens
 from calendars import ics as calendar
@@ -378,7 +378,7 @@ def test_private_feed_keeps_a_cancelled_reservation_as_its_cancel_invite_said(ap
     cancel = parse_both(invites.reservation_invite(reservation, method="CANCEL"))[2]
     uid = uid_of(reservation.session)
     assert events[uid].status == "CANCELLED"
-    assert events[uid].summary == f"【予約取消】{reservation.session.display_title}"
+    assert events[uid].summary == f"【キャンセル済み】{reservation.session.display_title}"
     assert events[uid].sequence == cancel[uid].sequence
     # Booking the same session again shows the new, live reservation above the cancel.
     again = book(reservation.session, email="hanako@example.jp").reservation
@@ -397,7 +397,9 @@ def test_private_feed_lists_every_session_of_a_booked_course(api, facility):
         for d in (7, 14, 21, 28)
     ]
     reservation_create(
-        course=course, party=Party(adults=1), name="高橋 由美", email="yumi@example.jp"
+        course=course,
+        party=Party(adults=1),
+        contact=Contact(name="高橋 由美", email="yumi@example.jp"),
     )
     token = tokens.feed_token_issue(email="yumi@example.jp")
 

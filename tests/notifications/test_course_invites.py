@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from booking.rules import Party
+from booking.rules import Contact, Party
 from booking.services import reservation_cancel, reservation_create
 from events.models import Course
 from notifications import tasks
@@ -44,7 +44,9 @@ def test_a_course_confirmation_and_its_cancellation_carry_one_uid_per_invite(
         for i in range(3)
     ]
     reservation = reservation_create(
-        course=course, party=Party(adults=1), name="鈴木 一郎", email="ichiro@example.jp"
+        course=course,
+        party=Party(adults=1),
+        contact=Contact(name="鈴木 一郎", email="ichiro@example.jp"),
     ).reservation
     tasks.deliver_due.apply()
     [confirmation] = parse_outbox(outbox)

@@ -14,7 +14,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
 from booking.models import Reservation
-from booking.rules import Party
+from booking.rules import Contact, Party
 from booking.services import reservation_create
 from events.models import Course
 from notifications import email_parts, emails, renderer, wording
@@ -104,7 +104,9 @@ def rows(facility, program):
         )
         reservations.append(result.reservation)
     on_course = reservation_create(
-        course=course, party=Party(adults=1), name="鈴木 一郎", email="c@example.jp"
+        course=course,
+        party=Party(adults=1),
+        contact=Contact(name="鈴木 一郎", email="c@example.jp"),
     ).reservation
     Notification.objects.all().delete()
     made = []

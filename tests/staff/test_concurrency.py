@@ -14,7 +14,7 @@ import requests
 from django.utils import timezone
 
 from booking.models import Reservation, ReservationHistory
-from booking.rules import Party
+from booking.rules import Contact, Party
 from booking.services import reservation_create
 from events.models import Course, StaffRole
 from staffdesk.models import SessionAttendance, StaffAction
@@ -103,8 +103,7 @@ def test_double_tap_on_a_course_session_checks_in_once(require_postgres, live_se
         reservation_create(
             course=course,
             party=Party(adults=1),
-            name=f"講座 {i}",
-            email=f"k{i}@example.jp",
+            contact=Contact(name=f"講座 {i}", email=f"k{i}@example.jp"),
             now=start - timedelta(days=7),
         ).reservation
         for i in range(10)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from booking.addresses import receives_email
 from booking.models import Reservation, ReservationStatus
 from booking.privacy import personal_data_purge
+from booking.rules import Contact, Party
 from booking.services import reservation_cancel
 from events.models import BookingMode
 from notifications import tasks
@@ -102,12 +103,12 @@ def state(session) -> dict:
 
 
 def test_a_phone_booking_without_email_is_confirmed_and_writes_no_email(talk, desk):
-    from booking.rules import Party
-
     result = phone_booking_create(
-        session=talk, by=desk, party=Party(adults=1, children=1), name="山田 花子",
-        phone="090-1234-5678",
-    )  # fmt: skip
+        session=talk,
+        by=desk,
+        party=Party(adults=1, children=1),
+        contact=Contact(name="山田 花子", phone="090-1234-5678"),
+    )
     r = result.reservation
     talk.refresh_from_db()
     assert r.status == ReservationStatus.CONFIRMED and r.source == "phone"
@@ -121,31 +122,34 @@ def test_a_phone_booking_without_email_is_confirmed_and_writes_no_email(talk, de
 
 
 def test_two_callers_without_email_book_the_same_session(talk, desk):
-    from booking.rules import Party
-
     for name in ("山田 花子", "佐藤 太郎"):
         phone_booking_create(
-            session=talk, by=desk, party=Party(adults=1), name=name, phone="0598-11-2222"
+            session=talk,
+            by=desk,
+            party=Party(adults=1),
+            contact=Contact(name=name, phone="0598-11-2222"),
         )
     assert Reservation.objects.filter(session=talk, source="phone").count() == 2
 
 
 def test_a_phone_number_is_required(talk, desk):
-    from booking.rules import Party
     from core.errors import AppValidationError
 
     before = state(talk)
     with pytest.raises(AppValidationError) as refused:
-        phone_booking_create(session=talk, by=desk, party=Party(adults=1), name="山田", phone=" ")
+        phone_booking_create(
+            session=talk, by=desk, party=Party(adults=1), contact=Contact(name="山田", phone=" ")
+        )
     assert refused.value.code == "invalid" and "phone" in refused.value.fields
     assert state(talk) == before
 
 
 def test_no_reminder_change_or_cancellation_email_for_a_party_without_address(talk, desk):
-    from booking.rules import Party
-
     phone = phone_booking_create(
-        session=talk, by=desk, party=Party(adults=1), name="電話 一郎", phone="0598-11-2222"
+        session=talk,
+        by=desk,
+        party=Party(adults=1),
+        contact=Contact(name="電話 一郎", phone="0598-11-2222"),
     ).reservation
     parent = book(talk, email="parent@example.jp", now=talk.start - timedelta(days=7)).reservation
     Reservation.objects.filter(pk__in=[phone.pk, parent.pk]).update(
@@ -175,12 +179,12 @@ def test_a_row_already_queued_for_a_placeholder_is_skipped_not_sent(talk, desk, 
 
 
 def test_a_caller_who_gives_an_email_gets_the_confirmation(talk, desk, mailoutbox):
-    from booking.rules import Party
-
     result = phone_booking_create(
-        session=talk, by=desk, party=Party(adults=1), name="山田 花子", phone="090-1234-5678",
-        email="Hanako@Example.jp",
-    )  # fmt: skip
+        session=talk,
+        by=desk,
+        party=Party(adults=1),
+        contact=Contact(name="山田 花子", phone="090-1234-5678", email="Hanako@Example.jp"),
+    )
     Notification.objects.update(due_at=timezone.now())
     tasks.deliver_due.apply().get()
     (mail,) = parse_outbox(mailoutbox)
@@ -190,10 +194,11 @@ def test_a_caller_who_gives_an_email_gets_the_confirmation(talk, desk, mailoutbo
 
 
 def test_the_retention_purge_erases_the_phone_number(talk, desk):
-    from booking.rules import Party
-
     r = phone_booking_create(
-        session=talk, by=desk, party=Party(adults=1), name="山田 花子", phone="090-1234-5678"
+        session=talk,
+        by=desk,
+        party=Party(adults=1),
+        contact=Contact(name="山田 花子", phone="090-1234-5678"),
     ).reservation
     personal_data_purge(now=talk.end + timedelta(days=3650))
     r.refresh_from_db()
@@ -356,11 +361,13 @@ def test_another_facility_sees_not_found_and_a_viewer_may_not_book(talk, desk, c
 
 
 def test_walk_ins_keep_their_placeholder_and_get_no_email(centre, desk):
-    from booking.rules import Party
-
     session = SessionFactory(facility=centre, start=timezone.now() + timedelta(hours=1))
     result = services.walk_in_add(
-        session=session, by=desk, party=Party(adults=1), name="来館 太郎", check_in_now=False
+        session=session,
+        by=desk,
+        party=Party(adults=1),
+        contact=Contact(name="来館 太郎"),
+        check_in_now=False,
     )
     assert not receives_email(result.reservation.email)
     assert not Notification.objects.filter(reservation=result.reservation).exists()

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from booking.models import SEAT_HOLDING, Reservation, ReservationHistory, ReservationStatus
-from booking.rules import Party
+from booking.rules import Contact, Party
 from booking.services import reservation_cancel, reservation_create
 from events.models import Course, Session, SessionStatus, StaffMembership
 from staffdesk.charts import bar_chart, nice_step
@@ -69,7 +69,7 @@ def play_session(session: Session, rng: random.Random, staff) -> None:
             session=session,
             by=staff,
             party=Party(adults=1, children=rng.randint(0, 2)),
-            name="飛込 花子",
+            contact=Contact(name="飛込 花子"),
             override_reason="当日参加",
             check_in_now=False,
         )
@@ -101,8 +101,7 @@ def play_course(facility, program, start: datetime, rng: random.Random, staff) -
         reservation_create(
             course=course,
             party=Party(adults=1),
-            name=f"講座 {i}",
-            email=f"course{i}@example.jp",
+            contact=Contact(name=f"講座 {i}", email=f"course{i}@example.jp"),
             now=start - timedelta(days=7),
         )
     leaving = Reservation.objects.filter(course=course, status="confirmed").first()

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from booking.models import LotteryDraw, Reservation, ReservationHistory, ReservationStatus
-from booking.rules import Party
+from booking.rules import Contact, Party
 from core.errors import AppError
 from events.models import BookingMode, Course, Session, SessionStatus
 from notifications.models import Notification, NotificationStatus
@@ -139,7 +139,7 @@ def test_a_walk_in_checked_in_before_the_day_is_refused_whole(session_a, manager
             session=session_a,
             by=manager_a,
             party=Party(adults=1),
-            name="早すぎ 花子",
+            contact=Contact(name="早すぎ 花子"),
             now=session_a.start - timedelta(days=1),
         )
     assert err.value.code == "check_in_not_open"
@@ -147,7 +147,11 @@ def test_a_walk_in_checked_in_before_the_day_is_refused_whole(session_a, manager
     assert session_a.seats_taken == taken and not Reservation.objects.exists()
     # Added without checking in, the party is taken at any time.
     result = walk_in_add(
-        session=session_a, by=manager_a, party=Party(adults=1), name="電話 花子", check_in_now=False
+        session=session_a,
+        by=manager_a,
+        party=Party(adults=1),
+        contact=Contact(name="電話 花子"),
+        check_in_now=False,
     )
     assert result.reservation.status == ReservationStatus.CONFIRMED
 
@@ -205,8 +209,7 @@ def test_course_check_in_is_per_session(manager_a, facility_a):
     r = reservation_create(
         course=course,
         party=Party(adults=1, children=1),
-        name="佐藤 花子",
-        email="c@example.jp",
+        contact=Contact(name="佐藤 花子", email="c@example.jp"),
         now=sessions[0].start - timedelta(days=7),
     ).reservation
     first, second = sessions[0], sessions[1]
@@ -288,10 +291,12 @@ def test_walk_in_that_fits_is_confirmed_and_checked_in(manager_a, facility_a):
         session=session,
         by=manager_a,
         party=Party(adults=1, children=1, children_ages=[14]),
-        name="飛込 太郎",
-        name_kana="とびこみ たろう",
-        phone="099-000-0000",
-        email="walkin@example.jp",
+        contact=Contact(
+            name="飛込 太郎",
+            name_kana="とびこみ たろう",
+            phone="099-000-0000",
+            email="walkin@example.jp",
+        ),
     )
     r = result.reservation
     assert (r.status, r.source, r.children_ages) == ("attended", "walk_in", [14])
@@ -310,7 +315,9 @@ def test_walk_in_over_capacity_needs_a_reason(manager_a, facility_a):
     book_before(session, adults=2)
     before = (Reservation.objects.count(), StaffAction.objects.count())
     with pytest.raises(AppError) as err:
-        walk_in_add(session=session, by=manager_a, party=Party(adults=1), name="満席 花子")
+        walk_in_add(
+            session=session, by=manager_a, party=Party(adults=1), contact=Contact(name="満席 花子")
+        )
     assert err.value.code == "override_required"
     assert err.value.extra == {"seats_left": 0, "seats_needed": 1}
     assert (Reservation.objects.count(), StaffAction.objects.count()) == before
@@ -325,7 +332,7 @@ def test_walk_in_over_capacity_with_a_reason_raises_the_capacity(manager_a, faci
         session=session,
         by=manager_a,
         party=Party(adults=1, children=1),
-        name="満席 花子",
+        contact=Contact(name="満席 花子"),
         override_reason="部屋に余裕あり（所長了承）",
         check_in_now=False,
     )
@@ -343,8 +350,12 @@ def test_walk_in_over_capacity_with_a_reason_raises_the_capacity(manager_a, faci
 
 def test_walk_in_without_email_gets_a_placeholder_and_no_mail(manager_a, facility_a):
     session = started_session(facility=facility_a)
-    first = walk_in_add(session=session, by=manager_a, party=Party(adults=1), name="一郎")
-    second = walk_in_add(session=session, by=manager_a, party=Party(adults=1), name="二郎")
+    first = walk_in_add(
+        session=session, by=manager_a, party=Party(adults=1), contact=Contact(name="一郎")
+    )
+    second = walk_in_add(
+        session=session, by=manager_a, party=Party(adults=1), contact=Contact(name="二郎")
+    )
     for result in (first, second):
         assert result.reservation.email.endswith("@" + WALK_IN_EMAIL_DOMAIN)
         statuses = set(
@@ -358,7 +369,9 @@ def test_walk_in_without_email_gets_a_placeholder_and_no_mail(manager_a, facilit
 
 def test_walk_in_to_a_course_session_books_the_course(manager_a, facility_a):
     course, sessions = _course(facility_a, capacity=3)
-    result = walk_in_add(session=sessions[0], by=manager_a, party=Party(adults=1), name="講座 花子")
+    result = walk_in_add(
+        session=sessions[0], by=manager_a, party=Party(adults=1), contact=Contact(name="講座 花子")
+    )
     r = result.reservation
     assert r.course_id == course.pk and r.session_id is None
     assert [s.seats_taken for s in Session.objects.filter(course=course).order_by("id")] == [1] * 3
