@@ -52,7 +52,7 @@ PARTY_HEADERS = [
     "通知",
 ]
 ROSTER_HEADERS = ["No."] + PARTY_HEADERS
-EXPORT_HEADERS = ["開催日", "開始", "終了", "施設", "事業", "回"] + PARTY_HEADERS
+EXPORT_HEADERS = ["開催日", "開始", "終了", "施設", "事業", "開催回番号"] + PARTY_HEADERS
 REPORT_HEADERS = [
     "年度",
     "施設",
@@ -63,7 +63,7 @@ REPORT_HEADERS = [
     "定員",
     "予約数（席）",
     "予約組数",
-    "参加組数",
+    "出席組数",
     "延べ参加者数",
     "欠席組数",
     "キャンセル組数",

@@ -251,3 +251,29 @@ def test_no_english_is_left_in_another_language(locale_dir):
                 if english:
                     left.append(f"{_label(entry)}: {sorted(english)} in {text!r}")
     assert not left, f"{locale_dir}:\n" + "\n".join(left[:40])
+
+
+# Pages only staff see: the desk, the schedule (but its printable calendar) and the consultation
+# desk. In やさしい日本語 they show the standard Japanese of locale/ja (docs/glossary.md).
+STAFF_ONLY = re.compile(
+    r"^(staffdesk/|consultations/(staff_|templates/consultations/staff/)"
+    r"|schedule/(?!templates/schedule/(printable_month|pdf_unavailable)\.html$))"
+)
+
+
+def test_staff_pages_in_easy_japanese_read_the_standard_japanese(japanese):
+    if "ja_Easy" not in LANGUAGE_DIRS:
+        pytest.skip("no やさしい日本語 catalogue")
+    other = []
+    for entry in _po("ja_Easy"):
+        paths = [path for path, _line in entry.occurrences]
+        # A fuzzy entry (makemessages' guess) is not used at run time, so the page shows ja.
+        staff_only = paths and all(STAFF_ONLY.match(p) for p in paths)
+        if entry.obsolete or "fuzzy" in entry.flags or not staff_only:
+            continue
+        reference = japanese[(entry.msgctxt, entry.msgid)]
+        for text, ja_text in zip(_translations(entry), _translations(reference), strict=True):
+            # Empty falls back to locale/ja at run time.
+            if text and text != ja_text:
+                other.append(f"{_label(entry)}: {text!r} is not {ja_text!r}")
+    assert not other, "\n".join(other[:40])

@@ -124,3 +124,50 @@ def test_a_cancelled_session_and_a_cancelled_reservation_read_differently_in_jap
         assert str(ReservationStatus.CANCELLED.label) == "キャンセル"
     with translation.override("en"):
         assert str(SessionStatus.CANCELLED.label) == "Cancelled"
+
+
+# Cancelling a reservation, a consultation appointment or a lottery application is キャンセル
+# (docs/glossary.md); 取り消す / 取消 is kept for undoing a step at the desk (受付の取り消し).
+# A closed day given back is 休館日を解除する, a lapsed lottery win is 無効.
+TORIKESHI = re.compile("取り?消")
+UNDO_AT_THE_DESK = re.compile(r"\bundo\b|check-in", re.IGNORECASE)
+EASY_JA_PO = LOCALE / "ja_Easy" / "LC_MESSAGES" / "django.po"
+ROOT = LOCALE.parent
+SOURCE_DIRS = ("booking", "calendars", "config", "consultations", "core", "demo", "events")
+SOURCE_DIRS += ("notifications", "parents", "schedule", "staffdesk", "templates")
+
+
+def torikeshi_not_for_undoing(po: polib.POFile) -> list[str]:
+    """Entries whose Japanese says 取り消 where the msgid is not the desk's undo."""
+    wrong = []
+    for entry in _entries(po):
+        texts = [entry.msgstr, *entry.msgstr_plural.values()]
+        if any(TORIKESHI.search(t) for t in texts) and not UNDO_AT_THE_DESK.search(entry.msgid):
+            said = "cancelling" if re.search("cancel|withdraw", entry.msgid, re.I) else "this"
+            wrong.append(f"{_label(entry)} -> {entry.msgstr!r} (取り消 for {said})")
+    return wrong
+
+
+@pytest.mark.parametrize("po_path", [JA_PO, EASY_JA_PO], ids=["ja", "ja_Easy"])
+def test_cancelling_is_kyanseru_not_torikeshi_in_the_catalogues(po_path):
+    wrong = torikeshi_not_for_undoing(polib.pofile(str(po_path)))
+    assert not wrong, "write キャンセル (or 解除 / 無効), see docs/glossary.md:\n" + "\n".join(wrong)
+
+
+def japanese_literals_with_torikeshi(root: Path) -> list[str]:
+    """Lines of templates and Python strings that write 取り消 other than the desk's undo."""
+    wrong = []
+    for directory in SOURCE_DIRS:
+        for path in sorted((root / directory).rglob("*")):
+            if path.suffix not in {".py", ".html", ".txt", ".ics"} or "migrations" in path.parts:
+                continue
+            text = path.read_text(encoding="utf-8")
+            for number, line in enumerate(text.splitlines(), start=1):
+                if TORIKESHI.search(re.sub("受付[のを]取り?消", "", line)):
+                    wrong.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
+    return wrong
+
+
+def test_cancelling_is_kyanseru_in_templates_and_python_strings():
+    wrong = japanese_literals_with_torikeshi(ROOT)
+    assert not wrong, "write キャンセル, see docs/glossary.md:\n" + "\n".join(wrong)

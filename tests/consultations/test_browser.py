@@ -41,9 +41,9 @@ def test_parent_books_and_cancels_a_consultation_at_360px(browser, live_server):
     appointment = Appointment.objects.get(email="hanako@example.jp")
     assert appointment.status == AppointmentStatus.BOOKED
     assert appointment.answers.topic == "見学"
-    page.get_by_text("この相談を取り消す").click()
+    page.get_by_text("この相談をキャンセルする").click()
     page.get_by_role("button", name="キャンセルを確定する").click()
-    page.get_by_text("この相談は取り消されました。").wait_for()
+    page.get_by_text("この相談はキャンセルされました。").wait_for()
     check(page, "consultation-cancelled-360")
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.CANCELLED

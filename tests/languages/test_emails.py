@@ -73,7 +73,7 @@ EXPECTED = {
 }
 # The invite's prefix for a reservation the parent cancelled, and its reservation-code label.
 CANCEL_SUMMARY = {
-    "ja": "【予約取消】",
+    "ja": "【キャンセル済み】",
     "ja-easy": "【予約(よやく)を やめました】",
     "en": "[Reservation cancelled] ",
     "zh-hans": "【已取消预约】",

@@ -120,7 +120,7 @@ def test_the_manage_page_of_an_application_and_a_course_in_the_browser(
     check(page, f"21-manage-application-{device}")
     assert page.locator("h1").inner_text() == "申し込み内容"
     assert page.get_by_text("申込番号").is_visible()
-    assert page.get_by_text("申し込みを取り消す").is_visible()
+    assert page.get_by_text("申し込みをキャンセルする").is_visible()
     assert page.locator("a[href$='.ics']").count() == 0  # no .ics before the draw
     back = size(page, "p.back a")
     assert back["h"] >= 44 and back["w"] >= 44, back
