@@ -7,6 +7,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from consultations.forms import QuestionnaireForm
 from consultations.models import AppointmentStatus
 
 
@@ -17,7 +18,8 @@ class BlockForm(forms.Form):
     minutes = forms.IntegerField(label=_("Minutes"), min_value=5, max_value=600, initial=30)
 
 
-class StaffBookingForm(forms.Form):
+class StaffBookingForm(QuestionnaireForm):
+    field_order = ["start", "counsellor", "name", "phone", "email"]
     start = forms.DateTimeField(widget=forms.HiddenInput)
     counsellor = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     name = forms.CharField(label=_("Name"), max_length=100)
@@ -33,20 +35,6 @@ class StaffBookingForm(forms.Form):
         required=False,
         help_text=_("With an address, the family gets the confirmation and the manage link."),
     )
-    child_age_months = forms.IntegerField(
-        label=_("Child's age in months (optional)"), min_value=0, max_value=240, required=False
-    )
-    topic = forms.ChoiceField(label=_("What it is about"), required=False)
-    free_text = forms.CharField(
-        label=_("What the family would like to talk about"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        required=False,
-    )
-
-    def __init__(self, *args, topics=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["topic"].choices = [("", "―")] + [(t, t) for t in topics]
 
 
 class NoteForm(forms.Form):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations import selectors, services
 from consultations.apis import published_types
+from consultations.forms import QuestionnaireForm
 from core.credentials import CookieCredential, private
 from core.errors import AppError
 from core.languages import supported_language
@@ -30,7 +31,8 @@ SHOWN_DAYS = 28
 APPOINTMENT = CookieCredential(prefix="apt", salt="consultations.credentials")
 
 
-class BookingForm(forms.Form):
+class BookingForm(QuestionnaireForm):
+    field_order = ["start", "name", "email", "phone"]
     start = forms.DateTimeField(widget=forms.HiddenInput)
     name = forms.CharField(label=_("Name"), max_length=100)
     email = forms.EmailField(label=_("Email address"), max_length=254)
@@ -40,24 +42,12 @@ class BookingForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"type": "tel"}),
     )
-    child_age_months = forms.IntegerField(
-        label=_("Child's age in months (optional)"),
-        min_value=0,
-        max_value=240,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-    )
-    topic = forms.ChoiceField(label=_("What it is about"), required=False)
-    free_text = forms.CharField(
-        label=_("Anything you would like us to know (optional)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        required=False,
-    )
+    free_text_label = _("Anything you would like us to know (optional)")
 
-    def __init__(self, *args, topics=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topic"].choices = [("", "―")] + [(t, t) for t in topics]
+        # On a phone: the numeric keypad, without a number box's spinner.
+        self.fields["child_age_months"].widget = forms.TextInput(attrs={"inputmode": "numeric"})
 
 
 def consultation_list(request):

@@ -1,0 +1,28 @@
+"""What the parents' and the staff's consultation booking forms share: the questionnaire."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class QuestionnaireForm(forms.Form):
+    """The questions a consultation type asks: the child's age, a topic from the type's list,
+    and free text. The free text's label is worded for whoever fills the form in.
+
+    Its fields come first unless a form lists its own in ``field_order``.
+    """
+
+    child_age_months = forms.IntegerField(
+        label=_("Child's age in months (optional)"), min_value=0, max_value=240, required=False
+    )
+    topic = forms.ChoiceField(label=_("What it is about"), required=False)
+    free_text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
+    )
+    free_text_label = _("What the family would like to talk about")
+
+    def __init__(self, *args, topics=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = [("", "―")] + [(t, t) for t in topics]
+        self.fields["free_text"].label = self.free_text_label
