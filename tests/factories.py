@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import time, timedelta
 
 import factory
 from django.contrib.auth import get_user_model
@@ -29,6 +29,10 @@ class FacilityFactory(factory.django.DjangoModelFactory):
     city = "鹿児島市"
     address = "鹿児島県鹿児島市山下町15-1"
     email = factory.Sequence(lambda n: f"centre{n}@example.jp")
+
+    class Params:
+        # Emails go out at once at any hour: a test must not depend on the hour it runs at.
+        no_quiet_hours = factory.Trait(quiet_hours_start=time(0, 0), quiet_hours_end=time(0, 0))
 
 
 class ProgramFactory(factory.django.DjangoModelFactory):

@@ -8,6 +8,7 @@ refuse a second holder even if they did not.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import pytest
 from django.db import connection
@@ -20,17 +21,17 @@ from tests.consultations.conftest import NOW, at
 THREADS = 50
 
 
-@pytest.mark.django_db(transaction=True)
-def test_fifty_concurrent_bookings_of_one_slot_give_one_appointment(require_postgres, kind):
+def race(attempt: Callable[[int], object]) -> list[str]:
+    """Run ``attempt(n)`` for n in range(THREADS), each in its own thread with its own database
+    connection, released together; return each one's outcome: "booked" or the refusal's code."""
     barrier = threading.Barrier(THREADS)
     outcomes: list[str] = []
     lock = threading.Lock()
 
-    def book(n: int) -> None:
-        family = Family(f"家族{n}", f"family{n}@example.jp")
+    def run(n: int) -> None:
         try:
             barrier.wait(timeout=30)
-            appointment_book(kind=kind, start=at(12, 10), family=family, now=NOW)
+            attempt(n)
             result = "booked"
         except AppError as exc:
             result = exc.code
@@ -39,11 +40,23 @@ def test_fifty_concurrent_bookings_of_one_slot_give_one_appointment(require_post
         with lock:
             outcomes.append(result)
 
-    threads = [threading.Thread(target=book, args=(n,)) for n in range(THREADS)]
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(THREADS)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
+    return outcomes
+
+
+def family(n: int) -> Family:
+    return Family(f"家族{n}", f"family{n}@example.jp")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_concurrent_bookings_of_one_slot_give_one_appointment(require_postgres, kind):
+    outcomes = race(
+        lambda n: appointment_book(kind=kind, start=at(12, 10), family=family(n), now=NOW)
+    )
     assert sorted(set(outcomes)) == ["booked", "slot_taken"]
     assert outcomes.count("booked") == 1
     assert len(outcomes) == THREADS
@@ -59,29 +72,12 @@ def test_two_types_racing_for_overlapping_times_give_one_appointment(
         facility=facility, slug="hattatsu", title="発達相談", minutes=45, topics=[]
     )
     longer.counsellors.add(counsellor)
-    barrier = threading.Barrier(THREADS)
-    outcomes: list[str] = []
-    lock = threading.Lock()
 
     def book(n: int) -> None:
-        family = Family(f"家族{n}", f"family{n}@example.jp")
         chosen, start = (kind, at(12, 10, 40)) if n % 2 else (longer, at(12, 10, 45))
-        try:
-            barrier.wait(timeout=30)
-            appointment_book(kind=chosen, start=start, family=family, now=NOW)
-            result = "booked"
-        except AppError as exc:
-            result = exc.code
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(result)
+        appointment_book(kind=chosen, start=start, family=family(n), now=NOW)
 
-    threads = [threading.Thread(target=book, args=(n,)) for n in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    outcomes = race(book)
     assert outcomes.count("booked") == 1
     assert set(outcomes) == {"booked", "slot_taken"}
     assert Appointment.objects.filter(counsellor=counsellor, status="booked").count() == 1

@@ -1,8 +1,6 @@
 """Fixtures of the notification tests, imported by those modules only (not a conftest, so
 that the other tests in this folder keep the project's default facility and programme)."""
 
-from datetime import time
-
 import pytest
 from django.core import mail
 
@@ -11,14 +9,11 @@ from tests.factories import FacilityFactory, ProgramFactory
 
 @pytest.fixture
 def facility(db):
-    # No quiet hours unless a test asks for them: these tests must not depend on the hour
-    # at which they run.
     return FacilityFactory(
         phone="099-000-0000",
         access="市電「朝日通」電停から徒歩3分",
         noreply_email="noreply@centre.example.jp",
-        quiet_hours_start=time(0, 0),
-        quiet_hours_end=time(0, 0),
+        no_quiet_hours=True,
     )
 
 

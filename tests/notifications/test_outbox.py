@@ -478,11 +478,7 @@ def test_promotion_for_a_session_started_by_morning_is_skipped(db, outbox):
 
 
 def reminder_setup(offsets, *, hour=10, quiet=False):
-    facility = (
-        FacilityFactory()
-        if quiet
-        else FacilityFactory(quiet_hours_start=time(0), quiet_hours_end=time(0))
-    )
+    facility = FacilityFactory(no_quiet_hours=not quiet)
     program = ProgramFactory(reminder_offsets=offsets, what_to_bring="母子手帳")
     day = timezone.localtime().date() + timedelta(days=3)
     start = tokyo(day, hour, 0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import time, timedelta
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -32,8 +32,7 @@ def hub(db):
         city="鹿児島市",
         access="市電「市役所前」から徒歩3分",
         phone="099-000-0001",
-        quiet_hours_start=time(0, 0),
-        quiet_hours_end=time(0, 0),
+        no_quiet_hours=True,
     )
 
 

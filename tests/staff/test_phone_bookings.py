@@ -54,8 +54,7 @@ def centre(db):
         slug="sukoyaka",
         address="松阪市本町1-2-3 3階 多目的室",
         phone="0598-00-1234",
-        quiet_hours_start=time(0, 0),
-        quiet_hours_end=time(0, 0),
+        no_quiet_hours=True,
     )
 
 
