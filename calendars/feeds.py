@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from django.utils.translation import gettext_lazy, override
 from django.views.decorators.http import require_safe
 from redis.exceptions import RedisError
 
@@ -28,11 +29,14 @@ from booking.models import LIVE, Reservation
 from calendars import ics as calendar
 from calendars.tokens import feed_token_lookup, feed_token_touch, reservation_language
 from core.errors import MESSAGES, error_body, json_not_found
+from core.languages import current_language, language_codes, spoken_language
 from core.throttling import lookup_blocked, lookup_failed
 from events.models import Audience, Facility, Program, Session, SessionStatus
 
 # Raise when the output of calendars.ics changes, so cached bodies are not reused.
-FEED_FORMAT = "1"
+FEED_FORMAT = "2"
+
+UNSPOKEN = gettext_lazy("Calendars are not available in this language.")
 
 
 CACHE_TIMEOUT = 60 * 60 * 24
@@ -244,16 +248,44 @@ def _serve(
     return response
 
 
+def feed_language(request: HttpRequest) -> str | None:
+    """The language a public feed is written in: its ``lang`` (the subscribe link of a page in
+    that language carries it), else Japanese. Never the Accept-Language: a calendar server
+    polls for all its users at once, and one URL must give one body to cache.
+
+    None for a language the product does not speak, answered 400 rather than Japanese: a
+    subscription URL is pasted once and polled for years, and a typo answered in Japanese
+    would look like a working feed whose translation broke, while the calendar app shows a 400
+    when subscribing. It also keeps the cache to one body per language spoken."""
+    given = request.GET.get("lang")
+    return settings.LANGUAGE_CODE if given is None else spoken_language(given)
+
+
+def unspoken_language(request: HttpRequest) -> HttpResponse:
+    body = error_body("unsupported_language", UNSPOKEN, languages=language_codes())
+    return JsonResponse(body, status=400)
+
+
 def _public_feed(
-    request: HttpRequest, *, scope: str, where: Q, name: str, filename: str
+    request: HttpRequest, *, scope: str, where: Q, name: Callable[[], str], filename: str
 ) -> HttpResponse:
+    """Serve a public feed; ``name`` gives the calendar's name in the active language."""
+    language = feed_language(request)
+    if language is None:
+        return unspoken_language(request)
+    scope = f"{scope}:{language}"  # in the cache key and the ETag
+
+    def render() -> bytes:
+        with override(language):  # titles, places and notes staff translated
+            return calendar.feed_ics(sessions, name=name(), language=language)
+
     day = feed_day()
     sessions = feed_sessions(where, day=day)
     return _serve(
         request,
         scope=scope,
         validator=feed_validator(sessions, scope=scope, day=day),
-        render=lambda: calendar.feed_ics(sessions, name=name),
+        render=render,
         filename=filename,
     )
 
@@ -265,7 +297,7 @@ def all_sessions_feed(request: HttpRequest) -> HttpResponse:
         request,
         scope="all",
         where=Q(),
-        name=calendar.default_feed_name(),
+        name=lambda: calendar.default_feed_name(current_language()),
         filename="sessions.ics",
     )
 
@@ -279,7 +311,7 @@ def facility_feed(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         scope=f"facility:{facility.pk}:{facility.updated_at.isoformat()}",
         where=Q(facility_id=facility.pk),
-        name=facility.name,
+        name=lambda: facility.name,
         filename=f"{slug}.ics",
     )
 
@@ -293,7 +325,7 @@ def program_feed(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         scope=f"program:{program.pk}:{program.updated_at.isoformat()}",
         where=Q(program_id=program.pk),
-        name=program.title,
+        name=lambda: program.title,
         filename=f"{slug}.ics",
     )
 
@@ -306,7 +338,7 @@ def audience_feed(request: HttpRequest, audience: str) -> HttpResponse:
         request,
         scope=f"audience:{audience}",
         where=Q(program__audience=audience),
-        name=calendar.audience_feed_name(audience),
+        name=lambda: calendar.audience_feed_name(audience, current_language()),
         filename=f"{audience}.ics",
     )
 
@@ -345,7 +377,10 @@ def session_download(request: HttpRequest, pk: int) -> HttpResponse:
     session = Session.objects.select_related("program", "facility").filter(pk=pk).first()
     if session is None:
         return json_not_found(request)
-    language = "en" if (getattr(request, "LANGUAGE_CODE", "") or "").startswith("en") else "ja"
+    # The page's language (the link is followed from it), or a ``lang`` as the feeds take it.
+    language = feed_language(request) if "lang" in request.GET else current_language()
+    if language is None:
+        return unspoken_language(request)
     times = [session.updated_at, session.program.updated_at, session.facility.updated_at]
     return _serve(
         request,

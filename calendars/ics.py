@@ -32,6 +32,7 @@ from booking.models import Reservation, ReservationStatus
 from core.languages import EASY_JAPANESE, html_lang, supported_language
 from core.ruby import ruby_plain
 from events.models import Audience, Session, SessionStatus
+from events.selectors import shown_language
 
 TZID = "Asia/Tokyo"
 
@@ -168,7 +169,10 @@ def _place(facility) -> tuple[vText, vGeo | None]:
         geo = None
         if facility.latitude is not None and facility.longitude is not None:
             geo = vGeo((float(facility.latitude), float(facility.longitude)))
-        place = (vText(f"{facility.name} {facility.address}".strip()), geo)
+        text = f"{facility.name} {facility.address}".strip()
+        location = vText(ruby_plain(text) if language == EASY_JAPANESE else text)
+        location.params["LANGUAGE"] = html_lang(shown_language(facility, "name"))
+        place = (location, geo)
         places[language] = place
     return place
 
@@ -197,8 +201,10 @@ class EventFields:
     summary: str
     description: str
     last_modified: datetime
-    # The language SUMMARY and DESCRIPTION are written in (a BCP 47 tag), if said.
+    # The language SUMMARY and DESCRIPTION are written in (a BCP 47 tag), if said; a title
+    # shown in Japanese for want of a translation says so on SUMMARY alone.
     language: str | None = None
+    summary_language: str | None = None
 
 
 _OPAQUE = vText("OPAQUE")
@@ -228,7 +234,8 @@ def session_vevent(session: Session, fields: EventFields) -> Event:
     event["URL"] = vUri(session_url(session))
     description = event["DESCRIPTION"] = vText(fields.description)
     if fields.language:
-        summary.params["LANGUAGE"] = description.params["LANGUAGE"] = fields.language
+        summary.params["LANGUAGE"] = fields.summary_language or fields.language
+        description.params["LANGUAGE"] = fields.language
     event["STATUS"] = vText(fields.status)
     event["TRANSP"] = _OPAQUE
     return event
@@ -241,10 +248,23 @@ def _public_summary(session: Session, labels: dict[str, str]) -> str:
     return title
 
 
+def title_language(session: Session) -> str:
+    """The language a session's title is shown in now: staff write a session's own title in
+    Japanese; a programme's title is the active language's where entered."""
+    return settings.LANGUAGE_CODE if session.title else shown_language(session.program, "title")
+
+
 def session_event(session: Session, *, language: str = "ja") -> Event:
-    """Return the public VEVENT of a session, as every public feed shows it."""
-    labels = language_labels(language)
+    """Return the public VEVENT of a session, as every public feed shows it, in ``language``:
+    the labels, and the titles, places and notes staff translated (else the Japanese), which
+    read the active language: the caller renders under ``override(language)``."""
+    code = supported_language(language)
+    labels = language_labels(code)
     updated = utc(session.updated_at)
+    summary = _public_summary(session, labels)
+    description = session_text(session, labels)
+    if code == EASY_JAPANESE:  # ふりがな of staff's text as 漢字(かんじ)
+        summary, description = ruby_plain(summary), ruby_plain(description)
     return session_vevent(
         session,
         EventFields(
@@ -252,19 +272,26 @@ def session_event(session: Session, *, language: str = "ja") -> Event:
             last_modified=updated,
             sequence=session.sequence,
             status="CANCELLED" if session.status == SessionStatus.CANCELLED else "CONFIRMED",
-            summary=_public_summary(session, labels),
-            description=session_text(session, labels),
+            summary=summary,
+            description=description,
+            language=text_language(code),
+            summary_language=html_lang(title_language(session)),
         ),
     )
 
 
-def feed_ics(sessions: Iterable[Session], *, name: str, description: str = "") -> bytes:
-    """Return a public subscription feed of the given sessions (program, facility loaded)."""
-    cal = new_calendar(method=None, name=name)
+def feed_ics(
+    sessions: Iterable[Session], *, name: str, description: str = "", language: str = "ja"
+) -> bytes:
+    """Return a public subscription feed of the given sessions (program, facility loaded),
+    written in ``language``; ``name`` is the calendar's name in that language."""
+    code = supported_language(language)
+    cal = new_calendar(method=None, name=ruby_plain(name) if code == EASY_JAPANESE else name)
     if description:
         cal.add("x-wr-caldesc", description)
-    for session in sessions:
-        cal.add_component(session_event(session))
+    with override(code):
+        for session in sessions:
+            cal.add_component(session_event(session, language=code))
     return cal.to_ical()
 
 
@@ -319,7 +346,8 @@ def private_feed_ics(entries: Iterable[PrivateEntry], *, language: str = "ja") -
 def session_ics(session: Session, *, language: str = "ja") -> bytes:
     """Return one session as a downloadable .ics ("add to calendar"), METHOD:PUBLISH."""
     cal = new_calendar(method=METHOD_PUBLISH)
-    cal.add_component(session_event(session, language=language))
+    with override(supported_language(language)):
+        cal.add_component(session_event(session, language=language))
     return cal.to_ical()
 
 
@@ -336,6 +364,14 @@ def default_feed_name(language: str = "ja") -> str:
     return language_labels(language)["calname_all"]
 
 
-def audience_feed_name(audience: str) -> str:
-    """Return the calendar name of a public feed for one audience (in Japanese)."""
-    return f"{default_feed_name()}（{AUDIENCE_NAMES.get(audience, audience)}）"
+def audience_feed_name(audience: str, language: str = "ja") -> str:
+    """Return the calendar name of a public feed for one audience: the Japanese names the
+    audience as the city's flyers do; other languages take the audience's label."""
+    code = supported_language(language)
+    if code == settings.LANGUAGE_CODE or audience not in Audience.values:
+        return f"{default_feed_name()}（{AUDIENCE_NAMES.get(audience, audience)}）"
+    with override(code):
+        label = str(Audience(audience).label)
+    if code == EASY_JAPANESE:
+        return ruby_plain(f"{default_feed_name(code)}（{label}）")
+    return f"{default_feed_name(code)} ({label})"

@@ -66,9 +66,29 @@ def supported_language(code: str | None) -> str:
     return base if base in codes else settings.LANGUAGE_CODE
 
 
+def spoken_language(code: str) -> str | None:
+    """The product's language for a code a client asked for by name (a ``?lang=``): as
+    ``supported_language``, but None for a language the product does not speak, where that one
+    would answer Japanese."""
+    if not isinstance(code, str) or not code.strip():
+        return None
+    spoken = supported_language(code)
+    asked = code.strip().lower().replace("_", "-").split("-", 1)[0]
+    if spoken == settings.LANGUAGE_CODE and asked != settings.LANGUAGE_CODE.split("-", 1)[0]:
+        return None
+    return spoken
+
+
 def current_language() -> str:
     """The language of the request being answered, as one of the product's codes."""
     return supported_language(get_language())
+
+
+def lang_query(code: str | None = None) -> str:
+    """The query string that asks a public URL taking ``?lang=`` (a calendar feed) for a
+    language, the request's by default: none for Japanese, every such URL's default."""
+    language = supported_language(code) if code else current_language()
+    return "" if language == settings.LANGUAGE_CODE else f"?lang={language}"
 
 
 def switcher_choices() -> list[tuple[str, str]]:

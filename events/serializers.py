@@ -11,6 +11,7 @@ from core.fields import (
     StrictSlugRelatedField,
     StrictTextField,
 )
+from core.languages import lang_query
 from core.serializers import StrictModelSerializer
 from events.models import Course, Facility, Program, Session
 
@@ -24,14 +25,15 @@ def webcal(url: str) -> str:
 
 
 class CalendarLinksMixin(serializers.Serializer):
-    """`calendar_url` (https) and `webcal_url` of the object's subscription feed."""
+    """`calendar_url` (https) and `webcal_url` of the object's subscription feed, in the
+    request's language (``?lang=``, none for Japanese)."""
 
     calendar_url = serializers.SerializerMethodField()
     webcal_url = serializers.SerializerMethodField()
     calendar_url_name = ""
 
     def get_calendar_url(self, obj) -> str:
-        return absolute(reverse(self.calendar_url_name, kwargs={"slug": obj.slug}))
+        return absolute(reverse(self.calendar_url_name, kwargs={"slug": obj.slug}) + lang_query())
 
     def get_webcal_url(self, obj) -> str:
         return webcal(self.get_calendar_url(obj))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.fields import query_integer
+from core.languages import lang_query
 from events import selectors
 from events.filters import SessionFilter
 from events.models import Audience, Session
@@ -65,8 +66,9 @@ FILTER_KEYS = ("facility", "program", "audience", "date_from", "has_seats")
 
 
 def webcal(request, name: str, slug: str) -> str:
-    """Return a webcal:// subscription link to one of the public calendar feeds."""
-    url = request.build_absolute_uri(reverse(name, kwargs={"slug": slug}))
+    """Return a webcal:// subscription link to one of the public calendar feeds, in the
+    page's language (the feed writes its events in it)."""
+    url = request.build_absolute_uri(reverse(name, kwargs={"slug": slug}) + lang_query())
     return "webcal://" + url.split("://", 1)[1]
 
 
