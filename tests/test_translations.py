@@ -151,7 +151,8 @@ def torikeshi_not_for_undoing(po: polib.POFile) -> list[str]:
 @pytest.mark.parametrize("po_path", [JA_PO, EASY_JA_PO], ids=["ja", "ja_Easy"])
 def test_cancelling_is_kyanseru_not_torikeshi_in_the_catalogues(po_path):
     wrong = torikeshi_not_for_undoing(polib.pofile(str(po_path)))
-    assert not wrong, "write キャンセル (or 解除 / 無効), see docs/glossary.md:\n" + "\n".join(wrong)
+    hint = "write キャンセル (or 解除 / 無効), see docs/glossary.md:\n"
+    assert not wrong, hint + "\n".join(wrong)
 
 
 def japanese_literals_with_torikeshi(root: Path) -> list[str]:
