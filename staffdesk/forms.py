@@ -215,6 +215,13 @@ class PromoteForm(forms.Form):
     reason = MultiLineFormField(label=_("Reason"), max_length=1000)
 
 
+class WinConfirmForm(forms.Form):
+    """A lottery win confirmed for a party staff phoned, with what was said if worth keeping."""
+
+    code = forms.CharField(max_length=12, widget=forms.HiddenInput)
+    note = OneLineFormField(label=_("Note (optional)"), max_length=200, required=False)
+
+
 class ExportForm(forms.Form):
     date_from = BoundedDateFormField(
         label=_("From"), widget=forms.DateInput(attrs={"type": "date"})

@@ -60,6 +60,7 @@ class StaffActionKind(models.TextChoices):
     CAPACITY_CHANGE = "capacity_change", _("Capacity changed")
     WAITLIST_PROMOTE = "waitlist_promote", _("Promoted from the waiting list by hand")
     LOTTERY_DRAW = "lottery_draw", _("Lottery drawn")
+    WIN_CONFIRM = "win_confirm", _("Lottery win confirmed for the party")
     EXPORT = "export", _("Personal data exported")
     SESSION_UPDATE = "session_update", _("Session changed")
     PERSONAL_DATA_ERASE = "personal_data_erase", _("Personal data erased")

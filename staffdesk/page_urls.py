@@ -5,6 +5,7 @@ from django.urls import path, reverse_lazy
 
 from core.login import StaffLoginForm, login_rate_limited
 from staffdesk import views
+from staffdesk.views.wins import win_confirm
 
 app_name = "staff"
 
@@ -65,6 +66,7 @@ urlpatterns = accounts + [
     path("sessions/<int:pk>/", views.roster, name="roster"),
     path("sessions/<int:pk>/check-in/", views.check_in, name="check-in"),
     path("sessions/<int:pk>/no-shows/", views.no_shows, name="no-shows"),
+    path("sessions/<int:pk>/confirm-win/", win_confirm, name="confirm-win"),
     path("sessions/<int:pk>/walk-in/", views.walk_in, name="walk-in"),
     path("sessions/<int:pk>/phone/", views.phone_booking, name="phone-booking"),
     path("sessions/<int:pk>/phone/<str:code>/", views.phone_booked, name="phone-booked"),

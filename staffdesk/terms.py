@@ -24,13 +24,16 @@ ATTENDANCE = {"attended": ATTENDED, "no_show": NO_SHOW}
 RESERVATION_STATUS = dict(ReservationStatus.choices)
 NEEDS = dict(Need.choices)
 NOTIFICATION_KIND = dict(NotificationKind.choices)
+NO_EMAIL = pgettext_lazy("email", "No email address")
 NOTIFICATION_STATUS = {
     "pending": _("Pending"),
     "sending": _("Sending"),
     "sent": _("Sent"),
     "failed": _("Failed"),
-    "skipped": pgettext_lazy("email", "No email address"),
+    "skipped": NO_EMAIL,
 }
+# Where a party's booking came from, marked on the roster and its print (none for the web).
+SOURCE = {"walk_in": _("walk-in"), "phone": _("Phone booking")}
 
 
 def term(terms: dict, key: str) -> str:

@@ -111,9 +111,16 @@ def lottery_draw(
 
 @transaction.atomic
 def reservation_confirm_win(
-    *, reservation: Reservation, now: datetime | None = None
+    *,
+    reservation: Reservation,
+    by: AbstractBaseUser | None = None,
+    now: datetime | None = None,
 ) -> Reservation:
-    """A lottery winner confirms their seat before the deadline."""
+    """A lottery winner confirms their seat before the deadline.
+
+    ``by`` is the staff member who confirms for a party they phoned (or who phoned in): the
+    same change, history and email as the parent's own, with the staff member as its author.
+    """
     now = now or timezone.now()
     reservation.refresh_from_db()
     if reservation.status == ReservationStatus.CONFIRMED:
@@ -125,6 +132,7 @@ def reservation_confirm_win(
     reservation_transition(
         reservation,
         ReservationStatus.CONFIRMED,
+        by=by,
         reason="lottery win confirmed",
         expected=(ReservationStatus.WON,),
     )

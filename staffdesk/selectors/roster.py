@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
 )
+from django.utils import timezone
 
 from booking.addresses import receives_email
 from booking.models import (
@@ -28,6 +30,7 @@ from staffdesk.terms import (
     NOTIFICATION_KIND,
     NOTIFICATION_STATUS,
     RESERVATION_STATUS,
+    SOURCE,
     needs_text,
 )
 
@@ -60,8 +63,11 @@ class RosterRow:
     notifications_failed: int
     # Display labels in the request's language (translated once per roster, not per row).
     status_label: str = ""
+    source_label: str = ""  # 電話予約, 当日参加; none for the parents' own booking
     notification_label: str = ""
     notification_status_label: str = ""
+    # A lottery win still to be confirmed whose deadline has not passed (staff may confirm it).
+    win_confirmable: bool = False
 
     @property
     def code(self) -> str:
@@ -72,6 +78,15 @@ class RosterRow:
         """The party's address; "" for one booked without (phone, walk-in) or erased."""
         email = self.reservation.email
         return email if receives_email(email) else ""
+
+    @property
+    def win_unconfirmed(self) -> bool:
+        return self.reservation.status == ReservationStatus.WON
+
+    @property
+    def win_to_phone(self) -> bool:
+        """A winner with no address: nobody tells them but staff, by phone."""
+        return self.win_unconfirmed and not self.email
 
     @property
     def sort_name(self) -> str:
@@ -130,13 +145,19 @@ class Roster:
 
 
 def roster(
-    *, session: Session, sort: str = "kana", query: str = "", scope: str = "active"
+    *,
+    session: Session,
+    sort: str = "kana",
+    query: str = "",
+    scope: str = "active",
+    now: datetime | None = None,
 ) -> Roster:
     """Return the session's parties with attendance and notification state, in 3 queries.
 
     ``scope`` "active" lists the parties holding seats (the door list); "all" adds the waiting
     list, lottery applicants and cancellations.
     """
+    now = now or timezone.now()
     sort = sort if sort in SORTS else "kana"
     scope = scope if scope in ROSTER_SCOPES else "active"
     qs = Reservation.objects.filter(roster_filter(session))
@@ -171,6 +192,7 @@ def roster(
     status_labels = _labels(RESERVATION_STATUS.items())
     kind_labels = _labels(NOTIFICATION_KIND.items())
     sending_labels = _labels(NOTIFICATION_STATUS.items())
+    source_labels = _labels(SOURCE.items())
     rows = []
     for r in qs:
         if r.course_id is None:
@@ -189,10 +211,13 @@ def roster(
                     1 for n in r.notification_list if n.status == NotificationStatus.FAILED
                 ),
                 status_label=status_labels.get(r.status, r.status),
+                source_label=source_labels.get(r.source, ""),
                 notification_label=kind_labels.get(latest.kind, latest.kind) if latest else "",
                 notification_status_label=(
                     sending_labels.get(latest.status, latest.status) if latest else ""
                 ),
+                win_confirmable=r.status == ReservationStatus.WON
+                and (r.confirm_by is None or now <= r.confirm_by),
             )
         )
     if sort == "code":

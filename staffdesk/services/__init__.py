@@ -3,6 +3,7 @@
 - ``attendance``: check-in, course attendance, no-shows
 - ``walk_ins``: parties added at the door
 - ``phone_bookings``: parties booked for a caller (電話予約), with no email needed
+- ``lottery_wins``: a party's lottery win confirmed by staff (who phoned the party)
 - ``sessions``: moving, cancelling, resizing a session; promoting by hand; drawing early
 - ``session_changes``: a session's change carried through booking and notifications
 - ``audit``: the audit log of every staff action
@@ -30,6 +31,7 @@ from staffdesk.services.audit import (
     require_reason,
     staff_action_record,
 )
+from staffdesk.services.lottery_wins import lottery_win_confirm
 from staffdesk.services.move_preview import MovePreview, session_move_preview
 from staffdesk.services.phone_bookings import (
     PHONE_EMAIL_DOMAIN,
@@ -73,6 +75,7 @@ __all__ = [
     "export_record",
     "is_walk_in_placeholder",
     "lock_session",
+    "lottery_win_confirm",
     "lottery_draw_now",
     "no_shows_mark",
     "phone_booking_create",
