@@ -86,6 +86,16 @@ def caller(**fields) -> dict:
     return data
 
 
+def by_phone(session, desk, party: Party | None = None, *, name="山田 花子", **contact):
+    """Book through the service as the desk would for a caller (one adult unless given)."""
+    return phone_booking_create(
+        session=session,
+        by=desk,
+        party=party or Party(adults=1),
+        contact=Contact(name=name, **contact),
+    )
+
+
 def state(session) -> dict:
     """What a refused booking must leave as it was."""
     session.refresh_from_db()
@@ -102,12 +112,7 @@ def state(session) -> dict:
 
 
 def test_a_phone_booking_without_email_is_confirmed_and_writes_no_email(talk, desk):
-    result = phone_booking_create(
-        session=talk,
-        by=desk,
-        party=Party(adults=1, children=1),
-        contact=Contact(name="山田 花子", phone="090-1234-5678"),
-    )
+    result = by_phone(talk, desk, Party(adults=1, children=1), phone="090-1234-5678")
     r = result.reservation
     talk.refresh_from_db()
     assert r.status == ReservationStatus.CONFIRMED and r.source == "phone"
@@ -122,12 +127,7 @@ def test_a_phone_booking_without_email_is_confirmed_and_writes_no_email(talk, de
 
 def test_two_callers_without_email_book_the_same_session(talk, desk):
     for name in ("山田 花子", "佐藤 太郎"):
-        phone_booking_create(
-            session=talk,
-            by=desk,
-            party=Party(adults=1),
-            contact=Contact(name=name, phone="0598-11-2222"),
-        )
+        by_phone(talk, desk, name=name, phone="0598-11-2222")
     assert Reservation.objects.filter(session=talk, source="phone").count() == 2
 
 
@@ -136,20 +136,13 @@ def test_a_phone_number_is_required(talk, desk):
 
     before = state(talk)
     with pytest.raises(AppValidationError) as refused:
-        phone_booking_create(
-            session=talk, by=desk, party=Party(adults=1), contact=Contact(name="山田", phone=" ")
-        )
+        by_phone(talk, desk, phone=" ")
     assert refused.value.code == "invalid" and "phone" in refused.value.fields
     assert state(talk) == before
 
 
 def test_no_reminder_change_or_cancellation_email_for_a_party_without_address(talk, desk):
-    phone = phone_booking_create(
-        session=talk,
-        by=desk,
-        party=Party(adults=1),
-        contact=Contact(name="電話 一郎", phone="0598-11-2222"),
-    ).reservation
+    phone = by_phone(talk, desk, name="電話 一郎", phone="0598-11-2222").reservation
     parent = book(talk, email="parent@example.jp", now=talk.start - timedelta(days=7)).reservation
     Reservation.objects.filter(pk__in=[phone.pk, parent.pk]).update(
         created_at=talk.start - timedelta(days=7)
@@ -178,12 +171,7 @@ def test_a_row_already_queued_for_a_placeholder_is_skipped_not_sent(talk, desk, 
 
 
 def test_a_caller_who_gives_an_email_gets_the_confirmation(talk, desk, mailoutbox):
-    result = phone_booking_create(
-        session=talk,
-        by=desk,
-        party=Party(adults=1),
-        contact=Contact(name="山田 花子", phone="090-1234-5678", email="Hanako@Example.jp"),
-    )
+    result = by_phone(talk, desk, phone="090-1234-5678", email="Hanako@Example.jp")
     Notification.objects.update(due_at=timezone.now())
     tasks.deliver_due.apply().get()
     (mail,) = parse_outbox(mailoutbox)
@@ -193,12 +181,7 @@ def test_a_caller_who_gives_an_email_gets_the_confirmation(talk, desk, mailoutbo
 
 
 def test_the_retention_purge_erases_the_phone_number(talk, desk):
-    r = phone_booking_create(
-        session=talk,
-        by=desk,
-        party=Party(adults=1),
-        contact=Contact(name="山田 花子", phone="090-1234-5678"),
-    ).reservation
+    r = by_phone(talk, desk, phone="090-1234-5678").reservation
     personal_data_purge(now=talk.end + timedelta(days=3650))
     r.refresh_from_db()
     assert r.phone == "" and r.name != "山田 花子"
