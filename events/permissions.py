@@ -1,5 +1,7 @@
-"""Who may write the catalogue through the API: managers of the object's facility."""
+"""Who may write through the API: managers of the object's facility."""
 
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from events.selectors import user_can_manage_facility
@@ -17,3 +19,9 @@ class ReadOnlyOrFacilityManager(BasePermission):
         if request.method in SAFE_METHODS:
             return True
         return user_can_manage_facility(request.user, obj.facility_id)
+
+
+def facility_manager_required(user, facility_id: int) -> None:
+    """Refuse (403) a user who is not a manager of the facility."""
+    if not user_can_manage_facility(user, facility_id):
+        raise PermissionDenied(_("You are not a manager of this facility."))

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.fields import query_integer
 from core.schema import ERROR_RESPONSES
-from events.selectors import user_can_manage_facility
+from events.permissions import facility_manager_required
 from schedule import selectors, services
 from schedule.serializers import (
     PreviewSerializer,
@@ -24,11 +23,6 @@ from schedule.serializers import (
     SeriesPatternSerializer,
     SeriesSerializer,
 )
-
-
-def manager_only(user, facility_id: int) -> None:
-    if not user_can_manage_facility(user, facility_id):
-        raise PermissionDenied(_("You are not a manager of this facility."))
 
 
 class SeriesCreateApi(APIView):
@@ -50,7 +44,7 @@ class SeriesCreateApi(APIView):
         serializer = SeriesPatternSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         pattern = services.SeriesPattern(**serializer.validated_data)
-        manager_only(request.user, pattern.facility.pk)
+        facility_manager_required(request.user, pattern.facility.pk)
         if request.query_params.get("dry_run") == "1":
             preview = services.series_preview(pattern)
             body = {"dates": preview.dates, "skipped": [asdict(s) for s in preview.skipped]}
@@ -85,7 +79,7 @@ class SeriesDetailApi(APIView):
     )
     def patch(self, request, pk: str):
         series = self.series(request, pk)
-        manager_only(request.user, series.facility_id)
+        facility_manager_required(request.user, series.facility_id)
         serializer = SeriesChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -9,7 +9,6 @@ from datetime import date
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,7 +22,7 @@ from core.fields import (
 )
 from core.schema import ERROR_RESPONSES
 from events.models import Facility
-from events.selectors import user_can_manage_facility
+from events.permissions import facility_manager_required
 from schedule.copying import month_copy, month_copy_preview
 
 
@@ -81,8 +80,7 @@ class MonthCopyApi(APIView):
         serializer = MonthCopySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if not user_can_manage_facility(request.user, data["facility"].pk):
-            raise PermissionDenied(_("You are not a manager of this facility."))
+        facility_manager_required(request.user, data["facility"].pk)
         if request.query_params.get("dry_run") == "1":
             items = month_copy_preview(data["facility"], data["month"])
             rows = [

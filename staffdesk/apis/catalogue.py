@@ -4,11 +4,9 @@ The reads are the catalogue's (``events.apis.SessionViewSet``); this view set ad
 which carry a change through booking and notifications and keep it in the audit log.
 """
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from core.schema import ERROR_RESPONSES
@@ -16,7 +14,7 @@ from events import selectors
 from events import services as catalogue
 from events.apis import SessionViewSet as SessionReadViewSet
 from events.models import Session
-from events.selectors import user_can_manage_facility
+from events.permissions import facility_manager_required
 from events.serializers import SessionCancelSerializer, SessionSerializer, SessionWriteSerializer
 from staffdesk.models import StaffActionKind
 from staffdesk.services import session_cancel_all, session_update, staff_action_record
@@ -65,8 +63,7 @@ class SessionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, SessionRe
     def create(self, request, *args, **kwargs):
         serializer = SessionWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        if not user_can_manage_facility(request.user, serializer.validated_data["facility"].pk):
-            raise PermissionDenied(_("You are not a manager of this facility."))
+        facility_manager_required(request.user, serializer.validated_data["facility"].pk)
         session = catalogue.session_create(by=request.user, **serializer.validated_data)
         audit(request, StaffActionKind.SESSION_UPDATE, session, {}, serializer.validated_data)
         return Response(
@@ -79,8 +76,8 @@ class SessionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, SessionRe
         serializer = SessionWriteSerializer(session, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         facility = serializer.validated_data.get("facility")
-        if facility is not None and not user_can_manage_facility(request.user, facility.pk):
-            raise PermissionDenied(_("You are not a manager of this facility."))
+        if facility is not None:
+            facility_manager_required(request.user, facility.pk)
         changes = serializer.validated_data
         before = {name: getattr(session, name) for name in changes}
         updated = session_update(session=session, by=request.user, **changes)

@@ -19,6 +19,7 @@ from core.errors import AppError, AppValidationError
 from core.fields import bounded_date, query_integer
 from core.schema import ERROR_RESPONSES
 from events.models import Session
+from events.permissions import facility_manager_required
 from staffdesk import selectors
 from staffdesk.serializers import (
     StaffSessionSerializer,
@@ -102,8 +103,8 @@ class StaffApi(APIView):
 
     def session(self, pk: int, *, manage: bool = False) -> Session:
         session = selectors.staff_session(self.request.user, pk)
-        if manage and not selectors.can_manage(self.request.user, session):
-            raise PermissionDenied(_("You are not a manager of this facility."))
+        if manage:
+            facility_manager_required(self.request.user, session.facility_id)
         return session
 
     def wants_csv(self) -> bool:
