@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,9 +15,8 @@ from django.views.decorators.http import require_http_methods
 from core.errors import AppError
 from core.fields import query_integer
 from core.filters import BoundedDateFormField
-from events.models import Facility
-from events.selectors import staff_facility_ids
 from events.staff_pages import staff_page
+from schedule import selectors
 from schedule.closed_days import closed_day_add, closed_day_remove, closed_days_from
 from schedule.forms import DateInput
 
@@ -33,11 +31,9 @@ class ClosedDayForm(forms.Form):
 @staff_page
 @require_http_methods(["GET", "POST"])
 def closed_days(request):
-    ids = staff_facility_ids(request.user, role="manager")
-    facilities = Facility.objects.filter(slug=request.GET.get("facility", ""))
-    facility = (facilities if ids is None else facilities.filter(pk__in=ids)).first()
-    if facility is None:
-        raise Http404
+    facility = get_object_or_404(
+        selectors.managed_facilities(request.user), slug=request.GET.get("facility", "")
+    )
     here = f"{reverse('schedule:closed-days')}?facility={facility.slug}"
     form = ClosedDayForm(request.POST if request.POST.get("action") == "add" else None)
     if request.POST.get("action") == "remove":

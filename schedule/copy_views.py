@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,8 +12,6 @@ from django.views.decorators.http import require_http_methods
 
 from core.errors import AppError
 from core.fields import query_integer
-from events.models import Facility
-from events.selectors import staff_facility_ids
 from events.staff_pages import staff_page
 from schedule import selectors
 from schedule.copying import month_copy, month_copy_preview, next_month
@@ -24,11 +21,9 @@ from schedule.copying import month_copy, month_copy_preview, next_month
 @require_http_methods(["GET", "POST"])
 def month_copy_page(request):
     """GET: the preview of copying ``?month`` of ``?facility`` to the next; POST: copy."""
-    ids = staff_facility_ids(request.user, role="manager")
-    facilities = Facility.objects.filter(slug=request.GET.get("facility", ""))
-    facility = (facilities if ids is None else facilities.filter(pk__in=ids)).first()
-    if facility is None:
-        raise Http404
+    facility = get_object_or_404(
+        selectors.managed_facilities(request.user), slug=request.GET.get("facility", "")
+    )
     month = selectors.month_of(request.GET.get("month"), timezone.localdate())
     target = next_month(month)
     if request.method == "POST":

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.fields import query_integer
-from events.models import Facility, Session, SessionStatus
+from events.models import Facility, Session, SessionStatus, StaffRole
 from events.selectors import staff_facility_ids
 from schedule.days import NEW_YEAR_CLOSURE_NAME, holiday_name, in_new_year_closure, tokyo
 from schedule.models import ClosedDay, Series
@@ -23,6 +23,13 @@ def staff_series(user: AbstractBaseUser) -> QuerySet[Series]:
     series = Series.objects.select_related("program", "facility").prefetch_related("links")
     ids = staff_facility_ids(user)
     return series if ids is None else series.filter(facility_id__in=ids)
+
+
+def managed_facilities(user: AbstractBaseUser) -> QuerySet[Facility]:
+    """The facilities a staff member manages (every one for a superuser), by name."""
+    ids = staff_facility_ids(user, role=StaffRole.MANAGER)
+    facilities = Facility.objects.order_by("name")
+    return facilities if ids is None else facilities.filter(pk__in=ids)
 
 
 @dataclass

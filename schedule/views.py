@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.errors import AppError
 from core.fields import bounded_date
 from events.models import Facility
-from events.selectors import staff_facility_ids, user_can_manage_facility
+from events.selectors import user_can_manage_facility
 from events.staff_pages import staff_page
 from schedule import selectors, services
 from schedule.forms import WEEKDAYS, SeriesForm
@@ -57,17 +57,11 @@ def month(request):
     return render(request, "schedule/month.html", context)
 
 
-def managed_facilities(user):
-    ids = staff_facility_ids(user, role="manager")
-    facilities = Facility.objects.order_by("name")
-    return facilities if ids is None else facilities.filter(pk__in=ids)
-
-
 @staff_page
 @require_http_methods(["GET", "POST"])
 def series_new(request):
     """Fill the pattern, preview the dates (skipped ones with their reason), untick, publish."""
-    facilities = managed_facilities(request.user)
+    facilities = selectors.managed_facilities(request.user)
     if not facilities.exists():
         raise Http404
     form = SeriesForm(request.POST or None, facilities=facilities)
