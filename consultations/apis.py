@@ -128,14 +128,8 @@ class AppointmentCreateApi(APIView):
             kind = published_types().filter(slug=data["consultation"]).first()
             if kind is None:
                 raise NotFound()
-            family = services.Family(
-                name=data["name"],
-                email=data["email"],
-                phone=data["phone"],
-                language=supported_language(getattr(request, "LANGUAGE_CODE", None)),
-                child_age_months=data["child_age_months"],
-                topic=data["topic"],
-                free_text=data["free_text"],
+            family = services.family_from_data(
+                data, language=supported_language(getattr(request, "LANGUAGE_CODE", None))
             )
             appointment, token = services.appointment_book(
                 kind=kind, start=data["start"], family=family

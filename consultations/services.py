@@ -8,8 +8,10 @@ last guard: a second holder of a slot is refused by the database, answered as ``
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -44,6 +46,19 @@ class Family:
     child_age_months: int | None = None
     topic: str = ""
     free_text: str = ""
+
+
+def family_from_data(data: Mapping[str, Any], *, language: str = "ja") -> Family:
+    """Build the family from a validated booking form or API body."""
+    return Family(
+        name=data["name"],
+        email=data["email"],
+        phone=data["phone"],
+        language=language,
+        child_age_months=data["child_age_months"],
+        topic=data["topic"],
+        free_text=data["free_text"],
+    )
 
 
 def _slot_taken() -> AppError:

@@ -157,14 +157,7 @@ class StaffAppointmentCreateApi(APIView):
         kind = ConsultationType.objects.filter(slug=data["consultation"]).first()
         if kind is None or not user_can_view_facility(request.user, kind.facility_id):
             raise NotFound()
-        family = services.Family(
-            name=data["name"],
-            email=data["email"],
-            phone=data["phone"],
-            child_age_months=data["child_age_months"],
-            topic=data["topic"],
-            free_text=data["free_text"],
-        )
+        family = services.family_from_data(data)
         appointment, _token = services.appointment_book(
             kind=kind, start=data["start"], family=family, by_staff=True
         )

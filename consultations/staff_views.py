@@ -149,14 +149,7 @@ def book(request, slug: str):
     if request.method == "POST" and form.is_valid():
         cleaned = form.cleaned_data
         counsellor = counsellor_of(request, cleaned["counsellor"])
-        family = services.Family(
-            name=cleaned["name"],
-            email=cleaned["email"],
-            phone=cleaned["phone"],
-            child_age_months=cleaned["child_age_months"],
-            topic=cleaned["topic"],
-            free_text=cleaned["free_text"],
-        )
+        family = services.family_from_data(cleaned)
         try:
             appointment, _token = services.appointment_book(
                 kind=kind,
