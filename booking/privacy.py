@@ -5,6 +5,10 @@ counts stay right; it removes what identifies a family: names, contact, ages, du
 needs (配慮事項), and the addresses and links in its notifications. "My reservations" links
 (booking.links) are deleted when they expire, by the daily purge, and at once when staff erase
 an address.
+
+Staff find a family by email address or by phone number (``DataSubject``): a booking made by
+phone may hold no address at all. A number matches only as a whole, however it was typed
+(``core.phones``).
 """
 
 from __future__ import annotations
@@ -21,9 +25,11 @@ from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
+from booking.addresses import receives_email
 from booking.links import my_reservations_links_erase, my_reservations_links_purge
 from booking.models import LIVE, Reservation, ReservationStatus
 from booking.services import hash_token, reservation_cancel
+from core.phones import phone_digits
 
 ANONYMISED_DOMAIN = "anonymised.invalid"
 ERASED_NAME = "(削除済み)"
@@ -73,19 +79,54 @@ def reservation_erase(
     return reservation_anonymise(reservation=reservation)
 
 
-def _scoped(email: str, facility_ids: set[int] | None) -> QuerySet[Reservation]:
-    qs = Reservation.objects.filter(email=email.strip().lower())
+@dataclass(frozen=True)
+class DataSubject:
+    """Whom a request is about: an email address (lower case) or a phone number's digits."""
+
+    email: str = ""
+    phone: str = ""
+
+    @classmethod
+    def of(cls, *, email: str = "", phone: str = "") -> DataSubject:
+        """The subject named by exactly one of ``email`` and ``phone`` (as typed)."""
+        email = (email or "").strip().lower()
+        digits = phone_digits(phone) if phone else ""
+        if digits is None or bool(email) == bool(digits):
+            raise ValueError("give one email address or one phone number")
+        return cls(email=email, phone=digits)
+
+
+def phone_matches(queryset: QuerySet, digits: str) -> QuerySet:
+    """The rows of ``queryset`` whose ``phone`` is the number ``digits``, however it was typed.
+
+    Numbers are stored as typed, so the rows in scope that hold one are read (key and number)
+    and compared here. It serves a rare request made for one family; a normalised column that
+    every writer of a phone number would have to keep in step would not pay for itself.
+    """
+    rows = queryset.exclude(phone="").values_list("pk", "phone")
+    return queryset.filter(
+        pk__in=[pk for pk, phone in rows.iterator() if phone_digits(phone) == digits]
+    )
+
+
+def _scoped(subject: DataSubject, facility_ids: set[int] | None) -> QuerySet[Reservation]:
+    qs = Reservation.objects.all()
     if facility_ids is not None:
         qs = qs.filter(
             Q(session__facility_id__in=facility_ids) | Q(course__facility_id__in=facility_ids)
         )
+    qs = phone_matches(qs, subject.phone) if subject.phone else qs.filter(email=subject.email)
     return qs.select_related("session__program", "session__facility", "course__facility")
 
 
-def personal_data_export(*, email: str, facility_ids: set[int] | None) -> list[dict[str, Any]]:
-    """Everything held about an email address at the given facilities (None: all)."""
+def personal_data_export(
+    *, email: str = "", phone: str = "", facility_ids: set[int] | None
+) -> list[dict[str, Any]]:
+    """Everything held about an email address or a phone number at the given facilities
+    (None: all)."""
+    subject = DataSubject.of(email=email, phone=phone)
     rows = []
-    for r in _scoped(email, facility_ids).prefetch_related("history").order_by("id"):
+    for r in _scoped(subject, facility_ids).prefetch_related("history").order_by("id"):
         target = r.session or r.course
         rows.append(
             {
@@ -127,18 +168,19 @@ def personal_data_export(*, email: str, facility_ids: set[int] | None) -> list[d
 
 @dataclass(frozen=True)
 class PersonalDataHolder:
-    """Personal data another app keeps by email address (consultations' appointments), exported
-    and erased with the reservations. The apps above booking register theirs at start-up, as
-    booking cannot import them.
+    """Personal data another app keeps by email address and phone number (consultations'
+    appointments), exported and erased with the reservations. The apps above booking register
+    theirs at start-up, as booking cannot import them.
 
-    ``export(email, facility_ids, private_facility_ids)`` gives rows, with what only managers
-    may read at ``private_facility_ids`` (None: everywhere); ``erase(email, facility_ids)``
-    gives the codes it erased.
+    ``export(subject, facility_ids, private_facility_ids)`` gives the rows of a ``DataSubject``
+    (found by its email address, or by its phone number through ``phone_matches``), with what
+    only managers may read at ``private_facility_ids`` (None: everywhere);
+    ``erase(subject, facility_ids)`` gives the codes it erased.
     """
 
     name: str
-    export: Callable[[str, set[int] | None, set[int] | None], list[dict[str, Any]]]
-    erase: Callable[[str, set[int] | None], list[str]]
+    export: Callable[[DataSubject, set[int] | None, set[int] | None], list[dict[str, Any]]]
+    erase: Callable[[DataSubject, set[int] | None], list[str]]
 
 
 HOLDERS: dict[str, PersonalDataHolder] = {}
@@ -149,11 +191,16 @@ def personal_data_holder_register(holder: PersonalDataHolder) -> None:
 
 
 def personal_data_export_others(
-    *, email: str, facility_ids: set[int] | None, private_facility_ids: set[int] | None
+    *,
+    email: str = "",
+    phone: str = "",
+    facility_ids: set[int] | None,
+    private_facility_ids: set[int] | None,
 ) -> dict[str, list[dict[str, Any]]]:
-    """What the registered holders keep for an email address, by holder name."""
+    """What the registered holders keep for an email address or phone number, by holder."""
+    subject = DataSubject.of(email=email, phone=phone)
     return {
-        name: holder.export(email, facility_ids, private_facility_ids)
+        name: holder.export(subject, facility_ids, private_facility_ids)
         for name, holder in HOLDERS.items()
     }
 
@@ -161,7 +208,7 @@ def personal_data_export_others(
 @dataclass
 class Erased:
     """What an erasure removed: the reservations' codes, the other holders' codes by name, and
-    whether the address's "my reservations" links ended with them."""
+    whether "my reservations" links of an address ended with them."""
 
     codes: list[str]
     links_ended: bool
@@ -170,16 +217,19 @@ class Erased:
 
 @transaction.atomic
 def personal_data_erase(
-    *, email: str, facility_ids: set[int] | None, by: AbstractBaseUser
+    *, email: str = "", phone: str = "", facility_ids: set[int] | None, by: AbstractBaseUser
 ) -> Erased:
-    """Staff erase what their facilities hold for an email address.
+    """Staff erase what their facilities hold for an email address or a phone number.
 
-    Only the reservations at those facilities are anonymised. The address's "my reservations"
-    links end only when no reservation of it is left anywhere: a parent who also booked at
-    another facility keeps the way back to those.
+    Only the reservations at those facilities are anonymised. An address's "my reservations"
+    links (the one asked for, or one held by a reservation found by its phone number) end only
+    when no reservation of it is left anywhere: a parent who also booked at another facility
+    keeps the way back to those.
     """
+    subject = DataSubject.of(email=email, phone=phone)
+    addresses = {subject.email} if subject.email else set()
     codes = []
-    for reservation in _scoped(email, facility_ids).order_by("id"):
+    for reservation in _scoped(subject, facility_ids).order_by("id"):
         if reservation.status in LIVE and reservation.status not in (
             ReservationStatus.ATTENDED,
             ReservationStatus.NO_SHOW,
@@ -187,13 +237,17 @@ def personal_data_erase(
             reservation_cancel(
                 reservation=reservation, by=by, reason="personal data erased on request"
             )
+        if receives_email(reservation.email):
+            addresses.add(reservation.email)
         codes.append(reservation.code)
         reservation_anonymise(reservation=reservation)
-    others = {name: holder.erase(email, facility_ids) for name, holder in HOLDERS.items()}
-    left = Reservation.objects.filter(email=email.strip().lower()).exists()
-    if not left:
-        my_reservations_links_erase(email=email)
-    return Erased(codes=codes, links_ended=not left, others=others)
+    others = {name: holder.erase(subject, facility_ids) for name, holder in HOLDERS.items()}
+    ended = False
+    for address in sorted(addresses):
+        if not Reservation.objects.filter(email=address).exists():
+            my_reservations_links_erase(email=address)
+            ended = True
+    return Erased(codes=codes, links_ended=ended, others=others)
 
 
 def personal_data_purge(*, now: datetime | None = None) -> int:

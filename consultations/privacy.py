@@ -1,7 +1,8 @@
 """Personal data of appointments under the reservations' rules (``booking.privacy``): after
 PERSONAL_DATA_RETENTION_DAYS past the consultation, or on request, the name, contact,
 questionnaire answers and the counsellor's note are removed; the row stays (type, time, status)
-so the yearly counts stay right, and its emails lose their address and links."""
+so the yearly counts stay right, and its emails lose their address and links. Staff find a
+family's appointments by email address or by phone number, as its reservations."""
 
 from __future__ import annotations
 
@@ -10,13 +11,16 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from booking.privacy import (
     ANONYMISED_DOMAIN,
     ERASED_NAME,
+    DataSubject,
     PersonalDataHolder,
     personal_data_holder_register,
+    phone_matches,
 )
 from booking.services.tokens import hash_token
 from consultations.models import Appointment, AppointmentAnswers, AppointmentStatus
@@ -44,14 +48,22 @@ def appointment_anonymise(*, appointment: Appointment) -> Appointment:
     return appointment
 
 
-def appointments_erase(*, email: str, facility_ids: set[int] | None) -> list[str]:
-    """Erase what the facilities hold of an address's appointments (a held one to come is
-    cancelled first); return their codes."""
-    found = Appointment.objects.filter(email__iexact=email.strip()).exclude(
-        status=AppointmentStatus.BLOCKED
-    )
+def appointments_of(subject: DataSubject, facility_ids: set[int] | None) -> QuerySet[Appointment]:
+    """A family's appointments at the facilities (None: all), by address or by phone number."""
+    found = Appointment.objects.exclude(status=AppointmentStatus.BLOCKED)
     if facility_ids is not None:
         found = found.filter(counsellor__facility_id__in=facility_ids)
+    if subject.phone:
+        return phone_matches(found, subject.phone)
+    return found.filter(email__iexact=subject.email)
+
+
+def appointments_erase(
+    *, email: str = "", phone: str = "", facility_ids: set[int] | None
+) -> list[str]:
+    """Erase what the facilities hold of an address's or a phone number's appointments (a held
+    one to come is cancelled first); return their codes."""
+    found = appointments_of(DataSubject.of(email=email, phone=phone), facility_ids)
     codes = []
     for appointment in found.order_by("pk"):
         if appointment.status == AppointmentStatus.BOOKED and appointment.start > timezone.now():
@@ -78,18 +90,16 @@ def appointments_purge(*, now: datetime | None = None) -> int:
 
 
 def appointments_export(
-    email: str, facility_ids: set[int] | None, private_facility_ids: set[int] | None
+    subject: DataSubject, facility_ids: set[int] | None, private_facility_ids: set[int] | None
 ) -> list[dict]:
-    """The appointments held for an address at the facilities, for a data subject's request;
-    the questionnaire's answers and the note only where the reader is a manager."""
+    """The appointments held for an address or a phone number at the facilities, for a data
+    subject's request; the questionnaire's answers and the note only where the reader is a
+    manager."""
     found = (
-        Appointment.objects.filter(email__iexact=email.strip())
-        .exclude(status=AppointmentStatus.BLOCKED)
+        appointments_of(subject, facility_ids)
         .select_related("consultation_type", "counsellor__facility", "answers")
         .order_by("start", "pk")
     )
-    if facility_ids is not None:
-        found = found.filter(counsellor__facility_id__in=facility_ids)
     rows = []
     for appointment in found:
         facility = appointment.counsellor.facility
@@ -126,8 +136,8 @@ def register() -> None:
         PersonalDataHolder(
             name="appointments",
             export=appointments_export,
-            erase=lambda email, facility_ids: appointments_erase(
-                email=email, facility_ids=facility_ids
+            erase=lambda subject, facility_ids: appointments_erase(
+                email=subject.email, phone=subject.phone, facility_ids=facility_ids
             ),
         )
     )

@@ -65,3 +65,32 @@ def test_staff_export_and_erase_by_address_take_the_appointments_too(kind, facil
     assert appointment.status == AppointmentStatus.CANCELLED and appointment.phone == ""
     again = api.get("/api/v1/privacy/export/?email=hanako@example.jp").json()
     assert again["appointments"] == []
+
+
+def test_staff_find_and_erase_appointments_by_phone_number_too(kind, facility):
+    """The holder registry takes the phone number: a family who phoned for a consultation and
+    gave its number in full-width is found by the number typed with hyphens, only as a whole."""
+    from rest_framework.test import APIClient
+
+    from tests.factories import api_key, staff_user
+
+    family = Family("電話 花子", "", phone="０９０ー１２３４ー５６７８")
+    appointment, _token = appointment_book(kind=kind, start=at(12, 10), family=family, now=NOW)
+    other, _token = appointment_book(
+        kind=kind,
+        start=at(12, 10, 40),
+        family=Family("別 家族", "", phone="090-1234-5679"),
+        now=NOW,
+    )
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_key(staff_user(facility))}")
+    [row] = api.get("/api/v1/privacy/export/?phone=090-1234-5678").json()["appointments"]
+    assert row["code"] == appointment.code and row["answers"]["topic"] == ""
+    assert api.get("/api/v1/privacy/export/?phone=1234-5678").json()["appointments"] == []
+    erased = api.post("/api/v1/privacy/erase/", {"phone": "+81 90 1234 5678"}, format="json")
+    assert erased.json() == {"erased": 0, "appointments": 1}
+    appointment.refresh_from_db()
+    other.refresh_from_db()
+    assert appointment.status == AppointmentStatus.CANCELLED and appointment.phone == ""
+    assert other.status == AppointmentStatus.BOOKED and other.phone == "090-1234-5679"
+    assert appointments_erase(phone="090-1234-5679", facility_ids={facility.pk}) == [other.code]

@@ -227,7 +227,7 @@ def test_every_serializer_of_the_project_uses_the_strict_fields():
         "SessionWriteSerializer",
         "SessionCancelSerializer",
         "PrivateLinkRequestSerializer",
-        "EmailQuerySerializer",
+        "PersonQuerySerializer",
     } <= names
     loose = [
         path
