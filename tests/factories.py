@@ -10,6 +10,7 @@ from core.services import api_token_create
 from events.models import (
     Audience,
     BookingMode,
+    Course,
     Facility,
     PartyCounting,
     Program,
@@ -119,3 +120,22 @@ def book(
         contact=Contact(email=email, **contact_fields),
         **kwargs,
     )
+
+
+def course_of_three(facility: Facility, program: Program):
+    """A course of three weekly sessions from next week, booked by one party as a whole:
+    (the sessions, the reservation)."""
+    course = Course.objects.create(program=program, facility=facility, title="全3回", slug="c3")
+    first = timezone.now().replace(microsecond=0) + timedelta(days=7)
+    sessions = [
+        SessionFactory(
+            program=program, facility=facility, course=course, start=first + timedelta(days=7 * i)
+        )
+        for i in range(3)
+    ]
+    reservation = reservation_create(
+        course=course,
+        party=Party(adults=1),
+        contact=Contact(name="鈴木 一郎", email="ichiro@example.jp"),
+    ).reservation
+    return sessions, reservation

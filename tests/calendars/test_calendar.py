@@ -7,14 +7,13 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from booking.rules import Contact, Party
-from booking.services import reservation_cancel, reservation_create
+from booking.services import reservation_cancel
 from calendars import ics
 from calendars import invites as calendar
-from events.models import Course, SessionStatus
+from events.models import SessionStatus
 from staffdesk.services import session_cancel_all as session_cancel
 from staffdesk.services import session_update
-from tests.factories import SessionFactory, book
+from tests.factories import SessionFactory, book, course_of_three
 from tests.notifications.icalcheck import assert_matches_db, parse_both, uid_of, unfolded
 
 pytestmark = pytest.mark.django_db
@@ -160,23 +159,6 @@ def test_session_cancelled_by_staff_sends_cancel_above_every_request(session):
     assert events[uid_of(session)].sequence > request_seq
     assert events[uid_of(session)].sequence == cancelled.sequence + 1
     assert "台風のため" in str(ical.walk("VEVENT")[0]["DESCRIPTION"])
-
-
-def course_of_three(facility, program):
-    course = Course.objects.create(program=program, facility=facility, title="全3回", slug="c3")
-    first = timezone.now().replace(microsecond=0) + timedelta(days=7)
-    sessions = [
-        SessionFactory(
-            program=program, facility=facility, course=course, start=first + timedelta(days=7 * i)
-        )
-        for i in range(3)
-    ]
-    reservation = reservation_create(
-        course=course,
-        party=Party(adults=1),
-        contact=Contact(name="鈴木 一郎", email="ichiro@example.jp"),
-    ).reservation
-    return sessions, reservation
 
 
 def test_a_course_has_one_invite_per_session_each_with_one_uid(facility, program):

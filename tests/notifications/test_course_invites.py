@@ -3,16 +3,11 @@ icalendar and vobject), and the cancellation names the same UIDs."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
-from booking.rules import Contact, Party
-from booking.services import reservation_cancel, reservation_create
-from events.models import Course
+from booking.services import reservation_cancel
 from notifications import tasks
-from tests.factories import SessionFactory
+from tests.factories import course_of_three
 from tests.notifications import fixtures
 from tests.notifications.icalcheck import parse_both, uid_of
 from tests.notifications.mailparse import parse_outbox
@@ -35,19 +30,7 @@ def invites_of(mail) -> list[tuple[str, list[str]]]:
 def test_a_course_confirmation_and_its_cancellation_carry_one_uid_per_invite(
     facility, program, outbox
 ):
-    course = Course.objects.create(program=program, facility=facility, title="全3回", slug="c3")
-    first = timezone.now().replace(microsecond=0) + timedelta(days=7)
-    sessions = [
-        SessionFactory(
-            program=program, facility=facility, course=course, start=first + timedelta(days=7 * i)
-        )
-        for i in range(3)
-    ]
-    reservation = reservation_create(
-        course=course,
-        party=Party(adults=1),
-        contact=Contact(name="鈴木 一郎", email="ichiro@example.jp"),
-    ).reservation
+    sessions, reservation = course_of_three(facility, program)
     tasks.deliver_due.apply()
     [confirmation] = parse_outbox(outbox)
 
