@@ -208,3 +208,33 @@ def test_the_print_marks_phone_bookings_and_parties_without_email(lottery, manag
     }
     assert "電話予約" in rows[caller.code] and "メールなし" in rows[caller.code]
     assert "電話予約" not in rows[parent.code] and "メールなし" not in rows[parent.code]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_the_browser_staff_see_whom_to_phone_and_confirm_with_a_note(
+    browser, live_server, lottery, manager, winners
+):
+    from tests.browser import axe_violations, screenshot
+    from tests.staff.test_browser import log_in, tablet
+
+    caller, _parent = winners
+    page = tablet(browser)
+    log_in(page, live_server.url, manager.username, f"/staff/sessions/{lottery.pk}/")
+    row = page.locator(f"#r-{caller.code}")
+    assert HINT in row.inner_text()
+    row.locator("summary", has_text=CONFIRM).click()
+    for name, size in (
+        ("1024", {"width": 1024, "height": 768}),
+        ("360", {"width": 360, "height": 780}),
+    ):
+        page.set_viewport_size(size)
+        assert axe_violations(page) == []
+        screenshot(page, f"staff-win-confirm-{name}")
+    row.get_by_label("備考（任意）").fill("本人に電話で連絡済み")
+    row.locator("button", has_text=CONFIRM).click()
+    page.wait_for_url(re.compile(rf"#r-{caller.code}$"))
+    assert "当選を確定しました" in page.locator(".messages").inner_text()
+    assert "予約確定" in page.locator(f"#r-{caller.code} td.status").inner_text()
+    assert (
+        StaffAction.objects.get(kind=StaffActionKind.WIN_CONFIRM).reason == "本人に電話で連絡済み"
+    )

@@ -46,7 +46,8 @@
   table.addEventListener("submit", function (event) {
     var form = event.target;
     var row = form.closest("tr[data-code]");
-    if (!row) return;
+    // Only the check-in forms: a row's other forms (当選を確定する) post as they are.
+    if (!row || !form.querySelector("[data-check-in]")) return;
     event.preventDefault();
     // The tapped button (check in or undo); without submitter support, the visible one.
     var button = event.submitter || form.querySelector("button:not([hidden])");
