@@ -55,12 +55,10 @@ from bench.harness import (
     server_env,
     start_gunicorn,
 )
+from bench.rush_setup import CAPACITY, STATE_SQL, WAITLIST_LIMIT, State, script
 
-CAPACITY = 100
 REQUESTS = 1000
-WAITLIST_LIMIT = 20
 WARMUP_REQUESTS = 256
-ROUNDS = int(os.environ.get("BENCH_RUSH_ROUNDS", "5"))
 SQLITE_THREADS = 16
 TARGETS = {
     "open/closed req/s": (">=", 0.5),
@@ -75,71 +73,6 @@ ALLOWED = {
     "open": {"201 confirmed", "201 waitlisted"},
     "limited": {"201 confirmed", "201 waitlisted", "409 waitlist_full"},
 }
-
-# Run by `manage.py shell -c` in the server's environment: per round one session of each
-# kind and one for the page reads, and a roomy warm-up session; prints their ids.
-CREATE_SESSIONS = """
-import json
-from datetime import timedelta
-from django.utils import timezone
-from events.models import Facility, Program, Session
-
-now = timezone.now().replace(microsecond=0)
-facility = Facility.objects.create(
-    name="すこやか子育て交流館", slug="bench-centre", city="鹿児島市", address="山下町15-1"
-)
-
-def program(slug, **rules):
-    return Program.objects.create(
-        title="親子ふれあい遊び", slug=slug, max_adults=2, max_children=3, **rules
-    )
-
-programs = {
-    "closed": program("bench-closed", waitlist_enabled=False),
-    "open": program("bench-open", waitlist_enabled=True),
-    "limited": program("bench-limited", waitlist_enabled=True, waitlist_limit=LIMIT),
-}
-
-def session(program, capacity):
-    start = now + timedelta(days=7)
-    return Session.objects.create(
-        program=program, facility=facility, start=start, end=start + timedelta(hours=1),
-        capacity=capacity, registration_opens=now - timedelta(days=1),
-        registration_closes=start - timedelta(days=1),
-        cancellation_deadline=start - timedelta(days=1),
-    ).pk
-
-rounds = [
-    {
-        **{kind: session(programs[kind], CAPACITY) for kind in programs},
-        "reads": session(programs["closed"], CAPACITY),
-    }
-    for _ in range(ROUNDS)
-]
-print(json.dumps({"rounds": rounds, "warmup": session(programs["open"], 100000)}))
-"""
-
-# The session's counters and its parties, read from the database after a rush.
-STATE_SQL = (
-    "SELECT s.capacity, s.seats_taken, s.waitlist_taken,"
-    " (SELECT COALESCE(SUM(r.seats), 0) FROM booking_reservation r"
-    "  WHERE r.session_id = s.id AND r.status = 'confirmed'),"
-    " (SELECT COUNT(*) FROM booking_reservation r"
-    "  WHERE r.session_id = s.id AND r.status = 'confirmed'),"
-    " (SELECT COUNT(*) FROM booking_reservation r"
-    "  WHERE r.session_id = s.id AND r.status = 'waitlisted')"
-    " FROM events_session s WHERE s.id = {}"
-)
-
-
-@dataclass
-class State:
-    capacity: int
-    seats_taken: int
-    waitlist_taken: int
-    confirmed_parties_seats: int
-    confirmed_parties: int
-    waitlisted_parties: int
 
 
 @dataclass
@@ -363,14 +296,6 @@ def servers(
         stack, uncached_env, options, workdir / f"gunicorn-{name}-uncached.log"
     )
     return port, master, uncached
-
-
-def script() -> str:
-    return (
-        CREATE_SESSIONS.replace("CAPACITY", str(CAPACITY))
-        .replace("ROUNDS", str(ROUNDS))
-        .replace("LIMIT", str(WAITLIST_LIMIT))
-    )
 
 
 def postgres_rush(stack: ExitStack, workdir: Path, workers: int) -> tuple[list[str], bool]:
