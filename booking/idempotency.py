@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.models import IdempotencyKey
+from booking.write_queue import bookings_queue
 from core.errors import AppError, AppValidationError
 
 Outcome = tuple[int, dict[str, Any]]
@@ -43,7 +44,7 @@ def run_idempotent(
     cutoff = timezone.now() - settings.IDEMPOTENCY_KEY_TTL
     IdempotencyKey.objects.filter(scope=scope, key=key, created_at__lt=cutoff).delete()
     try:
-        with transaction.atomic():
+        with bookings_queue(), transaction.atomic():
             status, body = handler()
             IdempotencyKey.objects.create(
                 scope=scope,

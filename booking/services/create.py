@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NoReturn
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, OperationalError, router, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +28,7 @@ from booking.services.seats import (
 from booking.services.status import history_record
 from booking.services.tokens import generate_code, generate_token, hash_token
 from booking.services.waitlist import waitlist_join, waitlist_join_locked, waitlist_position
+from booking.write_queue import bookings_queue
 from core.errors import AppError, AppValidationError
 from core.kana import kana_normalised
 from events.models import Course, Session, SessionStatus
@@ -85,24 +84,6 @@ def _retried(create: Callable[..., ReservationResult]):
         raise AppError("server_error", status_code=503)  # pragma: no cover - 5 collisions
 
     return retried
-
-
-# SQLite has one write lock per database file, and a connection that finds it taken sleeps in
-# SQLite's busy handler (1, 2, 5, 10 ... 100 ms) before it looks again, however soon the lock
-# came free: in a rush most of the list's joins waited out those sleeps (p99 5-6 x the
-# closed-list rush's). The bookings of one process (gunicorn's threads) queue on this lock
-# instead, and each begins the moment the one before it committed. Only a booking that opens
-# its own transaction queues: one inside a caller's transaction may hold the write lock
-# already, and must never wait for a booking that waits for that lock.
-_SQLITE_BOOKINGS = threading.Lock()
-
-
-def _bookings_queue() -> contextlib.AbstractContextManager:
-    """The lock a booking's transaction waits for first (SQLite), or none."""
-    connection = transaction.get_connection(router.db_for_write(Reservation))
-    if connection.vendor == "sqlite" and not connection.in_atomic_block:
-        return _SQLITE_BOOKINGS
-    return contextlib.nullcontext()
 
 
 @_retried
@@ -206,7 +187,7 @@ def reservation_create(
     )
     if join_last and session.waitlist_left == 0:
         raise AppError("waitlist_full")
-    with _bookings_queue(), transaction.atomic():
+    with bookings_queue(), transaction.atomic():
         if phase == "apply":
             reservation.status = ReservationStatus.APPLIED
         elif seats_last:

@@ -10,7 +10,9 @@ import time
 import pytest
 from django.db import connection, transaction
 
+from booking.idempotency import run_idempotent
 from booking.models import Reservation, ReservationStatus
+from booking.write_queue import bookings_queue
 from tests.factories import SessionFactory, book
 
 # PostgreSQL has no such queue; the same two bookings must complete there too.
@@ -45,3 +47,41 @@ def test_a_booking_inside_a_transaction_does_not_wait_behind_the_queue():
         ("queued@example.jp", ReservationStatus.CONFIRMED),
         ("inside@example.jp", ReservationStatus.CONFIRMED),
     }
+
+
+def test_a_booking_with_an_idempotency_key_waits_in_the_queue_on_sqlite():
+    """The key's transaction holds the booking, so it is the one that queues (on SQLite): a
+    booking sent while the queue is taken starts only when it is free."""
+    session = SessionFactory(capacity=10)
+    done = threading.Event()
+    errors: list[BaseException] = []
+
+    def idempotent_booking() -> None:
+        try:
+            run_idempotent(
+                scope="reservation_create",
+                key="queue-key",
+                payload={"email": "keyed@example.jp"},
+                handler=lambda: (
+                    201,
+                    {"code": book(session, email="keyed@example.jp").reservation.code},
+                ),
+            )
+        except BaseException as exc:  # noqa: BLE001 - checked in the test thread
+            errors.append(exc)
+        finally:
+            done.set()
+            connection.close()
+
+    queue = bookings_queue()
+    with queue:  # another booking of this process is writing
+        other = threading.Thread(target=idempotent_booking, daemon=True)
+        other.start()
+        waited = not done.wait(0.5)
+    other.join(timeout=30)
+
+    assert errors == []
+    assert done.is_set()
+    # PostgreSQL has no queue (the context is empty), and the booking never waits for it.
+    assert waited == (connection.vendor == "sqlite")
+    assert Reservation.objects.filter(session=session, email="keyed@example.jp").count() == 1
