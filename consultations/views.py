@@ -60,15 +60,7 @@ def consultation_detail(request, slug: str):
     form = BookingForm(request.POST or None, topics=kind.topics or [])
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        family = services.Family(
-            name=data["name"],
-            email=data["email"],
-            phone=data["phone"],
-            language=supported_language(get_language()),
-            child_age_months=data["child_age_months"],
-            topic=data["topic"],
-            free_text=data["free_text"],
-        )
+        family = services.family_from_data(data, language=supported_language(get_language()))
         try:
             appointment, token = services.appointment_book(
                 kind=kind, start=data["start"], family=family
