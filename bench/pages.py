@@ -18,8 +18,9 @@ Figures:
 - the list page's size (HTML plus the one stylesheet, uncompressed and gzipped) and its query
   count, which must not depend on the number of sessions.
 
-Checks: the page (HTML + CSS) is under 100 KB, and it costs the same queries with 50 and with
-500 sessions.
+The page cache is off (``PAGES_CACHE_SECONDS=0``): every request renders the list, as the
+first one after the cached copy expires does. Checks: the page (HTML + CSS) is under 100 KB, and
+it costs the same queries with 50 and with 500 sessions.
 """
 
 from __future__ import annotations
@@ -53,7 +54,10 @@ def run() -> list[str]:
     env["DJANGO_DEBUG"] = "0"
     env["API_THROTTLE"] = "off"
     env["LOG_LEVEL"] = "WARNING"
-    env.pop("REDIS_URL", None)  # the list page does not use the cache
+    env.pop("REDIS_URL", None)
+    # Every request renders the page: what the list costs once a second, when its cached copy
+    # ends (the rush bench measures the cache itself, PAGES_CACHE_SECONDS).
+    env["PAGES_CACHE_SECONDS"] = "0"
     child_database(env, "pages", "PAGES_BENCH_DATABASE_URL")
     return run_child("bench.pages", env, timeout=1200)
 
