@@ -52,9 +52,16 @@ def supported_language(code: str | None) -> str:
     """The product's language for a code a client gave (``"zh-Hans"``, ``"pt_BR"``, ``"en-US"``,
     ``"ja-easy"``): the same code if spoken, else its base language if spoken, else the
     default (Japanese)."""
-    codes = language_codes()
+    return spoken_language(code) or settings.LANGUAGE_CODE
+
+
+def spoken_language(code: str | None) -> str | None:
+    """The product's language for a code a client asked for by name (a ``?lang=``): as
+    ``supported_language``, but None for a language the product does not speak, where that one
+    would answer Japanese."""
     if not code or not isinstance(code, str):
-        return settings.LANGUAGE_CODE
+        return None
+    codes = language_codes()
     wanted = code.strip().lower().replace("_", "-")
     if wanted in codes:
         return wanted
@@ -63,20 +70,7 @@ def supported_language(code: str | None) -> str:
         return "zh-hans"  # 简体: the script foreign residents' materials use
     if base == "pt" and "pt-br" in codes:
         return "pt-br"
-    return base if base in codes else settings.LANGUAGE_CODE
-
-
-def spoken_language(code: str) -> str | None:
-    """The product's language for a code a client asked for by name (a ``?lang=``): as
-    ``supported_language``, but None for a language the product does not speak, where that one
-    would answer Japanese."""
-    if not isinstance(code, str) or not code.strip():
-        return None
-    spoken = supported_language(code)
-    asked = code.strip().lower().replace("_", "-").split("-", 1)[0]
-    if spoken == settings.LANGUAGE_CODE and asked != settings.LANGUAGE_CODE.split("-", 1)[0]:
-        return None
-    return spoken
+    return base if base in codes else None
 
 
 def current_language() -> str:
