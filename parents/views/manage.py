@@ -32,7 +32,7 @@ from core.throttling import (
     throttle_wait,
     too_many,
 )
-from parents import credentials
+from parents.credentials import RESERVATION
 from parents.forms import (
     MyReservationsForm,
     PartyChangeForm,
@@ -52,7 +52,7 @@ def opened(request, code: str) -> tuple[Reservation | None, dict[str, str], Http
     if reservation is None:
         lookup_failed(request)
         return None, {}, private(not_found(request, _("This link is not valid.")))
-    exchange = credentials.traded(request, code, credential)
+    exchange = RESERVATION.traded(request, code, credential)
     if exchange is not None:
         return None, {}, exchange
     return reservation, credential, None
@@ -61,9 +61,8 @@ def opened(request, code: str) -> tuple[Reservation | None, dict[str, str], Http
 def find(request, code: str) -> tuple[Reservation | None, dict[str, str]]:
     """Return the reservation a credential opens, and the credential for its links: the one in
     the URL or a form, or none when it came from the cookie (``parents.credentials``)."""
-    given = {k: v for k in credentials.KEYS if (v := request.GET.get(k) or request.POST.get(k))}
-    held = given or credentials.from_cookie(request, code)
-    shown = given
+    shown = RESERVATION.given(request)
+    held = shown or RESERVATION.from_cookie(request, code)
     if held.get("token"):
         return selectors.reservation_by_code_and_token(code, held["token"]), shown
     email = my_reservations_email(held.get("me"))
