@@ -120,11 +120,10 @@ def _scoped(subject: DataSubject, facility_ids: set[int] | None) -> QuerySet[Res
 
 
 def personal_data_export(
-    *, email: str = "", phone: str = "", facility_ids: set[int] | None
+    *, subject: DataSubject, facility_ids: set[int] | None
 ) -> list[dict[str, Any]]:
     """Everything held about an email address or a phone number at the given facilities
     (None: all)."""
-    subject = DataSubject.of(email=email, phone=phone)
     rows = []
     for r in _scoped(subject, facility_ids).prefetch_related("history").order_by("id"):
         target = r.session or r.course
@@ -192,13 +191,11 @@ def personal_data_holder_register(holder: PersonalDataHolder) -> None:
 
 def personal_data_export_others(
     *,
-    email: str = "",
-    phone: str = "",
+    subject: DataSubject,
     facility_ids: set[int] | None,
     private_facility_ids: set[int] | None,
 ) -> dict[str, list[dict[str, Any]]]:
     """What the registered holders keep for an email address or phone number, by holder."""
-    subject = DataSubject.of(email=email, phone=phone)
     return {
         name: holder.export(subject, facility_ids, private_facility_ids)
         for name, holder in HOLDERS.items()
@@ -217,7 +214,7 @@ class Erased:
 
 @transaction.atomic
 def personal_data_erase(
-    *, email: str = "", phone: str = "", facility_ids: set[int] | None, by: AbstractBaseUser
+    *, subject: DataSubject, facility_ids: set[int] | None, by: AbstractBaseUser
 ) -> Erased:
     """Staff erase what their facilities hold for an email address or a phone number.
 
@@ -226,7 +223,6 @@ def personal_data_erase(
     when no reservation of it is left anywhere: a parent who also booked at another facility
     keeps the way back to those.
     """
-    subject = DataSubject.of(email=email, phone=phone)
     addresses = {subject.email} if subject.email else set()
     codes = []
     for reservation in _scoped(subject, facility_ids).order_by("id"):

@@ -58,12 +58,10 @@ def appointments_of(subject: DataSubject, facility_ids: set[int] | None) -> Quer
     return found.filter(email__iexact=subject.email)
 
 
-def appointments_erase(
-    *, email: str = "", phone: str = "", facility_ids: set[int] | None
-) -> list[str]:
+def appointments_erase(subject: DataSubject, facility_ids: set[int] | None) -> list[str]:
     """Erase what the facilities hold of an address's or a phone number's appointments (a held
     one to come is cancelled first); return their codes."""
-    found = appointments_of(DataSubject.of(email=email, phone=phone), facility_ids)
+    found = appointments_of(subject, facility_ids)
     codes = []
     for appointment in found.order_by("pk"):
         if appointment.status == AppointmentStatus.BOOKED and appointment.start > timezone.now():
@@ -136,8 +134,6 @@ def register() -> None:
         PersonalDataHolder(
             name="appointments",
             export=appointments_export,
-            erase=lambda subject, facility_ids: appointments_erase(
-                email=subject.email, phone=subject.phone, facility_ids=facility_ids
-            ),
+            erase=appointments_erase,
         )
     )

@@ -87,12 +87,9 @@ class PersonalDataExportApi(APIView):
         if facility_ids is not None and not facility_ids:
             raise PermissionDenied(_("Only facility staff may do this."))
         subject = privacy.DataSubject.of(**query.validated_data)
-        rows = privacy.personal_data_export(
-            email=subject.email, phone=subject.phone, facility_ids=facility_ids
-        )
+        rows = privacy.personal_data_export(subject=subject, facility_ids=facility_ids)
         others = privacy.personal_data_export_others(
-            email=subject.email,
-            phone=subject.phone,
+            subject=subject,
             facility_ids=facility_ids,
             private_facility_ids=staff_facility_ids(request.user, role=StaffRole.MANAGER),
         )
@@ -139,7 +136,7 @@ class PersonalDataEraseApi(APIView):
             raise PermissionDenied(_("Only facility managers may do this."))
         subject = privacy.DataSubject.of(**data.validated_data)
         erased = privacy.personal_data_erase(
-            email=subject.email, phone=subject.phone, facility_ids=facility_ids, by=request.user
+            subject=subject, facility_ids=facility_ids, by=request.user
         )
         # Exactly what was erased (the codes, not the address: it must not stay behind).
         staff_action_record(

@@ -10,7 +10,7 @@ import io
 import pytest
 
 from booking.models import Reservation
-from booking.privacy import personal_data_export, reservation_anonymise
+from booking.privacy import DataSubject, personal_data_export, reservation_anonymise
 from events.models import StaffRole
 from tests.factories import staff_user
 from tests.staff.conftest import page_client
@@ -67,7 +67,9 @@ def test_needs_are_shown_to_staff_and_erased_with_the_personal_data(api, session
     text = client.get(f"/staff/sessions/{session.pk}/roster.csv").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert dict(zip(rows[0], rows[1], strict=True))["配慮事項"] == "車いす、通訳（ポルトガル語）"
-    [exported] = personal_data_export(email="a@example.jp", facility_ids=None)
+    [exported] = personal_data_export(
+        subject=DataSubject.of(email="a@example.jp"), facility_ids=None
+    )
     assert exported["needs"] == ["wheelchair", "interpreter"]
     r = reservation_anonymise(reservation=Reservation.objects.get(code=code))
     assert r.needs == [] and r.needs_detail == ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from booking.privacy import DataSubject
 from consultations.models import Appointment, AppointmentStatus
 from consultations.privacy import appointments_erase, appointments_purge
 from consultations.services import Family, appointment_block, appointment_book, appointment_close
@@ -35,8 +36,8 @@ def test_the_purge_removes_names_answers_and_notes_after_the_retention(kind, cou
 
 def test_erase_cancels_what_is_to_come_and_is_scoped_to_the_facilities(kind, facility):
     appointment, _token = appointment_book(kind=kind, start=at(12, 10), family=FAMILY, now=NOW)
-    assert appointments_erase(email="HANAKO@example.jp", facility_ids={facility.pk + 1}) == []
-    assert appointments_erase(email="HANAKO@example.jp", facility_ids={facility.pk}) == [
+    assert appointments_erase(DataSubject.of(email="HANAKO@example.jp"), {facility.pk + 1}) == []
+    assert appointments_erase(DataSubject.of(email="HANAKO@example.jp"), {facility.pk}) == [
         appointment.code
     ]
     appointment.refresh_from_db()
@@ -93,4 +94,4 @@ def test_staff_find_and_erase_appointments_by_phone_number_too(kind, facility):
     other.refresh_from_db()
     assert appointment.status == AppointmentStatus.CANCELLED and appointment.phone == ""
     assert other.status == AppointmentStatus.BOOKED and other.phone == "090-1234-5679"
-    assert appointments_erase(phone="090-1234-5679", facility_ids={facility.pk}) == [other.code]
+    assert appointments_erase(DataSubject.of(phone="090-1234-5679"), {facility.pk}) == [other.code]
