@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from events.models import Facility
 
@@ -29,7 +30,9 @@ class Counsellor(models.Model):
         blank=True,
         related_name="counsellor_roles",
     )
-    role = models.CharField(_("role"), max_length=30, choices=CounsellorRole.choices)
+    role = models.CharField(
+        pgettext_lazy("counsellor", "role"), max_length=30, choices=CounsellorRole.choices
+    )
     display_name = models.CharField(_("name shown to parents"), max_length=100)
     active = models.BooleanField(_("active"), default=True)
 

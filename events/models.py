@@ -340,7 +340,10 @@ class StaffMembership(models.Model):
     )
     facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(
-        _("role"), max_length=20, choices=StaffRole.choices, default=StaffRole.MANAGER
+        pgettext_lazy("staff membership", "role"),
+        max_length=20,
+        choices=StaffRole.choices,
+        default=StaffRole.MANAGER,
     )
 
     class Meta:

@@ -172,3 +172,76 @@ def japanese_literals_with_torikeshi(root: Path) -> list[str]:
 def test_cancelling_is_kyanseru_in_templates_and_python_strings():
     wrong = japanese_literals_with_torikeshi(ROOT)
     assert not wrong, "write キャンセル, see docs/glossary.md:\n" + "\n".join(wrong)
+
+
+def _catalogue(locale_dir: str) -> dict[tuple[str | None, str], polib.POEntry]:
+    po = polib.pofile(str(LOCALE / locale_dir / "LC_MESSAGES" / "django.po"))
+    return {(e.msgctxt, e.msgid): e for e in _entries(po)}
+
+
+TRANSLATED = ("ja", "ja_Easy", "zh_Hans", "ko", "pt_BR", "vi")
+
+
+@pytest.mark.parametrize("locale_dir", TRANSLATED)
+def test_the_programme_filter_says_the_catalogues_word_for_a_programme(locale_dir):
+    # One word for one thing (docs/glossary.md): 事業 in Japanese, not a kind of event.
+    catalogue = _catalogue(locale_dir)
+    word = catalogue[(None, "programme")].msgstr
+    assert word, f"{locale_dir}: 'programme' is not translated"
+    for msgid in ("Programme", "All programmes"):
+        text = catalogue[(None, msgid)].msgstr
+        assert word.casefold() in text.casefold(), (
+            f"{locale_dir}: {msgid!r} -> {text!r} lacks {word!r}"
+        )
+
+
+def test_a_programme_is_jigyou_in_japanese():
+    catalogue = _catalogue("ja")
+    assert catalogue[(None, "Programme")].msgstr == "事業"
+    assert catalogue[(None, "All programmes")].msgstr == "すべての事業"
+    said = [_label(e) for e in catalogue.values() if "イベントの種類" in e.msgstr]
+    assert not said, "イベントの種類 is the やさしい日本語 word; ja writes 事業:\n" + "\n".join(
+        said
+    )
+
+
+@pytest.mark.parametrize("locale_dir", TRANSLATED)
+def test_a_staff_role_and_a_counsellors_role_are_separate_messages(locale_dir):
+    catalogue = _catalogue(locale_dir)
+    assert (None, "role") not in catalogue, f"{locale_dir}: a bare 'role' mixes the two senses"
+    staff = catalogue[("staff membership", "role")].msgstr
+    counsellor = catalogue[("counsellor", "role")].msgstr
+    assert staff and counsellor and staff != counsellor, (locale_dir, staff, counsellor)
+
+
+def test_the_two_roles_read_as_the_city_writes_them():
+    from django.utils import translation
+
+    from consultations.models import Counsellor
+    from events.models import StaffMembership
+
+    staff = StaffMembership._meta.get_field("role")
+    counsellor = Counsellor._meta.get_field("role")
+    with translation.override("ja"):
+        assert str(staff.verbose_name) == "権限"
+        assert str(counsellor.verbose_name) == "職種"
+    with translation.override("en"):
+        assert str(staff.verbose_name) == str(counsellor.verbose_name) == "role"
+
+
+# Opening a closed day again lifts it (休館日を解除する); it cancels nothing.
+NOT_CANCELLING = {"zh_Hans": ("取消", "恢复开馆"), "ko": ("취소", "해제")}
+
+
+@pytest.mark.parametrize("locale_dir", sorted(NOT_CANCELLING))
+def test_opening_a_closed_day_again_is_not_cancelling(locale_dir):
+    cancel, lift = NOT_CANCELLING[locale_dir]
+    catalogue = _catalogue(locale_dir)
+    wrong = []
+    for key, entry in _catalogue("ja").items():
+        if "休館日を解除" not in entry.msgstr:
+            continue
+        text = catalogue[key].msgstr
+        if cancel in text or lift not in text:
+            wrong.append(f"{_label(entry)} -> {text!r}")
+    assert not wrong, f"{locale_dir}: write {lift}, not {cancel}:\n" + "\n".join(wrong)
