@@ -79,6 +79,22 @@ class SessionFactory(factory.django.DjangoModelFactory):
     cancellation_deadline = factory.LazyAttribute(lambda o: o.start - timedelta(days=1))
 
 
+def later_in_course(first: Session, weeks: int) -> Session:
+    """A session of the course of ``first``, ``weeks`` weeks after it, in the same registration
+    window: a course is booked as a whole, while its first session's window is open."""
+    shift = timedelta(days=7 * weeks)
+    return SessionFactory(
+        program=first.program,
+        facility=first.facility,
+        course=first.course,
+        start=first.start + shift,
+        end=first.end + shift,
+        registration_opens=first.registration_opens,
+        registration_closes=first.registration_closes,
+        cancellation_deadline=first.cancellation_deadline,
+    )
+
+
 def staff_user(facility: Facility, role: str = StaffRole.MANAGER, username: str | None = None):
     User = get_user_model()
     username = username or f"staff-{facility.slug}-{role}"

@@ -31,6 +31,11 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2027, 1, day, hour, minute, tzinfo=TOKYO)
 
 
+def ten(day: date, minute: int = 0) -> datetime:
+    """10:MM in Japan on the day: the counsellor's first free hour."""
+    return datetime.combine(day, time(10, minute), TOKYO)
+
+
 @pytest.fixture
 def facility(db):
     return FacilityFactory()
@@ -64,6 +69,16 @@ def kind(facility, counsellor):
     )
     kind.counsellors.add(counsellor)
     return kind
+
+
+@pytest.fixture
+def tuesday_ahead(kind, facility, settings) -> date:
+    """For the API and the pages, which use the real clock: an ordinary Tuesday a week or more
+    ahead, inside the type's booking window (eight weeks), with the API's throttles off."""
+    settings.API_THROTTLE_ENABLED = False
+    kind.closes_weeks_ahead = 8
+    kind.save()
+    return ordinary_tuesday(facility, ahead=True)
 
 
 from tests.browser import browser  # noqa: E402, F401  (the Chromium fixture for test_browser.py)

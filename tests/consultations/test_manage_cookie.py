@@ -6,7 +6,6 @@ still carry the ``?token=`` link (the capability)."""
 from __future__ import annotations
 
 import time as clock
-from datetime import datetime, time
 from unittest import mock
 
 import pytest
@@ -19,30 +18,18 @@ from consultations.models import Appointment, AppointmentStatus
 from consultations.views import APPOINTMENT
 from notifications.models import Notification
 from parents.credentials import RESERVATION
-from tests.consultations.conftest import TOKYO, ordinary_tuesday
+from tests.consultations.conftest import ten
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def day(kind, facility, settings):
-    settings.API_THROTTLE_ENABLED = False
-    kind.closes_weeks_ahead = 8
-    kind.save()
-    return ordinary_tuesday(facility, ahead=True)
-
-
-def ten(day, minute=0):
-    return datetime.combine(day, time(10, minute), TOKYO)
-
-
-@pytest.fixture
-def booked(day) -> dict:
+def booked(tuesday_ahead) -> dict:
     answer = APIClient().post(
         "/api/v1/appointments/",
         {
             "consultation": "nyuen",
-            "start": ten(day).isoformat(),
+            "start": ten(tuesday_ahead).isoformat(),
             "name": "山田",
             "email": "y@ex.jp",
         },
@@ -87,8 +74,8 @@ def test_the_email_link_is_traded_for_a_cookie_and_a_clean_address(booked, clien
     assert 'name="token"' not in html
 
 
-def test_the_booking_form_lands_on_the_clean_address_with_the_cookie(day, client):
-    start = ten(day, 40).isoformat()
+def test_the_booking_form_lands_on_the_clean_address_with_the_cookie(tuesday_ahead, client):
+    start = ten(tuesday_ahead, 40).isoformat()
     answer = client.post(
         "/consultations/nyuen/", {"start": start, "name": "山田 花子", "email": "h@ex.jp"}
     )
@@ -150,15 +137,17 @@ def test_cancel_through_the_cookie(booked, client):
     assert booked["token"] not in answer.content.decode()
 
 
-def test_rebook_through_the_cookie_keeps_the_emailed_link(booked, client, day):
+def test_rebook_through_the_cookie_keeps_the_emailed_link(booked, client, tuesday_ahead):
     _, page = opened(client, booked)
-    assert ten(day, 40).isoformat() in page.content.decode()
+    assert ten(tuesday_ahead, 40).isoformat() in page.content.decode()
 
-    answer = client.post(booked["path"], {"action": "rebook", "start": ten(day, 40).isoformat()})
+    answer = client.post(
+        booked["path"], {"action": "rebook", "start": ten(tuesday_ahead, 40).isoformat()}
+    )
 
     assert answer.status_code == 200
     moved = Appointment.objects.get(code=booked["code"])
-    assert moved.start == ten(day, 40) and moved.status == AppointmentStatus.BOOKED
+    assert moved.start == ten(tuesday_ahead, 40) and moved.status == AppointmentStatus.BOOKED
     assert booked["token"] not in answer.content.decode()
     changed = Notification.objects.get(kind="appointment_changed")
     assert changed.payload["manage_url"].endswith(f"{booked['path']}?token={booked['token']}")

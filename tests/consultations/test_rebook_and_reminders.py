@@ -5,7 +5,6 @@ are written ahead as reservations' are and skipped when the appointment moved or
 
 from __future__ import annotations
 
-from datetime import datetime, time
 from email import message_from_bytes
 
 import pytest
@@ -18,7 +17,7 @@ from consultations.services import Family, appointment_book, appointment_cancel,
 from core.errors import AppError
 from notifications.emails import build_message
 from notifications.models import Notification
-from tests.consultations.conftest import NOW, TOKYO, at, ordinary_tuesday
+from tests.consultations.conftest import NOW, at, ten
 
 HANAKO = Family("山田 花子", "hanako@example.jp", topic="入園")
 
@@ -65,19 +64,6 @@ def test_rebook_after_the_deadline_or_to_a_taken_time_is_refused(kind):
     assert appointment.start == at(12, 10) and appointment.sequence == 0
 
 
-@pytest.fixture
-def live(kind, facility, settings):
-    """The API and the page use the real clock: an ordinary Tuesday a week or more ahead."""
-    settings.API_THROTTLE_ENABLED = False
-    kind.closes_weeks_ahead = 8
-    kind.save()
-    return ordinary_tuesday(facility, ahead=True)
-
-
-def ten(day, minute=0):
-    return datetime.combine(day, time(10, minute), TOKYO)
-
-
 def book_via_api(client, start) -> dict:
     answer = client.post(
         "/api/v1/appointments/",
@@ -88,21 +74,24 @@ def book_via_api(client, start) -> dict:
     return answer.json()
 
 
-def test_rebook_through_the_api(live):
+def test_rebook_through_the_api(tuesday_ahead):
     client = APIClient()
-    booked = book_via_api(client, ten(live))
+    booked = book_via_api(client, ten(tuesday_ahead))
     path = f"/api/v1/appointments/{booked['code']}/rebook/"
     moved = client.post(
         path,
-        {"start": ten(live, 40).isoformat()},
+        {"start": ten(tuesday_ahead, 40).isoformat()},
         format="json",
         HTTP_X_RESERVATION_TOKEN=booked["token"],
     )
     assert moved.status_code == 200, moved.content
-    assert moved.json()["start"] == ten(live, 40).isoformat()
+    assert moved.json()["start"] == ten(tuesday_ahead, 40).isoformat()
     assert moved.json()["code"] == booked["code"]
     wrong = client.post(
-        path, {"start": ten(live).isoformat()}, format="json", HTTP_X_RESERVATION_TOKEN="nope"
+        path,
+        {"start": ten(tuesday_ahead).isoformat()},
+        format="json",
+        HTTP_X_RESERVATION_TOKEN="nope",
     )
     assert wrong.status_code == 404
     bad = client.post(
@@ -111,15 +100,15 @@ def test_rebook_through_the_api(live):
     assert bad.status_code == 400
 
 
-def test_rebook_from_the_manage_page(live, client):
-    booked = book_via_api(APIClient(), ten(live))
+def test_rebook_from_the_manage_page(tuesday_ahead, client):
+    booked = book_via_api(APIClient(), ten(tuesday_ahead))
     path = f"/consultations/appointments/{booked['code']}/"
     page = client.get(f"{path}?token={booked['token']}", follow=True)  # the token: a cookie now
     assert page.status_code == 200 and page.redirect_chain[-1][0] == path
-    assert ten(live, 40).isoformat() in page.content.decode()
-    answer = client.post(path, {"action": "rebook", "start": ten(live, 40).isoformat()})
+    assert ten(tuesday_ahead, 40).isoformat() in page.content.decode()
+    answer = client.post(path, {"action": "rebook", "start": ten(tuesday_ahead, 40).isoformat()})
     assert answer.status_code == 200
-    assert answer.context["appointment"].start == ten(live, 40)
+    assert answer.context["appointment"].start == ten(tuesday_ahead, 40)
     assert answer.context["appointment"].status == AppointmentStatus.BOOKED
 
 
@@ -149,11 +138,11 @@ def test_no_reminder_for_a_booking_made_after_its_time(kind):
     assert appointment_reminders_schedule(now=late) == 0
 
 
-def test_an_idempotency_key_replays_the_first_booking(live):
+def test_an_idempotency_key_replays_the_first_booking(tuesday_ahead):
     client = APIClient()
     body = {
         "consultation": "nyuen",
-        "start": ten(live).isoformat(),
+        "start": ten(tuesday_ahead).isoformat(),
         "name": "山田",
         "email": "y@ex.jp",
     }

@@ -12,8 +12,7 @@ from consultations.models import Appointment
 from consultations.services import Family, appointment_book
 from events.models import StaffRole
 from tests.browser import assert_accessible, layout_problems
-from tests.consultations.conftest import ordinary_tuesday
-from tests.consultations.test_staff_pages import ten
+from tests.consultations.conftest import ten
 from tests.factories import staff_user
 from tests.staff.test_browser import log_in, tablet
 
@@ -23,13 +22,10 @@ PHONE = {"width": 360, "height": 740}
 
 
 @pytest.fixture
-def week(kind, facility):
-    kind.closes_weeks_ahead = 8
-    kind.save()
-    tuesday = ordinary_tuesday(facility, ahead=True)
+def week(kind, tuesday_ahead):
     family = Family("山田 花子", "hanako@example.jp", topic="入園", free_text="見学したい")
-    appointment_book(kind=kind, start=ten(tuesday), family=family)
-    return tuesday
+    appointment_book(kind=kind, start=ten(tuesday_ahead), family=family)
+    return tuesday_ahead
 
 
 def check(page, name: str) -> None:

@@ -8,7 +8,7 @@ consultations that took place), so the pages' own clock is never faked.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.test import Client
@@ -18,14 +18,10 @@ from consultations.selectors import TOKYO
 from consultations.services import Family, appointment_book
 from events.models import StaffRole
 from notifications.models import Notification
-from tests.consultations.conftest import ordinary_tuesday
+from tests.consultations.conftest import ordinary_tuesday, ten
 from tests.factories import FacilityFactory, staff_user
 
 pytestmark = pytest.mark.django_db
-
-
-def ten(day: date, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(10, minute), TOKYO)
 
 
 def logged_in(user) -> Client:

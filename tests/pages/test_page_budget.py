@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from booking.links import my_reservations_link_issue
 from events.models import Course
-from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, book
+from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, book, later_in_course
 
 pytestmark = pytest.mark.django_db
 
@@ -70,16 +70,7 @@ def test_the_session_page_and_form_cost_a_constant_number_of_queries(
     course = Course.objects.create(program=program, facility=hub, title="講座", slug="c")
     first = SessionFactory(program=program, facility=hub, course=course)
     for week in range(1, 8):
-        SessionFactory(
-            program=program,
-            facility=hub,
-            course=course,
-            start=first.start + timedelta(days=7 * week),
-            end=first.end + timedelta(days=7 * week),
-            registration_opens=first.registration_opens,
-            registration_closes=first.registration_closes,
-            cancellation_deadline=first.cancellation_deadline,
-        )
+        later_in_course(first, week)
     for url in (f"/sessions/{first.pk}/", f"/sessions/{first.pk}/reserve/"):
         with django_assert_max_num_queries(3):
             response = ja_client.get(url, follow=True)

@@ -4,14 +4,13 @@ buttons and way back, plain words for a leaked link, and a lottery application's
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 
 from booking.models import Reservation, ReservationStatus
 from booking.services import reservation_cancel
 from events.models import Course
-from tests.factories import ProgramFactory, SessionFactory, book
+from tests.factories import ProgramFactory, SessionFactory, book, later_in_course
 from tests.pages.conftest import fill
 
 pytestmark = pytest.mark.django_db
@@ -28,20 +27,7 @@ def course_sessions(hub):
     program = ProgramFactory(title="ペアレントトレーニング", max_children=0)
     course = Course.objects.create(program=program, facility=hub, title="春", slug="spring")
     first = SessionFactory(program=program, facility=hub, course=course)
-    sessions = [first]
-    for week in (1, 2, 3):
-        sessions.append(
-            SessionFactory(
-                program=program,
-                facility=hub,
-                course=course,
-                start=first.start + timedelta(days=7 * week),
-                end=first.end + timedelta(days=7 * week),
-                registration_closes=first.registration_closes,
-                cancellation_deadline=first.cancellation_deadline,
-            )
-        )
-    return sessions
+    return [first] + [later_in_course(first, week) for week in (1, 2, 3)]
 
 
 def test_a_course_form_opened_from_a_later_date_lists_every_date(ja_client, course_sessions):

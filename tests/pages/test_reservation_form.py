@@ -14,7 +14,7 @@ from django.utils import timezone
 from booking.models import Reservation, ReservationStatus
 from booking.selectors import reservation_by_code_and_token
 from events.models import Course
-from tests.factories import ProgramFactory, SessionFactory, book
+from tests.factories import ProgramFactory, SessionFactory, book, later_in_course
 from tests.pages.conftest import fill, form_key
 
 pytestmark = pytest.mark.django_db
@@ -279,15 +279,7 @@ def test_a_session_of_a_course_books_the_whole_course(ja_client, hub):
     program = ProgramFactory(title="ペアレントトレーニング", max_children=0)
     course = Course.objects.create(program=program, facility=hub, title="春", slug="spring")
     first = SessionFactory(program=program, facility=hub, course=course)
-    SessionFactory(
-        program=program,
-        facility=hub,
-        course=course,
-        start=first.start + timedelta(days=7),
-        end=first.end + timedelta(days=7),
-        registration_closes=first.registration_closes,
-        cancellation_deadline=first.cancellation_deadline,
-    )
+    later_in_course(first, 1)
     response, _ = fill(ja_client, first)
     reservation = Reservation.objects.get()
     assert reservation.course == course and reservation.session is None

@@ -28,23 +28,13 @@ CONFIRM = "当選を確定する"
 
 
 @pytest.fixture
-def centre(db):
-    return FacilityFactory(name="すこやか子育て交流館", slug="sukoyaka")
-
-
-@pytest.fixture
-def manager(centre):
-    return staff_user(centre, username="manager")
-
-
-@pytest.fixture
-def lottery(centre):
+def lottery(facility_a):
     program = ProgramFactory(
         title="ベビーマッサージ",
         booking_mode=BookingMode.LOTTERY,
         lottery_confirmation_required=True,
     )
-    return SessionFactory(facility=centre, program=program, capacity=6)
+    return SessionFactory(facility=facility_a, program=program, capacity=6)
 
 
 def phone_apply(client, session, name="電話 花子", kana="でんわ はなこ", phone="090-1234-5678"):
@@ -58,9 +48,9 @@ def phone_apply(client, session, name="電話 花子", kana="でんわ はなこ
 
 
 @pytest.fixture
-def winners(lottery, manager):
+def winners(lottery, manager_a):
     """A caller without email and a parent with one, both drawn (seats for all): both won."""
-    caller = phone_apply(page_client(manager), lottery)
+    caller = phone_apply(page_client(manager_a), lottery)
     parent = book(lottery, email="parent@example.jp", name="佐藤 花", name_kana="さとう はな")
     lottery_draw(session=lottery, seed="s")
     caller.refresh_from_db()
@@ -85,9 +75,9 @@ def confirm(client, session, code, note=""):
     )
 
 
-def test_the_roster_tells_staff_to_phone_a_winner_without_email(lottery, manager, winners):
+def test_the_roster_tells_staff_to_phone_a_winner_without_email(lottery, manager_a, winners):
     caller, parent = winners
-    page = page_client(manager).get(f"/staff/sessions/{lottery.pk}/").content.decode()
+    page = page_client(manager_a).get(f"/staff/sessions/{lottery.pk}/").content.decode()
     mine, theirs = row_of(page, caller.code), row_of(page, parent.code)
     assert HINT in mine and CONFIRM in mine and "確定期限" in mine
     # A parent with an address is told by email; staff may still confirm when they phone in.
@@ -98,9 +88,9 @@ def test_the_roster_tells_staff_to_phone_a_winner_without_email(lottery, manager
     assert HINT in seen and CONFIRM not in seen
 
 
-def test_staff_confirm_a_win_as_the_parent_would_with_a_note(lottery, manager, winners):
+def test_staff_confirm_a_win_as_the_parent_would_with_a_note(lottery, manager_a, winners):
     caller, _parent = winners
-    client = page_client(manager)
+    client = page_client(manager_a)
     lottery.refresh_from_db()
     taken = lottery.seats_taken
     assert taken == 2
@@ -116,10 +106,10 @@ def test_staff_confirm_a_win_as_the_parent_would_with_a_note(lottery, manager, w
     # The parent's own history row, by the staff member.
     change = caller.history.order_by("-id").first()
     assert (change.from_status, change.to_status) == ("won", "confirmed")
-    assert change.actor == manager and change.actor_label == "staff:manager"
+    assert change.actor == manager_a and change.actor_label == "staff:manager-a"
     assert change.reason == "lottery win confirmed"
     action = StaffAction.objects.get(kind=StaffActionKind.WIN_CONFIRM)
-    assert action.actor == manager and action.reservation == caller
+    assert action.actor == manager_a and action.reservation == caller
     assert action.session == lottery and action.reason == "12/1 10時 本人に電話で連絡"
     assert action.before["status"] == "won" and action.after["status"] == "confirmed"
     # No email for a party without an address; the seat it held stays taken.
@@ -130,21 +120,23 @@ def test_staff_confirm_a_win_as_the_parent_would_with_a_note(lottery, manager, w
     assert "当選の代理確定" in audit
 
 
-def test_a_parent_who_phones_in_gets_the_same_email_as_confirming_online(lottery, manager, winners):
+def test_a_parent_who_phones_in_gets_the_same_email_as_confirming_online(
+    lottery, manager_a, winners
+):
     _caller, parent = winners
-    confirm(page_client(manager), lottery, parent.code)
+    confirm(page_client(manager_a), lottery, parent.code)
     parent.refresh_from_db()
     assert parent.status == ReservationStatus.CONFIRMED
     # The confirmation with the invite, as reservation_confirm_win writes for the parent.
     assert Notification.objects.filter(reservation=parent, kind="confirmed").count() == 1
 
 
-def test_after_the_deadline_the_win_is_refused_and_nothing_changes(lottery, manager, winners):
+def test_after_the_deadline_the_win_is_refused_and_nothing_changes(lottery, manager_a, winners):
     caller, _parent = winners
     Reservation.objects.filter(pk=caller.pk).update(
         confirm_by=timezone.now() - timedelta(minutes=1)
     )
-    client = page_client(manager)
+    client = page_client(manager_a)
     row = row_of(client.get(f"/staff/sessions/{lottery.pk}/").content.decode(), caller.code)
     assert "確定の期限を過ぎています" in row and CONFIRM not in row
     answer = confirm(client, lottery, caller.code, note="遅れて連絡")
@@ -157,7 +149,7 @@ def test_after_the_deadline_the_win_is_refused_and_nothing_changes(lottery, mana
 
 @pytest.mark.parametrize("status", ["confirmed", "applied", "lapsed", "cancelled"])
 def test_a_party_that_has_not_won_or_already_confirmed_is_refused(
-    lottery, manager, winners, status
+    lottery, manager_a, winners, status
 ):
     caller, _parent = winners
     if status == "confirmed":
@@ -165,7 +157,7 @@ def test_a_party_that_has_not_won_or_already_confirmed_is_refused(
     else:
         Reservation.objects.filter(pk=caller.pk).update(status=status)
     history = caller.history.count()
-    answer = confirm(page_client(manager), lottery, caller.code)
+    answer = confirm(page_client(manager_a), lottery, caller.code)
     message = text(answer.content.decode().split("<table")[0])
     assert "当選して確定していない組だけ" in message
     caller.refresh_from_db()
@@ -173,17 +165,17 @@ def test_a_party_that_has_not_won_or_already_confirmed_is_refused(
     assert not StaffAction.objects.filter(kind=StaffActionKind.WIN_CONFIRM).exists()
 
 
-def test_only_the_facilitys_managers_may_confirm(lottery, manager, winners, centre):
+def test_only_the_facilitys_managers_may_confirm(lottery, manager_a, winners, facility_a):
     caller, _parent = winners
     url = f"/staff/sessions/{lottery.pk}/confirm-win/"
-    viewer = page_client(staff_user(centre, role="viewer", username="viewer"))
+    viewer = page_client(staff_user(facility_a, role="viewer", username="viewer"))
     assert viewer.post(url, {"code": caller.code}).status_code == 403
     stranger = page_client(staff_user(FacilityFactory(slug="elsewhere"), username="stranger"))
     assert stranger.post(url, {"code": caller.code}).status_code == 404
-    client = page_client(manager)
+    client = page_client(manager_a)
     assert client.get(url).status_code == 405
     assert client.post(url, {"code": "NOPE1234"}).status_code == 404
-    other = SessionFactory(facility=centre)  # a code of another session is not found here
+    other = SessionFactory(facility=facility_a)  # a code of another session is not found here
     assert (
         client.post(f"/staff/sessions/{other.pk}/confirm-win/", {"code": caller.code}).status_code
         == 404
@@ -192,17 +184,17 @@ def test_only_the_facilitys_managers_may_confirm(lottery, manager, winners, cent
     assert caller.status == ReservationStatus.WON
 
 
-def test_a_note_too_long_is_refused_with_its_message(lottery, manager, winners):
+def test_a_note_too_long_is_refused_with_its_message(lottery, manager_a, winners):
     caller, _parent = winners
-    answer = confirm(page_client(manager), lottery, caller.code, note="あ" * 201)
+    answer = confirm(page_client(manager_a), lottery, caller.code, note="あ" * 201)
     assert "200" in text(answer.content.decode().split("<table")[0])
     caller.refresh_from_db()
     assert caller.status == ReservationStatus.WON
 
 
-def test_the_print_marks_phone_bookings_and_parties_without_email(lottery, manager, winners):
+def test_the_print_marks_phone_bookings_and_parties_without_email(lottery, manager_a, winners):
     caller, parent = winners
-    page = page_client(manager).get(f"/staff/sessions/{lottery.pk}/print/").content.decode()
+    page = page_client(manager_a).get(f"/staff/sessions/{lottery.pk}/print/").content.decode()
     rows = {
         code: row for code in (caller.code, parent.code) for row in page.split("<tr") if code in row
     }
@@ -212,14 +204,14 @@ def test_the_print_marks_phone_bookings_and_parties_without_email(lottery, manag
 
 @pytest.mark.django_db(transaction=True)
 def test_in_the_browser_staff_see_whom_to_phone_and_confirm_with_a_note(
-    browser, live_server, lottery, manager, winners
+    browser, live_server, lottery, manager_a, winners
 ):
     from tests.browser import axe_violations, screenshot
     from tests.staff.test_browser import log_in, tablet
 
     caller, _parent = winners
     page = tablet(browser)
-    log_in(page, live_server.url, manager.username, f"/staff/sessions/{lottery.pk}/")
+    log_in(page, live_server.url, manager_a.username, f"/staff/sessions/{lottery.pk}/")
     row = page.locator(f"#r-{caller.code}")
     assert HINT in row.inner_text()
     row.locator("summary", has_text=CONFIRM).click()

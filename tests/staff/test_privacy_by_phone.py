@@ -24,27 +24,17 @@ ERASE = "/api/v1/privacy/erase/"
 
 
 @pytest.fixture
-def centre(db):
-    return FacilityFactory(name="すこやか子育て交流館", slug="sukoyaka")
-
-
-@pytest.fixture
-def manager(centre):
-    return staff_user(centre, username="manager")
-
-
-@pytest.fixture
-def family(centre, manager):
+def family(facility_a, manager_a):
     """A caller booked by phone with no address, the same number typed in full-width on a
     parent's own booking, another family, and the same number at another facility."""
-    session = SessionFactory(facility=centre, capacity=10)
-    answer = page_client(manager).post(
+    session = SessionFactory(facility=facility_a, capacity=10)
+    answer = page_client(manager_a).post(
         f"/staff/sessions/{session.pk}/phone/",
         {"name": "電話 花子", "phone": "090-1234-5678", "adults": "1", "children": "0"},
     )
     assert answer.status_code == 302
     caller = Reservation.objects.get(source="phone")
-    later = SessionFactory(facility=centre)
+    later = SessionFactory(facility=facility_a)
     online = book(later, email="hanako@example.jp", phone="０９０ １２３４ ５６７８").reservation
     other = book(session, email="other@example.jp", phone="090-1234-5679").reservation
     elsewhere = book(
@@ -62,8 +52,8 @@ def codes(rows) -> set[str]:
 @pytest.mark.parametrize(
     "typed", ["090-1234-5678", "０９０－１２３４－５６７８", "090 1234 5678", "+81 90-1234-5678"]
 )
-def test_a_phone_only_booking_is_exported_by_its_number_however_typed(family, manager, typed):
-    answer = token_client(manager).get(EXPORT, {"phone": typed})
+def test_a_phone_only_booking_is_exported_by_its_number_however_typed(family, manager_a, typed):
+    answer = token_client(manager_a).get(EXPORT, {"phone": typed})
     assert answer.status_code == 200 and answer["Cache-Control"] == "no-store"
     body = answer.json()
     assert body["phone"] == "09012345678" and "email" not in body
@@ -77,16 +67,16 @@ def test_a_phone_only_booking_is_exported_by_its_number_however_typed(family, ma
 
 
 @pytest.mark.parametrize("part", ["1234-5678", "90-1234-5678", "090-1234-567", "090-1234-56780"])
-def test_a_part_of_a_number_or_a_longer_one_finds_nothing(family, manager, part):
-    answer = token_client(manager).get(EXPORT, {"phone": part})
+def test_a_part_of_a_number_or_a_longer_one_finds_nothing(family, manager_a, part):
+    answer = token_client(manager_a).get(EXPORT, {"phone": part})
     assert answer.status_code == 200
     assert answer.json()["reservations"] == [] and answer.json()["appointments"] == []
 
 
-def test_erase_by_phone_cancels_anonymises_and_frees_the_seats(family, manager):
+def test_erase_by_phone_cancels_anonymises_and_frees_the_seats(family, manager_a):
     caller, online = family["caller"], family["online"]
     link = my_reservations_link_issue(email="hanako@example.jp")
-    answer = token_client(manager).post(ERASE, {"phone": "０９０１２３４５６７８"}, format="json")
+    answer = token_client(manager_a).post(ERASE, {"phone": "０９０１２３４５６７８"}, format="json")
     assert answer.status_code == 200
     assert answer.json() == {"erased": 2, "appointments": 0}
     for reservation in (caller, online):
@@ -105,17 +95,17 @@ def test_erase_by_phone_cancels_anonymises_and_frees_the_seats(family, manager):
         kept = Reservation.objects.get(pk=family[key].pk)
         assert kept.status == ReservationStatus.CONFIRMED and kept.phone
     logged = StaffAction.objects.get(kind=StaffActionKind.PERSONAL_DATA_ERASE)
-    assert logged.actor == manager and set(logged.after["reservations"]) == {
+    assert logged.actor == manager_a and set(logged.after["reservations"]) == {
         caller.code,
         online.code,
     }
     assert logged.after["links_ended"] is True and "5678" not in json.dumps(logged.after)
-    again = token_client(manager).get(EXPORT, {"phone": "090-1234-5678"}).json()
+    again = token_client(manager_a).get(EXPORT, {"phone": "090-1234-5678"}).json()
     assert again["reservations"] == []
 
 
-def test_erase_by_phone_needs_a_manager_as_by_address(family, centre):
-    viewer = token_client(staff_user(centre, role="viewer", username="viewer"))
+def test_erase_by_phone_needs_a_manager_as_by_address(family, facility_a):
+    viewer = token_client(staff_user(facility_a, role="viewer", username="viewer"))
     assert viewer.get(EXPORT, {"phone": "090-1234-5678"}).status_code == 200
     refused = viewer.post(ERASE, {"phone": "090-1234-5678"}, format="json")
     assert refused.status_code == 403 and refused.json()["code"] == "permission_denied"
@@ -136,8 +126,8 @@ def test_erase_by_phone_needs_a_manager_as_by_address(family, centre):
         ({}, "non_field_errors"),
     ],
 )
-def test_bad_input_is_400_with_a_code_and_erases_nothing(family, manager, query, field):
-    client = token_client(manager)
+def test_bad_input_is_400_with_a_code_and_erases_nothing(family, manager_a, query, field):
+    client = token_client(manager_a)
     exported = client.get(EXPORT, query)
     erased = client.post(ERASE, query, format="json")
     for answer in (exported, erased):
@@ -153,14 +143,14 @@ def test_bad_input_is_400_with_a_code_and_erases_nothing(family, manager, query,
 
 
 @pytest.mark.parametrize("value", [9012345678, True, ["090-1234-5678"], {"n": "090"}])
-def test_a_phone_that_is_not_a_string_is_400(family, manager, value):
-    answer = token_client(manager).post(ERASE, {"phone": value}, format="json")
+def test_a_phone_that_is_not_a_string_is_400(family, manager_a, value):
+    answer = token_client(manager_a).post(ERASE, {"phone": value}, format="json")
     assert answer.status_code == 400 and list(answer.json()["fields"]) == ["phone"]
     assert Reservation.objects.get(pk=family["caller"].pk).name == "電話 花子"
 
 
-def test_the_phone_error_is_in_the_requests_language(family, manager):
-    client = token_client(manager)
+def test_the_phone_error_is_in_the_requests_language(family, manager_a):
+    client = token_client(manager_a)
     ja = client.get(EXPORT, {"phone": "abc"}, HTTP_ACCEPT_LANGUAGE="ja").json()
     assert "電話番号" in ja["fields"]["phone"][0]
     en = client.get(EXPORT, {"phone": "abc"}, HTTP_ACCEPT_LANGUAGE="en").json()
