@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consultations import selectors, services
@@ -176,6 +177,14 @@ def start_of(value) -> datetime | None:
         return None
 
 
+# What the counsellor and the facility's managers save on an appointment's page, by the form's
+# ``action``: the form that reads it, the service that saves it, and what the page then says.
+APPOINTMENT_ACTIONS = {
+    "close": (CloseForm, services.appointment_close, gettext_lazy("The outcome is saved.")),
+    "note": (NoteForm, services.appointment_note, gettext_lazy("The note is saved.")),
+}
+
+
 @staff_page
 @require_http_methods(["GET", "POST"])
 def appointment(request, code: str):
@@ -183,30 +192,28 @@ def appointment(request, code: str):
     outcome and the private note; cancelling (or lifting a block) for the facility's staff."""
     found = appointment_of(request, code)
     allowed = may_act(request, found.counsellor)
-    close_form, note_form = CloseForm(), NoteForm()
+    shown = {
+        action: form_class() for action, (form_class, _save, _said) in APPOINTMENT_ACTIONS.items()
+    }
     if request.method == "POST":
         action = request.POST.get("action")
-        if action in ("close", "note") and not allowed:
+        if action in APPOINTMENT_ACTIONS and not allowed:
             raise PermissionDenied
         try:
             if action == "cancel":
                 services.appointment_cancel(appointment=found, by_staff=True)
                 messages.success(request, _("The appointment is cancelled."))
                 return redirect("consult_staff:appointment", code=found.code)
-            if action == "close":
-                close_form = CloseForm(request.POST)
-                if close_form.is_valid():
-                    services.appointment_close(appointment=found, **close_form.cleaned_data)
-                    messages.success(request, _("The outcome is saved."))
-                    return redirect("consult_staff:appointment", code=found.code)
-            elif action == "note":
-                note_form = NoteForm(request.POST)
-                if note_form.is_valid():
-                    services.appointment_note(appointment=found, **note_form.cleaned_data)
-                    messages.success(request, _("The note is saved."))
+            if action in APPOINTMENT_ACTIONS:
+                form_class, save, said = APPOINTMENT_ACTIONS[action]
+                form = shown[action] = form_class(request.POST)
+                if form.is_valid():
+                    save(appointment=found, **form.cleaned_data)
+                    messages.success(request, str(said))
                     return redirect("consult_staff:appointment", code=found.code)
         except AppError as exc:
             messages.error(request, exc.message)
+    close_form, note_form = shown["close"], shown["note"]
     answers = getattr(found, "answers", None) if allowed else None
     if allowed and answers is not None:
         note_form = note_form if note_form.is_bound else NoteForm({"note": answers.staff_note})
