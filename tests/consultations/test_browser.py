@@ -27,7 +27,10 @@ def test_parent_books_and_cancels_a_consultation_at_360px(browser, live_server):
     FacilityFactory(slug="ribbonkan", name="リボン館", phone="099-000-0000")
     demo_consultations_load()
     page = new_page(browser)
-    page.goto(f"{live_server.url}/consultations/")
+    # A parent finds the consultations from any page's header, not only by their address.
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("navigation").get_by_role("link", name="個別相談").click()
+    page.wait_for_url("**/consultations/")
     check(page, "consultation-list-360")
     page.get_by_role("link", name="入園相談").click()
     check(page, "consultation-slots-360")
