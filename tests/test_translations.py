@@ -205,6 +205,16 @@ def test_a_programme_is_jigyou_in_japanese():
     )
 
 
+def test_a_parent_told_what_a_programme_offers_reads_of_the_event_not_a_course():
+    # The eligibility refusals speak of what the parent is booking (このイベント); 講座 is a
+    # course of several sessions and would tell a parent booking one session the wrong thing.
+    catalogue = _catalogue("ja")
+    refusals = [e for (_ctx, msgid), e in catalogue.items() if msgid.startswith("This programme ")]
+    assert len(refusals) >= 4
+    wrong = [_label(e) for e in refusals if "講座" in e.msgstr or "事業" in e.msgstr]
+    assert not wrong, "\n".join(wrong)
+
+
 @pytest.mark.parametrize("locale_dir", TRANSLATED)
 def test_a_staff_role_and_a_counsellors_role_are_separate_messages(locale_dir):
     catalogue = _catalogue(locale_dir)
