@@ -33,7 +33,12 @@ APPOINTMENT = CookieCredential(prefix="apt", salt="consultations.credentials")
 
 class BookingForm(QuestionnaireForm):
     field_order = ["start", "name", "email", "phone"]
-    start = forms.DateTimeField(widget=forms.HiddenInput)
+    # The times are radio buttons the page draws itself; the error summary links to them.
+    start = forms.DateTimeField(
+        label=_("Date and time"),
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Choose a time."), "invalid": _("Choose a time.")},
+    )
     name = forms.CharField(label=_("Name"), max_length=100)
     email = forms.EmailField(label=_("Email address"), max_length=254)
     phone = forms.CharField(

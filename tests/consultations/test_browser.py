@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from consultations.models import Appointment, AppointmentStatus
@@ -34,9 +36,18 @@ def test_parent_books_and_cancels_a_consultation_at_360px(browser, live_server):
     check(page, "consultation-list-360")
     page.get_by_role("link", name="入園相談").click()
     check(page, "consultation-slots-360")
-    page.locator("input[name=start]").last.check()
+    # Sent without a time: the summary at the top says so and leads to the times.
     page.get_by_label("氏名").fill("山田 花子")
     page.get_by_label("メールアドレス").fill("hanako@example.jp")
+    page.get_by_role("button", name="この時間で予約する").click()
+    summary = page.locator("#error-summary")
+    summary.wait_for()
+    assert summary.evaluate("e => e === document.activeElement")
+    check(page, "consultation-no-time-360")
+    summary.get_by_role("link", name=re.compile("日時を選んでください")).click()
+    assert page.evaluate("location.hash") == "#id_start"
+    assert page.locator("#id_start .errorlist").inner_text() == "日時を選んでください。"
+    page.locator("input[name=start]").last.check()
     page.get_by_label("相談内容").select_option("見学")
     page.get_by_role("button", name="この時間で予約する").click()
     page.wait_for_url("**/consultations/appointments/**")
