@@ -34,6 +34,7 @@ def test_parent_books_and_cancels_a_consultation_at_360px(browser, live_server):
     page.get_by_role("navigation").get_by_role("link", name="個別相談").click()
     page.wait_for_url("**/consultations/")
     check(page, "consultation-list-360")
+    assert "(" not in page.locator("main ul.links").inner_text()
     page.get_by_role("link", name="入園相談").click()
     check(page, "consultation-slots-360")
     # Sent without a time: the summary at the top says so and leads to the times.
@@ -52,6 +53,11 @@ def test_parent_books_and_cancels_a_consultation_at_360px(browser, live_server):
     page.get_by_role("button", name="この時間で予約する").click()
     page.wait_for_url("**/consultations/appointments/**")
     check(page, "consultation-booked-360")
+    # The appointment reads as the reservation's page does: each label beside its value.
+    tops = page.locator("main dl.facts").evaluate(
+        "dl => [...dl.children].map(e => Math.round(e.getBoundingClientRect().top))"
+    )
+    assert len(tops) == 10 and tops[0::2] == tops[1::2], tops
     appointment = Appointment.objects.get(email="hanako@example.jp")
     assert appointment.status == AppointmentStatus.BOOKED
     assert appointment.answers.topic == "見学"
