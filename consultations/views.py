@@ -145,5 +145,8 @@ def link_not_valid(request, code: str) -> HttpResponse:
     response = render(
         request, "pages/not_found.html", {"message": _("This link is not valid.")}, status=404
     )
-    APPOINTMENT.clear(response, code)
+    # Only a real code's page ever set a cookie; a made-up one ("１", "a;b") names none, and
+    # no cookie could be named after it.
+    if selectors.CODE_PATTERN.fullmatch(code.upper()):
+        APPOINTMENT.clear(response, code)
     return private(response)

@@ -157,3 +157,13 @@ def test_a_post_without_any_credential_changes_nothing(booked):
     answer = Client().post(booked["path"], {})
     assert answer.status_code == 404
     assert Appointment.objects.get(code=booked["code"]).status == AppointmentStatus.BOOKED
+
+
+@pytest.mark.parametrize("code", ["%EF%BC%91", "ABC%3BDEF", "ab%20c-defg"])
+def test_a_code_no_cookie_could_be_named_by_is_not_found_without_a_cookie(db, client, code):
+    """Only a real code's page ever set a cookie: a made-up one (full-width digits, a separator,
+    a space) ends none, and is the not-found page, never a server error."""
+    answer = client.get(f"/consultations/appointments/{code}/")
+
+    assert answer.status_code == 404
+    assert not [name for name in answer.cookies if name.startswith("apt-")]
