@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations.forms import QuestionnaireForm
 from consultations.models import AppointmentStatus
+from core.filters import BoundedDateTimeFormField
 
 
 class BlockForm(forms.Form):
-    start = forms.DateTimeField(
+    start = BoundedDateTimeFormField(
         label=capfirst(_("start")), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     minutes = forms.IntegerField(label=_("Minutes"), min_value=5, max_value=600, initial=30)
@@ -20,7 +21,7 @@ class BlockForm(forms.Form):
 
 class StaffBookingForm(QuestionnaireForm):
     field_order = ["start", "counsellor", "name", "phone", "email"]
-    start = forms.DateTimeField(widget=forms.HiddenInput)
+    start = BoundedDateTimeFormField(widget=forms.HiddenInput)
     counsellor = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     name = forms.CharField(label=_("Name"), max_length=100)
     phone = forms.CharField(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -30,6 +29,7 @@ from consultations.reports import consultation_year, fiscal_year_of
 from consultations.staff_forms import BlockForm, CloseForm, NoteForm, StaffBookingForm
 from core.errors import AppError
 from core.fields import bounded_date, query_integer
+from core.filters import BoundedDateTimeFormField
 from events.selectors import user_can_view_facility
 from events.staff_pages import staff_page
 
@@ -172,7 +172,7 @@ def book(request, slug: str):
 def start_of(value) -> datetime | None:
     """The slot's start a booking page carries (ISO 8601), or None."""
     try:
-        return forms.DateTimeField().clean(value)
+        return BoundedDateTimeFormField().clean(value)
     except ValidationError:
         return None
 

@@ -106,6 +106,32 @@ def test_blocking_a_time_is_for_the_counsellor_and_managers(counsellor, facility
     assert Appointment.objects.filter(status=AppointmentStatus.BLOCKED).count() == 1
 
 
+OUT_OF_RANGE = ["0001-01-01T00:00", "9999-12-31T23:59", "0001-01-01 00:00:00+14:00"]
+
+
+@pytest.mark.parametrize("start", OUT_OF_RANGE + ["２０２７-０１-１２T10:00"])
+def test_a_block_at_a_time_no_day_can_have_is_refused(counsellor, facility, start):
+    """Year 1 or 9999 in Japan time cannot be written in UTC: the form refuses it (and digits
+    that are not ASCII) as it refuses any other bad time, instead of a 500."""
+    manager = logged_in(staff_user(facility, StaffRole.MANAGER))
+    path = f"/staff/consultations/counsellors/{counsellor.pk}/block/"
+    answer = manager.post(path, {"start": start, "minutes": "30"}, follow=True)
+    assert answer.status_code == 200
+    assert "ブロックする日時と分数を入力してください。" in answer.content.decode()
+    assert not Appointment.objects.exists()
+
+
+@pytest.mark.parametrize("start", OUT_OF_RANGE)
+def test_a_phoned_booking_at_a_time_no_day_can_have_is_refused(kind, counsellor, facility, start):
+    client = logged_in(staff_user(facility, StaffRole.VIEWER))
+    path = f"/staff/consultations/book/{kind.slug}/"
+    answer = client.post(path, {"start": start, "counsellor": counsellor.pk, "name": "電話 花子"})
+    assert answer.status_code == 200
+    assert 'id="error-summary"' in answer.content.decode()
+    assert not Appointment.objects.exists()
+    assert client.get(path, {"start": start, "counsellor": counsellor.pk}).status_code == 404
+
+
 def test_booking_for_a_family_who_phoned_without_an_email(kind, counsellor, facility, tuesday):
     client = logged_in(staff_user(facility, StaffRole.VIEWER))
     start = ten(tuesday, 40).isoformat()
