@@ -13,6 +13,7 @@ from core.text import EmailFormField, MultiLineFormField, OneLineFormField
 from events.models import BookingMode, Facility
 from events.selectors import priority_group_label
 from events.templatetags.parent_pages import months
+from staffdesk.services.phone_bookings import PHONE_PATTERN
 
 WALK_IN_AGE_FIELDS = 4  # more children in a walk-in party are rare; their ages stay blank
 WALK_IN_MAX_AGE = 6 * 12 + 11  # up to school age (6歳11か月)
@@ -78,7 +79,7 @@ class PhoneBookingForm(WalkInForm):
 
     phone = forms.RegexField(
         label=_("Phone"),
-        regex=r"^\+?[0-9][0-9\- ]{8,18}[0-9]$",
+        regex=PHONE_PATTERN,
         max_length=30,
         error_messages={"invalid": _("Enter a phone number such as 090-1234-5678.")},
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),

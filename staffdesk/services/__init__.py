@@ -35,6 +35,7 @@ from staffdesk.services.lottery_wins import lottery_win_confirm
 from staffdesk.services.move_preview import MovePreview, session_move_preview
 from staffdesk.services.phone_bookings import (
     PHONE_EMAIL_DOMAIN,
+    PHONE_PATTERN,
     PHONE_SOURCE,
     phone_booking_create,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "EXPECTED",
     "NO_SHOW",
     "PHONE_EMAIL_DOMAIN",
+    "PHONE_PATTERN",
     "PHONE_SOURCE",
     "WALK_IN_EMAIL_DOMAIN",
     "attendance_of",
