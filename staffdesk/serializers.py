@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from booking.addresses import receives_email
 from booking.models import ReservationStatus
+from booking.serializers import ReservationCreateSerializer
 from core.fields import (
     StrictBooleanField,
     StrictCharField,
@@ -15,12 +16,15 @@ from core.fields import (
     StrictDateTimeField,
     StrictEmailField,
     StrictIntegerField,
+    StrictRegexField,
     StrictSlugRelatedField,
     StrictTextField,
 )
+from core.kana import is_kana, kana_normalised
 from core.serializers import StrictModelSerializer
 from events.models import Facility, SessionStatus
 from staffdesk.models import StaffAction, StaffActionKind
+from staffdesk.services.phone_bookings import PHONE_PATTERN
 
 
 class StaffSessionSerializer(serializers.Serializer):
@@ -168,6 +172,78 @@ class WalkInResultSerializer(serializers.Serializer):
     status = StrictCharField()
     attendance = StrictCharField()
     session = StaffSessionSerializer()
+
+
+class PhoneBookingSerializer(ReservationCreateSerializer):
+    """A caller's party (電話予約): the reservation API's body for the session of the URL, with
+    a phone number that is required and an email address that is not."""
+
+    session = None
+    course = None
+    language = None
+    email = StrictEmailField(
+        max_length=254,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Only if the caller wants the confirmation by email; without it none is sent.",
+    )
+    phone = StrictRegexField(
+        PHONE_PATTERN,
+        max_length=30,
+        error_messages={"invalid": _("Enter a phone number such as 090-1234-5678.")},
+    )
+    override_reason = StrictTextField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=(
+            "Only when the rules refuse the booking (full, outside the booking period, not "
+            "eligible): it is made anyway (the capacity raised for a party that does not fit) "
+            "and the reason is kept in the audit log."
+        ),
+    )
+
+    def validate_name_kana(self, value: str) -> str:
+        """ふりがな as on the desk's form: hiragana or katakana only."""
+        kana = kana_normalised(value)
+        if kana and not is_kana(kana):
+            raise serializers.ValidationError(_("Write the name in hiragana or katakana."))
+        return kana
+
+    def validate(self, attrs):
+        if attrs["childcare"] > attrs["children"]:
+            raise serializers.ValidationError(
+                {"childcare": [_("Childcare cannot be more than the number of children.")]}
+            )
+        return attrs
+
+
+class StaffPartyResultSerializer(PartySerializer):
+    """A party as the roster shows it, with its session after the change."""
+
+    session = StaffSessionSerializer()
+
+
+class PhoneBookedSerializer(StaffPartyResultSerializer):
+    position = StrictIntegerField(
+        allow_null=True, help_text="Place on the waiting list (status waitlisted), else null"
+    )
+    needs = serializers.ListField(child=StrictCharField(), source="reservation.needs")
+    needs_detail = StrictCharField(source="reservation.needs_detail")
+    slip = StrictCharField(help_text="The 受付票 page to print and hand over or read out")
+
+
+class WinConfirmSerializer(serializers.Serializer):
+    code = StrictCharField(max_length=12)
+    note = StrictCharField(
+        max_length=200,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="What was said on the phone, if worth keeping: the audit log only.",
+    )
 
 
 class MoveSerializer(serializers.Serializer):

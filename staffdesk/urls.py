@@ -9,6 +9,16 @@ urlpatterns = [
     path("sessions/<int:pk>/check-in/", apis.CheckInApi.as_view(), name="staff-api-check-in"),
     path("sessions/<int:pk>/no-shows/", apis.NoShowsApi.as_view(), name="staff-api-no-shows"),
     path("sessions/<int:pk>/walk-ins/", apis.WalkInApi.as_view(), name="staff-api-walk-in"),
+    path(
+        "sessions/<int:pk>/phone-bookings/",
+        apis.PhoneBookingApi.as_view(),
+        name="staff-api-phone-booking",
+    ),
+    path(
+        "sessions/<int:pk>/confirm-win/",
+        apis.WinConfirmApi.as_view(),
+        name="staff-api-confirm-win",
+    ),
     path("sessions/<int:pk>/move/", apis.MoveApi.as_view(), name="staff-api-move"),
     path(
         "sessions/<int:pk>/cancellation/",

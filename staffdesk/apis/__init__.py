@@ -23,6 +23,10 @@ from staffdesk.apis.desk import (
     TodayApi,
     WalkInApi,
 )
+from staffdesk.apis.phone import (
+    PhoneBookingApi,
+    WinConfirmApi,
+)
 from staffdesk.apis.reports import (
     MAX_EXPORT_DAYS,
     ExportApi,
@@ -54,6 +58,7 @@ __all__ = [
     "MAX_EXPORT_DAYS",
     "MoveApi",
     "NoShowsApi",
+    "PhoneBookingApi",
     "PromoteApi",
     "ReportApi",
     "RosterApi",
@@ -63,6 +68,7 @@ __all__ = [
     "TodayApi",
     "WaitingListApi",
     "WalkInApi",
+    "WinConfirmApi",
     "audit",
     "choice_param",
     "csv_response",
