@@ -34,7 +34,7 @@ def test_the_form_says_before_sending_that_a_larger_party_goes_on_the_waiting_li
     ja_client, one_seat_left
 ):
     html = ja_client.get(f"/sessions/{one_seat_left.pk}/reserve/").content.decode()
-    assert "残り1席: 2人以上では満席のためキャンセル待ちになります。" in html
+    assert "残り1席です。2人以上では満席のため、キャンセル待ちになります。" in html
     assert 'name="join_waitlist"' in html
     assert "人数分の席がない場合は、キャンセル待ちに登録する" in html
 
@@ -43,8 +43,19 @@ def test_a_larger_party_is_not_waitlisted_without_the_parent_choosing_it(ja_clie
     response, _ = fill(ja_client, one_seat_left, adults="2", due_date=due())
     html = response.content.decode()
     assert response.status_code == 400
-    assert "残り1席: 2人では満席のためキャンセル待ちになります。人数を減らすか" in html
+    assert "残り1席です。2人では満席のため、キャンセル待ちになります。人数を減らすか" in html
+    # The summary joins a field and its error as Japanese does, with a full-width colon.
+    assert "人数分の席がない場合は、キャンセル待ちに登録する：残り1席です。" in html
     assert Reservation.objects.count() == 0
+
+
+def test_punctuation_around_japanese_is_full_width(ja_client, one_seat_left):
+    """Half-width ( ) and : inside Japanese text look like a typo to a parent."""
+    one_seat_left.program.party_counting = "adults_only"
+    one_seat_left.program.save(update_fields=["party_counting"])
+    html = ja_client.get(f"/sessions/{one_seat_left.pk}/").content.decode()
+    assert "1人（大人の人数で数えます）" in html
+    assert " (大人" not in html
 
 
 def test_a_parent_who_reduces_the_party_is_confirmed(ja_client, one_seat_left):

@@ -43,7 +43,9 @@ def test_a_party_too_large_for_the_seats_left_chooses_before_joining_the_list(
     page.set_viewport_size(WIDTHS[device])
     page.goto(f"{live_server.url}/sessions/{maternity.pk}/reserve/")
     check(page, f"21-waitlist-choice-{device}-1-form")
-    assert page.get_by_text("残り1席: 2人以上では満席のためキャンセル待ちになります。").is_visible()
+    assert page.get_by_text(
+        "残り1席です。2人以上では満席のため、キャンセル待ちになります。"
+    ).is_visible()
     # Item 7: the back link and the consent row are thumb-sized, not a line of text.
     back = size(page, "p.back a")
     assert back["h"] >= 44 and back["w"] >= 44, back

@@ -115,7 +115,7 @@ def test_a_course_whose_fullest_session_has_one_seat_asks_before_waitlisting(
     course_sessions[3].capacity = 1
     course_sessions[3].save(update_fields=["capacity"])
     html = ja_client.get(f"/sessions/{course_sessions[0].pk}/reserve/").content.decode()
-    assert "残り1席: 2人以上では満席のためキャンセル待ちになります。" in html
+    assert "残り1席です。2人以上では満席のため、キャンセル待ちになります。" in html
     response, _ = fill(ja_client, course_sessions[0], adults="2")
     assert response.status_code == 400
     assert not Reservation.objects.exists()
