@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
+from booking.idempotency import run_idempotent
 from booking.models import Reservation
 from booking.rules import contact_from_data, party_from_data
 from core.schema import ERROR_RESPONSES, ErrorSerializer
@@ -68,6 +69,9 @@ class PhoneBookingApi(StaffApi):
         operation_id="staff_phone_booking",
         request=PhoneBookingSerializer,
         responses={201: PhoneBookedSerializer, **ERROR_RESPONSES, 409: PHONE_BOOKING_REFUSALS},
+        parameters=[
+            OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)
+        ],
         description=(
             "Book a caller's party at the session (its course, for a course's session), as the "
             "desk's 電話予約 page does (managers of the facility). A phone number is required, "
@@ -75,14 +79,32 @@ class PhoneBookingApi(StaffApi):
             "reservation. The parents' rules apply (seats, waiting list, lottery application, "
             "booking period, eligibility): the answer's status is confirmed, waitlisted (with "
             "position) or applied. With override_reason the rules are lifted and the capacity "
-            "is raised for a party that does not fit. Kept in the audit log (phone_booking)."
+            "is raised for a party that does not fit. Kept in the audit log (phone_booking). "
+            "With an Idempotency-Key a retry gets the first answer again (Idempotent-Replayed) "
+            "instead of a second booking: a caller without an email address has nothing else "
+            "that would stop one."
         ),
     )
     def post(self, request, pk: int):
         session = self.session(pk, manage=True)
         serializer = PhoneBookingSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        key = request.META.get("HTTP_IDEMPOTENCY_KEY")
+        if key is None:
+            return Response(self.book(request, session, serializer.validated_data), status=201)
+        # Keys are the staff member's own: another's key never replays this one's answer.
+        status, body, replayed = run_idempotent(
+            scope=f"staff_phone_booking:{request.user.pk}",
+            key=key,
+            payload={"session": session.pk, **request.data},
+            handler=lambda: (201, self.book(request, session, serializer.validated_data)),
+        )
+        response = Response(body, status=status)
+        if replayed:
+            response["Idempotent-Replayed"] = "true"
+        return response
+
+    def book(self, request, session: Session, data: dict) -> dict:
         result = services.phone_booking_create(
             session=session,
             by=request.user,
@@ -97,7 +119,7 @@ class PhoneBookingApi(StaffApi):
             position=result.position,
             slip=reverse("staff:slip", args=[session.pk, reservation.code]),
         )
-        return Response(PhoneBookedSerializer(party).data, status=201)
+        return dict(PhoneBookedSerializer(party).data)
 
 
 class WinConfirmApi(StaffApi):
