@@ -20,18 +20,11 @@ from events.models import BookingMode, Session
 from notifications.models import Notification
 from staffdesk.models import StaffAction, StaffActionKind
 from tests.factories import ProgramFactory, SessionFactory, book, course_of_three, staff_user
-from tests.staff.conftest import page_client, token_client
+from tests.staff.conftest import PHONE_CALLER, page_client, token_client
 
 pytestmark = pytest.mark.django_db
 
-CALLER = {
-    "name": "電話 花子",
-    "name_kana": "でんわ はなこ",
-    "phone": "090-1234-5678",
-    "adults": 1,
-    "children": 1,
-    "children_ages": [14],
-}
+CALLER = PHONE_CALLER
 
 
 def url(session) -> str:
