@@ -16,6 +16,7 @@ from booking.services import (
     reservation_transition,
 )
 from core.errors import AppError
+from core.text import text_problem
 from events.models import Session, SessionStatus
 from staffdesk.models import SessionAttendance, StaffActionKind
 from staffdesk.services.audit import record
@@ -53,9 +54,15 @@ def roster_filter(session: Session) -> Q:
 
 
 def reservation_in_session(session: Session, code: str) -> Reservation:
-    """Return the session's reservation with this code; any other code is simply not found."""
+    """Return the session's reservation with this code; any other code is simply not found.
+
+    A code with control characters (a form's NUL, which PostgreSQL text cannot hold) is no
+    code, and is not looked up."""
+    code = (code or "").strip().upper()
+    if text_problem(code, multiline=False) is not None:
+        raise AppError("not_found", status_code=404)
     reservation = (
-        Reservation.objects.filter(roster_filter(session), code=(code or "").strip().upper())
+        Reservation.objects.filter(roster_filter(session), code=code)
         .select_related("session", "course")
         .first()
     )

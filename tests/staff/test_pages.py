@@ -285,6 +285,19 @@ def test_next_weeks_roster_has_no_check_in_buttons_and_says_when_it_opens(manage
     assert r.status == "confirmed"
 
 
+@pytest.mark.parametrize("code", ["ABC\x00DEFG", "\x01\x1b\x7f", "ＡＢＣ－ＤＥＦＧ"])
+def test_check_in_of_a_code_no_reservation_can_have_is_not_found(manager_a, facility_a, code):
+    """A code posted with a NUL (which PostgreSQL text cannot hold) or another control character
+    is not found, as any other unknown code, never a 500; the party is not checked in."""
+    session = started_session(facility=facility_a)
+    r = book_before(session).reservation
+    url = f"/staff/sessions/{session.pk}/check-in/"
+    answer = page_client(manager_a).post(url, {"code": code, "attended": "1"})
+    assert answer.status_code == 404
+    r.refresh_from_db()
+    assert r.status == "confirmed"
+
+
 def test_walk_in_page_before_the_day_leaves_check_in_unticked(manager_a, session_a):
     client = page_client(manager_a)
     url = f"/staff/sessions/{session_a.pk}/walk-in/"
