@@ -3,15 +3,15 @@ refused with the days named, and nothing moves; a free time moves them."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from rest_framework.test import APIClient
 
 from events.models import Session
-from schedule.services import SeriesPattern, series_publish
 from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, api_key, staff_user
+from tests.schedule.test_series import january_series
 
 pytestmark = pytest.mark.django_db
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -20,18 +20,8 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 def test_a_new_time_that_overlaps_another_session_is_refused():
     facility = FacilityFactory(slug="ribbon")
     manager = staff_user(facility)
-    series, sessions = series_publish(
-        SeriesPattern(
-            program=ProgramFactory(slug="fureai"),
-            facility=facility,
-            weekdays=[1],
-            start_time=time(10),
-            end_time=time(11),
-            first_date=date(2027, 1, 1),
-            last_date=date(2027, 1, 31),
-            capacity=15,
-        ),
-        by=manager,
+    series, sessions = january_series(
+        ProgramFactory(slug="fureai"), facility, weekdays=[1], by=manager
     )
     SessionFactory(
         facility=facility,

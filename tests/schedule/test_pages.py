@@ -4,7 +4,7 @@ calendar (HTML and PDF) with holidays, closed days, the address and a QR code.""
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,8 +13,8 @@ from pypdf import PdfReader
 
 from events.models import Session
 from schedule.models import ClosedDay, Series
-from schedule.services import SeriesPattern, series_publish
 from tests.factories import FacilityFactory, ProgramFactory, book, staff_user
+from tests.schedule.test_series import january_series
 
 pytestmark = pytest.mark.django_db
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -25,17 +25,7 @@ def january(db):
     facility = FacilityFactory(slug="ribbon", name="りぼんかん", address="松阪市本町1-1")
     program = ProgramFactory(title="親子ふれあい遊び", slug="fureai")
     ClosedDay.objects.create(facility=facility, date=date(2027, 1, 21), name="館内点検")
-    pattern = SeriesPattern(
-        program=program,
-        facility=facility,
-        weekdays=[1, 4],
-        start_time=datetime(2027, 1, 1, 10).time(),
-        end_time=datetime(2027, 1, 1, 11).time(),
-        first_date=date(2027, 1, 1),
-        last_date=date(2027, 1, 31),
-        capacity=15,
-    )
-    series, sessions = series_publish(pattern)
+    series, sessions = january_series(program, facility, weekdays=[1, 4])
     return facility, series, sessions
 
 

@@ -3,7 +3,7 @@ closed days skipped, later sessions changed or cancelled with their parties kept
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,6 +13,7 @@ from booking.models import Reservation
 from events.models import Session, SessionStatus
 from notifications.models import Notification, NotificationKind
 from schedule.models import ClosedDay, Series
+from schedule.services import SeriesPattern, series_publish
 from staffdesk.models import StaffAction
 from tests.factories import (
     FacilityFactory,
@@ -168,6 +169,23 @@ def publish(api, **changes) -> Series:
 
 def booked(session, email):
     return book(session, email=email, now=session.registration_opens + timedelta(minutes=1))
+
+
+def january_series(program, facility, *, weekdays, by=None):
+    """Publish a 10:00-11:00 series of 15 seats on ``weekdays`` through January 2027."""
+    return series_publish(
+        SeriesPattern(
+            program=program,
+            facility=facility,
+            weekdays=list(weekdays),
+            start_time=time(10),
+            end_time=time(11),
+            first_date=date(2027, 1, 1),
+            last_date=date(2027, 1, 31),
+            capacity=15,
+        ),
+        by=by,
+    )
 
 
 def test_later_sessions_change_time_with_their_parties_kept_and_told_once(manager_api, program):

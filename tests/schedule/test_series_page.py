@@ -3,16 +3,15 @@ the rest" through the same services as the API (parties kept and told once), man
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from events.models import Session, SessionStatus, StaffRole
 from notifications.models import Notification, NotificationKind
-from schedule.services import SeriesPattern, series_publish
 from tests.factories import FacilityFactory, ProgramFactory, staff_user
-from tests.schedule.test_series import booked
+from tests.schedule.test_series import booked, january_series
 
 pytestmark = pytest.mark.django_db
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -23,19 +22,7 @@ def series_with_parties():
     facility = FacilityFactory(slug="ribbon")
     program = ProgramFactory(slug="fureai", title="親子ふれあい遊び", max_adults=3)
     manager = staff_user(facility)
-    series, sessions = series_publish(
-        SeriesPattern(
-            program=program,
-            facility=facility,
-            weekdays=[1, 5],
-            start_time=time(10),
-            end_time=time(11),
-            first_date=date(2027, 1, 1),
-            last_date=date(2027, 1, 31),
-            capacity=15,
-        ),
-        by=manager,
-    )
+    series, sessions = january_series(program, facility, weekdays=[1, 5], by=manager)
     booked(sessions[0], "early@example.jp")
     for n in range(3):
         booked(sessions[-1], f"late{n}@example.jp")

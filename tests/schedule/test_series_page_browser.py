@@ -4,15 +4,13 @@ below the seats taken refused with the reason shown, the rest cancelled; axe-cle
 from __future__ import annotations
 
 import re
-from datetime import date, time
 
 import pytest
 
 from events.models import Session, SessionStatus
-from schedule.services import SeriesPattern, series_publish
 from tests.browser import axe_violations, browser, screenshot  # noqa: F401
 from tests.factories import FacilityFactory, ProgramFactory, staff_user
-from tests.schedule.test_series import booked
+from tests.schedule.test_series import booked, january_series
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,19 +19,7 @@ def test_staff_refuse_a_too_small_capacity_then_cancel_the_rest(browser, live_se
     facility = FacilityFactory(name="すこやか子育て交流館", slug="ribbon")
     program = ProgramFactory(title="年齢別 親子ふれあい遊び", max_adults=3)
     manager = staff_user(facility, username="series-staff")
-    series, sessions = series_publish(
-        SeriesPattern(
-            program=program,
-            facility=facility,
-            weekdays=[1, 5],
-            start_time=time(10),
-            end_time=time(11),
-            first_date=date(2027, 1, 1),
-            last_date=date(2027, 1, 31),
-            capacity=15,
-        ),
-        by=manager,
-    )
+    series, sessions = january_series(program, facility, weekdays=[1, 5], by=manager)
     for n in range(3):
         booked(sessions[-1], f"p{n}@example.jp")
     context = browser.new_context(
