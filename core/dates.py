@@ -40,18 +40,52 @@ BABEL_LOCALES = {
 }
 
 # CLDR patterns: ``day`` on pages, ``day_long`` in emails (English spells the month out),
-# ``short`` in an email's subject (no year).
+# ``short`` in an email's subject and in the staff's lists of days (no year), ``date`` a day
+# without its weekday (a series' first and last day), ``numeric`` a short day in a staff
+# sentence (Japanese writes it 12/6 (日); the others as their ``short``).
 PATTERNS = {
-    "ja": {"day": "y年M月d日(E)", "day_long": "y年M月d日(E)", "short": "M月d日(E)"},
-    "en": {"day": "EEE d MMM y", "day_long": "EEE d MMMM y", "short": "EEE d MMM"},
-    "zh-hans": {"day": "y年M月d日(EEE)", "day_long": "y年M月d日(EEE)", "short": "M月d日(EEE)"},
-    "ko": {"day": "y년 M월 d일 (E)", "day_long": "y년 M월 d일 (E)", "short": "M월 d일 (E)"},
+    "ja": {
+        "day": "y年M月d日(E)",
+        "day_long": "y年M月d日(E)",
+        "short": "M月d日(E)",
+        "date": "y年M月d日",
+        "numeric": "M/d (E)",
+    },
+    "en": {
+        "day": "EEE d MMM y",
+        "day_long": "EEE d MMMM y",
+        "short": "EEE d MMM",
+        "date": "d MMM y",
+        "numeric": "EEE d MMM",
+    },
+    "zh-hans": {
+        "day": "y年M月d日(EEE)",
+        "day_long": "y年M月d日(EEE)",
+        "short": "M月d日(EEE)",
+        "date": "y年M月d日",
+        "numeric": "M月d日(EEE)",
+    },
+    "ko": {
+        "day": "y년 M월 d일 (E)",
+        "day_long": "y년 M월 d일 (E)",
+        "short": "M월 d일 (E)",
+        "date": "y년 M월 d일",
+        "numeric": "M월 d일 (E)",
+    },
     "pt-br": {
         "day": "EEE, d 'de' MMMM 'de' y",
         "day_long": "EEE, d 'de' MMMM 'de' y",
         "short": "EEE, d/M",
+        "date": "d 'de' MMMM 'de' y",
+        "numeric": "EEE, d/M",
     },
-    "vi": {"day": "EEEE, d/M/y", "day_long": "EEEE, d/M/y", "short": "EEEE, d/M"},
+    "vi": {
+        "day": "EEEE, d/M/y",
+        "day_long": "EEEE, d/M/y",
+        "short": "EEEE, d/M",
+        "date": "d/M/y",
+        "numeric": "EEEE, d/M",
+    },
 }
 PATTERNS[EASY_JAPANESE] = PATTERNS["ja"]
 
@@ -77,7 +111,7 @@ def local(value: datetime) -> datetime:
 
 
 def format_day(value: date | datetime, language: str | None, *, style: str = "day") -> str:
-    """A day in the language's form (``style`` is ``day``, ``day_long`` or ``short``)."""
+    """A day in the language's form (``style`` is one of ``PATTERNS``' keys: ``day`` ...)."""
     if isinstance(value, datetime):
         value = local(value).date()
     code = _code(language)

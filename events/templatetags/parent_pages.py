@@ -1,5 +1,5 @@
 """Template filters for the parents' pages: dates and ages in the page's language, localised
-names.
+names. The staff pages (desk, schedule, consultations) write their dates with the same filters.
 
 Dates are written in each language's own form (``core.dates``: ``2026年12月5日(土) 10:00〜11:30``,
 ``Sat 5 Dec 2026, 10:00–11:30``, ``2026년 12월 5일 (토) 10:00~11:30`` ...); children's ages
@@ -29,11 +29,15 @@ def format_day(value: date) -> str:
 
 
 @register.filter
-def day(value: date | datetime | None) -> str:
-    """Return a day: 2026年12月5日(土) / Sat 5 Dec 2026."""
+def day(value: date | datetime | None, style: str = "day") -> str:
+    """Return a day: 2026年12月5日(土) / Sat 5 Dec 2026.
+
+    ``style`` picks another of ``core.dates.PATTERNS``: ``{{ d|day:"short" }}`` is 12月5日(土) /
+    Sat 5 Dec, ``"date"`` 2026年12月5日 / 5 Dec 2026, ``"numeric"`` 12/5 (土) / Sat 5 Dec.
+    """
     if value is None:
         return ""
-    return format_day(value)
+    return dates.format_day(value, current_language(), style=style)
 
 
 @register.filter
