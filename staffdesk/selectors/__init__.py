@@ -2,6 +2,8 @@
 
 - ``desk``: a staff member's facilities and sessions, the sessions of a day
 - ``roster``: a session's roster, waiting list and audit log
+- ``lottery``: where a lottery session stands (applications, draw, results) and the roster's
+  default list for it
 - ``export``: a facility's reservations over a period
 - ``report``: the yearly attendance report
 - ``slips``: a reservation's 受付票 (phone bookings and any other)
@@ -18,6 +20,11 @@ from staffdesk.selectors.desk import (
 from staffdesk.selectors.export import (
     ExportRow,
     export_rows,
+)
+from staffdesk.selectors.lottery import (
+    LotteryStatus,
+    default_roster_scope,
+    lottery_status,
 )
 from staffdesk.selectors.report import (
     Report,
@@ -43,6 +50,7 @@ from staffdesk.selectors.slips import Slip, reservation_slip
 
 __all__ = [
     "ExportRow",
+    "LotteryStatus",
     "ROSTER_SCOPES",
     "Report",
     "ReportRow",
@@ -55,10 +63,12 @@ __all__ = [
     "attended_count",
     "audit_log",
     "can_manage",
+    "default_roster_scope",
     "export_rows",
     "fiscal_months",
     "fiscal_year_of",
     "is_staff_member",
+    "lottery_status",
     "reservation_slip",
     "roster",
     "sessions_on_day",

@@ -37,7 +37,8 @@ from staffdesk.terms import (
 SORTS = ("kana", "code")
 
 
-ROSTER_SCOPES = ("active", "all")
+# The parties holding seats (the door list), everyone, or a lottery's applications (抽選申込).
+ROSTER_SCOPES = ("active", "all", "applied")
 
 
 def to_katakana(text: str) -> str:
@@ -155,7 +156,7 @@ def roster(
     """Return the session's parties with attendance and notification state, in 3 queries.
 
     ``scope`` "active" lists the parties holding seats (the door list); "all" adds the waiting
-    list, lottery applicants and cancellations.
+    list, lottery applicants and cancellations; "applied" lists the lottery applicants alone.
     """
     now = now or timezone.now()
     sort = sort if sort in SORTS else "kana"
@@ -163,6 +164,8 @@ def roster(
     qs = Reservation.objects.filter(roster_filter(session))
     if scope == "active":
         qs = qs.filter(status__in=SEAT_HOLDING)
+    elif scope == "applied":
+        qs = qs.filter(status=ReservationStatus.APPLIED)
     query = (query or "").strip()
     if query:
         variants = {query, to_katakana(query), to_hiragana(query)}

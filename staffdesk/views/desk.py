@@ -50,11 +50,12 @@ def today(request):
 @staff_page
 def roster(request, pk: int):
     session = page_session(request, pk)
+    lottery = selectors.lottery_status(session=session)
     data = selectors.roster(
         session=session,
         sort=request.GET.get("sort", "kana"),
         query=request.GET.get("q", ""),
-        scope=request.GET.get("scope", "active"),
+        scope=request.GET.get("scope") or selectors.default_roster_scope(lottery),
     )
     can_manage = selectors.can_manage(request.user, session)
     check_in_open = services.check_in_is_open(session, timezone.now())
@@ -64,6 +65,7 @@ def roster(request, pk: int):
         {
             "session": session,
             "roster": data,
+            "lottery": lottery,
             "can_manage": can_manage,
             "can_check_in": can_manage and not session.is_cancelled and check_in_open,
             "check_in_opens_on": (None if check_in_open else services.check_in_opens_on(session)),

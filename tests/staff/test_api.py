@@ -100,7 +100,7 @@ def test_roster_refuses_an_unknown_sort_or_scope(api_a, session_a, query):
     assert response.json()["code"] == "invalid" and response.json()["fields"][name]
     en = api_a.get(f"/api/v1/sessions/{session_a.pk}/roster/?{query}", HTTP_ACCEPT_LANGUAGE="en")
     assert en.json()["fields"][name] == [
-        "Choose one of: kana, code." if name == "sort" else "Choose one of: active, all."
+        "Choose one of: kana, code." if name == "sort" else "Choose one of: active, all, applied."
     ]
 
 

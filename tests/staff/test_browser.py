@@ -270,3 +270,47 @@ def test_lottery_draw_and_manual_promotion_from_the_page(browser, live_server, d
     page.goto(f"{live_server.url}/staff/sessions/{lottery.pk}/audit/")
     assert page.locator(".audit-entry").count() == 2  # the draw and the promotion
     screenshot(page, "staff-audit-log")
+
+
+def test_lottery_roster_says_where_the_lottery_stands(browser, live_server, door):
+    """Before the draw the roster of a lottery lists its applications under a line that says
+    it is a lottery (申込 N組／定員 M, 抽選日); its link leads to the draw; after the draw the
+    line counts 当選 and 落選 and the door list shows the winners."""
+    from events.models import BookingMode
+    from tests.factories import book
+
+    _, _, first, _ = door
+    lottery = SessionFactory(
+        facility=first.memberships.first().facility,
+        program=ProgramFactory(
+            title="ベビーマッサージ",
+            booking_mode=BookingMode.LOTTERY,
+            lottery_confirmation_required=True,
+        ),
+        capacity=2,
+    )
+    for i, (name, kana) in enumerate(NAMES[:3]):
+        book(lottery, name=name, name_kana=kana, email=f"lot{i}@example.jp")
+    path = f"/staff/sessions/{lottery.pk}/"
+    for width, height in ((360, 740), (1024, 768)):
+        page = tablet(browser, viewport={"width": width, "height": height})
+        log_in(page, live_server.url, first.username, path)
+        status = page.locator(".lottery-status")
+        assert "抽選：申込受付中" in status.inner_text()
+        assert "申込 3組／定員 2" in status.inner_text()
+        assert page.locator("tr.party").count() == 3
+        overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        assert overflow is False
+        assert axe_violations(page) == []
+        screenshot(page, f"staff-lottery-roster-open-{width}")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click(".lottery-status a")
+    page.wait_for_url(re.compile(r"/waiting-list/#lottery$"))
+    page.click("input[name=action][value=draw] + button")
+    page.wait_for_selector(".message.success")
+    page.goto(f"{live_server.url}{path}")
+    status = page.locator(".lottery-status").inner_text()
+    assert "抽選：抽選済み" in status and "当選 2組" in status and "落選 1組" in status
+    assert "確定待ち 2組" in status
+    assert page.locator("tr.party").count() == 2
+    screenshot(page, "staff-lottery-roster-drawn-1024")
