@@ -122,3 +122,26 @@ def test_a_course_whose_fullest_session_has_one_seat_asks_before_waitlisting(
     response, _ = fill(ja_client, course_sessions[0], adults="2", join_waitlist="on")
     assert response.status_code == 303
     assert Reservation.objects.get().status == ReservationStatus.WAITLISTED
+
+
+def test_the_result_and_manage_pages_show_the_phone_number_typed(ja_client, play):
+    """A parent sees the number they typed beside their name and address, to catch a typo."""
+    response, _ = fill(ja_client, play, child_age_1="6", phone="090-1234-5687")
+    assert response.status_code == 303
+    result = ja_client.get(response["Location"], follow=True).content.decode()
+    facts = result[result.index('<dl class="facts">') :].split("</dl>")[0]
+    assert "<dt>電話番号</dt><dd>090-1234-5687</dd>" in facts
+    assert "<dd>hanako@example.jp</dd>" in facts
+    code, token = re.search(
+        r"/reservations/([A-Z0-9-]+)/\?token=([\w-]+)", response["Location"]
+    ).groups()
+    manage = ja_client.get(f"/manage/{code}/?token={token}", follow=True).content.decode()
+    assert "<dt>電話番号</dt><dd>090-1234-5687</dd>" in manage
+
+
+def test_no_phone_line_when_no_number_was_given(ja_client, play):
+    html = ja_client.get(
+        manage_url(book(play, children=1, children_ages=[6])), follow=True
+    ).content.decode()
+    facts = html[html.index('<dl class="facts">') :].split("</dl>")[0]
+    assert "<dt>氏名</dt>" in facts and "電話番号" not in facts
