@@ -2,8 +2,9 @@
 
 The files are made for Japanese Excel and LibreOffice: UTF-8 with a byte order mark (without
 it Excel reads UTF-8 as Shift_JIS and shows mojibake), CRLF line ends, and Japanese column
-headers and values. The headers are the file format the city receives, not interface text, so
-they are fixed here in Japanese whatever the language of the page that asked for the file.
+headers and values. The files are the facility's own export, in Japanese whatever the language
+of the page that asked for them; a header says what the page's column says for the same thing
+(予約状況, 通知メール, 出欠, 繰り上げ組数: docs/glossary.md, tests/staff/test_desk_words.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from django.utils import timezone, translation
 
 from booking.addresses import receives_email
+from booking.models import SEAT_HOLDING
 from events.selectors import priority_group_label
 from events.templatetags.parent_pages import months_list
 from notifications.models import Notification
@@ -49,7 +51,7 @@ PARTY_HEADERS = [
     "配慮事項",
     "予約状況",
     "出欠",
-    "通知",
+    "通知メール",
 ]
 ROSTER_HEADERS = ["No."] + PARTY_HEADERS
 EXPORT_HEADERS = ["開催日", "開始", "終了", "施設", "事業", "開催回番号"] + PARTY_HEADERS
@@ -67,7 +69,7 @@ REPORT_HEADERS = [
     "延べ参加者数",
     "欠席組数",
     "キャンセル組数",
-    "キャンセル待ち繰り上げ",
+    "繰り上げ組数",
     "充足率（%）",
 ]
 
@@ -124,6 +126,14 @@ def priority_ja(program, key: str) -> str:
     return key
 
 
+def attendance_ja(reservation, attendance: str) -> str:
+    """出席 / 欠席, or 未受付 for a party holding a seat that has not come yet (blank for one
+    on the waiting list, in a lottery or cancelled: nobody expects it at the door)."""
+    if not attendance and reservation.status in SEAT_HOLDING:
+        attendance = "expected"
+    return in_japanese(ATTENDANCE, attendance)
+
+
 def _party_cells(
     reservation, attendance: str, notification: Notification | None, program=None
 ) -> list[Any]:
@@ -145,7 +155,7 @@ def _party_cells(
         reservation.notes,
         needs_ja(reservation),
         in_japanese(RESERVATION_STATUS, reservation.status),
-        in_japanese(ATTENDANCE, attendance),
+        attendance_ja(reservation, attendance),
         # A party booked without an address (phone, walk-in) is told nothing by email: メールなし.
         notification_text(notification) if email or notification else no_email_text(),
     ]

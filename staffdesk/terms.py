@@ -3,8 +3,9 @@
 A party that came is 出席 (Attended) and one that did not is 欠席 (No-show) everywhere; before
 the door it is 未受付 (Not yet), and 受付する (Check in) is the action, not a state. A message
 that was not sent because the party gave no address reads メールなし, not 送信なし (which reads
-as a failure). Pages show these in the request's language; the CSV files, whose headers are the
-city's fixed Japanese format, take the Japanese of the same words through ``in_japanese``.
+as a failure). Pages show these in the request's language; the CSV files, the facility's own
+export in Japanese whatever the page's language, take the Japanese of the same words through
+``in_japanese`` (their column headers are the pages' column words: docs/glossary.md).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ ATTENDED = _("Attended")
 NO_SHOW = _("No-show")
 NOT_YET = _("Not yet")
 
-ATTENDANCE = {"attended": ATTENDED, "no_show": NO_SHOW}
+# "expected": a party holding a seat that has not come through the door yet (未受付).
+ATTENDANCE = {"attended": ATTENDED, "no_show": NO_SHOW, "expected": NOT_YET}
 RESERVATION_STATUS = dict(ReservationStatus.choices)
 NEEDS = dict(Need.choices)
 NOTIFICATION_KIND = dict(NotificationKind.choices)

@@ -234,7 +234,7 @@ def test_a_full_session_puts_the_caller_on_the_waiting_list(talk, desk):
     assert talk.seats_taken == 4 and talk.capacity == 4 and talk.waitlist_taken == 1
     assert not Notification.objects.filter(reservation=r).exists()
     slip = client.get(f"/staff/sessions/{talk.pk}/slips/{r.code}/").content.decode()
-    assert "キャンセル待ち 1番目" in slip and "施設へお問い合わせください" in slip
+    assert "キャンセル待ち（1番目）" in slip and "施設へお問い合わせください" in slip
 
 
 def test_a_full_session_needs_a_reason_then_the_capacity_is_raised(talk, desk):
@@ -310,9 +310,9 @@ def test_the_booking_shows_on_the_roster_csv_and_api_like_any_other(talk, desk):
     header = rows["予約番号"]
     mine = dict(zip(header, rows[r.code], strict=True))
     assert mine["電話番号"] == "090-1234-5678" and mine["メールアドレス"] == ""
-    assert mine["通知"] == "メールなし" and mine["予約状況"] == "予約確定"
+    assert mine["通知メール"] == "メールなし" and mine["予約状況"] == "予約確定"
     other = [line for code, line in rows.items() if code not in ("予約番号", r.code)][0]
-    assert dict(zip(header, other, strict=True))["通知"].startswith("予約確定")
+    assert dict(zip(header, other, strict=True))["通知メール"].startswith("予約確定")
 
     api = token_client(desk).get(f"/api/v1/sessions/{talk.pk}/roster/").json()
     party = next(p for p in api["rows"] if p["code"] == r.code)

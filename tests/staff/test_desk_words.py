@@ -1,0 +1,182 @@
+"""One word for one thing at the desk (docs/glossary.md): the roster page, its CSV and its print
+name a column alike, the report page and its CSV too, a party not yet checked in is 未受付 in
+the CSV as on the page, and staff-side Japanese writes full-width （） and no space between a
+number and its counter (9組（18人）), as a city office does."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import polib
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from booking.models import ReservationStatus
+from notifications.models import Notification
+from staffdesk.services import check_in
+from tests.factories import FacilityFactory, staff_user
+from tests.staff.conftest import book_before, page_client, started_session
+
+JA = {"HTTP_ACCEPT_LANGUAGE": "ja"}
+JAPANESE = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+# Half-width ( ) around Japanese text. A weekday in a date, 12月5日(土), is the site's date
+# format everywhere (core.dates, shared with the parents' pages and the emails), not text.
+HALF_WIDTH_ASIDE = re.compile(rf"\((?![月火水木金土日]\))[^()\n]*[{JAPANESE}][^()\n]*\)")
+# A number spaced from its counter: "9 組", "18 人", "1 件".
+SPACED_COUNTER = re.compile(r"\d[ \u00a0]+[組人件名]")
+# A half-width colon after Japanese: "配慮事項: 車いす".
+HALF_WIDTH_COLON = re.compile(rf"[{JAPANESE}]: ")
+PLACEHOLDER = re.compile(r"%\([^)]+\)[sd]")
+# A page column that the CSV splits into several columns.
+SPLIT_IN_THE_CSV = {
+    "参加人数": ["大人", "子ども", "子どもの月齢"],
+    "連絡先": ["電話番号", "メールアドレス"],
+}
+
+
+def parse_csv(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def column_headers(html: str, table_class: str) -> list[str]:
+    table = html[html.index(f'<table class="{table_class}"') :]
+    head = table[: table.index("</thead>")]
+    return [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", head)]
+
+
+def visible_text(html: str) -> str:
+    html = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+@pytest.fixture
+def desk(manager_a, facility_a):
+    """A session under way: one party checked in, one not yet (its email failed), one cancelled."""
+    session = started_session(facility=facility_a)
+    session.capacity = 4
+    session.save(update_fields=["capacity"])
+    came = book_before(
+        session, name="山田 花子", name_kana="やまだ はなこ", email="came@example.jp"
+    ).reservation
+    expected = book_before(
+        session,
+        name="佐藤 葵",
+        name_kana="さとう あおい",
+        email="expected@example.jp",
+        children=1,
+        children_ages=[14],
+        needs=["allergy"],
+        needs_detail="卵",
+    ).reservation
+    gone = book_before(session, name="鈴木 一郎", name_kana="すずき いちろう").reservation
+    gone.status = ReservationStatus.CANCELLED
+    gone.save(update_fields=["status"])
+    check_in(session=session, reservation=came, by=manager_a)
+    Notification.objects.filter(reservation=expected).update(status="failed")
+    return session, came, expected, gone
+
+
+@pytest.mark.django_db
+def test_the_roster_page_print_and_csv_name_each_column_alike(manager_a, desk):
+    session = desk[0]
+    client = page_client(manager_a)
+    page = column_headers(
+        client.get(f"/staff/sessions/{session.pk}/", **JA).content.decode(), "roster"
+    )
+    printed = column_headers(
+        client.get(f"/staff/sessions/{session.pk}/print/", **JA).content.decode(), "sheet"
+    )
+    csv_headers = parse_csv(client.get(f"/staff/sessions/{session.pk}/roster.csv"))[0]
+    assert page == [
+        "予約番号",
+        "氏名",
+        "参加人数",
+        "託児",
+        "連絡先",
+        "備考",
+        "予約状況",
+        "通知メール",
+        "出欠",
+    ]
+    for word in page:
+        assert set(SPLIT_IN_THE_CSV.get(word, [word])) <= set(csv_headers), (word, csv_headers)
+    # The print's columns are the page's (its running number and signature are the paper's).
+    assert set(printed) - {"No.", "署名"} <= set(page), printed
+
+
+@pytest.mark.django_db
+def test_the_csv_says_mi_uketsuke_for_a_party_not_yet_checked_in(manager_a, desk):
+    session, came, expected, gone = desk
+    client = page_client(manager_a)
+    rows = parse_csv(client.get(f"/staff/sessions/{session.pk}/roster.csv", {"scope": "all"}))
+    by_code = {row[1]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    assert by_code[came.code]["出欠"] == "出席"
+    assert by_code[expected.code]["出欠"] == "未受付"
+    assert by_code[gone.code]["出欠"] == ""  # a cancelled party is not expected at the door
+    html = client.get(f"/staff/sessions/{session.pk}/", {"scope": "all"}, **JA).content.decode()
+    row = html[html.index(f'id="r-{expected.code}"') :]
+    assert '<span class="state" data-state>未受付</span>' in row[: row.index("</tr>")]
+    day = session.start.date().isoformat()
+    export = parse_csv(
+        client.get("/api/v1/staff/export/", {"format": "csv", "from": day, "to": day})
+    )
+    by_code = {row[6]: dict(zip(export[0], row, strict=True)) for row in export[1:]}
+    assert by_code[expected.code]["出欠"] == "未受付" and by_code[came.code]["出欠"] == "出席"
+
+
+@pytest.mark.django_db
+def test_the_report_page_names_its_columns_as_the_csv_does():
+    client = Client()
+    client.force_login(staff_user(FacilityFactory()))
+    html = client.get("/staff/report/", {"fiscal_year": "2026"}, **JA).content.decode()
+    page = column_headers(html, "list report")
+    csv_headers = parse_csv(client.get("/staff/report.csv", {"fiscal_year": "2026"}))[0]
+    # The CSV's first column is the fiscal year, which the page says in its heading.
+    assert page == csv_headers[1:]
+    assert "繰り上げ組数" in page
+    totals = html[html.index('<dl class="totals">') : html.index("</dl>")]
+    assert "<dt>繰り上げ組数</dt>" in totals
+
+
+@pytest.mark.django_db
+def test_staff_pages_write_full_width_brackets_and_counters_as_japanese_does(manager_a, desk):
+    session, came, expected, _gone = desk
+    client = page_client(manager_a)
+    pages = {
+        "roster": f"/staff/sessions/{session.pk}/?scope=all",
+        "print": f"/staff/sessions/{session.pk}/print/",
+        "slip": f"/staff/sessions/{session.pk}/slips/{expected.code}/",
+        "audit": f"/staff/sessions/{session.pk}/audit/",
+    }
+    wrong = []
+    for name, url in pages.items():
+        text = visible_text(client.get(url, **JA).content.decode())
+        for pattern in (HALF_WIDTH_ASIDE, SPACED_COUNTER, HALF_WIDTH_COLON):
+            wrong += [f"{name}: {m.group()!r}" for m in pattern.finditer(text)]
+    assert not wrong, "\n".join(wrong)
+    roster = visible_text(client.get(pages["roster"], **JA).content.decode())
+    assert "2組（3人）" in roster and "（1歳2か月）" in roster
+    assert "送信失敗1件" in roster and "配慮事項：アレルギー（卵）" in roster
+
+
+STAFF_ONLY = re.compile(
+    r"^(staffdesk/|consultations/(staff_|templates/consultations/staff/)"
+    r"|schedule/(?!templates/schedule/(printable_month|pdf_unavailable)\.html$))"
+)
+
+
+def test_staff_side_japanese_in_the_catalogue_writes_full_width_brackets_and_colons():
+    po = polib.pofile(str(settings.BASE_DIR / "locale" / "ja" / "LC_MESSAGES" / "django.po"))
+    wrong = []
+    for entry in po:
+        paths = [path for path, _line in entry.occurrences]
+        if entry.obsolete or not paths or not any(STAFF_ONLY.match(p) for p in paths):
+            continue
+        for text in [entry.msgstr, *entry.msgstr_plural.values()]:
+            for pattern in (HALF_WIDTH_ASIDE, SPACED_COUNTER, HALF_WIDTH_COLON):
+                if pattern.search(PLACEHOLDER.sub("1", text)):
+                    wrong.append(f"{entry.msgid!r} -> {text!r}")
+    assert not wrong, "\n".join(wrong)
