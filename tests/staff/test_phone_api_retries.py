@@ -14,7 +14,6 @@ from tests.staff.conftest import PHONE_CALLER, token_client
 pytestmark = pytest.mark.django_db
 
 
-
 def book(client, session, key: str | None, body=PHONE_CALLER):
     url = f"/api/v1/sessions/{session.pk}/phone-bookings/"
     headers = {} if key is None else {"HTTP_IDEMPOTENCY_KEY": key}
