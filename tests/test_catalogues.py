@@ -277,3 +277,28 @@ def test_staff_pages_in_easy_japanese_read_the_standard_japanese(japanese):
             if text and text != ja_text:
                 other.append(f"{_label(entry)}: {text!r} is not {ja_text!r}")
     assert not other, "\n".join(other[:40])
+
+
+def test_no_catalogue_has_a_fuzzy_entry():
+    """makemessages (``make messages``) marks a msgid it has no translation for with ``#, fuzzy``
+    and a guess from a similar msgid, which is mostly wrong ("The note is saved." became "closed
+    day added"); gettext skips fuzzy entries, so the page shows the English. Every catalogue under
+    locale/ (ja and en included, and the header) is checked, the staff's strings as well."""
+    fuzzy = []
+    for path in sorted(LOCALE.glob("*/LC_MESSAGES/*.po")):
+        po = polib.pofile(str(path))
+        where = path.relative_to(ROOT)
+        if po.metadata_is_fuzzy:
+            fuzzy.append(f"{where}: the header (drop its '#, fuzzy' and fill in Language:)")
+        fuzzy += [
+            f"{where}: {_label(e)} guessed as {_translations(e)[0]!r}"
+            for e in po
+            if "fuzzy" in e.flags and not e.obsolete
+        ]
+    assert not fuzzy, (
+        f"{len(fuzzy)} fuzzy entries, which gettext ignores at run time. After make messages, "
+        "translate each one from where its msgid is used (the #: references; the words of "
+        "docs/glossary.md; ja_Easy: {漢字|かんじ} on the parents' side, locale/ja's text on "
+        "staff-only pages), delete its '#, fuzzy' flag and '#|' lines, then run compilemessages "
+        "(under flock /work/notes/locale.lock):\n" + "\n".join(fuzzy[:60])
+    )
