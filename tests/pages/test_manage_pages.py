@@ -181,6 +181,46 @@ def test_the_manage_page_can_stop_the_old_calendar_links(ja_client, play):
     assert ja_client.get(f"/calendar/private/{fresh}.ics", follow=True).status_code == 200
 
 
+def details_holding(html: str, action: str) -> str:
+    """The <details> (a disclosure the parent opens with a first tap) around an action's form."""
+    at = html.index(f'name="action" value="{action}"')
+    start = html.rindex("<details", 0, at)
+    assert "</details>" not in html[start:at], f"{action} is not inside a <details>"
+    return html[start : html.index("</details>", at)]
+
+
+def test_the_page_link_has_its_own_section_apart_from_the_calendar(ja_client, play):
+    html = ja_client.get(
+        manage_url(book(play, children=1, children_ages=[6], email="sec@example.jp")), follow=True
+    )
+    html = html.content.decode()
+    calendar = html.index("<h2>カレンダー</h2>")
+    own = html.index("<h2>このページのURL</h2>")
+    assert calendar < html.index('value="feed_rotate"') < own
+    assert own < html.index('value="links_replace"')
+    section = html[own:]
+    assert "メールを転送した場合や、スマートフォンを家族などと共用している場合" in section
+
+
+def test_both_link_stops_ask_first_without_javascript(ja_client, play):
+    """As the cancellation does: a first tap opens the box that says what happens, the second
+    sends it; a <details> needs no script."""
+    html = ja_client.get(
+        manage_url(book(play, children=1, children_ages=[6], email="ask@example.jp")), follow=True
+    )
+    html = html.content.decode()
+    assert 'value="cancel"' in details_holding(html, "cancel")
+    rotate = details_holding(html, "feed_rotate")
+    assert "<summary>古いカレンダーのリンクを止める</summary>" in rotate
+    assert "古いリンクで登録したカレンダーアプリは更新されなくなります。" in rotate
+    assert ">古いリンクの停止を確定する</button>" in rotate
+    replace = details_holding(html, "links_replace")
+    assert "<summary>URLを無効にして、新しいURLをメールで受け取る</summary>" in replace
+    assert "このページのURLは、すぐに使えなくなります。" in replace
+    assert ">URLの無効化を確定する</button>" in replace
+    assert "<details" in html and " open" not in replace.split(">")[0]
+
+
 def test_my_reservations_answers_the_same_for_known_and_unknown_addresses(ja_client, play):
     book(play, children=1, children_ages=[5], email="known@example.jp")
     known = ja_client.post("/my-reservations/", {"email": "known@example.jp"})
