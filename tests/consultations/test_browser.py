@@ -53,11 +53,18 @@ def test_parent_books_and_cancels_a_consultation_at_360px(browser, live_server):
     page.get_by_role("button", name="この時間で予約する").click()
     page.wait_for_url("**/consultations/appointments/**")
     check(page, "consultation-booked-360")
-    # The appointment reads as the reservation's page does: each label beside its value.
-    tops = page.locator("main dl.facts").evaluate(
-        "dl => [...dl.children].map(e => Math.round(e.getBoundingClientRect().top))"
+    # The appointment reads as the reservation's page does: on a phone each label right above
+    # its value, at the same left edge, so that a value has the screen's width (beside a long
+    # label an address broke inside its number, 15- / 1).
+    boxes = page.locator("main dl.facts").evaluate(
+        """dl => [...dl.children].map(e => {
+            const r = e.getBoundingClientRect();
+            return [Math.round(r.left), Math.round(r.top), Math.round(r.bottom)];
+        })"""
     )
-    assert len(tops) == 10 and tops[0::2] == tops[1::2], tops
+    assert len(boxes) == 10, boxes
+    for label, value in zip(boxes[0::2], boxes[1::2], strict=True):
+        assert label[0] == value[0] and 0 <= value[1] - label[2] <= 8, boxes
     appointment = Appointment.objects.get(email="hanako@example.jp")
     assert appointment.status == AppointmentStatus.BOOKED
     assert appointment.answers.topic == "見学"

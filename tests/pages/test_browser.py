@@ -34,9 +34,71 @@ def _site_url(settings, live_server):
 
 
 def check(page, name: str) -> None:
-    """axe-core finds nothing, nothing scrolls sideways, every target is at least 44 px."""
+    """axe-core finds nothing, nothing scrolls sideways, every target is at least 44 px, and
+    the language menu shows every language's whole name."""
     assert_accessible(page, name)
     assert layout_problems(page) == [], name
+    assert clipped_languages(page) == [], name
+
+
+def clipped_languages(page) -> list[str]:
+    """Return the names in the language menu that its box cuts off ("Português Bras").
+
+    A native select's scrollWidth is always its clientWidth (174 and 174 when it cut the name
+    off at 11em), and a closed select shows only the chosen name; so each name is put alone in
+    a copy of the menu beside it (the same rules of site.css) whose width is left to Chromium:
+    that is the width the name needs, text, padding and arrow. The menu must be as wide.
+    """
+    return list(
+        page.evaluate(
+            """() => {
+                const select = document.querySelector('#site-language');
+                if (!select) return ['no language menu'];
+                const given = select.getBoundingClientRect().width;
+                const cut = [];
+                for (const option of select.options) {
+                    const alone = select.cloneNode(false);
+                    alone.removeAttribute('id');
+                    alone.append(option.cloneNode(true));
+                    alone.style.width = 'auto';
+                    alone.style.maxWidth = 'none';
+                    select.after(alone);
+                    const needed = alone.getBoundingClientRect().width;
+                    alone.remove();
+                    if (needed > given + 0.5) {
+                        cut.push(`${option.text}: ${Math.round(needed)} > ${Math.round(given)}`);
+                    }
+                }
+                return cut;
+            }"""
+        )
+    )
+
+
+def broken_inside(page, text: str) -> bool:
+    """Whether ``text`` (a run in one text node, such as an address's 15-1) wraps onto a second
+    line anywhere in the page."""
+    return bool(
+        page.evaluate(
+            """(text) => {
+                const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+                let found = false;
+                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                    const at = node.data.indexOf(text);
+                    if (at < 0) continue;
+                    const range = document.createRange();
+                    range.setStart(node, at);
+                    range.setEnd(node, at + text.length);
+                    const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                    if (tops.size > 1) return true;
+                    found = true;
+                }
+                if (!found) throw new Error(`${text} is not on the page`);
+                return false;
+            }""",
+            text,
+        )
+    )
 
 
 def sweep() -> None:
@@ -79,6 +141,7 @@ def test_a_parent_reserves_on_a_phone_manages_adds_to_calendar_and_cancels(
     page.get_by_role("link", name="親子ふれあい遊び（0〜1歳）").click()
     check(page, "02-session")
     assert "持ち物" in page.content()
+    assert not broken_inside(page, "山下町15-1")  # the address (the factory's) on one line
 
     page.get_by_role("link", name="予約する").first.click()
     check(page, "03-form")

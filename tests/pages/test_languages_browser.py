@@ -1,6 +1,7 @@
 """Every language at 360 px in Debian's Chromium: the list, a session, the form, the result and
 the manage page, each with the right lang tag, axe-core clean, nothing scrolling sideways or too
-small to tap, and a screenshot per page in test-artifacts/ (lang-<code>-*.png)."""
+small to tap, the language menu showing every name whole, the address on the session page
+unbroken, and a screenshot per page in test-artifacts/ (lang-<code>-*.png)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.conf import settings
 from booking.models import Reservation
 from core.languages import html_lang
 from tests.browser import new_page
-from tests.pages.test_browser import MANAGE_LINK, check, reserve, wait_for_mail
+from tests.pages.test_browser import MANAGE_LINK, broken_inside, check, reserve, wait_for_mail
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -32,6 +33,7 @@ def test_a_parent_books_and_manages_in_every_language(browser, live_server, play
     check(page, f"lang-{code}-1-list")
     page.goto(f"{live_server.url}/sessions/{play.pk}/")
     check(page, f"lang-{code}-2-session")
+    assert not broken_inside(page, "山下町15-1")  # the facility's address keeps its number
     page.goto(f"{live_server.url}/sessions/{play.pk}/reserve/")
     check(page, f"lang-{code}-3-form")
     email = f"lang-{code}@example.jp"
