@@ -320,3 +320,17 @@ SESSIONS = [
         for week in (2, 3, 4, 5)
     ),
 ]
+
+
+# Demo parents and their ふりがな, as parents type them (hiragana, now and then katakana), so the
+# desk's roster sorts by reading (あいうえお順) as it does with real parties.
+DEMO_NAMES = [
+    ("山田 花子", "やまだ はなこ"),
+    ("佐藤 太郎", "さとう たろう"),
+    ("鈴木 美咲", "すずき みさき"),
+    ("高橋 健", "タカハシ ケン"),
+    ("田中 由美", "たなか ゆみ"),
+    ("伊藤 大輔", "いとう だいすけ"),
+    ("渡辺 さくら", "わたなべ さくら"),
+    ("中村 翔", "なかむら しょう"),
+]

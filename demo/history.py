@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from booking.models import Reservation, ReservationStatus
 from demo.data import DemoSession
+from demo.days import Closures
 from demo.load import demo_mail_silence, seats_fill, tokyo_time, week_anchor
 from events.models import Facility, Program, Session
 from staffdesk.services import check_in, no_shows_mark
@@ -55,11 +56,15 @@ def past_sessions_load(today: date | None = None) -> dict[str, int]:
     facilities = {f.slug: f for f in Facility.objects.filter(slug__in={p[1] for p in PAST_PATTERN})}
     created = {"past_sessions": 0, "past_reservations": 0, "past_attendance": 0}
     by = desk_user()
+    # A day the facility was closed (年末年始, its closed days) or a public holiday held none.
+    closures = Closures(facilities.values(), anchor - timedelta(weeks=WEEKS_BACK), anchor)
     for weeks_ago in range(EVERY_WEEKS, WEEKS_BACK + 1, EVERY_WEEKS):
         for slug, facility, weekday, start_at, minutes, capacity, children, fill in PAST_PATTERN:
             if slug not in programs or facility not in facilities:
                 continue
             day = anchor - timedelta(weeks=weeks_ago) + timedelta(days=weekday)
+            if closures.shut(facilities[facility], day):
+                continue
             start = tokyo_time(day, start_at)
             session, was_created = Session.objects.get_or_create(
                 program=programs[slug],

@@ -2,8 +2,9 @@
 
 Dates are anchored to the Monday of the current week (Asia/Tokyo), so loading twice in a week
 finds every row already there and changes nothing, but for the session of the day (for trying
-check-in): loading on another day adds that day's one. The demo may use every app: it sits on
-top of them all.
+check-in): loading on another day adds that day's one. Sessions keep to opening hours and off
+closed days and holidays (``demo.days``), and demo parties carry their ふりがな. The demo may use
+every app: it sits on top of them all.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from django.utils import timezone
 from booking.models import Reservation
 from booking.rules import Contact, Party
 from booking.services import reservation_create
-from demo.data import FACILITIES, PROGRAMS, SESSIONS, DemoSession
+from demo.data import DEMO_NAMES, FACILITIES, PROGRAMS, SESSIONS, DemoSession
+from demo.days import CLOSES, OPENS, Closures, session_days
 from events.models import BookingMode, Course, Facility, Program, Session, SessionStatus
 from notifications.models import Notification, NotificationStatus
 
@@ -29,22 +31,31 @@ def tokyo_time(day: date, at: time) -> datetime:
     return timezone.make_aware(datetime.combine(day, at), timezone.get_default_timezone())
 
 
+STARTED_MINUTES = 120
+
+
 @transaction.atomic
 def started_today(today: date, facility: Facility) -> DemoSession | None:
     """A session of the day that began 45 minutes ago (on the quarter hour), so that staff can
     try the no-show action at once; none when the demo is loaded for another day, and only one
-    however often it is loaded (issue 21, item 18)."""
+    however often it is loaded (issue 21, item 18).
+
+    It is held in opening hours: loaded before 9:45 there is none yet, loaded late it is the
+    day's last (15:00 to 17:00)."""
     now = timezone.localtime()
-    if today != now.date() or now.hour == 0 and now.minute < 45:
+    at = now - timedelta(minutes=45)
+    if today != now.date() or at.date() != today or at.time() < OPENS:
         return None
     begun = Session.objects.filter(
         facility=facility, program__slug="sukoyaka-koryukai", start__date=today, start__lte=now
     )
     if begun.exists():
         return None
-    at = now - timedelta(minutes=45)
-    at = time(at.hour, at.minute - at.minute % 15)
-    return DemoSession("sukoyaka-koryukai", "ribbonkan", 0, today.weekday(), at, 120, 12, fill=6)
+    latest = datetime.combine(today, CLOSES) - timedelta(minutes=STARTED_MINUTES)
+    at = min(time(at.hour, at.minute - at.minute % 15), latest.time())
+    return DemoSession(
+        "sukoyaka-koryukai", "ribbonkan", 0, today.weekday(), at, STARTED_MINUTES, 12, fill=6
+    )
 
 
 def load_demo(today: date | None = None) -> dict[str, int]:
@@ -82,12 +93,16 @@ def load_demo(today: date | None = None) -> dict[str, int]:
         fill=9,
         children_capacity=15,
     )
-    specs = [*SESSIONS, todays]
-    started = started_today(today, facilities["ribbonkan"])
-    if started is not None:
-        specs.append(started)
-    for spec in specs:
-        day = anchor + timedelta(weeks=spec.week, days=spec.weekday)
+    # The catalogue's days move off closed days and holidays; today's sessions are today's or
+    # none (a centre closed today holds none).
+    days = session_days(SESSIONS, anchor, facilities)
+    specs = [(spec, day) for spec, day in zip(SESSIONS, days, strict=True) if day is not None]
+    if not Closures(facilities.values(), today, today).shut(facilities["ribbonkan"], today):
+        specs.append((todays, today))
+        started = started_today(today, facilities["ribbonkan"])
+        if started is not None:
+            specs.append((started, today))
+    for spec, day in specs:
         start = tokyo_time(day, spec.start)
         course = None
         if spec.course:
@@ -108,9 +123,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
             opens = tokyo_time(day - timedelta(days=42), time(9))
             closes = tokyo_time(day - timedelta(days=1), time(17))
         if course is not None:
-            first_day = anchor + timedelta(
-                weeks=min(s.week for s in SESSIONS if s.course == spec.course), days=spec.weekday
-            )
+            first_day = min(d for s, d in specs if s.course == spec.course)
             opens = tokyo_time(first_day - timedelta(days=42), time(9))
             closes = tokyo_time(first_day - timedelta(days=1), time(17))
         session, was_created = Session.objects.get_or_create(
@@ -142,18 +155,6 @@ def demo_mail_silence() -> None:
     Notification.objects.filter(
         reservation__source="demo", status=NotificationStatus.PENDING
     ).update(status=NotificationStatus.SKIPPED, last_error="demo data: not sent")
-
-
-DEMO_NAMES = [
-    "山田 花子",
-    "佐藤 太郎",
-    "鈴木 美咲",
-    "高橋 健",
-    "田中 由美",
-    "伊藤 大輔",
-    "渡辺 さくら",
-    "中村 翔",
-]
 
 
 def demo_party(program: Program, day: date, i: int):
@@ -193,7 +194,9 @@ def seats_fill(session: Session, spec: DemoSession) -> int:
             session=session,
             party=demo_party(session.program, day, i),
             contact=Contact(
-                name=DEMO_NAMES[i % len(DEMO_NAMES)], email=f"demo-{session.pk}-{i}@example.jp"
+                name=DEMO_NAMES[i % len(DEMO_NAMES)][0],
+                name_kana=DEMO_NAMES[i % len(DEMO_NAMES)][1],
+                email=f"demo-{session.pk}-{i}@example.jp",
             ),
             source="demo",
             now=session.registration_opens + timedelta(minutes=1),

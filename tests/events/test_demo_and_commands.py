@@ -67,9 +67,14 @@ def test_demo_parents_get_no_mail(mailoutbox):
     assert statuses == {"skipped"}
 
 
-def test_the_demo_has_a_session_today_with_parties_to_check_in():
+def test_the_demo_has_a_session_today_with_parties_to_check_in(monkeypatch):
+    """On a day the centre is open: on a closed day (年末年始, a holiday) the demo holds none."""
+    import datetime as dt
+
     from django.utils import timezone
 
+    wednesday = timezone.make_aware(dt.datetime(2027, 1, 20, 10, 7))
+    monkeypatch.setattr(timezone, "now", lambda: wednesday)
     call_command("load_demo")
     [today] = Session.objects.filter(start__date=timezone.localdate(), program__slug="fureai-0-1")
     assert today.seats_taken >= 9 and today.status == "scheduled"
@@ -82,7 +87,7 @@ def test_the_demo_has_a_session_that_already_started_to_try_no_shows(monkeypatch
 
     from django.utils import timezone
 
-    noon = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(12, 7)))
+    noon = timezone.make_aware(dt.datetime(2027, 1, 20, 12, 7))  # a Wednesday the centre is open
     monkeypatch.setattr(timezone, "now", lambda: noon)
     call_command("load_demo")
     [begun] = Session.objects.filter(start__date=noon.date(), start__lte=noon)
