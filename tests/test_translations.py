@@ -255,3 +255,29 @@ def test_opening_a_closed_day_again_is_not_cancelling(locale_dir):
         if cancel in text or lift not in text:
             wrong.append(f"{_label(entry)} -> {text!r}")
     assert not wrong, f"{locale_dir}: write {lift}, not {cancel}:\n" + "\n".join(wrong)
+
+
+# docs/glossary.md: the one word each language has for a consultation's counsellor.
+COUNSELLOR = {
+    "ja": ("相談員",),
+    "ja_Easy": ("{相談|そうだん}を きく {人|ひと}", "相談員"),
+    "zh_Hans": ("咨询员",),
+    "ko": ("상담원",),
+    "pt_BR": ("profissiona",),
+    "vi": ("người tư vấn",),
+}
+
+
+@pytest.mark.parametrize("locale_dir", sorted(COUNSELLOR))
+def test_a_counsellor_has_one_word_in_each_language(locale_dir):
+    words = COUNSELLOR[locale_dir]
+    entries = [e for e in _catalogue(locale_dir).values() if "counsellor" in e.msgid.lower()]
+    assert entries
+    other = [
+        f"{_label(e)} -> {e.msgstr!r}"
+        for e in entries
+        if e.msgstr and not any(w.casefold() in e.msgstr.casefold() for w in words)
+    ]
+    assert not other, f"{locale_dir} names the counsellor otherwise than {words}:\n" + "\n".join(
+        other
+    )
