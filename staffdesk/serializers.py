@@ -185,7 +185,7 @@ class PhoneBookingSerializer(ReservationCreateSerializer):
         max_length=254,
         required=False,
         allow_blank=True,
-        default="",
+        # No default: '' is no email address, and an OpenAPI default must match the format.
         help_text="Only if the caller wants the confirmation by email; without it none is sent.",
     )
     phone = StrictRegexField(
