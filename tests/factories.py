@@ -95,6 +95,16 @@ def later_in_course(first: Session, weeks: int) -> Session:
     )
 
 
+def lottery_session(
+    facility: Facility, capacity: int, *, title: str = "ベビーマッサージ", confirm: bool = True
+) -> Session:
+    """A lottery session open for applications; ``confirm``: winners confirm their place."""
+    program = ProgramFactory(
+        title=title, booking_mode=BookingMode.LOTTERY, lottery_confirmation_required=confirm
+    )
+    return SessionFactory(facility=facility, program=program, capacity=capacity)
+
+
 def staff_user(facility: Facility, role: str = StaffRole.MANAGER, username: str | None = None):
     User = get_user_model()
     username = username or f"staff-{facility.slug}-{role}"

@@ -18,7 +18,13 @@ from events.models import StaffRole
 from staffdesk.models import StaffAction
 from staffdesk.selectors import fiscal_year_of
 from tests.browser import axe_violations, screenshot
-from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, staff_user
+from tests.factories import (
+    FacilityFactory,
+    ProgramFactory,
+    SessionFactory,
+    lottery_session,
+    staff_user,
+)
 from tests.staff.conftest import book_before, started_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -226,18 +232,11 @@ def test_print_report_and_today_pages_render_japanese(browser, live_server, door
 
 
 def test_lottery_draw_and_manual_promotion_from_the_page(browser, live_server, door):
-    from events.models import BookingMode
     from tests.factories import book
 
     _, _, first, _ = door
-    lottery = SessionFactory(
-        facility=first.memberships.first().facility,
-        program=ProgramFactory(
-            title="マタニティ教室",
-            booking_mode=BookingMode.LOTTERY,
-            lottery_confirmation_required=False,
-        ),
-        capacity=2,
+    lottery = lottery_session(
+        first.memberships.first().facility, 2, title="マタニティ教室", confirm=False
     )
     for i, (name, kana) in enumerate(NAMES[:5]):
         book(lottery, name=name, name_kana=kana, email=f"lot{i}@example.jp")
@@ -276,19 +275,10 @@ def test_lottery_roster_says_where_the_lottery_stands(browser, live_server, door
     """Before the draw the roster of a lottery lists its applications under a line that says
     it is a lottery (申込 N組／定員 M, 抽選日); its link leads to the draw; after the draw the
     line counts 当選 and 落選 and the door list shows the winners."""
-    from events.models import BookingMode
     from tests.factories import book
 
     _, _, first, _ = door
-    lottery = SessionFactory(
-        facility=first.memberships.first().facility,
-        program=ProgramFactory(
-            title="ベビーマッサージ",
-            booking_mode=BookingMode.LOTTERY,
-            lottery_confirmation_required=True,
-        ),
-        capacity=2,
-    )
+    lottery = lottery_session(first.memberships.first().facility, 2)
     for i, (name, kana) in enumerate(NAMES[:3]):
         book(lottery, name=name, name_kana=kana, email=f"lot{i}@example.jp")
     path = f"/staff/sessions/{lottery.pk}/"

@@ -14,9 +14,8 @@ from django.utils import timezone
 
 from booking.models import ReservationStatus
 from booking.services import lottery_draw, reservation_cancel, reservation_confirm_win
-from events.models import BookingMode
 from staffdesk import selectors
-from tests.factories import ProgramFactory, SessionFactory, book
+from tests.factories import book, lottery_session
 from tests.staff.conftest import page_client
 
 pytestmark = pytest.mark.django_db
@@ -30,12 +29,7 @@ PARENTS = [
 
 @pytest.fixture
 def lottery(facility_a):
-    program = ProgramFactory(
-        title="ベビーマッサージ",
-        booking_mode=BookingMode.LOTTERY,
-        lottery_confirmation_required=True,
-    )
-    return SessionFactory(facility=facility_a, program=program, capacity=2)
+    return lottery_session(facility_a, 2)
 
 
 @pytest.fixture

@@ -15,10 +15,15 @@ from django.utils import timezone
 
 from booking.models import Reservation, ReservationStatus
 from booking.services import lottery_draw, reservation_confirm_win
-from events.models import BookingMode
 from notifications.models import Notification
 from staffdesk.models import StaffAction, StaffActionKind
-from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, book, staff_user
+from tests.factories import (
+    FacilityFactory,
+    SessionFactory,
+    book,
+    lottery_session,
+    staff_user,
+)
 from tests.staff.conftest import page_client
 
 pytestmark = pytest.mark.django_db
@@ -29,12 +34,7 @@ CONFIRM = "当選を確定する"
 
 @pytest.fixture
 def lottery(facility_a):
-    program = ProgramFactory(
-        title="ベビーマッサージ",
-        booking_mode=BookingMode.LOTTERY,
-        lottery_confirmation_required=True,
-    )
-    return SessionFactory(facility=facility_a, program=program, capacity=6)
+    return lottery_session(facility_a, 6)
 
 
 def phone_apply(client, session, name="電話 花子", kana="でんわ はなこ", phone="090-1234-5678"):

@@ -19,7 +19,14 @@ from booking.services import lottery_draw, reservation_confirm_win
 from events.models import BookingMode, Session
 from notifications.models import Notification
 from staffdesk.models import StaffAction, StaffActionKind
-from tests.factories import ProgramFactory, SessionFactory, book, course_of_three, staff_user
+from tests.factories import (
+    ProgramFactory,
+    SessionFactory,
+    book,
+    course_of_three,
+    lottery_session,
+    staff_user,
+)
 from tests.staff.conftest import PHONE_CALLER, page_client, token_client
 
 pytestmark = pytest.mark.django_db
@@ -262,8 +269,7 @@ def test_who_may_book_for_a_caller(talk, facility_a, manager_b, session_b, viewe
 
 @pytest.fixture
 def lottery(facility_a):
-    program = ProgramFactory(booking_mode=BookingMode.LOTTERY, lottery_confirmation_required=True)
-    return SessionFactory(facility=facility_a, program=program, capacity=6)
+    return lottery_session(facility_a, 6)
 
 
 @pytest.fixture
