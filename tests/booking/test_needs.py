@@ -59,7 +59,7 @@ def test_needs_are_shown_to_staff_and_erased_with_the_personal_data(api, session
     manager = staff_user(session.facility, StaffRole.MANAGER, username="needs-manager")
     client = page_client(manager)
     roster = client.get(f"/staff/sessions/{session.pk}/", HTTP_ACCEPT_LANGUAGE="ja")
-    assert "配慮事項: 車いす、通訳（ポルトガル語）" in roster.content.decode()
+    assert "配慮事項：車いす、通訳（ポルトガル語）" in roster.content.decode()
     printed = client.get(f"/staff/sessions/{session.pk}/print/", HTTP_ACCEPT_LANGUAGE="ja")
     assert "車いす、通訳（ポルトガル語）" in printed.content.decode()
     english = client.get(f"/staff/sessions/{session.pk}/", HTTP_ACCEPT_LANGUAGE="en")
