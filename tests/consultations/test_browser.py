@@ -43,7 +43,7 @@ def test_parent_books_and_cancels_a_consultation_at_360px(browser, live_server):
     page.get_by_role("button", name="この時間で予約する").click()
     summary = page.locator("#error-summary")
     # The page's deferred script moves the focus once it has run, after the summary is shown.
-    page.wait_for_function("document.activeElement?.id === 'error-summary'", timeout=5000)
+    page.wait_for_function("() => document.activeElement?.id === 'error-summary'", timeout=5000)
     check(page, "consultation-no-time-360")
     summary.get_by_role("link", name=re.compile("日時を選んでください")).click()
     assert page.evaluate("location.hash") == "#id_start"
