@@ -116,9 +116,13 @@ class StaffApi(APIView):
             raise PermissionDenied(_("You are not staff of any facility."))
 
 
+def session_after(session: Session) -> Session:
+    """The session read again after a change, with what its staff serializer shows."""
+    return Session.objects.select_related("program", "facility", "course").get(pk=session.pk)
+
+
 def session_data(session: Session) -> dict:
-    fresh = Session.objects.select_related("program", "facility", "course").get(pk=session.pk)
-    return StaffSessionSerializer(fresh).data
+    return StaffSessionSerializer(session_after(session)).data
 
 
 def choice_param(request, name: str, choices: tuple[str, ...]) -> str:

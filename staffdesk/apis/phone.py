@@ -15,7 +15,7 @@ from booking.rules import contact_from_data, party_from_data
 from core.schema import ERROR_RESPONSES, ErrorSerializer
 from events.models import Session
 from staffdesk import services
-from staffdesk.apis.common import StaffApi
+from staffdesk.apis.common import StaffApi, session_after
 from staffdesk.serializers import (
     PhoneBookedSerializer,
     PhoneBookingSerializer,
@@ -36,11 +36,10 @@ class StaffParty:
 
 
 def staff_party(reservation: Reservation, session: Session, **more) -> StaffParty:
-    fresh = Session.objects.select_related("program", "facility", "course").get(pk=session.pk)
     return StaffParty(
         reservation=reservation,
         attendance=services.attendance_of(reservation, session),
-        session=fresh,
+        session=session_after(session),
         **more,
     )
 
