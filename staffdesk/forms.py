@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from booking.models import Need
 from core.filters import BoundedDateFormField, BoundedDateTimeFormField
-from core.kana import is_kana, kana_normalised
 from core.languages import supported_language
 from core.text import EmailFormField, MultiLineFormField, OneLineFormField
 from events.models import BookingMode, Facility
@@ -20,6 +19,9 @@ WALK_IN_MAX_AGE = 6 * 12 + 11  # up to school age (6歳11か月)
 
 
 class WalkInForm(forms.Form):
+    """A party added at the door. The ふりがな and the childcare places are checked by the
+    service (``staffdesk.services.party_details``), for this form and the API alike."""
+
     name = OneLineFormField(label=_("Name"), max_length=100)
     name_kana = OneLineFormField(label=_("Name (kana)"), max_length=100, required=False)
     adults = forms.IntegerField(label=_("Adults"), min_value=1, max_value=20, initial=1)
@@ -36,13 +38,6 @@ class WalkInForm(forms.Form):
         help_text=_("Only when the session is full: the capacity is raised for this party."),
     )
     check_in = forms.BooleanField(label=_("Check in now"), required=False, initial=True)
-
-    def clean_name_kana(self) -> str:
-        """ふりがな as on the parents' form: full width, hiragana or katakana only (issue 21)."""
-        kana = kana_normalised(self.cleaned_data.get("name_kana", ""))
-        if kana and not is_kana(kana):
-            raise forms.ValidationError(_("Write the name in hiragana or katakana."))
-        return kana
 
     def __init__(self, *args, program=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,8 +63,6 @@ class WalkInForm(forms.Form):
         data["children_ages"] = [age for age in ages if age is not None]
         if len(data["children_ages"]) > (data.get("children") or 0):
             self.add_error("child_age_1", _("More ages than children are given."))
-        if data.get("childcare", 0) > data.get("children", 0):
-            self.add_error("childcare", _("Childcare cannot be more than the number of children."))
         return data
 
 

@@ -20,7 +20,6 @@ from core.fields import (
     StrictSlugRelatedField,
     StrictTextField,
 )
-from core.kana import is_kana, kana_normalised
 from core.serializers import StrictModelSerializer
 from events.models import Facility, SessionStatus
 from staffdesk.models import StaffAction, StaffActionKind
@@ -140,6 +139,8 @@ class NoShowsResultSerializer(serializers.Serializer):
 
 
 class WalkInSerializer(serializers.Serializer):
+    """A party added at the door; the service checks its ふりがな and childcare places."""
+
     name = StrictCharField(max_length=100)
     name_kana = StrictCharField(max_length=100, required=False, default="", allow_blank=True)
     adults = StrictIntegerField(min_value=1, max_value=20, default=1)
@@ -158,13 +159,6 @@ class WalkInSerializer(serializers.Serializer):
         help_text="Needed only when the party does not fit: the capacity is raised for it.",
     )
     check_in = StrictBooleanField(default=True, help_text="Mark the party attended now")
-
-    def validate(self, attrs):
-        if attrs["childcare"] > attrs["children"]:
-            raise serializers.ValidationError(
-                {"childcare": [_("Childcare cannot be more than the number of children.")]}
-            )
-        return attrs
 
 
 class WalkInResultSerializer(serializers.Serializer):
@@ -205,18 +199,10 @@ class PhoneBookingSerializer(ReservationCreateSerializer):
         ),
     )
 
-    def validate_name_kana(self, value: str) -> str:
-        """ふりがな as on the desk's form: hiragana or katakana only."""
-        kana = kana_normalised(value)
-        if kana and not is_kana(kana):
-            raise serializers.ValidationError(_("Write the name in hiragana or katakana."))
-        return kana
-
     def validate(self, attrs):
-        if attrs["childcare"] > attrs["children"]:
-            raise serializers.ValidationError(
-                {"childcare": [_("Childcare cannot be more than the number of children.")]}
-            )
+        """Nothing across fields: the session is the URL's, so the reservation body's "session
+        or course" does not apply, and the party's details are the service's to check
+        (``staffdesk.services.party_details``)."""
         return attrs
 
 

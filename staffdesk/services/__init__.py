@@ -3,6 +3,8 @@
 - ``attendance``: check-in, course attendance, no-shows
 - ``walk_ins``: parties added at the door
 - ``phone_bookings``: parties booked for a caller (電話予約), with no email needed
+- ``party_details``: the details of a party staff enter (name, ふりがな, childcare), checked
+  by both of these
 - ``lottery_wins``: a party's lottery win confirmed by staff (who phoned the party)
 - ``sessions``: moving, cancelling, resizing a session; promoting by hand; drawing early
 - ``session_changes``: a session's change carried through booking and notifications
@@ -33,6 +35,7 @@ from staffdesk.services.audit import (
 )
 from staffdesk.services.lottery_wins import lottery_win_confirm
 from staffdesk.services.move_preview import MovePreview, session_move_preview
+from staffdesk.services.party_details import party_details_check, party_details_errors
 from staffdesk.services.phone_bookings import (
     PHONE_EMAIL_DOMAIN,
     PHONE_PATTERN,
@@ -80,6 +83,8 @@ __all__ = [
     "lottery_win_confirm",
     "lottery_draw_now",
     "no_shows_mark",
+    "party_details_check",
+    "party_details_errors",
     "phone_booking_create",
     "record",
     "require_reason",

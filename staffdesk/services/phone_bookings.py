@@ -15,15 +15,14 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from booking.addresses import placeholder_email
 from booking.rules import Contact, Party
 from booking.services import ReservationResult, reservation_create
-from core.errors import AppValidationError
 from events.models import Session
 from staffdesk.models import StaffActionKind
 from staffdesk.services.audit import record
+from staffdesk.services.party_details import party_details_check
 
 PHONE_SOURCE = "phone"
 PHONE_EMAIL_DOMAIN = "phone.invalid"
@@ -49,13 +48,7 @@ def phone_booking_create(
     fit), and the reason is kept in the reservation's history and the audit log.
     """
     now = now or timezone.now()
-    errors = {}
-    if not contact.name.strip():
-        errors["name"] = [_("Enter a name.")]
-    if not contact.phone.strip():
-        errors["phone"] = [_("Enter the caller's phone number.")]
-    if errors:
-        raise AppValidationError(errors)
+    contact = party_details_check(party=party, contact=contact, phone_required=True)
     override_reason = (override_reason or "").strip()
     course = session.course if session.course_id else None
     before = {"capacity": session.capacity, "seats_taken": session.seats_taken}

@@ -9,19 +9,19 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from booking.rules import Contact, Party, party_seats
 from booking.services import (
     ReservationResult,
     reservation_create,
 )
-from core.errors import AppError, AppValidationError
+from core.errors import AppError
 from events.models import Session, SessionStatus
 from notifications.models import Notification, NotificationStatus
 from staffdesk.models import StaffActionKind
 from staffdesk.services.attendance import check_in, check_in_open, lock_session
 from staffdesk.services.audit import record
+from staffdesk.services.party_details import party_details_check
 
 # Walk-ins often give no email address; the reservation still needs a unique one, so they get
 # an address in the reserved .invalid domain (RFC 2606), which no mail system delivers to.
@@ -50,13 +50,12 @@ def walk_in_add(
     capacity when staff asked for it with a reason.
     """
     now = now or timezone.now()
+    contact = party_details_check(party=party, contact=contact)
     locked = lock_session(session)
     if locked.status == SessionStatus.CANCELLED:
         raise AppError("session_cancelled")
     if check_in_now:
         check_in_open(locked, now)
-    if not contact.name.strip():
-        raise AppValidationError({"name": [_("Enter a name.")]})
     targets = [locked]
     if locked.course_id:
         targets = list(

@@ -23,7 +23,7 @@ from core.errors import AppError
 from core.fields import bounded_date
 from core.throttling import EmailLinkFormEmailThrottle, EmailLinkIPThrottle, throttle_wait, too_many
 from events.models import Session
-from staffdesk import selectors
+from staffdesk import selectors, services
 
 
 def page_session(request, pk: int, *, manage: bool = False) -> Session:
@@ -60,6 +60,22 @@ def form_error(form: forms.Form, exc: AppError) -> None:
         form.add_error(None, str(exc.message))
 
 
+def party_details_on_form(form: forms.Form) -> None:
+    """Add the service's rules on a party's details to a form refused for other mistakes.
+
+    The service checks them when the form is sent right; asking it here too, on the fields that
+    are valid, lets the page list every mistake at once.
+    """
+    if not form.is_bound:  # a POST with no fields at all: the form asks for them afresh
+        return
+    data = form.cleaned_data
+    given = {k: data[k] for k in ("name", "name_kana", "children", "childcare") if k in data}
+    for name, errors in services.party_details_errors(**given).items():
+        if name in form.fields and name not in form.errors:
+            for error in errors:
+                form.add_error(name, str(error))
+
+
 def party_booking_page(
     request,
     *,
@@ -94,6 +110,8 @@ def party_booking_page(
                 form_error(form, exc)
             else:
                 return booked(result)
+        else:
+            party_details_on_form(form)
         status = 409 if form.non_field_errors() else 400
     session.refresh_from_db()
     return render(
