@@ -6,15 +6,16 @@ writes a session's day on a notice (the forms city offices use), always in Japan
 ======== ============================== ===============================
 language a day                           a day and time (and a range)
 ======== ============================== ===============================
-ja       2026年12月5日(土)               2026年12月5日(土) 10:00〜11:30
+ja       2026年12月5日（土）             2026年12月5日（土）10:00〜11:30
 en       Sat 5 Dec 2026                  Sat 5 Dec 2026, 10:00–11:30
-zh-hans  2026年12月5日(周六)             2026年12月5日(周六) 10:00〜11:30
+zh-hans  2026年12月5日（周六）           2026年12月5日（周六）10:00〜11:30
 ko       2026년 12월 5일 (토)            2026년 12월 5일 (토) 10:00~11:30
 pt-br    sáb., 5 de dezembro de 2026     sáb., 5 de dezembro de 2026, 10:00–11:30
 vi       Thứ Bảy, 5/12/2026              Thứ Bảy, 5/12/2026, 10:00–11:30
 ======== ============================== ===============================
 
-やさしい日本語 writes its days as Japanese does.
+やさしい日本語 writes its days as Japanese does. Japanese and Chinese put the weekday in full-width
+brackets, as official notices do (公用文: 12月5日（土）).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
+from babel.lists import format_list
 from django.utils import timezone
 
 from core.languages import EASY_JAPANESE, supported_language
@@ -40,57 +42,51 @@ BABEL_LOCALES = {
 }
 
 # CLDR patterns: ``day`` on pages, ``day_long`` in emails (English spells the month out),
-# ``short`` in an email's subject and in the staff's lists of days (no year), ``date`` a day
-# without its weekday (a series' first and last day), ``numeric`` a short day in a staff
-# sentence (Japanese writes it 12/6 (日); the others as their ``short``).
+# ``short`` in an email's subject, in the staff's lists of days and in their sentences (no
+# year), ``date`` a day without its weekday (a series' first and last day).
 PATTERNS = {
     "ja": {
-        "day": "y年M月d日(E)",
-        "day_long": "y年M月d日(E)",
-        "short": "M月d日(E)",
+        "day": "y年M月d日（E）",
+        "day_long": "y年M月d日（E）",
+        "short": "M月d日（E）",
         "date": "y年M月d日",
-        "numeric": "M/d (E)",
     },
     "en": {
         "day": "EEE d MMM y",
         "day_long": "EEE d MMMM y",
         "short": "EEE d MMM",
         "date": "d MMM y",
-        "numeric": "EEE d MMM",
     },
     "zh-hans": {
-        "day": "y年M月d日(EEE)",
-        "day_long": "y年M月d日(EEE)",
-        "short": "M月d日(EEE)",
+        "day": "y年M月d日（EEE）",
+        "day_long": "y年M月d日（EEE）",
+        "short": "M月d日（EEE）",
         "date": "y年M月d日",
-        "numeric": "M月d日(EEE)",
     },
     "ko": {
         "day": "y년 M월 d일 (E)",
         "day_long": "y년 M월 d일 (E)",
         "short": "M월 d일 (E)",
         "date": "y년 M월 d일",
-        "numeric": "M월 d일 (E)",
     },
     "pt-br": {
         "day": "EEE, d 'de' MMMM 'de' y",
         "day_long": "EEE, d 'de' MMMM 'de' y",
         "short": "EEE, d/M",
         "date": "d 'de' MMMM 'de' y",
-        "numeric": "EEE, d/M",
     },
     "vi": {
         "day": "EEEE, d/M/y",
         "day_long": "EEEE, d/M/y",
         "short": "EEEE, d/M",
         "date": "d/M/y",
-        "numeric": "EEEE, d/M",
     },
 }
 PATTERNS[EASY_JAPANESE] = PATTERNS["ja"]
 
-# Between a day and its time: a space in the languages that write no comma there.
-DAY_TIME_SEPARATOR = {"ja": " ", EASY_JAPANESE: " ", "zh-hans": " ", "ko": " "}
+# Between a day and its time: nothing after Japanese and Chinese full-width brackets
+# (12月5日（土）10:00), a space in Korean, a comma elsewhere.
+DAY_TIME_SEPARATOR = {"ja": "", EASY_JAPANESE: "", "zh-hans": "", "ko": " "}
 # Between two times (10:00〜11:30) and, spaced, between two days with times.
 RANGE_MARK = {"ja": "〜", EASY_JAPANESE: "〜", "zh-hans": "〜", "ko": "~"}
 CJK = ("ja", EASY_JAPANESE, "zh-hans", "ko")
@@ -118,6 +114,12 @@ def format_day(value: date | datetime, language: str | None, *, style: str = "da
     return babel_format_date(value, PATTERNS[code][style], locale=_locale(code))
 
 
+def format_days(values: list[date], language: str | None, *, style: str = "short") -> str:
+    """Several days as a list in the language: 12月5日（土）、12月12日（土） / Sat 5 Dec and ..."""
+    code = _code(language)
+    return format_list([format_day(v, code, style=style) for v in values], locale=_locale(code))
+
+
 def day_time_separator(language: str | None) -> str:
     return DAY_TIME_SEPARATOR.get(_code(language), ", ")
 
@@ -131,14 +133,14 @@ def range_mark(language: str | None, *, spaced: bool = False) -> str:
 
 
 def format_day_time(value: datetime, language: str | None, *, style: str = "day") -> str:
-    """A day and a time: 2026年12月5日(土) 17:00 / Sat 5 Dec 2026, 17:00."""
+    """A day and a time: 2026年12月5日（土）17:00 / Sat 5 Dec 2026, 17:00."""
     return f"{format_day(value, language, style=style)}{day_time_separator(language)}" + (
         f"{local(value):%H:%M}"
     )
 
 
 def format_span(start: datetime, end: datetime, language: str | None, *, style: str = "day") -> str:
-    """When something runs: 2026年12月5日(土) 10:00〜11:30 (both days if it ends another day)."""
+    """When something runs: 2026年12月5日（土）10:00〜11:30 (both days if it ends another day)."""
     s, e = local(start), local(end)
     if s.date() == e.date():
         return f"{format_day_time(s, language, style=style)}{range_mark(language)}{e:%H:%M}"
@@ -148,5 +150,8 @@ def format_span(start: datetime, end: datetime, language: str | None, *, style: 
 
 
 def format_short(value: datetime, language: str | None) -> str:
-    """A short day and time for a subject: 12月5日(土) 10:00 / Sat 5 Dec 10:00."""
-    return f"{format_day(value, language, style='short')} {local(value):%H:%M}"
+    """A short day and time for a subject: 12月5日（土）10:00 / Sat 5 Dec 10:00."""
+    return (
+        f"{format_day(value, language, style='short')}{day_time_separator(language)}"
+        f"{local(value):%H:%M}"
+    )

@@ -80,22 +80,22 @@ def party_text(adults: int, children: int, childcare: int, language: str) -> str
 
 
 def format_date(value: datetime, language: str) -> str:
-    """Return a date in the reader's style: 2026年12月5日(土) / Sat 5 December 2026."""
+    """Return a date in the reader's style: 2026年12月5日（土） / Sat 5 December 2026."""
     return dates.format_day(value, email_language(language), style="day_long")
 
 
 def format_datetime(value: datetime, language: str) -> str:
-    """Return 2026年12月5日(土) 17:00 / Sat 5 December 2026, 17:00."""
+    """Return 2026年12月5日（土）17:00 / Sat 5 December 2026, 17:00."""
     return dates.format_day_time(value, email_language(language), style="day_long")
 
 
 def format_when(start: datetime, end: datetime, language: str) -> str:
-    """Return a session's time as the pages write it: 2026年12月5日(土) 10:00〜11:30."""
+    """Return a session's time as the pages write it: 2026年12月5日（土）10:00〜11:30."""
     return dates.format_span(start, end, email_language(language), style="day_long")
 
 
 def format_short(value: datetime, language: str) -> str:
-    """Return a short date for subjects: 12月5日(土) 10:00 / Sat 5 Dec 10:00."""
+    """Return a short date for subjects: 12月5日（土）10:00 / Sat 5 Dec 10:00."""
     return dates.format_short(value, email_language(language))
 
 

@@ -12,8 +12,10 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.dates import format_days
 from core.errors import AppValidationError
 from events.models import Facility, Program, Session, SessionStatus
 from events.services import session_validate
@@ -266,7 +268,7 @@ def moved_clashes(series: Series, sessions: list[Session], start: time, end: tim
             {
                 "start_time": [
                     _("Another session at the facility overlaps that time on %(days)s.")
-                    % {"days": ", ".join(d.strftime("%m/%d") for d in clashing)}
+                    % {"days": format_days(clashing, get_language())}
                 ]
             }
         )

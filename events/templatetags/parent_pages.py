@@ -1,7 +1,7 @@
 """Template filters for the parents' pages: dates and ages in the page's language, localised
 names. The staff pages (desk, schedule, consultations) write their dates with the same filters.
 
-Dates are written in each language's own form (``core.dates``: ``2026年12月5日(土) 10:00〜11:30``,
+Dates are written in each language's own form (``core.dates``: ``2026年12月5日（土）10:00〜11:30``,
 ``Sat 5 Dec 2026, 10:00–11:30``, ``2026년 12월 5일 (토) 10:00~11:30`` ...); children's ages
 as parents say them, through the catalogues (1歳3か月, 1 y 3 m, 1岁3个月 ...).
 Times are always shown in Japan time, whatever the phone's zone.
@@ -30,10 +30,10 @@ def format_day(value: date) -> str:
 
 @register.filter
 def day(value: date | datetime | None, style: str = "day") -> str:
-    """Return a day: 2026年12月5日(土) / Sat 5 Dec 2026.
+    """Return a day: 2026年12月5日（土） / Sat 5 Dec 2026.
 
-    ``style`` picks another of ``core.dates.PATTERNS``: ``{{ d|day:"short" }}`` is 12月5日(土) /
-    Sat 5 Dec, ``"date"`` 2026年12月5日 / 5 Dec 2026, ``"numeric"`` 12/5 (土) / Sat 5 Dec.
+    ``style`` picks another of ``core.dates.PATTERNS``: ``{{ d|day:"short" }}`` is 12月5日（土） /
+    Sat 5 Dec, ``"date"`` 2026年12月5日 / 5 Dec 2026.
     """
     if value is None:
         return ""
@@ -42,10 +42,18 @@ def day(value: date | datetime | None, style: str = "day") -> str:
 
 @register.filter
 def when(value: datetime | None) -> str:
-    """Return a day and time: 2026年12月5日(土) 17:00 / Sat 5 Dec 2026, 17:00."""
+    """Return a day and time: 2026年12月5日（土）17:00 / Sat 5 Dec 2026, 17:00."""
     if value is None:
         return ""
     return dates.format_day_time(value, current_language())
+
+
+@register.filter
+def when_short(value: datetime | None) -> str:
+    """Return a day of this year and a time: 12月5日（土）17:00 / Sat 5 Dec, 17:00."""
+    if value is None:
+        return ""
+    return dates.format_short(value, current_language())
 
 
 @register.simple_tag
@@ -59,7 +67,7 @@ def range_mark(spaced: bool = False) -> str:
 
 @register.filter
 def span(session) -> str:
-    """Return when a session runs: 2026年12月5日(土) 10:00〜11:30 (the times never split).
+    """Return when a session runs: 2026年12月5日（土）10:00〜11:30 (the times never split).
 
     The times go in a ``nowrap`` span, so a narrow phone breaks the line before them, never
     inside 10:00〜11:30.

@@ -37,7 +37,7 @@ def test_confirmation_then_cancellation_emails_with_invites(kind):
     assert event.decoded("dtstart") == at(12, 10)
     assert "入園相談" in str(parsed["Subject"]) or "入園相談" in body
     assert token in body and appointment.code in body
-    assert "2027年1月12日(火) 10:00〜10:30" in body  # core.dates: the pages' form
+    assert "2027年1月12日（火）10:00〜10:30" in body  # core.dates: the pages' form
 
     appointment_cancel(appointment=appointment, now=NOW)
     cancelled = Notification.objects.get(kind="appointment_cancelled")

@@ -29,27 +29,27 @@ LANGUAGES = [code for code, _name in settings.LANGUAGES]
 # subject, a sentence of the body, the session's time as the language writes it, the greeting
 EXPECTED = {
     "ja": (
-        f"【予約確定】{TITLE}（12月7日(土) 10:00）",
+        f"【予約確定】{TITLE} 12月7日（土）10:00",
         "のご予約が確定しました。",
-        "2030年12月7日(土) 10:00〜11:30",
+        "2030年12月7日（土）10:00〜11:30",
         "Nguyen Lan 様",
     ),
     "ja-easy": (
-        f"【予約(よやく)が 決(き)まりました】{TITLE}（12月7日(土) 10:00）",
+        f"【予約(よやく)が 決(き)まりました】{TITLE} 12月7日（土）10:00",
         "予約(よやく)が 決(き)まりました。",
-        "2030年12月7日(土) 10:00〜11:30",
+        "2030年12月7日（土）10:00〜11:30",
         "Nguyen Lan さま",
     ),
     "en": (
-        f"Reservation confirmed: {TITLE} (Sat 7 Dec 10:00)",
+        f"Reservation confirmed: {TITLE} (Sat 7 Dec, 10:00)",
         "is confirmed. Thank you for booking.",
         "Sat 7 December 2030, 10:00–11:30",
         "Dear Nguyen Lan,",
     ),
     "zh-hans": (
-        f"【预约成功】{TITLE}（12月7日(周六) 10:00）",
+        f"【预约成功】{TITLE} 12月7日（周六）10:00",
         "的预约已成功。",
-        "2030年12月7日(周六) 10:00〜11:30",
+        "2030年12月7日（周六）10:00〜11:30",
         "Nguyen Lan 您好：",
     ),
     "ko": (
@@ -59,13 +59,13 @@ EXPECTED = {
         "Nguyen Lan 님께",
     ),
     "pt-br": (
-        f"Reserva confirmada: {TITLE} (sáb., 7/12 10:00)",
+        f"Reserva confirmada: {TITLE} (sáb., 7/12, 10:00)",
         "está confirmada. Obrigado pela reserva.",
         "sáb., 7 de dezembro de 2030, 10:00–11:30",
         "Prezado(a) Nguyen Lan,",
     ),
     "vi": (
-        f"Đã xác nhận đặt chỗ: {TITLE} (Thứ Bảy, 7/12 10:00)",
+        f"Đã xác nhận đặt chỗ: {TITLE} (Thứ Bảy, 7/12, 10:00)",
         "đã được xác nhận. Cảm ơn bạn đã đăng ký.",
         "Thứ Bảy, 7/12/2030, 10:00–11:30",
         "Kính gửi Nguyen Lan,",

@@ -45,11 +45,11 @@ def ja_when(session: Session) -> str:
     s, e = session.start.astimezone(TOKYO), session.end.astimezone(TOKYO)
 
     def day(d):
-        return f"{d.year}年{d.month}月{d.day}日({WEEKDAYS_JA[d.weekday()]})"
+        return f"{d.year}年{d.month}月{d.day}日（{WEEKDAYS_JA[d.weekday()]}）"
 
     if s.date() == e.date():
-        return f"{day(s)} {s:%H:%M}〜{e:%H:%M}"
-    return f"{day(s)} {s:%H:%M}〜{day(e)} {e:%H:%M}"
+        return f"{day(s)}{s:%H:%M}〜{e:%H:%M}"
+    return f"{day(s)}{s:%H:%M}〜{day(e)}{e:%H:%M}"
 
 
 def deliver_now():

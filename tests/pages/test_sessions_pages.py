@@ -202,7 +202,7 @@ def test_dates_read_the_japanese_way(ja_client, hub):
     start = next_saturday()
     session = SessionFactory(facility=hub, start=start, end=start + timedelta(minutes=90))
     expected = (
-        f'{start.year}年{start.month}月{start.day}日(土) <span class="nowrap">10:00〜11:30</span>'
+        f'{start.year}年{start.month}月{start.day}日（土）<span class="nowrap">10:00〜11:30</span>'
     )
     assert expected in ja_client.get("/").content.decode()
     assert expected in ja_client.get(f"/sessions/{session.pk}/").content.decode()
@@ -216,7 +216,7 @@ def test_date_format_of_a_known_day():
     from django.utils import translation
 
     with translation.override("ja"):
-        assert span(Stub) == '2026年12月5日(土) <span class="nowrap">10:00〜11:30</span>'
+        assert span(Stub) == '2026年12月5日（土）<span class="nowrap">10:00〜11:30</span>'
     with translation.override("en"):
         assert span(Stub) == 'Sat 5 Dec 2026, <span class="nowrap">10:00–11:30</span>'
 

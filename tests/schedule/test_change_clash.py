@@ -35,7 +35,7 @@ def test_a_new_time_that_overlaps_another_session_is_refused():
         url, {"from_date": "2027-01-18", "start_time": "13:00", "end_time": "14:00"}, format="json"
     )
     assert refused.status_code == 400
-    assert "01/25" in str(refused.json()["fields"]["start_time"])
+    assert "1月25日（月）" in str(refused.json()["fields"]["start_time"])
     before = {s.pk: s.start for s in sessions}
     assert {s.pk: s.start for s in Session.objects.filter(pk__in=before)} == before
     moved = api.patch(

@@ -54,7 +54,7 @@ def test_staff_copy_january_to_february_unticking_one(browser, live_server, widt
     page.get_by_role("link", name="この月を翌月へ複写").click()
     page.wait_for_url(re.compile(r"/staff/schedule/copy/"))
     text = page.inner_text("main")
-    assert "2月11日(木)" in text and "建国記念の日" in text  # the second Thursday, skipped
+    assert "2月11日（木）" in text and "建国記念の日" in text  # the second Thursday, skipped
     assert page.locator("input[name=session]").count() == 2
     assert axe_violations(page) == []
     # The staff header's links are the staff desk's (outside this page); the page's own

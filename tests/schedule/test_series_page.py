@@ -38,7 +38,7 @@ def test_the_page_lists_the_sessions_with_seats_and_the_month_links_to_it(
     page = client.get(f"/staff/schedule/series/{series.pk}/")
     assert page.status_code == 200
     text = page.content.decode()
-    assert "1月4日(月)" in text and "1/15" in text and "3/15" in text
+    assert "1月4日（月）" in text and "1/15" in text and "3/15" in text
     month = client.get("/staff/schedule/?facility=ribbon&month=2027-01").content.decode()
     assert f'href="/staff/schedule/series/{series.pk}/"' in month
 

@@ -273,7 +273,7 @@ def test_lottery_draw_and_manual_promotion_from_the_page(browser, live_server, d
 
 def test_lottery_roster_says_where_the_lottery_stands(browser, live_server, door):
     """Before the draw the roster of a lottery lists its applications under a line that says
-    it is a lottery (申込 N組／定員 M, 抽選日); its link leads to the draw; after the draw the
+    it is a lottery (申込N組／定員M席, 抽選日); its link leads to the draw; after the draw the
     line counts 当選 and 落選 and the door list shows the winners."""
     from tests.factories import book
 
@@ -287,7 +287,7 @@ def test_lottery_roster_says_where_the_lottery_stands(browser, live_server, door
         log_in(page, live_server.url, first.username, path)
         status = page.locator(".lottery-status")
         assert "抽選：申込受付中" in status.inner_text()
-        assert "申込 3組／定員 2" in status.inner_text()
+        assert "申込3組／定員2席" in status.inner_text()
         assert page.locator("tr.party").count() == 3
         overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
         assert overflow is False
@@ -300,7 +300,7 @@ def test_lottery_roster_says_where_the_lottery_stands(browser, live_server, door
     page.wait_for_selector(".message.success")
     page.goto(f"{live_server.url}{path}")
     status = page.locator(".lottery-status").inner_text()
-    assert "抽選：抽選済み" in status and "当選 2組" in status and "落選 1組" in status
-    assert "確定待ち 2組" in status
+    assert "に抽選済み" in status and "当選2組" in status and "落選1組" in status
+    assert "確定待ち2組" in status
     assert page.locator("tr.party").count() == 2
     screenshot(page, "staff-lottery-roster-drawn-1024")

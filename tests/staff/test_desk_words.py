@@ -22,11 +22,13 @@ from tests.staff.conftest import book_before, page_client, started_session
 
 JA = {"HTTP_ACCEPT_LANGUAGE": "ja"}
 JAPANESE = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
-# Half-width ( ) around Japanese text. A weekday in a date, 12月5日(土), is the site's date
-# format everywhere (core.dates, shared with the parents' pages and the emails), not text.
-HALF_WIDTH_ASIDE = re.compile(rf"\((?![月火水木金土日]\))[^()\n]*[{JAPANESE}][^()\n]*\)")
+# Half-width ( ) around Japanese text, a date's weekday included: 12月5日（土）, as official
+# notices write it (core.dates, shared with the parents' pages and the emails).
+HALF_WIDTH_ASIDE = re.compile(rf"\([^()\n]*[{JAPANESE}][^()\n]*\)")
 # A number spaced from its counter: "9 組", "18 人", "1 件".
 SPACED_COUNTER = re.compile(r"\d[ \u00a0]+[組人件名]")
+# A label spaced from its count: "当選 2組", "開催回 3件" (the desk writes 当選2組, 送信失敗1件).
+SPACED_COUNT = re.compile(rf"[{JAPANESE}][ \u00a0]+\d+[組人件名席回日]")
 # A half-width colon after Japanese: "配慮事項: 車いす".
 HALF_WIDTH_COLON = re.compile(rf"[{JAPANESE}]: ")
 PLACEHOLDER = re.compile(r"%\([^)]+\)[sd]")
@@ -169,6 +171,7 @@ STAFF_ONLY = re.compile(
 
 
 def test_staff_side_japanese_in_the_catalogue_writes_full_width_brackets_and_colons():
+    """And a count right after its label or placeholder: 当選%(n)s組, 開催回%(n)s件."""
     po = polib.pofile(str(settings.BASE_DIR / "locale" / "ja" / "LC_MESSAGES" / "django.po"))
     wrong = []
     for entry in po:
@@ -176,7 +179,7 @@ def test_staff_side_japanese_in_the_catalogue_writes_full_width_brackets_and_col
         if entry.obsolete or not paths or not any(STAFF_ONLY.match(p) for p in paths):
             continue
         for text in [entry.msgstr, *entry.msgstr_plural.values()]:
-            for pattern in (HALF_WIDTH_ASIDE, SPACED_COUNTER, HALF_WIDTH_COLON):
+            for pattern in (HALF_WIDTH_ASIDE, SPACED_COUNTER, SPACED_COUNT, HALF_WIDTH_COLON):
                 if pattern.search(PLACEHOLDER.sub("1", text)):
                     wrong.append(f"{entry.msgid!r} -> {text!r}")
     assert not wrong, "\n".join(wrong)

@@ -64,9 +64,9 @@ def test_before_the_draw_the_roster_says_lottery_and_lists_the_applications(
     page = roster(manager_a, lottery)
     line = status_line(page)
     assert "抽選：申込受付中" in line
-    assert "申込 3組／定員 2" in line
+    assert "申込3組／定員2席" in line
     closes = timezone.localtime(lottery.registration_closes)
-    assert f"抽選日：{closes:%-m/%-d}" in line
+    assert f"抽選日：{closes.month}月{closes.day}日（" in line
     assert sorted(names_listed(page)) == sorted(name for name, _ in PARENTS)
     assert '<option value="applied" selected>' in page
     link = re.search(r'<a href="([^"]+)">申込者一覧・抽選</a>', page)
@@ -84,7 +84,7 @@ def test_staff_can_still_choose_the_parties_holding_seats(lottery, applicants, m
 
 def test_a_lottery_without_applications_says_so(lottery, manager_a):
     page = roster(manager_a, lottery)
-    assert "申込 0組／定員 2" in status_line(page)
+    assert "申込0組／定員2席" in status_line(page)
     assert "申込はまだありません。" in page
 
 
@@ -103,7 +103,7 @@ def test_before_applications_open_and_after_they_close(lottery, manager_a):
     page = roster(manager_a, lottery)
     assert "抽選：申込受付前" in status_line(page)
     opens = timezone.localtime(lottery.registration_opens)
-    assert f"申込開始：{opens:%-m/%-d}" in status_line(page)
+    assert f"申込開始：{opens.month}月{opens.day}日（" in status_line(page)
     lottery.registration_opens = now - timedelta(days=3)
     lottery.registration_closes = now - timedelta(minutes=1)
     lottery.save(update_fields=["registration_opens", "registration_closes"])
@@ -120,9 +120,9 @@ def test_after_the_draw_the_roster_counts_won_confirmed_and_not_drawn(
     page = roster(manager_a, lottery)
     line = status_line(page)
     drawn = timezone.localtime(draw.drawn_at)
-    assert f"抽選：抽選済み（{drawn:%-m/%-d}" in line
-    assert "当選 2組" in line and "確定 1組" in line and "確定待ち 1組" in line
-    assert "落選 1組" in line
+    assert f"抽選：{drawn.month}月{drawn.day}日（" in line and "に抽選済み" in line
+    assert "当選2組" in line and "確定1組" in line and "確定待ち1組" in line
+    assert "落選1組" in line
     assert "辞退・期限切れ" not in line
     # The default list is the door list again: the two winners, not the one not drawn.
     assert sorted(names_listed(page)) == sorted(r.name for r in winners)
@@ -133,7 +133,7 @@ def test_after_the_draw_the_roster_counts_won_confirmed_and_not_drawn(
     status = selectors.lottery_status(session=lottery)
     assert (status.won, status.confirmed, status.to_confirm, status.gone) == (2, 1, 0, 1)
     line = status_line(roster(manager_a, lottery))
-    assert "辞退・期限切れ 1組" in line and "確定待ち" not in line
+    assert "辞退・期限切れ1組" in line and "確定待ち" not in line
 
 
 def test_a_session_not_run_by_lottery_has_no_lottery_line(session_a, manager_a):

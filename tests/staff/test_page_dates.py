@@ -81,17 +81,17 @@ def test_the_desk_pages_in_japanese_are_written_as_before(desk):
     pages = {
         name: text(get(client, url, "ja")) for name, url in desk_pages(client, session).items()
     }
-    assert "2030年12月7日(土)" in pages["today"] and "10:00〜11:30" in pages["today"]
+    assert "2030年12月7日（土）" in pages["today"] and "10:00〜11:30" in pages["today"]
     for name in ("roster", "print"):
-        assert "2030年12月7日(土) 10:00〜11:30" in pages[name]
-    assert "受付は開催日の当日（12/7 (土)）から行えます。" in pages["roster"]
-    assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日\([月火水木金土日]\) \d\d:\d\d", pages["audit"])
+        assert "2030年12月7日（土）10:00〜11:30" in pages[name]
+    assert "受付は開催当日の12月7日（土）から行えます。" in pages["roster"]
+    assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日（[月火水木金土日]）\d\d:\d\d", pages["audit"])
 
 
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("zh-hans", "2030年12月7日(周六) 10:00〜11:30"),
+        ("zh-hans", "2030年12月7日（周六）10:00〜11:30"),
         ("ko", "2030년 12월 7일 (토) 10:00~11:30"),
         ("pt-br", "sáb., 7 de dezembro de 2030, 10:00–11:30"),
         ("vi", "Thứ Bảy, 7/12/2030, 10:00–11:30"),
@@ -135,5 +135,5 @@ def test_the_schedule_pages_in_japanese_are_written_as_before(schedule_client):
     client, series = schedule_client
     pages = {name: text(get(client, url, "ja")) for name, url in schedule_pages(series).items()}
     assert "2027年1月1日〜2027年1月31日 10:00〜11:00" in pages["series"]
-    assert "1月4日(月)" in pages["series"] and "2月1日(月)" in pages["copy"]
-    assert "2027年3月17日(水)" in pages["closed"]
+    assert "1月4日（月）" in pages["series"] and "2月1日（月）" in pages["copy"]
+    assert "2027年3月17日（水）" in pages["closed"]

@@ -275,7 +275,7 @@ def test_next_weeks_roster_has_no_check_in_buttons_and_says_when_it_opens(manage
         f"/staff/sessions/{session_a.pk}/", HTTP_ACCEPT_LANGUAGE="ja"
     ).content.decode()
     assert r.code in html and 'data-check-in="in"' not in html
-    assert "受付は開催日の当日（" in html
+    assert "受付は開催当日の" in html
     # A form posted anyway (an old page) is refused with the reason, and changes nothing.
     response = client.post(
         f"/staff/sessions/{session_a.pk}/check-in/", {"code": r.code, "attended": "1"}, follow=True

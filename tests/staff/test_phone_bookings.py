@@ -42,9 +42,9 @@ def tokyo(day, hour, minute=0) -> datetime:
 
 
 def ja_span(start: datetime, end: datetime) -> str:
-    """「2026年12月5日(土) 15:30〜16:30」, written out here rather than by the code under test."""
+    """「2026年12月5日（土）15:30〜16:30」, written out here rather than by the code under test."""
     s, e = start.astimezone(TOKYO), end.astimezone(TOKYO)
-    return f"{s.year}年{s.month}月{s.day}日({WEEKDAYS_JA[s.weekday()]}) {s:%H:%M}〜{e:%H:%M}"
+    return f"{s.year}年{s.month}月{s.day}日（{WEEKDAYS_JA[s.weekday()]}）{s:%H:%M}〜{e:%H:%M}"
 
 
 @pytest.fixture
