@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-PYTEST_ARGS ?=
+# Two workers (pytest-xdist), one per core of the CI machine; each has its own test database
+# (pytest-django names them per worker) and its own cache key prefix (config/settings/test.py).
+PYTEST_ARGS ?= -n 2
 
 .PHONY: install run test lint format bench messages clean browser-deps
 

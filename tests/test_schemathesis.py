@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 SEED = os.environ.get("SCHEMATHESIS_SEED", "20261122")
 EXAMPLES = os.environ.get("SCHEMATHESIS_EXAMPLES", "100")

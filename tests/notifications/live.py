@@ -10,6 +10,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import redis
 
@@ -25,6 +26,16 @@ def database_url(db: dict) -> str:
     host = db.get("HOST") or "127.0.0.1"
     port = db.get("PORT") or 5432
     return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+
+
+def broker_of_this_test_process(redis_url: str) -> str:
+    """A Redis database of its own for this test process's queues (``make test`` runs two
+    xdist workers against one Redis): a worker started by one process must never take the
+    other's messages, and a purge must never drop them."""
+    parts = urlsplit(redis_url)
+    given = int(parts.path.strip("/") or 0)
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    return urlunsplit(parts._replace(path=f"/{(given + 8 + worker) % 16}"))
 
 
 def purge_queue(broker_url: str) -> None:

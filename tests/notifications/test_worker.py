@@ -24,6 +24,7 @@ from tests.notifications import fixtures
 from tests.notifications.live import (
     RedisServer,
     Worker,
+    broker_of_this_test_process,
     database_url,
     publishing_to,
     purge_queue,
@@ -80,10 +81,11 @@ def workers(require_postgres, require_redis, transactional_db, tmp_path, sink):
 
 @pytest.fixture
 def broker(require_redis):
-    purge_queue(settings.REDIS_URL)
-    with publishing_to(settings.REDIS_URL):
-        yield settings.REDIS_URL
-    purge_queue(settings.REDIS_URL)
+    url = broker_of_this_test_process(settings.REDIS_URL)
+    purge_queue(url)
+    with publishing_to(url):
+        yield url
+    purge_queue(url)
 
 
 def reserve(api, session, email, **extra):
