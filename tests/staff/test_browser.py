@@ -228,6 +228,10 @@ def test_print_report_and_today_pages_render_japanese(browser, live_server, door
     log_in(portrait, live_server.url, first.username, f"/staff/sessions/{session.pk}/")
     overflow = portrait.evaluate("document.documentElement.scrollWidth > window.innerWidth")
     assert overflow is False
+    # Held upright, the tablet shows every party's check-in button without scrolling sideways.
+    for button in portrait.locator("button.check-in:visible").all():
+        box = button.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 768
     screenshot(portrait, "staff-roster-portrait")
 
 
