@@ -320,3 +320,19 @@ def test_every_string_is_translated_staff_side_included(locale_dir):
         f"{locale_dir}: {len(missing)} untranslated (an empty msgstr or plural form shows the "
         "English on the page):\n" + "\n".join(missing[:60])
     )
+
+
+# docs/glossary.md: 申し込み is the noun, but inside a compound the city writes 申込 (申込番号,
+# 申込期間, 申込内容, 申込方法); お申し込み時 is the polite phrase, not a compound.
+MOSHIKOMI_IN_A_COMPOUND = re.compile(rf"(?<!お)申し込み[{KANJI}]")
+
+
+def test_japanese_writes_moshikomi_in_a_compound_as_the_city_does():
+    found = [
+        f"{_label(e)} => {t}"
+        for e in _po("ja")
+        if not e.obsolete
+        for t in _translations(e)
+        if MOSHIKOMI_IN_A_COMPOUND.search(t)
+    ]
+    assert not found, "write 申込 inside a compound term:\n" + "\n".join(found)

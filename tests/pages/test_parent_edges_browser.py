@@ -104,6 +104,10 @@ def test_the_times_stay_on_one_line_on_a_phone(browser, live_server, play):
     opens = timezone.localtime(play.registration_opens)
     registration = page.locator("dt:has-text('申込期間') + dd").inner_text()
     assert f"{opens:%H:%M}〜" in registration and "–" not in registration
+    # Each end of the window keeps its day and time on one line: a phone breaks between them.
+    for end in page.locator("dt:has-text('申込期間') + dd .nowrap").all():
+        assert end.evaluate("el => el.getClientRects().length") == 1
+    assert page.locator("dt:has-text('申込期間') + dd .nowrap").count() == 2
     back = size(page, "p.back a")
     assert back["h"] >= 44 and back["w"] >= 44, back
     page.context.close()
@@ -120,7 +124,7 @@ def test_the_manage_page_of_an_application_and_a_course_in_the_browser(
     page.set_viewport_size(WIDTHS[device])
     page.goto(f"{live_server.url}/manage/{applied.reservation.code}/?token={applied.token}")
     check(page, f"21-manage-application-{device}")
-    assert page.locator("h1").inner_text() == "申し込み内容"
+    assert page.locator("h1").inner_text() == "申込内容"
     assert page.get_by_text("申込番号").is_visible()
     assert page.get_by_text("申し込みをキャンセルする").is_visible()
     assert page.locator("a[href$='.ics']").count() == 0  # no .ics before the draw

@@ -85,12 +85,12 @@ def test_a_lottery_application_is_called_an_application_until_a_place_is_won(ja_
     html = ja_client.get(response["Location"], follow=True).content.decode()
     assert "申込番号" in html and "予約番号" not in html
     assert re.search(r"<title>申し込み [A-Z0-9-]+ \|", html)
-    assert "<h2>申し込み内容</h2>" in html
+    assert "<h2>申込内容</h2>" in html
     code, token = re.search(
         r"/reservations/([A-Z0-9-]+)/\?token=([\w-]+)", response["Location"]
     ).groups()
     manage = ja_client.get(f"/manage/{code}/?token={token}", follow=True).content.decode()
-    assert "<h1>申し込み内容</h1>" in manage and "申込番号" in manage and "予約番号" not in manage
+    assert "<h1>申込内容</h1>" in manage and "申込番号" in manage and "予約番号" not in manage
 
 
 def test_the_application_email_says_application_number(ja_client, lottery):
