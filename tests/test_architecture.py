@@ -1,6 +1,7 @@
 """The layout of the code holds: imports point down the layers, modules stay readable."""
 
 import ast
+import re
 from pathlib import Path
 
 from importlinter.cli import lint_imports
@@ -12,7 +13,18 @@ from calendars.models import CalendarFeedToken
 from notifications import receivers
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("core", "events", "booking", "calendars", "notifications", "staffdesk", "parents", "demo")
+APPS = (
+    "core",
+    "events",
+    "booking",
+    "calendars",
+    "notifications",
+    "consultations",
+    "parents",
+    "staffdesk",
+    "schedule",
+    "demo",
+)
 MAX_LINES = 400
 
 
@@ -73,3 +85,21 @@ def test_every_signal_has_its_receiver():
             uid = f"notifications.{receiver.__name__}"
             assert signal.disconnect(receiver, sender=sender, dispatch_uid=uid), uid
             signal.connect(receiver, sender=sender, dispatch_uid=uid)
+
+
+# Django's date filter writes Japanese days as 12/5 (土) or 2026/12/05, not as core.dates does
+# (12月5日（土）); only a month's name, YEAR_MONTH_FORMAT and values for machines may use it.
+DATE_FILTER = re.compile(r"""\|date:["']([^"']*)["']""")
+DATE_FORMATS_NOT_FOR_DAYS = {"Y-m-d", "Y-m", "Ymd", "c", "M", "YEAR_MONTH_FORMAT", r"Y-m-d\TH:i"}
+
+
+def test_templates_write_days_for_people_through_core_dates():
+    found = [
+        f"{path.relative_to(ROOT)}: |date:{fmt!r}"
+        for path in [*ROOT.glob("*/templates/**/*.html"), *ROOT.glob("templates/**/*.html")]
+        for fmt in DATE_FILTER.findall(path.read_text(encoding="utf-8"))
+        if fmt not in DATE_FORMATS_NOT_FOR_DAYS
+    ]
+    assert not found, "write days with the day / when / when_short / span filters:\n" + "\n".join(
+        found
+    )
