@@ -76,12 +76,24 @@ def consultation_detail(request, slug: str):
             url = reverse("appointment-page", kwargs={"code": appointment.code})
             return APPOINTMENT.redirect(request, url, appointment.code, {"token": token})
     today = timezone.localdate()
-    days = selectors.free_slots(kind, first=today, last=today + timedelta(days=SHOWN_DAYS))
+    found = selectors.free_slots(kind, first=today, last=today + timedelta(days=SHOWN_DAYS))
+    chosen = form.data.get("start", "") if form.is_bound else ""
+    context = {"kind": kind, "form": form, "error": error, "chosen": chosen}
     return render(
-        request,
-        "consultations/detail.html",
-        {"kind": kind, "days": sorted(days.items()), "form": form, "error": error},
+        request, "consultations/detail.html", {**context, "days": days_shown(found, chosen)}
     )
+
+
+def days_shown(found: dict, chosen: str) -> list[tuple]:
+    """Each day's free slots and whether its list is open: a month of times is one line per
+    day on a phone. Shown again after an error, the day of the time the parent chose opens, so
+    that they see their choice beside the error; otherwise the first day does."""
+    days = sorted(found.items())
+    opened = next(
+        (day for day, slots in days if any(s.start.isoformat() == chosen for s in slots)),
+        days[0][0] if days else None,
+    )
+    return [(day, slots, day == opened) for day, slots in days]
 
 
 def appointment_page(request, code: str):

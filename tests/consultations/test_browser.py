@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
 
@@ -25,6 +26,16 @@ def check(page, name: str) -> None:
     assert layout_problems(page) == [], name
 
 
+def open_days(page) -> list[str]:
+    """The days whose times show: each day is a <details> the parent opens."""
+    return page.locator("#id_start details[open] > summary").all_inner_texts()
+
+
+def contact_form_top(page) -> float:
+    """How far down the page the contact form starts, in CSS px."""
+    return page.get_by_label("氏名").evaluate("e => e.getBoundingClientRect().top + window.scrollY")
+
+
 def test_parent_books_and_cancels_a_consultation_at_360px(browser, live_server):
     FacilityFactory(slug="ribbonkan", name="リボン館", phone="099-000-0000")
     demo_consultations_load()
@@ -35,8 +46,20 @@ def test_parent_books_and_cancels_a_consultation_at_360px(browser, live_server):
     page.wait_for_url("**/consultations/")
     check(page, "consultation-list-360")
     assert "(" not in page.locator("main ul.links").inner_text()
-    page.get_by_role("link", name="入園相談").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="入園相談").click()
     check(page, "consultation-slots-360")
+    # A month of times is one line per day, the first day open: the contact form comes within
+    # a few screens, not after 8,000 px of radio buttons.
+    screen = page.viewport_size["height"]
+    assert contact_form_top(page) < 2.5 * screen, contact_form_top(page)
+    summaries = page.locator("#id_start details > summary")
+    assert summaries.count() > 5
+    assert open_days(page) == [summaries.first.inner_text()]
+    assert re.fullmatch(r"\d+月\d+日（.）\s空き\d+枠", summaries.first.inner_text())
+    page.set_viewport_size({"width": 1024, "height": 768})
+    check(page, "consultation-slots-1024")
+    page.set_viewport_size({"width": 360, "height": screen})
     # Sent without a time: the summary at the top says so and leads to the times.
     page.get_by_label("氏名").fill("山田 花子")
     page.get_by_label("メールアドレス").fill("hanako@example.jp")
@@ -48,7 +71,24 @@ def test_parent_books_and_cancels_a_consultation_at_360px(browser, live_server):
     summary.get_by_role("link", name=re.compile("日時を選んでください")).click()
     assert page.evaluate("location.hash") == "#id_start"
     assert page.locator("#id_start .errorlist").inner_text() == "日時を選んでください。"
-    page.locator("input[name=start]").last.check()
+    # The parent opens the last day, as they would, and picks its last time; the email is
+    # left wrong so that the form comes back.
+    last_day = page.locator("#id_start details").last
+    day_name = last_day.locator("summary").inner_text()
+    last_day.locator("summary").click()
+    choice = last_day.locator("input[name=start]").last
+    choice.check()
+    chosen = choice.get_attribute("value")
+    page.get_by_label("メールアドレス").fill("hanako@")
+    with page.expect_navigation():
+        page.get_by_role("button", name="この時間で予約する").click()
+    assert "有効なメールアドレス" in page.locator("#error-summary").inner_text()
+    # Shown again: the chosen day open (only it) with its time checked, beside the error.
+    assert open_days(page) == [day_name]
+    assert page.locator(f"input[name=start][value='{chosen}']").is_checked()
+    assert page.locator(f"input[name=start][value='{chosen}']").is_visible()
+    check(page, "consultation-error-with-time-360")
+    page.get_by_label("メールアドレス").fill("hanako@example.jp")
     page.get_by_label("相談内容").select_option("見学")
     page.get_by_role("button", name="この時間で予約する").click()
     page.wait_for_url("**/consultations/appointments/**")
@@ -68,6 +108,7 @@ def test_parent_books_and_cancels_a_consultation_at_360px(browser, live_server):
     appointment = Appointment.objects.get(email="hanako@example.jp")
     assert appointment.status == AppointmentStatus.BOOKED
     assert appointment.answers.topic == "見学"
+    assert appointment.start == datetime.fromisoformat(chosen)
     page.get_by_text("この相談をキャンセルする").click()
     page.get_by_role("button", name="キャンセルを確定する").click()
     page.get_by_text("この相談はキャンセルされました。").wait_for()
