@@ -103,3 +103,18 @@ def test_templates_write_days_for_people_through_core_dates():
     assert not found, "write days with the day / when / when_short / span filters:\n" + "\n".join(
         found
     )
+
+
+# A colon written in a template after a translated label stays half-width in Japanese (電話: 099);
+# the catalogue's "label separator" gives each language its own (電話：099, Phone: 099).
+COLON_AFTER_A_LABEL = re.compile(r"""\{% translate ["'][^"']*["'] %\}: """)
+
+
+def test_templates_take_the_colon_after_a_label_from_the_catalogue():
+    found = [
+        f"{path.relative_to(ROOT)}: {match}"
+        for path in [*ROOT.glob("*/templates/**/*.*"), *ROOT.glob("templates/**/*.*")]
+        if path.suffix in {".html", ".txt"}
+        for match in COLON_AFTER_A_LABEL.findall(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, 'use {% translate ": " context "label separator" %}:\n' + "\n".join(found)

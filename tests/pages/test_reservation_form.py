@@ -100,7 +100,7 @@ def test_missing_answers_are_shown_next_to_each_field_in_japanese(ja_client, pla
         widget = re.search(rf"<(input|select)[^>]*name=\"{name}\"[^>]*>", html).group(0)
         assert 'aria-invalid="true"' in widget, name
         assert f"id_{name}_error" in widget, name
-    assert "<title>エラー: " in html
+    assert "<title>エラー：" in html
 
 
 def test_a_wrong_email_is_explained(ja_client, play):
