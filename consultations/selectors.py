@@ -131,6 +131,23 @@ def free_slots(
     return result
 
 
+def free_slots_to_move(
+    appointment: Appointment, *, first: date, last: date
+) -> dict[date, list[Slot]]:
+    """The free slots an appointment may move to: its type's, counting its own time as free
+    (another counsellor may take it) but not offering that very slot, which would move nothing.
+    A day left without a slot is dropped, so that no day is shown with nothing to choose."""
+    found = free_slots(
+        appointment.consultation_type, first=first, last=last, ignore_pk=appointment.pk
+    )
+    own = (appointment.start, appointment.counsellor_id)
+    days = {
+        day: [slot for slot in slots if (slot.start, slot.counsellor_id) != own]
+        for day, slots in found.items()
+    }
+    return {day: slots for day, slots in days.items() if slots}
+
+
 def _overlaps(held: list[tuple[datetime, datetime]], start: datetime, until: datetime) -> bool:
     return any(h_start < until and start < h_until for h_start, h_until in held)
 

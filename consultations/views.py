@@ -109,7 +109,7 @@ def appointment_page(request, code: str):
     exchange = APPOINTMENT.traded(request, appointment.code, credential)
     if exchange is not None:
         return exchange
-    error = notice = ""
+    error = notice = chosen = ""
     if request.method == "POST":
         try:
             if request.POST.get("action") == "rebook":
@@ -126,17 +126,17 @@ def appointment_page(request, code: str):
             error = str(exc.message)
         except forms.ValidationError:
             error = str(_("Choose a time."))
+        # A refused move comes back with the parent's choice checked, its day open.
+        if error and request.POST.get("action") == "rebook":
+            chosen = request.POST.get("start", "")
     deadline = services.change_deadline(appointment)
     days = []
     if appointment.status == "booked" and timezone.now() <= deadline:
         today = timezone.localdate()
-        found = selectors.free_slots(
-            appointment.consultation_type,
-            first=today,
-            last=today + timedelta(days=SHOWN_DAYS),
-            ignore_pk=appointment.pk,
+        found = selectors.free_slots_to_move(
+            appointment, first=today, last=today + timedelta(days=SHOWN_DAYS)
         )
-        days = sorted(found.items())
+        days = days_shown(found, chosen)
     response = render(
         request,
         "consultations/appointment.html",
@@ -146,6 +146,7 @@ def appointment_page(request, code: str):
             "notice": notice,
             "deadline": deadline,
             "days": days,
+            "chosen": chosen,
         },
     )
     return private(response)  # personal data behind a credential

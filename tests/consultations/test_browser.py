@@ -109,6 +109,29 @@ def test_parent_books_and_cancels_a_consultation_at_360px(browser, live_server):
     assert appointment.status == AppointmentStatus.BOOKED
     assert appointment.answers.topic == "見学"
     assert appointment.start == datetime.fromisoformat(chosen)
+    # Changing the time folds the month by day as booking does: only the first day open. The
+    # parent opens another day and moves to its first time.
+    page.get_by_text("日時を変更する").click()
+    change = page.locator("details.action", has_text="この日時に変更する")
+    days = change.locator("details.day")
+    assert days.count() > 5
+    assert change.locator("details.day[open] > summary").all_inner_texts() == [
+        days.first.locator("summary").inner_text()
+    ]
+    assert re.fullmatch(r"\d+月\d+日（.）\s空き\d+枠", days.first.locator("summary").inner_text())
+    other_day = days.nth(1)
+    other_day.locator("summary").click()
+    assert change.locator("details.day[open]").count() == 2
+    check(page, "consultation-change-time-360")
+    new_time = other_day.locator("input[name=start]").first
+    new_time.check()
+    moved_to = new_time.get_attribute("value")
+    with page.expect_navigation():
+        page.get_by_role("button", name="この日時に変更する").click()
+    page.get_by_text("相談の日時を変更しました。").wait_for()
+    appointment.refresh_from_db()
+    assert appointment.start == datetime.fromisoformat(moved_to)
+    assert appointment.status == AppointmentStatus.BOOKED
     page.get_by_text("この相談をキャンセルする").click()
     page.get_by_role("button", name="キャンセルを確定する").click()
     page.get_by_text("この相談はキャンセルされました。").wait_for()

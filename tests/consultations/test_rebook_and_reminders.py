@@ -5,7 +5,9 @@ are written ahead as reservations' are and skipped when the appointment moved or
 
 from __future__ import annotations
 
+import re
 from email import message_from_bytes
+from unittest.mock import Mock
 
 import pytest
 from icalendar import Calendar
@@ -100,12 +102,37 @@ def test_rebook_through_the_api(tuesday_ahead):
     assert bad.status_code == 400
 
 
-def test_rebook_from_the_manage_page(tuesday_ahead, client):
+def open_days(html: str) -> list[str]:
+    """The days of the change form folded open: each day's times are a <details>."""
+    return re.findall(r'<details class="day" open><summary><span>([^<]*)</span>', html)
+
+
+def test_rebook_from_the_manage_page(tuesday_ahead, client, monkeypatch):
     booked = book_via_api(APIClient(), ten(tuesday_ahead))
     path = f"/consultations/appointments/{booked['code']}/"
     page = client.get(f"{path}?token={booked['token']}", follow=True)  # the token: a cookie now
     assert page.status_code == 200 and page.redirect_chain[-1][0] == path
-    assert ten(tuesday_ahead, 40).isoformat() in page.content.decode()
+    html = page.content.decode()
+    assert ten(tuesday_ahead, 40).isoformat() in html
+    # Its own time is no choice, and a month of times folds by day, the first day open.
+    assert f'value="{ten(tuesday_ahead).isoformat()}"' not in html
+    days = page.context["days"]
+    assert len(days) > 1 and [shown for _day, _slots, shown in days] == [True] + [False] * (
+        len(days) - 1
+    )
+    assert len(open_days(html)) == 1 and html.count('<details class="day"') == len(days)
+    # A refused move comes back with the chosen day open (only it) and its time checked.
+    last_day, slots, _shown = days[-1]
+    chosen = slots[-1].start.isoformat()
+    refused = AppError("slot_taken", "This time has just been taken. Please choose another.")
+    monkeypatch.setattr("consultations.services.appointment_rebook", Mock(side_effect=refused))
+    again = client.post(path, {"action": "rebook", "start": chosen})
+    html = again.content.decode()
+    assert [day for day, _slots, shown in again.context["days"] if shown] == [last_day]
+    assert len(open_days(html)) == 1
+    assert f'value="{chosen}" required checked>' in html
+    assert html.count(" checked>") == 1
+    monkeypatch.undo()
     answer = client.post(path, {"action": "rebook", "start": ten(tuesday_ahead, 40).isoformat()})
     assert answer.status_code == 200
     assert answer.context["appointment"].start == ten(tuesday_ahead, 40)
