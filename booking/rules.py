@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from core.kana import is_kana, kana_normalised
 from events.models import PartyCounting, Program
 
 # A due date more than this many days after the session is not a pregnancy now.
@@ -34,6 +35,16 @@ class Seats:
     seats: int
     child_seats: int
     childcare: int
+
+
+NOT_KANA_MESSAGE = _("Write your name in hiragana or katakana, e.g. やまだ はなこ.")
+
+
+def reading_refused(name_kana: str) -> bool:
+    """Whether a ふりがな holds anything but kana once normalised (kanji, letters): staff sort
+    and search the roster by it, so every way of booking refuses such a reading."""
+    kana = kana_normalised(name_kana)
+    return bool(kana) and not is_kana(kana)
 
 
 def party_from_data(data: dict) -> Party:

@@ -45,7 +45,14 @@ class ReservationCreateSerializer(DeclaredFieldsSerializer):
         slug_field="slug", queryset=Course.objects.all(), required=False
     )
     name = StrictCharField(max_length=100)
-    name_kana = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
+    name_kana = StrictCharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="ふりがな in hiragana or katakana (half-width katakana is stored full-width); "
+        "anything else is refused with 400 `invalid`.",
+    )
     email = StrictEmailField(max_length=254)
     phone = StrictRegexField(
         r"^([0-9+\-() ]{6,30})?$", max_length=30, required=False, allow_blank=True, default=""

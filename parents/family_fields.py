@@ -12,10 +12,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from booking.models import Need
-from core.kana import is_kana, kana_normalised
+from booking.rules import NOT_KANA_MESSAGE, reading_refused
+from core.kana import kana_normalised
 from core.text import OneLineFormField
-
-KANA_EXAMPLE_MESSAGE = _("Write your name in hiragana or katakana, e.g. やまだ はなこ.")
 
 
 def kana_field() -> forms.Field:
@@ -30,10 +29,9 @@ def kana_field() -> forms.Field:
 
 def kana_cleaned(value: str) -> str:
     """The reading in full-width kana; anything else (kanji, letters) is refused."""
-    kana = kana_normalised(value)
-    if kana and not is_kana(kana):
-        raise forms.ValidationError(KANA_EXAMPLE_MESSAGE, code="not_kana")
-    return kana
+    if reading_refused(value):
+        raise forms.ValidationError(NOT_KANA_MESSAGE, code="not_kana")
+    return kana_normalised(value)
 
 
 def needs_fields() -> dict[str, forms.Field]:

@@ -15,7 +15,14 @@ from django.utils.translation import gettext_lazy as _
 
 from booking import signals
 from booking.models import Need, Reservation, ReservationStatus
-from booking.rules import Contact, Party, party_errors, party_seats
+from booking.rules import (
+    NOT_KANA_MESSAGE,
+    Contact,
+    Party,
+    party_errors,
+    party_seats,
+    reading_refused,
+)
 from booking.services.phases import booking_phase, waitlist_open
 from booking.services.seats import (
     capacity_raise_for,
@@ -137,6 +144,8 @@ def reservation_create(
         raise AppValidationError(errors)
     if override:
         phase = "first_come"
+    if reading_refused(contact.name_kana):  # with an override too: it is no rule of a programme
+        raise AppValidationError({"name_kana": [NOT_KANA_MESSAGE]})
 
     unknown = set(contact.needs) - set(Need.values)
     if unknown:
