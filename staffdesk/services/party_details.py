@@ -13,9 +13,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from booking.rules import Contact, Party
+from booking.rules import Contact, Party, reading_refused
 from core.errors import AppValidationError
-from core.kana import is_kana, kana_normalised
+from core.kana import kana_normalised
 
 
 def party_details_errors(
@@ -33,10 +33,8 @@ def party_details_errors(
     errors: dict[str, list[Any]] = {}
     if name is not None and not name.strip():
         errors["name"] = [_("Enter a name.")]
-    if name_kana is not None:
-        kana = kana_normalised(name_kana)
-        if kana and not is_kana(kana):
-            errors["name_kana"] = [_("Write the name in hiragana or katakana.")]
+    if name_kana is not None and reading_refused(name_kana):
+        errors["name_kana"] = [_("Write the name in hiragana or katakana.")]
     if children is not None and childcare is not None and childcare > children:
         errors["childcare"] = [_("Childcare cannot be more than the number of children.")]
     return errors
