@@ -2,20 +2,18 @@
 
 Staff enter a party on the walk-in and 電話予約 pages and through the API; every one of these
 ends in ``walk_in_add`` or ``phone_booking_create``, which check the details here before they
-write, so no entry point can hold a rule of its own or miss one. The ふりがな is normalised here
-too, once, before it is checked and stored.
+write, so no entry point can hold a rule of its own or miss one. The ふりがな is stored as
+``reservation_create`` normalises it.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from booking.rules import Contact, Party, reading_refused
 from core.errors import AppValidationError
-from core.kana import kana_normalised
 
 
 def party_details_errors(
@@ -40,8 +38,8 @@ def party_details_errors(
     return errors
 
 
-def party_details_check(*, party: Party, contact: Contact, phone_required: bool = False) -> Contact:
-    """Refuse details the desk never takes (400 with field errors); return the contact to store.
+def party_details_check(*, party: Party, contact: Contact, phone_required: bool = False) -> None:
+    """Refuse details the desk never takes (400 with field errors).
 
     Staff book past the programme's rules with an override, so ``reservation_create`` may not
     check the party at all: these rules hold with or without one.
@@ -56,4 +54,3 @@ def party_details_check(*, party: Party, contact: Contact, phone_required: bool 
         errors["phone"] = [_("Enter the caller's phone number.")]
     if errors:
         raise AppValidationError(errors)
-    return replace(contact, name_kana=kana_normalised(contact.name_kana))

@@ -48,7 +48,7 @@ def phone_booking_create(
     fit), and the reason is kept in the reservation's history and the audit log.
     """
     now = now or timezone.now()
-    contact = party_details_check(party=party, contact=contact, phone_required=True)
+    party_details_check(party=party, contact=contact, phone_required=True)
     override_reason = (override_reason or "").strip()
     course = session.course if session.course_id else None
     before = {"capacity": session.capacity, "seats_taken": session.seats_taken}

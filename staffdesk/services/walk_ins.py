@@ -50,7 +50,7 @@ def walk_in_add(
     capacity when staff asked for it with a reason.
     """
     now = now or timezone.now()
-    contact = party_details_check(party=party, contact=contact)
+    party_details_check(party=party, contact=contact)
     locked = lock_session(session)
     if locked.status == SessionStatus.CANCELLED:
         raise AppError("session_cancelled")
