@@ -232,6 +232,12 @@ def test_print_report_and_today_pages_render_japanese(browser, live_server, door
     for button in portrait.locator("button.check-in:visible").all():
         box = button.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 768
+    # Its details in two columns under the name, a quarter shorter than on a phone.
+    card = portrait.locator("table.roster tbody tr").first
+    name, code, party = (
+        card.locator(f"td.{cell}").bounding_box() for cell in ("name", "code", "party-size")
+    )
+    assert name["y"] < code["y"] and party["x"] >= code["x"] + code["width"]
     screenshot(portrait, "staff-roster-portrait")
 
 
