@@ -238,6 +238,10 @@ def test_print_report_and_today_pages_render_japanese(browser, live_server, door
         card.locator(f"td.{cell}").bounding_box() for cell in ("name", "code", "party-size")
     )
     assert name["y"] < code["y"] and party["x"] >= code["x"] + code["width"]
+    # Printed from this page (Ctrl+P), the roster stays a table with its column names.
+    portrait.emulate_media(media="print")
+    assert portrait.locator("table.roster thead").is_visible()
+    portrait.emulate_media(media="screen")
     screenshot(portrait, "staff-roster-portrait")
 
 
