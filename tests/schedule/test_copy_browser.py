@@ -68,6 +68,9 @@ def test_staff_copy_january_to_february_unticking_one(browser, live_server, widt
     page.wait_for_url(re.compile(r"/staff/schedule/\?facility=ribbon&month=2027-02$"))
     assert "開催回を1件複写しました。" in page.inner_text("main")
     screenshot(page, f"schedule-copy-done-{width}")
+    # A phone lists the days without the weekdays' row above: each says its weekday.
+    first_day = page.locator(".month-grid td:not(.outside) .day-number").first.inner_text()
+    assert first_day == ("2月1日（月）" if width == 360 else "1")
     assert axe_violations(page) == []  # the month view, at this width too
     copies = Session.objects.filter(start__gte=at(date(2027, 2, 1), 0))
     assert [s.start for s in copies] == [at(date(2027, 2, 1), 10)]

@@ -4,6 +4,7 @@ calendar (HTML and PDF) with holidays, closed days, the address and a QR code.""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -41,6 +42,31 @@ def test_the_staff_month_shows_seats_taken_and_the_series(january):
     assert ">1/15<" in html and html.count(">0/15<") == len(sessions) - 1
     assert f"定期開催 {series.pk}" in html or f"Series {series.pk}" in html
     assert "成人の日" in html and "館内点検" in html
+    assert "<title>月間予定：2027年1月 | 子育てイベント予約</title>" in html  # the site's one name
+
+
+def test_the_months_mark_saturdays_and_sundays_and_name_each_days_weekday(january):
+    """Saturdays blue and Sundays red as Japanese calendars mark them; each day carries its
+    weekday too, which a phone shows in place of the weekdays' row (calendar.css)."""
+    facility, _, _ = january
+    client = Client()
+    client.force_login(staff_user(facility))
+    staff = client.get("/staff/schedule/", {"facility": "ribbon", "month": "2027-01"})
+    parents = client.get("/facilities/ribbon/calendar/", {"month": "2027-01"})
+    for html in (staff.content.decode(), parents.content.decode()):
+        assert re.search(r'<th scope="col" class="sat">土</th><th scope="col" class="sun">', html)
+        saturday = re.search(
+            r'<td class="([^"]*)">\s*<div class="day-number">'
+            r'<span class="in-grid">2</span><span class="in-list">1月2日（土）',
+            html,
+        )
+        sunday = re.search(
+            r'<td class="([^"]*)">\s*<div class="day-number">'
+            r'<span class="in-grid">3</span><span class="in-list">1月3日（日）',
+            html,
+        )
+        assert saturday and "sat" in saturday[1].split()
+        assert sunday and {"sun", "holiday"} & set(sunday[1].split())
 
 
 def test_another_facilitys_staff_get_not_found(january):
