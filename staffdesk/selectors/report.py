@@ -184,6 +184,8 @@ def attendance_report(
 
     table: dict[tuple[int, int, date], ReportRow] = {}
     for s in session_rows:
+        if s["status"] == SessionStatus.SCHEDULED and s["start"] > now:
+            continue  # not held yet: no row of zeros for a month still to come
         month = timezone.localtime(s["start"], tz).date().replace(day=1)
         key = (s["facility_id"], s["program_id"], month)
         row = table.get(key)
@@ -193,8 +195,6 @@ def attendance_report(
             )
         if s["status"] == SessionStatus.CANCELLED:
             row.sessions_cancelled += 1
-            continue
-        if s["start"] > now:
             continue
         row.sessions_held += 1
         row.capacity += s["capacity"]

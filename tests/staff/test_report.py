@@ -260,8 +260,14 @@ def test_sessions_not_yet_held_are_left_out(manager_a, facility_a):
     session = SessionFactory(facility=facility_a)  # next week
     book(session)
     fy = fiscal_year_of(timezone.localdate(session.start))
+    cancelled = SessionFactory(facility=facility_a, start=session.start + timedelta(days=1))
+    session_cancel(session=cancelled, by=manager_a, reason="講師の急病")
     report = attendance_report(user=manager_a, fiscal_year=fy)
     assert report.total.sessions_held == 0 and report.total.reserved == 0
+    # No row of zeros for a session still to come; one already called off counts as cancelled.
+    assert [(r.program_title, r.sessions_cancelled) for r in report.rows] == [
+        (cancelled.program.title, 1)
+    ]
     later = attendance_report(
         user=manager_a, fiscal_year=fy, now=session.start + timedelta(hours=2)
     )
