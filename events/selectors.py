@@ -70,3 +70,12 @@ def priority_group_label(group: dict, language: str) -> str:
     """A lottery priority group's label in a language (``label_en``, ``label_zh-hans`` ...
     beside the Japanese ``label`` in ``Program.priority_groups``), else the Japanese."""
     return group.get(f"label_{language}") or group.get("label") or str(group.get("key", ""))
+
+
+def priority_group_label_of(program, key: str, language: str) -> str:
+    """The label of a programme's priority group by its key (what a reservation stores), in a
+    language; the key itself for a group the programme no longer has, "" for none."""
+    for group in (program.priority_groups if program is not None else None) or []:
+        if isinstance(group, dict) and group.get("key") == key:
+            return priority_group_label(group, language)
+    return key

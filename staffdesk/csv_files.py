@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 
 from booking.addresses import receives_email
 from booking.models import SEAT_HOLDING
-from events.selectors import priority_group_label
+from events.selectors import priority_group_label_of
 from events.templatetags.parent_pages import months_list
 from notifications.models import Notification
 from staffdesk.selectors import ExportRow, Report, Roster, RosterRow
@@ -120,10 +120,7 @@ def needs_ja(reservation) -> str:
 
 
 def priority_ja(program, key: str) -> str:
-    for group in (program.priority_groups if program is not None else None) or []:
-        if isinstance(group, dict) and group.get("key") == key:
-            return priority_group_label(group, "ja")
-    return key
+    return priority_group_label_of(program, key, "ja")
 
 
 def attendance_ja(reservation, attendance: str) -> str:

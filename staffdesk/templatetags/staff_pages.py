@@ -1,8 +1,11 @@
-"""Template filters of the staff pages: how a city office writes a fiscal year."""
+"""Template filters of the staff pages: how a city office writes a fiscal year, and a
+programme's own words for what a reservation stores as a key."""
 
 from django import template
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from events.selectors import priority_group_label_of
 
 register = template.Library()
 
@@ -29,3 +32,10 @@ def fiscal_year(year: int) -> str:
         "year": int(year),
         "next": int(year) + 1,
     }
+
+
+@register.filter
+def priority_label(key: str, program) -> str:
+    """A lottery priority group as the programme names it in the page's language, not its key:
+    初めての妊娠の方, not first_pregnancy."""
+    return priority_group_label_of(program, key or "", get_language() or "ja")

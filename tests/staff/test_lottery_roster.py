@@ -162,3 +162,26 @@ def test_the_roster_api_lists_the_applications_when_asked(lottery, applicants, a
     assert api_a.get(url).json()["rows"] == []
     rows = api_a.get(url + "?scope=applied").json()["rows"]
     assert sorted(row["code"] for row in rows) == sorted(r.code for r in applicants)
+
+
+def test_the_lottery_page_writes_whole_sentences_and_the_groups_names(lottery, manager_a):
+    """The applicants' priority group as the programme names it (never its key), the deadline
+    and the winners' confirmation in sentences, and the winners counted in parties (組)."""
+    lottery.program.priority_groups = [{"key": "first", "label": "初めての妊娠の方"}]
+    lottery.program.save(update_fields=["priority_groups"])
+    for i, (name, kana) in enumerate(PARENTS):
+        book(lottery, email=f"g{i}@example.jp", name=name, name_kana=kana, priority_group="first")
+    closes = timezone.localtime(lottery.registration_closes)
+    before = text(
+        page_client(manager_a).get(f"/staff/sessions/{lottery.pk}/waiting-list/").content.decode()
+    )
+    assert "初めての妊娠の方" in before and ">first<" not in before and " first " not in before
+    assert re.search(
+        rf"申込締切は{closes.year}年{closes.month}月{closes.day}日（.）\d\d:\d\dです。", before
+    )
+    lottery_draw(session=lottery, seed="page")
+    after = text(
+        page_client(manager_a).get(f"/staff/sessions/{lottery.pk}/waiting-list/").content.decode()
+    )
+    assert "（申し込み3件、当選2組）" in after
+    assert re.search(r"当選者の確定期限は\d{4}年\d+月\d+日（.）\d\d:\d\dです。", after)
