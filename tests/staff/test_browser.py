@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 
 from booking.models import ReservationHistory
-from events.models import StaffRole
+from events.models import StaffMembership, StaffRole
 from staffdesk.models import StaffAction
 from staffdesk.selectors import fiscal_year_of
 from tests.browser import axe_violations, screenshot
@@ -318,3 +318,26 @@ def test_lottery_roster_says_where_the_lottery_stands(browser, live_server, door
     assert "確定待ち2組" in status
     assert page.locator("tr.party").count() == 2
     screenshot(page, "staff-lottery-roster-drawn-1024")
+
+
+def test_a_sessions_staff_pages_fit_a_phone_with_a_long_facility_name(browser, live_server, door):
+    """On a phone nothing pushes a page sideways: the move form's place, a select as wide as
+    the longest facility name, once did by 50 px; the lottery's lists scroll in their own box."""
+    session, _, first, _ = door
+    long_name = FacilityFactory(name="地域子育て支援センター（中央）すこやかひろば・ぷらす分室")
+    StaffMembership.objects.create(user=first, facility=long_name, role=StaffRole.MANAGER)
+    lottery = lottery_session(session.facility, 2)
+    for i, (name, kana) in enumerate(NAMES):
+        book_before(lottery, name=name, name_kana=kana, email=f"fit{i}@example.jp")
+    page = tablet(browser, viewport={"width": 360, "height": 740})
+    log_in(page, live_server.url, first.username, f"/staff/sessions/{session.pk}/change/")
+    assert "すこやかひろば・ぷらす分室" in page.locator("select[name=facility]").inner_text()
+    for path in (
+        f"/staff/sessions/{session.pk}/change/",
+        f"/staff/sessions/{session.pk}/phone/",
+        f"/staff/sessions/{session.pk}/walk-in/",
+        f"/staff/sessions/{lottery.pk}/waiting-list/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+    screenshot(page, "staff-lottery-list-360")
