@@ -29,8 +29,11 @@ HALF_WIDTH_ASIDE = re.compile(rf"\([^()\n]*[{JAPANESE}][^()\n]*\)")
 SPACED_COUNTER = re.compile(r"\d[ \u00a0]+[組人件名]")
 # A label spaced from its count: "当選 2組", "開催回 3件" (the desk writes 当選2組, 送信失敗1件).
 SPACED_COUNT = re.compile(rf"[{JAPANESE}][ \u00a0]+\d+[組人件名席回日]")
-# A half-width colon after Japanese: "配慮事項: 車いす".
-HALF_WIDTH_COLON = re.compile(rf"[{JAPANESE}]: ")
+# A half-width colon after Japanese: "配慮事項: 車いす", or ending a checkbox's label "通知する:".
+HALF_WIDTH_COLON = re.compile(rf"[{JAPANESE}]:(\s|$)", re.MULTILINE)
+# A space after a Japanese full stop inside one element's text: two strings set side by side
+# in a template, "件。 申込締切は" (read in the HTML: between elements the space is the page's).
+SPACE_AFTER_FULL_STOP = re.compile(r"。[ \u00a0\n]+[^\s<{]")
 PLACEHOLDER = re.compile(r"%\([^)]+\)[sd]")
 # A page column that the CSV splits into several columns.
 SPLIT_IN_THE_CSV = {
@@ -152,12 +155,18 @@ def test_staff_pages_write_full_width_brackets_and_counters_as_japanese_does(man
         "print": f"/staff/sessions/{session.pk}/print/",
         "slip": f"/staff/sessions/{session.pk}/slips/{expected.code}/",
         "audit": f"/staff/sessions/{session.pk}/audit/",
+        "change": f"/staff/sessions/{session.pk}/change/",
+        "waiting list": f"/staff/sessions/{session.pk}/waiting-list/",
+        "walk-in": f"/staff/sessions/{session.pk}/walk-in/",
+        "phone": f"/staff/sessions/{session.pk}/phone/",
     }
     wrong = []
     for name, url in pages.items():
-        text = visible_text(client.get(url, **JA).content.decode())
+        html = client.get(url, **JA).content.decode()
+        text = visible_text(html)
         for pattern in (HALF_WIDTH_ASIDE, SPACED_COUNTER, HALF_WIDTH_COLON):
             wrong += [f"{name}: {m.group()!r}" for m in pattern.finditer(text)]
+        wrong += [f"{name}: {m.group()!r}" for m in SPACE_AFTER_FULL_STOP.finditer(html)]
     assert not wrong, "\n".join(wrong)
     roster = visible_text(client.get(pages["roster"], **JA).content.decode())
     assert "2組（3人）" in roster and "（1歳2か月）" in roster
