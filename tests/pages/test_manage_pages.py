@@ -249,7 +249,7 @@ def test_the_emailed_link_lists_only_that_address_and_live_reservations(ja_clien
     html = response.content.decode()
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
-    assert mine.reservation.code in html
+    assert f"予約番号：{mine.reservation.code}" in html  # the label as every page writes it
     assert cancelled.reservation.code not in html
     assert other.reservation.code not in html
     manage = re.search(rf'href="(/manage/{mine.reservation.code}/\?me=[^"]+)"', html).group(1)
