@@ -42,44 +42,52 @@ BABEL_LOCALES = {
 }
 
 # CLDR patterns: ``day`` on pages, ``day_long`` in emails (English spells the month out),
-# ``short`` in an email's subject, in the staff's lists of days and in their sentences (no
-# year), ``date`` a day without its weekday (a series' first and last day).
+# ``short`` in an email's subject and in the staff's sentences (no year), ``date`` a day
+# without its weekday (a series' first and last day), ``listed`` a short day inside a list of
+# them (Portuguese and Vietnamese drop the comma after the weekday, which the list's own commas
+# would make hard to read: sáb. 5/12, sáb. 12/12 e sáb. 19/12).
 PATTERNS = {
     "ja": {
         "day": "y年M月d日（E）",
         "day_long": "y年M月d日（E）",
         "short": "M月d日（E）",
         "date": "y年M月d日",
+        "listed": "M月d日（E）",
     },
     "en": {
         "day": "EEE d MMM y",
         "day_long": "EEE d MMMM y",
         "short": "EEE d MMM",
         "date": "d MMM y",
+        "listed": "EEE d MMM",
     },
     "zh-hans": {
         "day": "y年M月d日（EEE）",
         "day_long": "y年M月d日（EEE）",
         "short": "M月d日（EEE）",
         "date": "y年M月d日",
+        "listed": "M月d日（EEE）",
     },
     "ko": {
         "day": "y년 M월 d일 (E)",
         "day_long": "y년 M월 d일 (E)",
         "short": "M월 d일 (E)",
         "date": "y년 M월 d일",
+        "listed": "M월 d일 (E)",
     },
     "pt-br": {
         "day": "EEE, d 'de' MMMM 'de' y",
         "day_long": "EEE, d 'de' MMMM 'de' y",
         "short": "EEE, d/M",
         "date": "d 'de' MMMM 'de' y",
+        "listed": "EEE d/M",
     },
     "vi": {
         "day": "EEEE, d/M/y",
         "day_long": "EEEE, d/M/y",
         "short": "EEEE, d/M",
         "date": "d/M/y",
+        "listed": "EEEE d/M",
     },
 }
 PATTERNS[EASY_JAPANESE] = PATTERNS["ja"]
@@ -114,7 +122,7 @@ def format_day(value: date | datetime, language: str | None, *, style: str = "da
     return babel_format_date(value, PATTERNS[code][style], locale=_locale(code))
 
 
-def format_days(values: list[date], language: str | None, *, style: str = "short") -> str:
+def format_days(values: list[date], language: str | None, *, style: str = "listed") -> str:
     """Several days as a list in the language: 12月5日（土）、12月12日（土） / Sat 5 Dec and ..."""
     code = _code(language)
     return format_list([format_day(v, code, style=style) for v in values], locale=_locale(code))

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from core import dates
 from schedule.models import ClosedDay
 from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, staff_user
 from tests.schedule.test_series import january_series
@@ -137,3 +138,19 @@ def test_the_schedule_pages_in_japanese_are_written_as_before(schedule_client):
     assert "2027年1月1日〜2027年1月31日 10:00〜11:00" in pages["series"]
     assert "1月4日（月）" in pages["series"] and "2月1日（月）" in pages["copy"]
     assert "2027年3月17日（水）" in pages["closed"]
+
+
+@pytest.mark.parametrize(
+    "language, expected",
+    [
+        ("ja", "12月7日（土）、12月14日（土）、12月21日（土）"),
+        ("en", "Sat 7 Dec, Sat 14 Dec and Sat 21 Dec"),
+        ("pt-br", "sáb. 7/12, sáb. 14/12 e sáb. 21/12"),
+        ("vi", "Thứ Bảy 7/12, Thứ Bảy 14/12 và Thứ Bảy 21/12"),
+    ],
+)
+def test_a_list_of_days_reads_with_one_comma_between_two_days(language, expected):
+    """The schedule's clash error lists days; Portuguese and Vietnamese write a short day with
+    a comma after its weekday (sáb., 7/12), which made such a list a row of commas."""
+    days = [date(2030, 12, 7), date(2030, 12, 14), date(2030, 12, 21)]
+    assert dates.format_days(days, language) == expected
