@@ -53,8 +53,9 @@ class CodeTaken(Exception):
 
 
 class ChangedMeanwhile(Exception):
-    """Seats that looked free were taken by others, or seats that looked gone came free, or
-    the waiting list filled: the booking runs again the ordinary way, under the row's lock."""
+    """Seats that looked free were taken by others, or seats that looked gone came free: the
+    booking runs again the ordinary way, under the row's lock. (A waiting list that filled
+    meanwhile refuses at once: ``waitlist_join``.)"""
 
 
 def is_deadlock(exc: OperationalError) -> bool:

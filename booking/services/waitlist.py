@@ -16,6 +16,7 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connections, router, transaction
 from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -82,10 +83,37 @@ def waitlist_join(reservation: Reservation, session: Session, seats: Seats) -> i
     """Put a waitlisted reservation, just written, on its session's list; return its place.
 
     None, with nothing changed, when the seats are not all gone any more (the party may book
-    them) or the list is full. Run last before the commit (see the module's doc).
+    them); ``AppError("waitlist_full")`` when they are and the list filled meanwhile, so a
+    party that came a moment too late is refused at once instead of trying again under the
+    row's lock. Run last before the commit (see the module's doc).
     """
     limit = session.waitlist_capacity
     limit = NO_LIMIT if limit is None else limit
+    place = _join(reservation, session, seats, limit)
+    if place is None and _full_now(session, seats):
+        raise AppError("waitlist_full")
+    return place
+
+
+def _full_now(session: Session, seats: Seats) -> bool:
+    """Whether the session's row, as committed now, has this party's seats gone and its list
+    at its limit (the limit as staff may have changed it since the request read the row)."""
+    return (
+        Session.objects.filter(_seats_gone(seats), pk=session.pk)
+        .annotate(limit=Coalesce("waitlist_limit", "program__waitlist_limit"))
+        .filter(limit__isnull=False, waitlist_taken__gte=F("limit"))
+        .exists()
+    )
+
+
+def _seats_gone(seats: Seats) -> Q:
+    """A session row on which this party's seats are not all free (adults' or children's)."""
+    return Q(capacity__lt=F("seats_taken") + seats.seats) | Q(
+        children_capacity__lt=F("children_taken") + seats.child_seats
+    )
+
+
+def _join(reservation: Reservation, session: Session, seats: Seats, limit: int) -> int | None:
     connection = connections[router.db_for_write(Session)]
     if connection.vendor == "postgresql":
         sql = _JOIN_ONE_STATEMENT.format(
@@ -104,12 +132,9 @@ def waitlist_join(reservation: Reservation, session: Session, seats: Seats) -> i
             row = cursor.fetchone()
         return row[0] if row else None
     # Elsewhere (SQLite) every write transaction holds the database's one write lock anyway.
-    still_full = Q(capacity__lt=F("seats_taken") + seats.seats) | Q(
-        children_capacity__lt=F("children_taken") + seats.child_seats
-    )
-    joined = Session.objects.filter(still_full, pk=session.pk, waitlist_taken__lt=limit).update(
-        waitlist_taken=F("waitlist_taken") + 1, waitlist_joined=F("waitlist_joined") + 1
-    )
+    joined = Session.objects.filter(
+        _seats_gone(seats), pk=session.pk, waitlist_taken__lt=limit
+    ).update(waitlist_taken=F("waitlist_taken") + 1, waitlist_joined=F("waitlist_joined") + 1)
     if not joined:
         return None
     place, ticket = Session.objects.values_list("waitlist_taken", "waitlist_joined").get(

@@ -12,6 +12,8 @@ import threading
 from collections import Counter
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from booking.models import Reservation, ReservationStatus
 from booking.rules import Party
@@ -23,7 +25,7 @@ from booking.services import (
     reservation_change_party,
 )
 from core.errors import AppError
-from events.models import BookingMode
+from events.models import BookingMode, Session
 from notifications.models import Notification
 from tests.booking.test_concurrency import (
     REQUEST_TIMEOUT,
@@ -105,6 +107,25 @@ def test_the_full_path_refuses_too_not_only_the_early_read():
         book(session, email="late@example.jp")
     assert refused.value.code == "waitlist_full"
     assert snapshot(session) == before
+
+
+def test_a_party_a_moment_too_late_is_refused_at_once_not_tried_again():
+    """The request read the list with a place left; another party took it before this one's
+    transaction: refused on the spot, its reservation written once and rolled back (before, it
+    ran the whole booking again under the row's lock: a second set of inserts, in a rush, for
+    every party that came a moment too late)."""
+    session = full_session(program_limit=1)
+    read_by_the_late_request = Session.objects.select_related("program").get(pk=session.pk)
+    book(session, email="w0@example.jp")
+    before = snapshot(session)
+    with CaptureQueriesContext(connection) as queries, pytest.raises(AppError) as refused:
+        book(read_by_the_late_request, email="late@example.jp")
+    assert refused.value.code == "waitlist_full"
+    assert snapshot(session) == before
+    inserts = [
+        q["sql"] for q in queries if q["sql"].startswith('INSERT INTO "booking_reservation"')
+    ]
+    assert len(inserts) == 1
 
 
 def test_the_session_limit_overrides_the_programme_and_empty_is_no_limit():
