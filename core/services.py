@@ -39,6 +39,8 @@ def api_token_issue(token: ApiToken) -> str:
     Only the key's hash and first characters are saved: the key is shown once, by the caller.
     """
     key = secrets.token_urlsafe(32)
+    while key.startswith("-"):  # its prefix would read as an option: staff_token --prefix -Ab3
+        key = secrets.token_urlsafe(32)
     token.prefix = key[:PREFIX_LENGTH]
     token.key_hash = api_key_hash(key)
     token.save()
