@@ -125,7 +125,11 @@ def no_shows(request, pk: int):
 def print_roster(request, pk: int):
     session = page_session(request, pk)
     data = selectors.roster(session=session, sort=request.GET.get("sort", "kana"))
-    return render(request, "staff/print.html", {"session": session, "roster": data})
+    return render(
+        request,
+        "staff/print.html",
+        {"session": session, "roster": data, "printed_at": timezone.now()},
+    )
 
 
 @staff_page

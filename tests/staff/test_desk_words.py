@@ -168,6 +168,12 @@ def test_staff_pages_write_full_width_brackets_and_counters_as_japanese_does(man
             wrong += [f"{name}: {m.group()!r}" for m in pattern.finditer(text)]
         wrong += [f"{name}: {m.group()!r}" for m in SPACE_AFTER_FULL_STOP.finditer(html)]
     assert not wrong, "\n".join(wrong)
+    printed = visible_text(client.get(pages["print"], **JA).content.decode())
+    assert re.search(
+        rf"定員：{session.capacity} ・ 組数：\d+ ・ 人数：\d+ ・ "
+        r"印刷日時：\d{4}年\d{1,2}月\d{1,2}日（.）\d\d:\d\d",
+        printed,
+    ), printed[:600]
     roster = visible_text(client.get(pages["roster"], **JA).content.decode())
     assert "2組（3人）" in roster and "（1歳2か月）" in roster
     assert "送信失敗1件" in roster and "配慮事項：アレルギー（卵）" in roster
