@@ -87,9 +87,10 @@ def test_every_signal_has_its_receiver():
             signal.connect(receiver, sender=sender, dispatch_uid=uid)
 
 
-# Django's date filter writes Japanese days as 12/5 (土) or 2026/12/05, not as core.dates does
-# (12月5日（土）); only a month's name, YEAR_MONTH_FORMAT and values for machines may use it.
-DATE_FILTER = re.compile(r"""\|date:["']([^"']*)["']""")
+# Django's date filter and its now tag write Japanese days as 12/5 (土) or 2026/12/05, not as
+# core.dates does (12月5日（土）); only a month's name, YEAR_MONTH_FORMAT and values for machines
+# may use them.
+DATE_FILTER = re.compile(r"""(?:\|date:|\{% now )["']([^"']*)["']""")
 DATE_FORMATS_NOT_FOR_DAYS = {"Y-m-d", "Y-m", "Ymd", "c", "M", "YEAR_MONTH_FORMAT", r"Y-m-d\TH:i"}
 
 
