@@ -16,7 +16,6 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connections, router, transaction
 from django.db.models import F, Q, QuerySet
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +27,7 @@ from booking.services.seats import (
     first_session,
     reservation_seats,
     reservation_sessions,
+    seats_fit,
     seats_take,
     target_sessions,
 )
@@ -98,19 +98,8 @@ def waitlist_join(reservation: Reservation, session: Session, seats: Seats) -> i
 def _full_now(session: Session, seats: Seats) -> bool:
     """Whether the session's row, as committed now, has this party's seats gone and its list
     at its limit (the limit as staff may have changed it since the request read the row)."""
-    return (
-        Session.objects.filter(_seats_gone(seats), pk=session.pk)
-        .annotate(limit=Coalesce("waitlist_limit", "program__waitlist_limit"))
-        .filter(limit__isnull=False, waitlist_taken__gte=F("limit"))
-        .exists()
-    )
-
-
-def _seats_gone(seats: Seats) -> Q:
-    """A session row on which this party's seats are not all free (adults' or children's)."""
-    return Q(capacity__lt=F("seats_taken") + seats.seats) | Q(
-        children_capacity__lt=F("children_taken") + seats.child_seats
-    )
+    fresh = Session.objects.select_related("program").get(pk=session.pk)
+    return fresh.waitlist_left == 0 and not seats_fit([fresh], seats, with_childcare=False)
 
 
 def _join(reservation: Reservation, session: Session, seats: Seats, limit: int) -> int | None:
@@ -132,9 +121,12 @@ def _join(reservation: Reservation, session: Session, seats: Seats, limit: int) 
             row = cursor.fetchone()
         return row[0] if row else None
     # Elsewhere (SQLite) every write transaction holds the database's one write lock anyway.
-    joined = Session.objects.filter(
-        _seats_gone(seats), pk=session.pk, waitlist_taken__lt=limit
-    ).update(waitlist_taken=F("waitlist_taken") + 1, waitlist_joined=F("waitlist_joined") + 1)
+    still_full = Q(capacity__lt=F("seats_taken") + seats.seats) | Q(
+        children_capacity__lt=F("children_taken") + seats.child_seats
+    )
+    joined = Session.objects.filter(still_full, pk=session.pk, waitlist_taken__lt=limit).update(
+        waitlist_taken=F("waitlist_taken") + 1, waitlist_joined=F("waitlist_joined") + 1
+    )
     if not joined:
         return None
     place, ticket = Session.objects.values_list("waitlist_taken", "waitlist_joined").get(
