@@ -33,8 +33,10 @@ def run_idempotent(
     concurrent retry either sees the committed first answer or waits for it.
     """
     key = key.strip()
-    if not key or len(key) > 255:
-        raise AppValidationError({"Idempotency-Key": [_("Use a key of 1 to 255 characters.")]})
+    if not usable_key(key):
+        raise AppValidationError(
+            {"Idempotency-Key": [_("Use a key of 1 to 255 visible ASCII characters, a UUID say.")]}
+        )
     fingerprint = request_fingerprint(payload)
     stored = _fresh(scope, key)
     if stored is not None:
@@ -61,10 +63,16 @@ def run_idempotent(
     return status, body, False
 
 
+def usable_key(key: str) -> bool:
+    """1 to 255 visible ASCII characters: a header's control bytes (NUL, which PostgreSQL's
+    text refuses) or a letter another client's software may encode otherwise are refused."""
+    return 0 < len(key) <= 255 and key.isascii() and key.isprintable()
+
+
 def succeeded_before(*, scope: str, key: str | None, payload: Any) -> bool:
     """Whether this key already holds a successful answer to this very request (a replay)."""
-    if not key or len(key.strip()) > 255:
-        return False
+    if key is None or not usable_key(key.strip()):
+        return False  # the request itself then refuses the key
     stored = _fresh(scope, key.strip())
     return (
         stored is not None

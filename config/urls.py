@@ -73,5 +73,7 @@ urlpatterns = [
     path("", include("parents.urls")),
 ]
 
-handler404 = "core.errors.json_not_found"
-handler500 = "core.errors.json_server_error"
+handler400 = "core.error_pages.bad_request"
+handler403 = "core.error_pages.forbidden"
+handler404 = "core.error_pages.not_found"
+handler500 = "core.error_pages.server_error"

@@ -15,7 +15,8 @@ from icalendar import Event, vCalAddress, vText
 
 from calendars.ics import METHOD_CANCEL, METHOD_REQUEST, new_calendar, text_language, utc
 from consultations.models import Appointment, ConsultationMode
-from core.dates import format_span
+from consultations.selectors import change_deadline
+from core.dates import format_day_time, format_span
 from core.languages import EASY_JAPANESE, supported_language
 from core.ruby import html_with_ruby, ruby_plain
 from notifications.email_parts import Rendered
@@ -167,8 +168,15 @@ def _wording(appointment: Appointment, notification) -> tuple[str, str]:
         gettext("How: %(mode)s") % {"mode": ConsultationMode(kind.mode).label},
         gettext("Counsellor: %(name)s") % {"name": appointment.counsellor.display_name},
         gettext("Place: %(place)s") % {"place": facility.name},
-        gettext("Reservation code: %(code)s") % {"code": appointment.code},
     ]
+    if kind.mode == ConsultationMode.IN_PERSON and facility.address:
+        lines.append(gettext("Address: %(address)s") % {"address": facility.address})
+    if kind.mode == ConsultationMode.PHONE and appointment.phone:
+        lines.append(
+            gettext("By phone: the counsellor calls %(phone)s at this time.")
+            % {"phone": appointment.phone}
+        )
+    lines.append(gettext("Reservation code: %(code)s") % {"code": appointment.code})
     if notification.kind != CANCELLED and kind.mode == ConsultationMode.ONLINE and kind.online_link:
         lines.append(
             gettext("Link for the online consultation: %(url)s") % {"url": kind.online_link}
@@ -176,6 +184,12 @@ def _wording(appointment: Appointment, notification) -> tuple[str, str]:
     link = notification.payload.get("manage_url")
     if link:
         lines += ["", gettext("To see or cancel your appointment:"), link]
+        if notification.kind != CANCELLED:
+            deadline = format_day_time(change_deadline(appointment), get_language())
+            lines.append(
+                gettext("You can cancel or change the time online until %(deadline)s.")
+                % {"deadline": deadline}
+            )
     if facility.phone:
         lines += [
             "",

@@ -253,3 +253,11 @@ def plan_by_day(counsellor: Counsellor, *, first: date, last: date) -> list[tupl
 
 def _entry_key(entry: tuple) -> tuple:
     return entry[0], entry[1]
+
+
+def change_deadline(appointment: Appointment) -> datetime:
+    """Return the last moment a parent may cancel or change an appointment."""
+    hours = (
+        appointment.consultation_type.cancel_hours_before if appointment.consultation_type else 0
+    )
+    return appointment.start - timedelta(hours=hours)

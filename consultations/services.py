@@ -28,11 +28,12 @@ from consultations.models import (
     Appointment,
     AppointmentAnswers,
     AppointmentStatus,
+    ConsultationMode,
     ConsultationType,
     Counsellor,
 )
-from consultations.selectors import held_by_family, slot_is_offered
-from core.errors import AppError
+from consultations.selectors import change_deadline, held_by_family, slot_is_offered
+from core.errors import AppError, AppValidationError
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,8 @@ def appointment_book(
     ConsultationType.objects.select_for_update().filter(pk=kind.pk).first()
     if topic_refused(kind, family.topic):
         raise AppError("invalid_topic", _("Choose a topic from the list."), status_code=400)
+    if phone_missing(kind, family.phone):
+        raise AppValidationError({"phone": [PHONE_NEEDED]})
     # A family who phoned may have no email: staff then keep the limit in mind themselves.
     held = 0
     if family.email.strip():
@@ -151,6 +154,18 @@ def topic_refused(kind: ConsultationType, topic: str) -> bool:
     return bool(topic) and topic not in (kind.topics or [])
 
 
+PHONE_NEEDED = _("Give the phone number we should call for the consultation.")
+
+
+def phone_needed(kind: ConsultationType) -> bool:
+    """A consultation by phone is a call from the counsellor: without a number nobody rings."""
+    return kind.mode == ConsultationMode.PHONE
+
+
+def phone_missing(kind: ConsultationType, phone: str) -> bool:
+    return phone_needed(kind) and not phone.strip()
+
+
 @transaction.atomic
 def appointment_block(*, counsellor: Counsellor, start: datetime, minutes: int) -> Appointment:
     """Hold a counsellor's time so that no family can book it (a meeting, a visit)."""
@@ -174,14 +189,6 @@ def appointment_block(*, counsellor: Counsellor, start: datetime, minutes: int) 
             code=_new_code(),
         )
     )
-
-
-def change_deadline(appointment: Appointment) -> datetime:
-    """Return the last moment a parent may cancel or change an appointment."""
-    hours = (
-        appointment.consultation_type.cancel_hours_before if appointment.consultation_type else 0
-    )
-    return appointment.start - timedelta(hours=hours)
 
 
 @transaction.atomic

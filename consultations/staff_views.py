@@ -143,7 +143,9 @@ def book(request, slug: str):
         "start": request.GET.get("start", ""),
         "counsellor": query_integer(request.GET.get("counsellor")),
     }
-    form = StaffBookingForm(data, initial=initial, topics=kind.topics or [])
+    form = StaffBookingForm(
+        data, initial=initial, topics=kind.topics or [], phone_needed=services.phone_needed(kind)
+    )
     when = start_of(form["start"].value())
     if data is None and (when is None or initial["counsellor"] is None):
         raise Http404  # the page is opened from a free slot of the plan

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import forms
+from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -40,14 +41,19 @@ class BookingForm(QuestionnaireForm):
         error_messages={"required": _("Choose a time."), "invalid": _("Choose a time.")},
     )
     name = forms.CharField(label=_("Name"), max_length=100)
-    email = forms.EmailField(label=_("Email address"), max_length=254)
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        # The words of the reservation form (parents.forms): one message for one mistake.
+        error_messages={"invalid": _("Enter an email address such as name@example.jp.")},
+    )
     phone = forms.CharField(
-        label=_("Phone (optional)"),
+        label=_("Phone"),
         max_length=30,
         required=False,
         widget=forms.TextInput(attrs={"type": "tel"}),
     )
-    free_text_label = _("Anything you would like us to know (optional)")
+    free_text_label = _("Anything you would like us to know")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,7 +68,9 @@ def consultation_list(request):
 def consultation_detail(request, slug: str):
     kind = get_object_or_404(published_types(), slug=slug)
     error = ""
-    form = BookingForm(request.POST or None, topics=kind.topics or [])
+    form = BookingForm(
+        request.POST or None, topics=kind.topics or [], phone_needed=services.phone_needed(kind)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         family = services.family_from_data(data, language=supported_language(get_language()))
@@ -73,6 +81,7 @@ def consultation_detail(request, slug: str):
         except AppError as exc:
             error = str(exc.message)
         else:
+            messages.success(request, _("Your consultation is booked. We have sent you an email."))
             url = reverse("appointment-page", kwargs={"code": appointment.code})
             return APPOINTMENT.redirect(request, url, appointment.code, {"token": token})
     today = timezone.localdate()
@@ -129,7 +138,7 @@ def appointment_page(request, code: str):
         # A refused move comes back with the parent's choice checked, its day open.
         if error and request.POST.get("action") == "rebook":
             chosen = request.POST.get("start", "")
-    deadline = services.change_deadline(appointment)
+    deadline = selectors.change_deadline(appointment)
     days = []
     if appointment.status == "booked" and timezone.now() <= deadline:
         today = timezone.localdate()

@@ -55,6 +55,7 @@ MESSAGES: dict[str, Any] = {
     "party_too_large": _("The party does not fit in the seats left."),
     "payload_too_large": _("The request body is too large."),
     "server_error": _("Something went wrong on our side. Please try again later."),
+    "csrf_failed": _("The form's security check failed. Open the form again and send it."),
 }
 
 
@@ -164,7 +165,3 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
 
 def json_not_found(request, exception=None):  # noqa: ARG001
     return JsonResponse(error_body("not_found", MESSAGES["not_found"]), status=404)
-
-
-def json_server_error(request):  # noqa: ARG001
-    return JsonResponse(error_body("server_error", MESSAGES["server_error"]), status=500)

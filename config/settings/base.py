@@ -22,6 +22,9 @@ SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# A form sent without its token (a page left open for days, cookies refused) gets a page in
+# the request's language with the way back to the form, not Django's technical one.
+CSRF_FAILURE_VIEW = "core.error_pages.csrf_failure"
 
 # Public base URL used in emails, calendar entries and manage links.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

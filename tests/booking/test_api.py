@@ -191,6 +191,16 @@ def test_idempotency_key_replays_the_first_answer(api, session):
     assert Reservation.objects.count() == 1
 
 
+@pytest.mark.parametrize("key", ["a\x00b", "tab\there", "x" * 256, " ", "予約-1"])
+def test_an_idempotency_key_of_control_bytes_or_foreign_letters_is_400(api, session, key):
+    # A NUL reached PostgreSQL's text column and failed there (500); runserver passes it on.
+    before = snapshot(session)
+    response = api.post(URL, minimal(session), format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert_refused(response, 400, "invalid", session, before)
+    assert "Idempotency-Key" in response.json()["fields"]
+    assert IdempotencyKey.objects.count() == 0
+
+
 def test_idempotency_keys_expire_after_24_hours(api, session):
     headers = {"HTTP_IDEMPOTENCY_KEY": "retry-2"}
     api.post(URL, minimal(session), format="json", **headers)

@@ -82,13 +82,16 @@ def test_parent_books_and_cancels_a_consultation_at_360px(browser, live_server):
     page.get_by_label("メールアドレス").fill("hanako@")
     with page.expect_navigation():
         page.get_by_role("button", name="この時間で予約する").click()
-    assert "有効なメールアドレス" in page.locator("#error-summary").inner_text()
+    assert "メールアドレスを正しく入力してください" in page.locator("#error-summary").inner_text()
     # Shown again: the chosen day open (only it) with its time checked, beside the error.
     assert open_days(page) == [day_name]
     assert page.locator(f"input[name=start][value='{chosen}']").is_checked()
     assert page.locator(f"input[name=start][value='{chosen}']").is_visible()
     check(page, "consultation-error-with-time-360")
     page.get_by_label("メールアドレス").fill("hanako@example.jp")
+    # 入園相談 is a consultation by phone: the number the counsellor calls is asked for.
+    assert "必須" in page.locator("label[for=id_phone]").inner_text()
+    page.get_by_label("電話番号").fill("090-1234-5678")
     page.get_by_label("相談内容").select_option("見学")
     page.get_by_role("button", name="この時間で予約する").click()
     page.wait_for_url("**/consultations/appointments/**")
@@ -102,7 +105,8 @@ def test_parent_books_and_cancels_a_consultation_at_360px(browser, live_server):
             return [Math.round(r.left), Math.round(r.top), Math.round(r.bottom)];
         })"""
     )
-    assert len(boxes) == 10, boxes
+    assert len(boxes) == 12, boxes
+    assert "相談員から090-1234-5678へお電話します" in page.locator("main dl.facts").inner_text()
     for label, value in zip(boxes[0::2], boxes[1::2], strict=True):
         assert label[0] == value[0] and 0 <= value[1] - label[2] <= 8, boxes
     appointment = Appointment.objects.get(email="hanako@example.jp")

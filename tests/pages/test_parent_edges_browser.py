@@ -105,11 +105,32 @@ def test_the_times_stay_on_one_line_on_a_phone(browser, live_server, play):
     registration = page.locator("dt:has-text('申込期間') + dd").inner_text()
     assert f"{opens:%H:%M}〜" in registration and "–" not in registration
     # Each end of the window keeps its day and time on one line: a phone breaks between them.
-    for end in page.locator("dt:has-text('申込期間') + dd .nowrap").all():
-        assert end.evaluate("el => el.getClientRects().length") == 1
-    assert page.locator("dt:has-text('申込期間') + dd .nowrap").count() == 2
+    ends = page.locator("dt:has-text('申込期間') + dd .keep")
+    assert ends.count() == 2
+    for end in ends.all():
+        assert end.evaluate(LINES) == 1
     back = size(page, "p.back a")
     assert back["h"] >= 44 and back["w"] >= 44, back
+    page.context.close()
+
+
+# The lines a piece of text takes on the screen.
+LINES = """el => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return new Set([...range.getClientRects()].map(r => Math.round(r.bottom))).size;
+}"""
+
+
+@pytest.mark.parametrize("language", ["pt-BR", "vi", "en"])
+def test_a_long_registration_window_wraps_inside_a_phone(browser, live_server, play, language):
+    # "sáb., 31 de outubro de 2026, 09:00 –" alone is wider than 360 px: kept on one line it
+    # made the whole page 618 px wide.
+    page = new_page(browser, language=language)
+    page.goto(f"{live_server.url}/sessions/{play.pk}/")
+    check(page, f"21-registration-window-{language}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.locator("dl.facts .keep").count() == 2
     page.context.close()
 
 
