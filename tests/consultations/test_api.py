@@ -87,3 +87,18 @@ def test_bad_ranges_are_400(every_day):
     too_long = "/api/v1/consultations/nyuen/slots/?from=2027-01-01&to=2027-03-01"
     assert client.get(too_long).status_code == 400
     assert client.get("/api/v1/consultations/missing/slots/").status_code == 404
+
+
+def test_a_consultation_by_phone_without_a_number_is_400(every_day, settings):
+    settings.API_THROTTLE_ENABLED = False
+    every_day.mode = "phone"
+    every_day.save()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="ja")
+    start = slots(client)[-1]["start"]
+    refused = book(client, start)
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "invalid"
+    assert refused.json()["fields"]["phone"] == [
+        "相談のときにおかけする電話番号を入力してください。"
+    ]
+    assert not Appointment.objects.exists()

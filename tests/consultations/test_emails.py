@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from email import message_from_bytes
 
+import pytest
 from icalendar import Calendar
 
 from consultations.services import Family, appointment_book, appointment_cancel
+from core.errors import AppValidationError
 from notifications.emails import build_message
 from notifications.models import Notification
 from tests.consultations.conftest import NOW, at
@@ -48,3 +50,30 @@ def test_confirmation_then_cancellation_emails_with_invites(kind):
     assert int(event["sequence"]) > 0
     assert str(event["status"]) == "CANCELLED"
     assert token not in body
+
+
+def test_the_confirmation_says_where_or_how_and_until_when_it_can_change(kind, facility):
+    facility.address = "松阪市殿町1340-1"
+    facility.save()
+    family = Family("山田 花子", "hanako@example.jp")
+    appointment_book(kind=kind, start=at(12, 10), family=family, now=NOW)
+    _method, _cal, body, _parsed = invite_of(Notification.objects.get())
+    assert "住所：松阪市殿町1340-1" in body
+    assert "2027年1月11日（月）10:00までオンラインでキャンセル・日時の変更ができます。" in body
+    assert "お電話します" not in body
+
+
+def test_a_consultation_by_phone_needs_the_number_and_the_email_gives_it(kind, facility):
+    kind.mode = "phone"
+    kind.save()
+    with pytest.raises(AppValidationError) as refused:
+        appointment_book(
+            kind=kind, start=at(12, 10), family=Family("山田 花子", "a@example.jp"), now=NOW
+        )
+    assert "phone" in refused.value.fields
+    assert not Notification.objects.exists()
+    family = Family("山田 花子", "a@example.jp", phone="090-1234-5678")
+    appointment_book(kind=kind, start=at(12, 10), family=family, now=NOW)
+    _method, _cal, body, _parsed = invite_of(Notification.objects.get())
+    assert "電話相談：この日時に、相談員から090-1234-5678へお電話します。" in body
+    assert "住所：" not in body
