@@ -78,6 +78,8 @@ LABELS: dict[str, Callable[[], str]] = {
         "email (the manage page)."
     ),
     "contact": lambda: pgettext("calendar", "Contact"),
+    # Japanese writes a full-width colon after a label, as the pages and emails do.
+    "sep": lambda: pgettext("label separator", ": "),
     "alarm": lambda: pgettext("calendar alarm", "Tomorrow"),
     ReservationStatus.WAITLISTED: lambda: pgettext("calendar summary", "[Waiting list] "),
     ReservationStatus.APPLIED: lambda: pgettext("calendar summary", "[Lottery application] "),
@@ -181,13 +183,13 @@ def session_text(session: Session, labels: dict[str, str], *, extra: Sequence[st
     program = session.program
     parts: list[str] = []
     if session.status == SessionStatus.CANCELLED and session.cancel_reason:
-        parts.append(f"{labels['reason']}: {session.cancel_reason}")
+        parts.append(f"{labels['reason']}{labels['sep']}{session.cancel_reason}")
     if program.what_to_bring:
-        parts.append(f"{labels['what_to_bring']}: {program.what_to_bring}")
+        parts.append(f"{labels['what_to_bring']}{labels['sep']}{program.what_to_bring}")
     if session.facility.access:
-        parts.append(f"{labels['access']}: {session.facility.access}")
+        parts.append(f"{labels['access']}{labels['sep']}{session.facility.access}")
     parts.extend(extra)
-    parts.append(f"{labels['details']}: {session_url(session)}")
+    parts.append(f"{labels['details']}{labels['sep']}{session_url(session)}")
     return "\n\n".join(parts)
 
 
@@ -335,7 +337,9 @@ def private_feed_ics(entries: Iterable[PrivateEntry], *, language: str = "ja") -
                     status=status,
                     summary=f"{prefix}{session.display_title}",
                     description=session_text(
-                        session, labels, extra=[f"{labels['code']}: {reservation.code}"]
+                        session,
+                        labels,
+                        extra=[f"{labels['code']}{labels['sep']}{reservation.code}"],
                     ),
                 ),
             )

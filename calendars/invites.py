@@ -117,9 +117,9 @@ def reservation_invite(
     cal = new_calendar(method=method)
     cancelled = method == METHOD_CANCEL or session.status == SessionStatus.CANCELLED
     contact = session.facility.phone or session.facility.email
-    extra = [f"{labels['code']}: {reservation.code}", labels["manage"]]
+    extra = [f"{labels['code']}{labels['sep']}{reservation.code}", labels["manage"]]
     if contact:
-        extra.append(f"{labels['contact']}: {session.facility.name} {contact}")
+        extra.append(f"{labels['contact']}{labels['sep']}{session.facility.name} {contact}")
     event = session_vevent(
         session,
         EventFields(
@@ -149,7 +149,7 @@ def reservation_invite(
         alarm.add("trigger", timedelta(days=-1))
         alarm.add(
             "description",
-            f"{labels['alarm']}: {session.display_title}",
+            f"{labels['alarm']}{labels['sep']}{session.display_title}",
             parameters={"LANGUAGE": text_language(reservation.language)},
         )
         event.add_component(alarm)

@@ -47,7 +47,10 @@ class SessionFilter(django_filters.FilterSet):
     has_seats = django_filters.ChoiceFilter(
         choices=[("true", "true"), ("false", "false"), ("1", "1"), ("0", "0")],
         method="filter_has_seats",
-        help_text=_("true: only scheduled sessions with seats left; false: the others"),
+        help_text=_(
+            "true: only scheduled sessions with seats left whose registration has not closed; "
+            "false: the others"
+        ),
     )
 
     class Meta:
@@ -61,7 +64,12 @@ class SessionFilter(django_filters.FilterSet):
         return queryset.filter(start__lt=_day_start(value + timedelta(days=1)))
 
     def filter_has_seats(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        with_seats = queryset.filter(status=SessionStatus.SCHEDULED, seats_taken__lt=F("capacity"))
+        # A seat nobody can book any more (registration closed) is no seat to a parent.
+        with_seats = queryset.filter(
+            status=SessionStatus.SCHEDULED,
+            seats_taken__lt=F("capacity"),
+            registration_closes__gt=timezone.now(),
+        )
         if value in ("true", "1"):
             return with_seats
         return queryset.exclude(pk__in=with_seats.values("pk"))

@@ -41,6 +41,18 @@ def day(value: date | datetime | None, style: str = "day") -> str:
 
 
 @register.filter
+def phone_link(number: str) -> str:
+    """A phone number a phone can call with one tap: <a href="tel:0598000001">0598-00-0001</a>.
+
+    The pages turn the browser's own number detection off (dates read as numbers), so a number
+    to call is a link of its own."""
+    digits = "".join(c for c in number if c.isdigit() or c == "+")
+    if not digits:
+        return number
+    return format_html('<a href="tel:{}">{}</a>', digits, number)
+
+
+@register.filter
 def when(value: datetime | None) -> str:
     """Return a day and time: 2026年12月5日（土）17:00 / Sat 5 Dec 2026, 17:00."""
     if value is None:

@@ -225,6 +225,17 @@ def test_english_reservation_gets_english_text(session):
     assert "confirmation email" in description
 
 
+def test_japanese_labels_take_the_full_width_colon(session):
+    session.program.what_to_bring = "タオル"
+    session.program.save()
+    reservation = book(session).reservation
+    ical = parse_both(calendar.reservation_invite(reservation, method="REQUEST"))[0]
+    description = str(ical.walk("VEVENT")[0]["DESCRIPTION"])
+    assert "持ち物：タオル" in description
+    assert f"予約番号：{reservation.code}" in description
+    assert ": " not in description.replace("https: ", "")
+
+
 def test_long_japanese_text_folds_on_character_boundaries_and_round_trips(facility, program):
     title = "親子ふれあい遊び（0〜1歳）：絵本の読み聞かせ、わらべうた、手遊び🎵" * 3
     bring = "バスタオル、着替え; 飲み物, 母子健康手帳\\ おむつ\n帰りの荷物袋"

@@ -67,6 +67,22 @@ def test_filters_by_facility_program_audience_date_and_seats(api, db):
     assert ids("ordering=-start") == {s1.id, s2.id}
 
 
+def test_seats_nobody_can_book_any_more_are_no_seats(api, db):
+    # The list's "only with seats" showed sessions marked 受付終了 (registration closed).
+    now = timezone.now()
+    bookable = SessionFactory()
+    closed = SessionFactory(
+        start=now + timedelta(hours=3),
+        end=now + timedelta(hours=4),
+        registration_opens=now - timedelta(days=3),
+        registration_closes=now - timedelta(hours=1),
+    )
+    response = api.get("/api/v1/sessions/?has_seats=true")
+    assert {row["id"] for row in response.json()["results"]} == {bookable.id}
+    response = api.get("/api/v1/sessions/?has_seats=false")
+    assert {row["id"] for row in response.json()["results"]} == {closed.id}
+
+
 @pytest.mark.parametrize(
     "query, field",
     [

@@ -135,6 +135,10 @@ def test_confirmed_booking_sends_the_confirmation_with_a_request_invite(
     ):
         assert expected in mail.text, expected
     assert body["code"] in mail.html and f'href="{body["manage_url"]}"' in mail.html
+    # The footer names the facility's number and address with the same words in both parts.
+    assert f"電話番号：{facility.phone}" in mail.text
+    assert f'電話番号：<a href="tel:{facility.phone}">' in mail.html
+    assert f"メールアドレス：{facility.email}" in mail.text
     [(params, cal)] = mail.calendars
     assert params["method"] == "REQUEST" and params["filename"] == "invite.ics"
     assert mail.methods == ["REQUEST"]
