@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from booking.models import MyReservationsLink, Reservation
+from booking.other_bookings import other_bookings_for_email
 from booking.selectors import reservations_for_email
 from booking.services import generate_token, hash_token
 from booking.signals import my_reservations_link_issued
@@ -33,7 +34,8 @@ def normalise_email(email: str) -> str:
 
 @transaction.atomic
 def my_reservations_link_issue(*, email: str, now: datetime | None = None) -> str | None:
-    """Return a new link token for an address that has reservations; None for any other.
+    """Return a new link token for an address that has reservations or other bookings
+    (``booking.other_bookings``: consultations); None for any other.
 
     The token is made either way (the same work whatever the address), but stored only for
     an address that has booked, so nothing is kept for addresses typed at random.
@@ -41,9 +43,12 @@ def my_reservations_link_issue(*, email: str, now: datetime | None = None) -> st
     email = normalise_email(email)
     token = generate_token()
     digest = hash_token(token)
-    if not reservations_for_email(email).exists():
-        return None
     now = now or timezone.now()
+    # Both asked every time: the same work for an address with reservations and without.
+    has_reservations = reservations_for_email(email).exists()
+    has_others = bool(other_bookings_for_email(email=email, key="", now=now))
+    if not (has_reservations or has_others):
+        return None
     MyReservationsLink.objects.create(
         email=email, token_hash=digest, expires_at=now + MY_RESERVATIONS_MAX_AGE
     )

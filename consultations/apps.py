@@ -10,7 +10,8 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Consultations")
 
     def ready(self) -> None:
-        from consultations import emails, privacy
+        from consultations import emails, my_reservations, privacy
 
         emails.register()
         privacy.register()
+        my_reservations.register()

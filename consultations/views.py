@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from consultations import selectors, services
+from consultations import my_reservations, selectors, services
 from consultations.apis import published_types
 from consultations.forms import QuestionnaireForm
 from core.credentials import CookieCredential, private
@@ -29,7 +29,10 @@ from core.throttling import lookup_blocked, lookup_failed, too_many
 
 SHOWN_DAYS = 28
 # Its own prefix and salt: a reservation's cookie (``rsv-``) never opens an appointment.
-APPOINTMENT = CookieCredential(prefix="apt", salt="consultations.credentials")
+# The manage token of the booking's email, or the key of a "my reservations" list.
+APPOINTMENT = CookieCredential(
+    prefix="apt", salt="consultations.credentials", keys=("token", my_reservations.KEY)
+)
 
 
 class BookingForm(QuestionnaireForm):
@@ -111,7 +114,12 @@ def appointment_page(request, code: str):
         return too_many(request, wait)
     credential = APPOINTMENT.held(request, code)
     token = credential.get("token", "")
-    appointment = selectors.appointment_by_code_and_token(code, token)
+    if token:
+        appointment = selectors.appointment_by_code_and_token(code, token)
+    else:
+        appointment = my_reservations.appointment_by_code_and_key(
+            code, credential.get(my_reservations.KEY)
+        )
     if appointment is None:
         lookup_failed(request)
         return link_not_valid(request, code)

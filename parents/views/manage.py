@@ -18,6 +18,7 @@ from booking.links import (
     reservation_links_replace,
 )
 from booking.models import Reservation
+from booking.other_bookings import other_bookings_for_email
 from calendars.tokens import (
     feed_token_issue,
     feed_token_replace_all,
@@ -210,9 +211,9 @@ def my_reservations_list(request, key: str):
             manage = reverse("reservation-manage", kwargs={"code": reservation.code})
             rows.append((reservation, sessions, f"{manage}?{urlencode({'me': key})}"))
     rows.sort(key=lambda row: row[1][0].start)
-    return private(
-        render(request, "booking/my_reservations_list.html", {"rows": rows, "email": email})
-    )
+    others = other_bookings_for_email(email=email, key=key, now=now)
+    context = {"rows": rows, "others": others, "email": email}
+    return private(render(request, "booking/my_reservations_list.html", context))
 
 
 @require_GET
