@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Course, Session
@@ -28,6 +29,23 @@ class Need(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+def status_label(value: str) -> str:
+    """A status's word (予約確定, キャンセル待ち ...); the value itself if it is not one."""
+    return str(ReservationStatus(value).label) if value in ReservationStatus.values else value
+
+
+# Who made a change, as booking.services.status.actor_label writes it ("staff:<login>" for staff).
+ACTORS = {"parent": _("parent"), "system": _("system (automatic)")}
+
+
+def actor_text(label: str) -> str:
+    """'parent' -> 保護者, 'system' -> システム（自動）, 'staff:hanako@example.jp' -> the login
+    (as the desk's audit log writes it: the prefix is technical)."""
+    if label in ACTORS:
+        return str(ACTORS[label])
+    return label.split(":", 1)[1] if label.startswith("staff:") else label
+
+
 # Statuses whose party holds seats in the session's counters.
 SEAT_HOLDING = (
     ReservationStatus.CONFIRMED,
@@ -43,10 +61,20 @@ class Reservation(models.Model):
     """A party's seats at one session, or at every session of a course."""
 
     session = models.ForeignKey(
-        Session, on_delete=models.PROTECT, related_name="reservations", null=True, blank=True
+        Session,
+        on_delete=models.PROTECT,
+        related_name="reservations",
+        null=True,
+        blank=True,
+        verbose_name=_("session"),
     )
     course = models.ForeignKey(
-        Course, on_delete=models.PROTECT, related_name="reservations", null=True, blank=True
+        Course,
+        on_delete=models.PROTECT,
+        related_name="reservations",
+        null=True,
+        blank=True,
+        verbose_name=_("course"),
     )
     code = models.CharField(_("reservation code"), max_length=12, unique=True)
     token_hash = models.CharField(max_length=64, editable=False)
@@ -61,8 +89,10 @@ class Reservation(models.Model):
     company = models.CharField(_("company"), max_length=200, blank=True)
     priority_group = models.CharField(_("priority group"), max_length=50, blank=True)
     # Seats counted for this party when it was (last) sized, so releases are exact.
-    seats = models.PositiveSmallIntegerField(default=0, editable=False)
-    child_seats = models.PositiveSmallIntegerField(default=0, editable=False)
+    seats = models.PositiveSmallIntegerField(_("seats held"), default=0, editable=False)
+    child_seats = models.PositiveSmallIntegerField(
+        _("children's seats held"), default=0, editable=False
+    )
     # Contact.
     name = models.CharField(_("name"), max_length=100)
     name_kana = models.CharField(_("name (kana)"), max_length=100, blank=True)
@@ -79,14 +109,18 @@ class Reservation(models.Model):
     # (calendars.invites), so calendar clients take the update.
     party_changes = models.PositiveIntegerField(_("party changes"), default=0)
     # Waiting list and lottery.
-    draw_rank = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    draw_rank = models.PositiveIntegerField(
+        _("place in the draw"), null=True, blank=True, editable=False
+    )
     # The party's place in the order it joined a session's waiting list (the session's
     # ``waitlist_joined`` when it joined); None for lists ordered by id (courses, older rows).
-    waitlist_ticket = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    waitlist_ticket = models.PositiveIntegerField(
+        _("place in the order of joining the waiting list"), null=True, blank=True, editable=False
+    )
     confirm_by = models.DateTimeField(_("confirm the lottery win by"), null=True, blank=True)
-    source = models.CharField(max_length=20, default="web", editable=False)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    source = models.CharField(_("booked through"), max_length=20, default="web", editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("reservation")
@@ -131,19 +165,43 @@ class Reservation(models.Model):
     def holds_seats(self) -> bool:
         return self.status in SEAT_HOLDING
 
+    def needs_text(self) -> str:
+        """What the family asked the facility to prepare, in the active language, as the
+        party reads it back: アレルギー（卵アレルギー） (the needs, then their details)."""
+        labels = pgettext("list", ", ").join(
+            str(Need(n).label) for n in self.needs if n in Need.values
+        )
+        if labels and self.needs_detail:
+            return gettext("%(needs)s (%(detail)s)") % {
+                "needs": labels,
+                "detail": self.needs_detail,
+            }
+        return labels or self.needs_detail
+
 
 class ReservationHistory(models.Model):
     """One status change of a reservation: who, when, from, to, why."""
 
-    reservation = models.ForeignKey(Reservation, on_delete=models.CASCADE, related_name="history")
-    at = models.DateTimeField(auto_now_add=True)
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    reservation = models.ForeignKey(
+        Reservation,
+        on_delete=models.CASCADE,
+        related_name="history",
+        verbose_name=_("reservation"),
     )
-    actor_label = models.CharField(max_length=100)
-    reason = models.TextField(blank=True)
+    # The audit log's words (staffdesk.StaffAction), in a context of their own: these are the
+    # parents' side's msgids, whose やさしい日本語 carries ふりがな.
+    at = models.DateTimeField(pgettext_lazy("status change", "when"), auto_now_add=True)
+    from_status = models.CharField(_("status before"), max_length=20, blank=True)
+    to_status = models.CharField(_("status after"), max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("staff user"),
+    )
+    actor_label = models.CharField(pgettext_lazy("status change", "who"), max_length=100)
+    reason = models.TextField(pgettext_lazy("status change", "reason"), blank=True)
 
     class Meta:
         verbose_name = _("status change")
@@ -151,28 +209,41 @@ class ReservationHistory(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.reservation_id}: {self.from_status or '-'} -> {self.to_status}"
+        # The admin shows it above each row of a reservation's history: the statuses' words.
+        before = status_label(self.from_status) or "-"
+        return f"{self.reservation_id}: {before} → {status_label(self.to_status)}"
 
 
 class LotteryDraw(models.Model):
     """The recorded draw of a lottery session: seed and order, so the draw can be shown fair."""
 
-    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="lottery_draw")
-    seed = models.CharField(max_length=64)
-    order = models.JSONField(default=list, help_text=_("Reservation ids in drawn order"))
-    winners = models.JSONField(default=list)
-    drawn_at = models.DateTimeField(auto_now_add=True)
-    drawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    session = models.OneToOneField(
+        Session,
+        on_delete=models.CASCADE,
+        related_name="lottery_draw",
+        verbose_name=_("session"),
     )
-    confirmation_deadline = models.DateTimeField(null=True, blank=True)
+    seed = models.CharField(_("seed"), max_length=64)
+    order = models.JSONField(
+        _("drawn order"), default=list, help_text=_("Reservation ids in drawn order")
+    )
+    winners = models.JSONField(_("winners"), default=list)
+    drawn_at = models.DateTimeField(_("drawn at"), auto_now_add=True)
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("drawn by"),
+    )
+    confirmation_deadline = models.DateTimeField(_("winners confirm by"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("lottery draw")
         verbose_name_plural = _("lottery draws")
 
     def __str__(self) -> str:
-        return f"draw {self.session_id} seed={self.seed}"
+        return gettext("Lottery draw: %(session)s") % {"session": self.session}
 
 
 class IdempotencyKey(models.Model):

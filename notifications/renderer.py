@@ -42,6 +42,7 @@ from notifications.wording import (
     format_datetime,
     format_short,
     format_when,
+    needs_text,
     party_text,
     relative_day,
     session_title,
@@ -150,6 +151,7 @@ class Renderer:
                 "party": party_text(
                     reservation.adults, reservation.children, reservation.childcare, lang
                 ),
+                "needs": needs_text(reservation, lang),
                 "cancellation_open": now <= first.cancellation_deadline,
                 "confirm_by": format_datetime(reservation.confirm_by, lang)
                 if reservation.confirm_by

@@ -67,6 +67,12 @@ def relative_day(days: int, language: str) -> str:
         return pgettext("reminder", "coming up")
 
 
+def needs_text(reservation, language: str) -> str:
+    """What the family asked the facility to prepare, read back in the email's language."""
+    with override(email_language(language)):
+        return reservation.needs_text()
+
+
 def party_text(adults: int, children: int, childcare: int, language: str) -> str:
     """Return a party as the language says it: 大人2人、子ども1人（うち託児1人）."""
     with override(email_language(language)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -218,4 +219,6 @@ def my_reservations_list(request, key: str):
 
 @require_GET
 def privacy_notice(request):
-    return render(request, "pages/privacy.html")
+    return render(
+        request, "pages/privacy.html", {"retention_days": settings.PERSONAL_DATA_RETENTION_DAYS}
+    )

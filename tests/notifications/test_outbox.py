@@ -151,6 +151,18 @@ def test_confirmed_booking_sends_the_confirmation_with_a_request_invite(
     assert "manage_url" not in row.payload  # the token leaves the outbox once sent
 
 
+def test_the_confirmation_reads_back_what_the_family_asked_to_prepare(
+    api, session, outbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        reserve(
+            api, session, "a@example.jp", children=1, needs=["allergy"], needs_detail="卵アレルギー"
+        )
+    [mail] = parse_outbox(outbox)
+    assert "配慮事項：アレルギー（卵アレルギー）" in mail.text
+    assert "卵アレルギー" in mail.html
+
+
 def test_english_reservation_gets_an_english_email(
     api, session, outbox, django_capture_on_commit_callbacks
 ):

@@ -82,3 +82,12 @@ def test_failures_are_pages_and_api_bodies(settings, handler, status, page_text,
     assert api.status_code == status
     assert api["Content-Type"] == "application/json"
     assert f'"code": "{code}"' in api.content.decode()
+
+
+def test_the_privacy_notice_names_what_is_kept_and_for_how_long(ja_client, settings):
+    settings.PERSONAL_DATA_RETENTION_DAYS = 90
+    page = ja_client.get("/privacy/").content.decode()
+    assert "氏名とふりがな" in page
+    assert "要配慮個人情報" in page and "配慮事項について" in page
+    assert "個別相談では、質問への回答もお預かりします。" in page
+    assert "イベントまたは相談の90日後に削除します。" in page

@@ -34,6 +34,9 @@ def test_kana_is_checked_and_normalised_and_needs_are_kept(ja_client, ikuboss):
     r = Reservation.objects.get()
     assert r.name_kana == "ヤマダ ハナコ"
     assert r.needs == ["wheelchair", "allergy"] and r.needs_detail == "卵"
+    # The result page reads the needs back, in the form's order, so the parent can check them.
+    result = ja_client.get(response["Location"], follow=True).content.decode()
+    assert "<dt>配慮事項</dt><dd>車いす、アレルギー（卵）</dd>" in result
 
 
 @pytest.mark.django_db
