@@ -90,10 +90,18 @@ def consultation_detail(request, slug: str):
     today = timezone.localdate()
     found = selectors.free_slots(kind, first=today, last=today + timedelta(days=SHOWN_DAYS))
     chosen = form.data.get("start", "") if form.is_bound else ""
-    context = {"kind": kind, "form": form, "error": error, "chosen": chosen}
+    days = days_shown(found, chosen)
+    context = {"kind": kind, "form": form, "error": error, "chosen": chosen, "days": days}
     return render(
-        request, "consultations/detail.html", {**context, "days": days_shown(found, chosen)}
+        request, "consultations/detail.html", {**context, "only_counsellor": only_counsellor(days)}
     )
+
+
+def only_counsellor(days: list[tuple]) -> str:
+    """The counsellor's name when one person holds every time shown: said once above the
+    times, not on each (a phone broke the name beside every time)."""
+    names = {slot.counsellor_name for _day, slots, _open in days for slot in slots}
+    return names.pop() if len(names) == 1 else ""
 
 
 def days_shown(found: dict, chosen: str) -> list[tuple]:
@@ -164,6 +172,7 @@ def appointment_page(request, code: str):
             "deadline": deadline,
             "days": days,
             "chosen": chosen,
+            "only_counsellor": only_counsellor(days),
         },
     )
     return private(response)  # personal data behind a credential
