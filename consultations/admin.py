@@ -7,6 +7,7 @@ read them, through the staff API).
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from consultations.models import (
@@ -16,6 +17,7 @@ from consultations.models import (
     Counsellor,
     CounsellorLeave,
 )
+from core.admin import language_name
 
 
 class WindowInline(admin.TabularInline):
@@ -46,7 +48,18 @@ class ConsultationTypeAdmin(TranslationAdmin):  # a tab per language (consultati
 class AppointmentAdmin(admin.ModelAdmin):
     list_display = ["code", "start", "counsellor", "consultation_type", "status"]
     list_filter = ["status", "counsellor__facility"]
-    readonly_fields = [field.name for field in Appointment._meta.fields]
+    # Every column but the manage token's hash (a credential's digest, of no use to staff);
+    # the language by its name.
+    readonly_fields = [
+        "language_name" if f.name == "language" else f.name
+        for f in Appointment._meta.fields
+        if f.name != "token_hash"
+    ]
+    fields = readonly_fields
+
+    @admin.display(description=_("language"))
+    def language_name(self, obj: Appointment) -> str:
+        return language_name(obj.language)
 
     def has_add_permission(self, request):
         return False

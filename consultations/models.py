@@ -6,9 +6,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
+from core.dates import format_day_time
 from events.models import Facility
 
 
@@ -22,13 +23,16 @@ class CounsellorRole(models.TextChoices):
 class Counsellor(models.Model):
     """Who listens: a staff member, or a named role staffed in turn (子育てコンシェルジュ)."""
 
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="counsellors")
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="counsellors", verbose_name=_("facility")
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="counsellor_roles",
+        verbose_name=_("staff user"),
     )
     role = models.CharField(
         pgettext_lazy("counsellor", "role"), max_length=30, choices=CounsellorRole.choices
@@ -96,7 +100,10 @@ class ConsultationType(models.Model):
     """What a family can book at a facility (入園相談, 30 minutes + 10 minutes' buffer)."""
 
     facility = models.ForeignKey(
-        Facility, on_delete=models.PROTECT, related_name="consultation_types"
+        Facility,
+        on_delete=models.PROTECT,
+        related_name="consultation_types",
+        verbose_name=_("facility"),
     )
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=200)
@@ -120,7 +127,9 @@ class ConsultationType(models.Model):
         _("reminder (hours before, 0: none)"), default=24
     )
     topics = models.JSONField(_("topics"), default=list, blank=True)
-    counsellors = models.ManyToManyField(Counsellor, related_name="consultation_types")
+    counsellors = models.ManyToManyField(
+        Counsellor, related_name="consultation_types", verbose_name=_("counsellors")
+    )
     published = models.BooleanField(_("published"), default=True)
 
     class Meta:
@@ -154,15 +163,22 @@ class Appointment(models.Model):
     """One family (or a staff block) holding one counsellor's slot."""
 
     consultation_type = models.ForeignKey(
-        ConsultationType, on_delete=models.PROTECT, related_name="appointments", null=True
+        ConsultationType,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        null=True,
+        verbose_name=_("consultation type"),
     )
     counsellor = models.ForeignKey(
-        Counsellor, on_delete=models.PROTECT, related_name="appointments"
+        Counsellor,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        verbose_name=_("counsellor"),
     )
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     # The end including the buffer: what the counsellor's time is held until.
-    held_until = models.DateTimeField()
+    held_until = models.DateTimeField(_("held until (buffer included)"))
     status = models.CharField(
         _("status"), max_length=20, choices=AppointmentStatus.choices, default="booked"
     )
@@ -171,12 +187,12 @@ class Appointment(models.Model):
     name = models.CharField(_("name"), max_length=100, blank=True)
     email = models.EmailField(_("email"), max_length=254, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
-    language = models.CharField(max_length=10, default="ja")
-    booked_by_staff = models.BooleanField(default=False)
+    language = models.CharField(_("language"), max_length=10, default="ja")
+    booked_by_staff = models.BooleanField(_("booked by staff"), default=False)
     # The calendar invite's SEQUENCE: raised by each move (a REQUEST) and by the cancellation.
-    sequence = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    sequence = models.PositiveIntegerField(_("calendar update number"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("appointment")
@@ -199,7 +215,7 @@ class Appointment(models.Model):
         indexes = [models.Index(fields=["counsellor", "start"], name="consult_appt_cs")]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.start:%Y-%m-%d %H:%M}"
+        return f"{self.code} {format_day_time(self.start, get_language())}"
 
 
 class AppointmentAnswers(models.Model):

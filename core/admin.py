@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Q
 from django.utils import timezone
@@ -27,6 +28,24 @@ class ReadOnlyAdmin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def language_name(code: str) -> str:
+    """A language code a row keeps ("ja", "pt-br") as the admin's language names it."""
+    return str(dict(settings.LANGUAGES).get(code, code))
+
+
+class LanguageFilter(admin.SimpleListFilter):
+    """Filter on a ``language`` column by the languages' names, not their codes."""
+
+    title = _("language")
+    parameter_name = "language"
+
+    def lookups(self, request, model_admin):
+        return list(settings.LANGUAGES)
+
+    def queryset(self, request, queryset):
+        return queryset.filter(language=self.value()) if self.value() else queryset
 
 
 class TokenStateFilter(admin.SimpleListFilter):

@@ -11,10 +11,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from core.errors import MESSAGES, error_body, json_not_found
 
 API_PREFIX = "/api/"
+CSRF_FAILED = _("The form's security check failed. Open the form again and send it.")
 
 
 def _is_api(request: HttpRequest) -> bool:

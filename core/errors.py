@@ -55,7 +55,6 @@ MESSAGES: dict[str, Any] = {
     "party_too_large": _("The party does not fit in the seats left."),
     "payload_too_large": _("The request body is too large."),
     "server_error": _("Something went wrong on our side. Please try again later."),
-    "csrf_failed": _("The form's security check failed. Open the form again and send it."),
 }
 
 

@@ -10,12 +10,14 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from events.models import Course, Facility, Program, StaffMembership
-from events.selectors import staff_facility_ids
+from events.models import Course, Facility, Program, StaffMembership, StaffRole
+from events.selectors import staff_facility_ids, user_can_manage_facility
 
 
 class FacilityScopedAdmin(admin.ModelAdmin):
-    """Staff see and change only their own facilities' rows; superusers see all."""
+    """Staff see only their own facilities' rows, and change only those of the facilities they
+    manage (a viewer's role is read-only here as on the desk); superusers see and change all.
+    The model permissions (create_staff's group) still decide what a staff user may do at all."""
 
     facility_lookup = "facility_id"
 
@@ -24,9 +26,20 @@ class FacilityScopedAdmin(admin.ModelAdmin):
         ids = staff_facility_ids(request.user)
         return qs if ids is None else qs.filter(**{f"{self.facility_lookup}__in": ids})
 
+    def manages(self, request, obj) -> bool:
+        return obj is None or user_can_manage_facility(
+            request.user, getattr(obj, self.facility_lookup)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.manages(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.manages(request, obj)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "facility":
-            ids = staff_facility_ids(request.user)
+            ids = staff_facility_ids(request.user, role=StaffRole.MANAGER)
             if ids is not None:
                 kwargs["queryset"] = Facility.objects.filter(pk__in=ids)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -95,7 +108,8 @@ class CourseAdmin(FacilityScopedAdmin, TranslationAdmin):
 
 
 @admin.register(StaffMembership)
-class StaffMembershipAdmin(admin.ModelAdmin):
+class StaffMembershipAdmin(FacilityScopedAdmin):
     list_display = ["user", "facility", "role"]
+    list_select_related = ["user", "facility"]
     list_filter = ["role", "facility"]
     search_fields = ["user__email", "user__username"]

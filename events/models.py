@@ -6,8 +6,10 @@ from datetime import time, timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+
+from core.dates import format_day_time
 
 
 class Audience(models.TextChoices):
@@ -183,8 +185,12 @@ class Program(models.Model):
 class Course(models.Model):
     """Sessions of one programme that are booked together as a whole."""
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="courses")
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="courses")
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="courses", verbose_name=_("programme")
+    )
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="courses", verbose_name=_("facility")
+    )
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
 
@@ -205,10 +211,19 @@ class SessionStatus(models.TextChoices):
 class Session(models.Model):
     """One dated occurrence of a programme at a facility."""
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="sessions")
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="sessions")
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("programme")
+    )
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("facility")
+    )
     course = models.ForeignKey(
-        Course, on_delete=models.PROTECT, related_name="sessions", null=True, blank=True
+        Course,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        null=True,
+        blank=True,
+        verbose_name=_("course"),
     )
     title = models.CharField(
         _("title"), max_length=200, blank=True, help_text=_("Empty: the programme's title.")
@@ -233,8 +248,12 @@ class Session(models.Model):
     # Seats held by confirmed parties, kept in the same transaction as every reservation
     # change; the check constraints below make overbooking impossible at the database level.
     seats_taken = models.PositiveIntegerField(_("seats taken"), default=0, editable=False)
-    children_taken = models.PositiveIntegerField(default=0, editable=False)
-    childcare_taken = models.PositiveIntegerField(default=0, editable=False)
+    children_taken = models.PositiveIntegerField(
+        _("children's seats taken"), default=0, editable=False
+    )
+    childcare_taken = models.PositiveIntegerField(
+        _("childcare places taken"), default=0, editable=False
+    )
     waitlist_limit = models.PositiveIntegerField(
         _("waiting list limit (parties)"),
         null=True,
@@ -243,12 +262,16 @@ class Session(models.Model):
     )
     # Parties on the waiting list now, and the places ever given on it (the next party's
     # ticket): kept in the transaction that changes the list, like the seat counters.
-    waitlist_taken = models.PositiveIntegerField(default=0, editable=False)
-    waitlist_joined = models.PositiveIntegerField(default=0, editable=False)
+    waitlist_taken = models.PositiveIntegerField(
+        _("parties on the waiting list"), default=0, editable=False
+    )
+    waitlist_joined = models.PositiveIntegerField(
+        _("parties that joined the waiting list (all time)"), default=0, editable=False
+    )
     # RFC 5545 SEQUENCE: raised on every change of time, place or status.
-    sequence = models.PositiveIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    sequence = models.PositiveIntegerField(_("calendar update number"), default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("session")
@@ -289,7 +312,8 @@ class Session(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.display_title} {self.start:%Y-%m-%d %H:%M}"
+        # In Japan time and the desk's form (core.dates), in the admin's lists and dropdowns.
+        return f"{self.display_title} {format_day_time(self.start, get_language())}"
 
     @property
     def display_title(self) -> str:
@@ -336,9 +360,14 @@ class StaffMembership(models.Model):
     """A staff user's role at one facility."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("staff user"),
     )
-    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="memberships")
+    facility = models.ForeignKey(
+        Facility, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("facility")
+    )
     role = models.CharField(
         pgettext_lazy("staff membership", "role"),
         max_length=20,
@@ -354,4 +383,4 @@ class StaffMembership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} @ {self.facility} ({self.role})"
+        return f"{self.user} @ {self.facility} ({self.get_role_display()})"

@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 
 from booking.admin import ReservationAdmin
 from booking.models import Reservation
-from core.admin import ReadOnlyAdmin
+from core.admin import LanguageFilter, ReadOnlyAdmin, language_name
 from events.selectors import staff_facility_ids
 from notifications.models import Notification, NotificationStatus
 from notifications.services import notification_retry, scrub_payload
@@ -16,7 +16,7 @@ READ_ONLY = [
     "kind",
     "status",
     "to_email",
-    "language",
+    "language_name",
     "reservation",
     "due_at",
     "attempts",
@@ -53,13 +53,17 @@ class NotificationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         "sent_at",
         "last_error",
     ]
-    list_filter = ["status", "kind", "language"]
+    list_filter = ["status", "kind", LanguageFilter]
     search_fields = ["to_email", "reservation__code", "message_id"]
     list_select_related = ["reservation"]
     date_hierarchy = "due_at"
     readonly_fields = READ_ONLY
     fields = READ_ONLY
     actions = ["send_again"]
+
+    @admin.display(description=_("language"))
+    def language_name(self, obj: Notification) -> str:
+        return language_name(obj.language)
 
     @admin.display(description=_("details"))
     def details(self, obj: Notification) -> str:

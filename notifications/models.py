@@ -14,7 +14,7 @@ class NotificationKind(models.TextChoices):
     PROMOTED = "promoted", _("Promoted from the waiting list")
     LOTTERY_WON = "lottery_won", _("Lottery won")
     LOTTERY_NOT_DRAWN = "lottery_not_drawn", _("Lottery not drawn")
-    CANCELLED = "cancelled", _("Cancelled by the parent")
+    CANCELLED = "cancelled", _("Reservation cancelled")  # by the parent or by staff
     SESSION_CHANGED = "session_changed", _("Session changed")
     PARTY_CHANGED = "party_changed", _("Party changed")
     SESSION_CANCELLED = "session_cancelled", _("Session cancelled")
@@ -35,14 +35,21 @@ class Notification(models.Model):
     """Outbox row: written in the transaction that causes it, delivered later by a worker."""
 
     reservation = models.ForeignKey(
-        Reservation, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True
+        Reservation,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        null=True,
+        blank=True,
+        verbose_name=_("reservation"),
     )
     kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
     to_email = models.EmailField(_("to"), max_length=254)
-    language = models.CharField(max_length=10, default="ja")
-    payload = models.JSONField(default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="ja")
+    payload = models.JSONField(_("email data"), default=dict, blank=True)
     # Makes scheduling idempotent: e.g. "reminder:<reservation>:<hours>".
-    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    dedupe_key = models.CharField(
+        _("duplicate check key"), max_length=200, null=True, blank=True, unique=True
+    )
     due_at = models.DateTimeField(_("due"), db_index=True)
     status = models.CharField(
         _("status"),
@@ -50,13 +57,13 @@ class Notification(models.Model):
         choices=NotificationStatus.choices,
         default=NotificationStatus.PENDING,
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claimed_by = models.CharField(max_length=100, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    message_id = models.CharField(max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_at = models.DateTimeField(_("sending started"), null=True, blank=True)
+    claimed_by = models.CharField(_("sent by (worker)"), max_length=100, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -73,4 +80,4 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} -> {self.to_email} ({self.status})"
+        return f"{self.get_kind_display()} → {self.to_email} ({self.get_status_display()})"

@@ -1,11 +1,12 @@
 """The series API: preview and publish a month of sessions, read a series, change its later
-sessions or cancel them. Staff of the series' facility only (managers to write)."""
+sessions or cancel them (``?dry_run=1``: what would change and the first email, first).
+Staff of the series' facility only (managers to write)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
@@ -17,6 +18,7 @@ from core.schema import ERROR_RESPONSES
 from events.permissions import facility_manager_required
 from schedule import selectors, services
 from schedule.serializers import (
+    LaterPreviewSerializer,
     PreviewSerializer,
     PublishedSerializer,
     SeriesChangeSerializer,
@@ -74,8 +76,23 @@ class SeriesDetailApi(APIView):
 
     @extend_schema(
         operation_id="series_change",
+        parameters=[
+            OpenApiParameter(
+                "dry_run",
+                str,
+                enum=["0", "1"],
+                description="1: answer what would change and the first email, change nothing",
+            )
+        ],
         request=SeriesChangeSerializer,
-        responses={200: SeriesSerializer, **ERROR_RESPONSES},
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="SeriesChangeAnswer",
+                serializers=[SeriesSerializer, LaterPreviewSerializer],
+                resource_type_field_name=None,
+            ),
+            **ERROR_RESPONSES,
+        },
     )
     def patch(self, request, pk: str):
         series = self.series(request, pk)
@@ -83,6 +100,8 @@ class SeriesDetailApi(APIView):
         serializer = SeriesChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        if request.query_params.get("dry_run") == "1":
+            return Response(LaterPreviewSerializer(self.preview(series, request, data)).data)
         if data["cancel"]:
             services.series_cancel_rest(
                 series, from_date=data["from_date"], reason=data["reason"], by=request.user
@@ -98,3 +117,18 @@ class SeriesDetailApi(APIView):
                 reason=data["reason"],
             )
         return Response(SeriesSerializer(self.series(request, pk)).data)
+
+    def preview(self, series, request, data) -> services.LaterPreview:
+        if data["cancel"]:
+            return services.series_cancel_preview(
+                series, from_date=data["from_date"], reason=data["reason"], by=request.user
+            )
+        return services.series_change_preview(
+            series,
+            from_date=data["from_date"],
+            by=request.user,
+            start_time=data.get("start_time"),
+            end_time=data.get("end_time"),
+            capacity=data.get("capacity"),
+            reason=data["reason"],
+        )

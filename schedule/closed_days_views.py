@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,9 +16,9 @@ from core.errors import AppError
 from core.fields import query_integer
 from core.filters import BoundedDateFormField
 from events.staff_pages import staff_page
-from schedule import selectors
 from schedule.closed_days import closed_day_add, closed_day_remove, closed_days_from
 from schedule.forms import DateInput
+from schedule.page_access import managed_facility
 
 
 class ClosedDayForm(forms.Form):
@@ -31,9 +31,7 @@ class ClosedDayForm(forms.Form):
 @staff_page
 @require_http_methods(["GET", "POST"])
 def closed_days(request):
-    facility = get_object_or_404(
-        selectors.managed_facilities(request.user), slug=request.GET.get("facility", "")
-    )
+    facility = managed_facility(request)
     here = f"{reverse('schedule:closed-days')}?facility={facility.slug}"
     form = ClosedDayForm(request.POST if request.POST.get("action") == "add" else None)
     if request.POST.get("action") == "remove":

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,15 +15,14 @@ from core.fields import query_integer
 from events.staff_pages import staff_page
 from schedule import selectors
 from schedule.copying import month_copy, month_copy_preview, next_month
+from schedule.page_access import managed_facility
 
 
 @staff_page
 @require_http_methods(["GET", "POST"])
 def month_copy_page(request):
     """GET: the preview of copying ``?month`` of ``?facility`` to the next; POST: copy."""
-    facility = get_object_or_404(
-        selectors.managed_facilities(request.user), slug=request.GET.get("facility", "")
-    )
+    facility = managed_facility(request)
     month = selectors.month_of(request.GET.get("month"), timezone.localdate())
     target = next_month(month)
     if request.method == "POST":

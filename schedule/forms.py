@@ -10,16 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from core.filters import BoundedDateFormField
 from events.models import Facility, Program
 from schedule.models import OpensRule
+from schedule.naming import WEEKDAYS
 
-WEEKDAYS = [
-    (1, _("Mon")),
-    (2, _("Tue")),
-    (3, _("Wed")),
-    (4, _("Thu")),
-    (5, _("Fri")),
-    (6, _("Sat")),
-    (7, _("Sun")),
-]
 WEEKS = [(n, _("Week %(n)d") % {"n": n}) for n in range(1, 6)]
 
 
@@ -73,8 +65,15 @@ class SeriesForm(forms.Form):
     )
     closes_time = forms.TimeField(label=_("Closes at"), widget=TimeInput(), initial=time(17))
 
-    def __init__(self, *args, facilities=None, **kwargs):
+    def __init__(self, *args, facilities=None, chosen: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["facility"].queryset = (
-            facilities if facilities is not None else Facility.objects.none()
-        )
+        facilities = facilities if facilities is not None else Facility.objects.none()
+        field = self.fields["facility"]
+        field.queryset = facilities
+        # The facility the month view was showing (?facility=), or the only one staff manage:
+        # preselected, with no empty choice when there is nothing to choose.
+        only = list(facilities[:2])
+        if len(only) == 1:
+            field.initial, field.empty_label = only[0], None
+        elif chosen:
+            field.initial = next((f for f in facilities if f.slug == chosen), None)

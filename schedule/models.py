@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Facility, Program, Session
+from schedule.naming import rule_label, series_name
 
 
 class OpensRule(models.TextChoices):
@@ -66,7 +67,22 @@ class Series(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title or self.program} {self.first_date}〜{self.last_date}"
+        return f"{self.name} {self.first_date}〜{self.last_date}"
+
+    @property
+    def rule_label(self) -> str:
+        """The days it falls on: 毎週水曜, 第2・4水曜."""
+        return rule_label(self.weekdays, self.nth)
+
+    @property
+    def name(self) -> str:
+        """What staff call it: 毎週水曜 10:00 ブックスタート (never its id)."""
+        return series_name(
+            weekdays=self.weekdays,
+            nth=self.nth,
+            start=self.start_time,
+            title=self.title or self.program.title,
+        )
 
 
 class SeriesSession(models.Model):
@@ -86,7 +102,9 @@ class SeriesSession(models.Model):
 class ClosedDay(models.Model):
     """A day a facility is closed beyond public holidays and 年末年始 (12/29-1/3)."""
 
-    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="closed_days")
+    facility = models.ForeignKey(
+        Facility, on_delete=models.CASCADE, related_name="closed_days", verbose_name=_("facility")
+    )
     date = models.DateField(_("date"))
     name = models.CharField(_("reason"), max_length=100, blank=True)
 

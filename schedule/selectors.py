@@ -1,5 +1,5 @@
-"""Reads of the schedule: a staff member's series (scoped to the facilities they work at) and
-a facility's month as a calendar grid."""
+"""Reads of the schedule: a staff member's series (scoped to the facilities they work at), what
+holds for a series from which day, and a facility's month as a calendar grid."""
 
 from __future__ import annotations
 
@@ -23,6 +23,41 @@ def staff_series(user: AbstractBaseUser) -> QuerySet[Series]:
     series = Series.objects.select_related("program", "facility").prefetch_related("links")
     ids = staff_facility_ids(user)
     return series if ids is None else series.filter(facility_id__in=ids)
+
+
+def staff_facility(user: AbstractBaseUser, slug: str) -> Facility | None:
+    """The facility of that slug if the staff member works there (any for a superuser)."""
+    ids = staff_facility_ids(user)
+    facilities = Facility.objects.filter(slug=slug)
+    return (facilities if ids is None else facilities.filter(pk__in=ids)).first()
+
+
+@dataclass(frozen=True)
+class Period:
+    """Consecutive scheduled sessions of a series with the same times and capacity."""
+
+    first: date
+    last: date
+    start: time
+    end: time
+    capacity: int
+
+
+def series_periods(sessions: list[Session]) -> list[Period]:
+    """What holds from which day: the scheduled sessions (in order) grouped while their times
+    and capacity stay the same; a change from 1/20 makes two periods, 1/6-1/13 and from 1/20."""
+    periods: list[Period] = []
+    for session in sessions:
+        if session.status != SessionStatus.SCHEDULED:
+            continue
+        start, end = timezone.localtime(session.start), timezone.localtime(session.end)
+        facts = (start.time(), end.time(), session.capacity)
+        last = periods[-1] if periods else None
+        if last and (last.start, last.end, last.capacity) == facts:
+            periods[-1] = Period(last.first, start.date(), *facts)
+        else:
+            periods.append(Period(start.date(), start.date(), *facts))
+    return periods
 
 
 def managed_facilities(user: AbstractBaseUser) -> QuerySet[Facility]:
@@ -77,7 +112,7 @@ def month_grid(facility: Facility, month: date, *, public: bool = False) -> list
             start__gte=tokyo(first, time(0)),
             start__lt=tokyo(last + timedelta(days=1), time(0)),
         )
-        .select_related("program", "series_link")
+        .select_related("program", "series_link__series__program")
         .order_by("start")
     )
     if public:

@@ -68,7 +68,7 @@ class SeriesPatternSerializer(serializers.Serializer):
 
 class SkippedSerializer(serializers.Serializer):
     date = StrictDateField()
-    reason = StrictChoiceField(choices=["holiday", "closed", "clash"])
+    reason = StrictChoiceField(choices=["past", "holiday", "closed", "clash"])
     name = StrictCharField()
 
 
@@ -86,12 +86,16 @@ class SeriesSerializer(StrictModelSerializer):
     id = StrictIntegerField(read_only=True)
     program = StrictSlugRelatedField(slug_field="slug", read_only=True)
     facility = StrictSlugRelatedField(slug_field="slug", read_only=True)
+    name = StrictCharField(
+        read_only=True, help_text="What staff call it: its rule, start and title."
+    )
     sessions = serializers.SerializerMethodField()
 
     class Meta:
         model = Series
         fields = [
             "id",
+            "name",
             "program",
             "facility",
             "title",
@@ -139,3 +143,12 @@ class SeriesChangeSerializer(serializers.Serializer):
         if attrs["cancel"] and not attrs["reason"]:
             raise serializers.ValidationError({"reason": [_("Say why: every party is told.")]})
         return attrs
+
+
+class LaterPreviewSerializer(serializers.Serializer):
+    """What a change or cancellation would do (``?dry_run=1``): nothing is changed or sent."""
+
+    sessions = StrictIntegerField(help_text="Sessions changed or cancelled.")
+    parties = StrictIntegerField(help_text="Parties emailed about the change.")
+    subject = StrictCharField(help_text="The first email's subject, in its party's language.")
+    text = StrictCharField(help_text="The first email's text.")

@@ -1,6 +1,8 @@
-"""The staff page of one series: its sessions with seats taken, and the two changes staff make
-to the rest of it, "change this and later" (time, capacity) and "cancel the rest", both through
-the series services (the staff desk's session services underneath: parties kept and told)."""
+"""The staff page of one series: what holds from which day (time, capacity), its sessions with
+seats taken, and the two changes staff make to the rest of it, "change this and later" (time,
+capacity) and "cancel the rest", each previewed (sessions, parties emailed, the email) and then
+confirmed, through the series services (the staff desk's session services underneath: parties
+kept and told)."""
 
 from __future__ import annotations
 
@@ -61,45 +63,47 @@ def series_detail(request, pk: int):
     # Prefixes: the two forms on one page ask for the same day, each with its own id.
     change_form = ChangeLaterForm(request.POST if action == "change" else None, prefix="change")
     cancel_form = CancelRestForm(request.POST if action == "cancel" else None, prefix="cancel")
+    # Both email every party: the first post shows how many and the email; the confirm posts
+    # the same fields again with ``confirm`` (as the staff desk's move of one session).
+    confirmed = request.POST.get("confirm") == "1"
+    previews: dict[str, services.LaterPreview] = {}
     try:
         if action == "change" and change_form.is_valid():
             data = change_form.cleaned_data
             if data["start_time"] is None and data["end_time"] is None and data["capacity"] is None:
                 change_form.add_error(None, _("Give a new time or capacity, or cancel."))
+            elif not confirmed:
+                previews["change"] = services.series_change_preview(series, by=request.user, **data)
             else:
-                changed = services.series_change_later(
-                    series,
-                    from_date=data["from_date"],
-                    by=request.user,
-                    start_time=data["start_time"],
-                    end_time=data["end_time"],
-                    capacity=data["capacity"],
-                    reason=data["reason"],
-                )
+                changed = services.series_change_later(series, by=request.user, **data)
                 messages.success(
                     request, _("%(count)d sessions changed.") % {"count": len(changed)}
                 )
                 return redirect(reverse("schedule:series", args=[series.pk]))
         if action == "cancel" and cancel_form.is_valid():
             data = cancel_form.cleaned_data
-            cancelled = services.series_cancel_rest(
-                series, from_date=data["from_date"], reason=data["reason"], by=request.user
-            )
-            messages.success(
-                request, _("%(count)d sessions cancelled.") % {"count": len(cancelled)}
-            )
-            return redirect(reverse("schedule:series", args=[series.pk]))
+            if not confirmed:
+                previews["cancel"] = services.series_cancel_preview(series, by=request.user, **data)
+            else:
+                cancelled = services.series_cancel_rest(series, by=request.user, **data)
+                messages.success(
+                    request, _("%(count)d sessions cancelled.") % {"count": len(cancelled)}
+                )
+                return redirect(reverse("schedule:series", args=[series.pk]))
     except AppError as error:
         add_errors(change_form if action == "change" else cancel_form, error)
-    sessions = Session.objects.filter(series_link__series=series).order_by("start")
+    sessions = list(Session.objects.filter(series_link__series=series).order_by("start"))
     return render(
         request,
         "schedule/series_detail.html",
         {
             "series": series,
             "sessions": sessions,
+            "periods": selectors.series_periods(sessions),
             "can_manage": can_manage,
             "change_form": change_form,
             "cancel_form": cancel_form,
+            "change_preview": previews.get("change"),
+            "cancel_preview": previews.get("cancel"),
         },
     )

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import segno
 from django.contrib import messages
 from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -63,8 +64,11 @@ def series_new(request):
     """Fill the pattern, preview the dates (skipped ones with their reason), untick, publish."""
     facilities = selectors.managed_facilities(request.user)
     if not facilities.exists():
-        raise Http404
-    form = SeriesForm(request.POST or None, facilities=facilities)
+        # Staff who manage no facility: "no permission", as every manager page answers them.
+        raise PermissionDenied
+    form = SeriesForm(
+        request.POST or None, facilities=facilities, chosen=request.GET.get("facility")
+    )
     preview = None
     if request.method == "POST" and form.is_valid():
         pattern = services.SeriesPattern(**form.cleaned_data)

@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from booking.models import actor_text
 from core.admin import ReadOnlyAdmin
 from core.errors import AppError
 from events import services as catalogue
@@ -17,7 +18,7 @@ from staffdesk.services import session_cancel_all, session_update
 class StaffActionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """The audit log, read-only; staff see their own facilities' entries."""
 
-    list_display = ["at", "actor_label", "kind", "facility", "session", "reservation", "reason"]
+    list_display = ["at", "who", "kind", "facility", "session", "reservation", "reason"]
     list_filter = ["kind", "facility"]
     search_fields = ["actor_label", "reason", "reservation__code"]
     date_hierarchy = "at"
@@ -25,7 +26,7 @@ class StaffActionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     readonly_fields = [
         "at",
         "actor",
-        "actor_label",
+        "who",
         "kind",
         "facility",
         "session",
@@ -34,6 +35,12 @@ class StaffActionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         "before",
         "after",
     ]
+
+    fields = readonly_fields
+
+    @admin.display(description=_("who"), ordering="actor_label")
+    def who(self, obj: StaffAction) -> str:
+        return actor_text(obj.actor_label)
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -68,8 +75,12 @@ class SessionAdmin(FacilityScopedAdmin):
         except AppError as exc:
             self.message_user(request, str(exc.message), level=messages.ERROR)
 
-    @admin.action(description=_("Cancel the selected sessions (everyone is told)"))
+    @admin.action(
+        description=_("Cancel the selected sessions (everyone is told)"), permissions=["change"]
+    )
     def cancel_sessions(self, request, queryset):
+        # Only sessions of facilities the user manages (a viewer's are read-only here).
         for session in queryset:
-            session_cancel_all(session=session, by=request.user, reason="")
+            if self.manages(request, session):
+                session_cancel_all(session=session, by=request.user, reason="")
         self.message_user(request, _("Cancelled."))

@@ -28,7 +28,9 @@ from staffdesk.terms import (
     NOTIFICATION_STATUS,
     RESERVATION_STATUS,
     in_japanese,
+    japanese_fiscal_year,
     needs_text,
+    percent,
 )
 
 BOM = "\ufeff"
@@ -185,10 +187,10 @@ def export_csv(rows: list[ExportRow]) -> bytes:
 
 
 def report_csv(report: Report) -> bytes:
-    fy = f"{report.fiscal_year}年度"
+    fy = japanese_fiscal_year(report.fiscal_year)  # as the page's heading writes it
 
     def cells(facility: str, program: str, month: str, r) -> list[Any]:
-        rate = "" if r.fill_rate is None else f"{r.fill_rate * 100:.1f}"
+        rate = percent(r.fill_rate)
         return [
             fy,
             facility,

@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from booking.models import Need
+from booking.rules import Party
 from core.filters import BoundedDateFormField, BoundedDateTimeFormField
 from core.languages import supported_language
 from core.text import EmailFormField, MultiLineFormField, OneLineFormField
@@ -16,6 +17,11 @@ from staffdesk.services.phone_bookings import PHONE_PATTERN
 
 WALK_IN_AGE_FIELDS = 4  # more children in a walk-in party are rare; their ages stay blank
 WALK_IN_MAX_AGE = 6 * 12 + 11  # up to school age (6歳11か月)
+
+
+def age_choices(upto: int = WALK_IN_MAX_AGE) -> list[tuple[str, str]]:
+    """Ages as people say them (1歳8か月), one choice per month, in place of raw months."""
+    return [("", "—")] + [(str(m), months(m)) for m in range(0, upto + 1)]
 
 
 class WalkInForm(forms.Form):
@@ -41,8 +47,7 @@ class WalkInForm(forms.Form):
 
     def __init__(self, *args, program=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Ages as people say them (1歳8か月), one choice per child, in place of raw months.
-        choices = [("", "—")] + [(str(m), months(m)) for m in range(0, WALK_IN_MAX_AGE + 1)]
+        choices = age_choices()  # one choice per child
         for n in range(1, WALK_IN_AGE_FIELDS + 1):
             self.fields[f"child_age_{n}"] = forms.TypedChoiceField(
                 label=_("Age of child %(n)d") % {"n": n},
@@ -141,6 +146,87 @@ class PhoneBookingForm(WalkInForm):
         data.setdefault("company", "")
         data.setdefault("priority_group", "")
         return data
+
+
+class PartyChangeForm(forms.Form):
+    """A booked party resized at the desk: adults, children (with their ages where the
+    programme asks for them) and childcare places where it offers them. The programme's rules
+    and the seats left are the booking service's (``reservation_change_party``)."""
+
+    adults = forms.IntegerField(label=_("Adults"), min_value=1, max_value=20)
+    children = forms.IntegerField(label=_("Children"), min_value=0, max_value=20)
+    childcare = forms.IntegerField(label=_("Childcare places"), min_value=0, max_value=20)
+
+    def __init__(self, *args, reservation, program, **kwargs):
+        initial = {
+            "adults": reservation.adults,
+            "children": reservation.children,
+            "childcare": reservation.childcare,
+        }
+        ages = list(reservation.children_ages or [])
+        for n, age in enumerate(ages, start=1):
+            initial[f"child_age_{n}"] = str(age)
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.reservation = reservation
+        self.program = program
+        self.age_count = 0
+        if program.requires_child_ages:
+            self.age_count = max(program.max_children, len(ages), 1)
+            upto = max(WALK_IN_MAX_AGE, program.child_age_max_months or 0, *ages)
+            for n in range(1, self.age_count + 1):
+                self.fields[f"child_age_{n}"] = forms.TypedChoiceField(
+                    label=_("Age of child %(n)d") % {"n": n},
+                    choices=age_choices(upto),
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                )
+        if not program.childcare_offered:
+            del self.fields["childcare"]
+
+    def age_fields(self):
+        return [self[f"child_age_{n}"] for n in range(1, self.age_count + 1)]
+
+    def party(self) -> Party:
+        """The party as the form gives it; what the form does not ask is the reservation's."""
+        data = self.cleaned_data
+        r = self.reservation
+        children = data["children"]
+        if self.age_count:
+            ages = [data[f"child_age_{n}"] for n in range(1, self.age_count + 1)]
+            ages = [age for age in ages if age is not None]
+        else:  # ages the programme does not ask for are kept while they still fit
+            ages = list(r.children_ages or []) if len(r.children_ages or []) == children else []
+        return Party(
+            adults=data["adults"],
+            children=children,
+            children_ages=ages,
+            childcare=data.get("childcare") or 0,
+            due_date=r.due_date,
+            resident=r.resident,
+            company=r.company,
+            priority_group=r.priority_group,
+        )
+
+    def field_for(self, name: str) -> str | None:
+        """The field that shows a service's error on ``name`` (None: above the form)."""
+        if name in self.fields:
+            return name
+        if name == "children_ages":
+            return "child_age_1" if self.age_count else "children"
+        return None
+
+
+class ReservationCancelForm(forms.Form):
+    """A party's booking cancelled at the desk; the reason goes to the parent's email too."""
+
+    reason = MultiLineFormField(
+        label=_("Reason (sent to the parent)"),
+        max_length=1000,
+        help_text=_("Kept in the history and the audit log, and written in the parent's email."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class DateTimeLocalInput(forms.DateTimeInput):

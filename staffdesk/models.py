@@ -3,9 +3,11 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from booking.models import Reservation
+from booking.models import Reservation, actor_text
+from core.dates import format_day_time
 from events.models import Session
 
 
@@ -68,6 +70,8 @@ class StaffActionKind(models.TextChoices):
     SERIES_CHANGE = "series_change", _("Later sessions of a series changed")
     SERIES_CANCEL = "series_cancel", _("Rest of a series cancelled")
     MONTH_COPY = "month_copy", _("Month copied to the next")
+    RESERVATION_CANCEL = "reservation_cancel", _("Booking cancelled for the party")
+    PARTY_CHANGE = "party_change", _("Party changed")
 
 
 class StaffAction(models.Model):
@@ -80,6 +84,7 @@ class StaffAction(models.Model):
         null=True,
         blank=True,
         related_name="staff_actions",
+        verbose_name=_("staff user"),
     )
     # Kept as text so the log still says who it was after the account is deleted.
     actor_label = models.CharField(_("who"), max_length=150)
@@ -90,9 +95,15 @@ class StaffAction(models.Model):
         null=True,
         blank=True,
         related_name="staff_actions",
+        verbose_name=_("facility"),
     )
     session = models.ForeignKey(
-        Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="staff_actions"
+        Session,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff_actions",
+        verbose_name=_("session"),
     )
     reservation = models.ForeignKey(
         Reservation,
@@ -100,6 +111,7 @@ class StaffAction(models.Model):
         null=True,
         blank=True,
         related_name="staff_actions",
+        verbose_name=_("reservation"),
     )
     reason = models.TextField(_("reason"), blank=True)
     before = models.JSONField(_("before"), default=dict, blank=True)
@@ -116,4 +128,6 @@ class StaffAction(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.kind}"
+        # Japan time and the desk's form (core.dates), the kind's words.
+        when = format_day_time(self.at, get_language())
+        return f"{when} {actor_text(self.actor_label)} {self.get_kind_display()}"

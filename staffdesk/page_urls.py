@@ -71,6 +71,7 @@ urlpatterns = accounts + [
     path("sessions/<int:pk>/phone/", views.phone_booking, name="phone-booking"),
     path("sessions/<int:pk>/phone/<str:code>/", views.phone_booked, name="phone-booked"),
     path("sessions/<int:pk>/slips/<str:code>/", views.slip, name="slip"),
+    path("sessions/<int:pk>/parties/<str:code>/", views.party, name="party"),
     path("sessions/<int:pk>/change/", views.change, name="change"),
     path("sessions/<int:pk>/waiting-list/", views.waiting_list, name="waiting-list"),
     path("sessions/<int:pk>/print/", views.print_roster, name="print"),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from booking.models import Need, ReservationStatus
+from events.models import SessionStatus
 from notifications.models import NotificationKind
 
 ATTENDED = _("Attended")
@@ -24,6 +25,8 @@ NOT_YET = _("Not yet")
 # "expected": a party holding a seat that has not come through the door yet (未受付).
 ATTENDANCE = {"attended": ATTENDED, "no_show": NO_SHOW, "expected": NOT_YET}
 RESERVATION_STATUS = dict(ReservationStatus.choices)
+# A session's own state: 開催予定, or 中止 once the facility called it off.
+SESSION_STATUS = dict(SessionStatus.choices)
 NEEDS = dict(Need.choices)
 NOTIFICATION_KIND = dict(NotificationKind.choices)
 NO_EMAIL = pgettext_lazy("email", "No email address")
@@ -56,3 +59,22 @@ def needs_text(needs: list[str] | None, detail: str = "") -> str:
         words = words.replace("、", ", ")
         return f"{words} ({detail})" if words and detail else words or detail
     return f"{words}（{detail}）" if words and detail else words or detail
+
+
+# The first year of each era (元年): a fiscal year is named by the era of its April.
+ERAS = [(2019, "令和"), (1989, "平成")]
+
+
+def japanese_fiscal_year(year: int) -> str:
+    """令和8年度（2026年度）; 令和元年度（2019年度） for an era's first year: the report's page
+    and its CSV write a fiscal year so."""
+    for first, era in ERAS:
+        if year >= first:
+            number = year - first + 1
+            return f"{era}{'元' if number == 1 else number}年度（{year}年度）"
+    return f"{year}年度"
+
+
+def percent(rate: float | None) -> str:
+    """A rate as the report's page and CSV write it under 充足率（%）: 0.6667 -> "66.7"."""
+    return "" if rate is None else f"{rate * 100:.1f}"

@@ -7,10 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import (
+    CharField,
+    Exists,
+    F,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Value,
 )
+from django.db.models.functions import Replace
 from django.utils import timezone
 
 from booking.addresses import receives_email
@@ -18,6 +24,7 @@ from booking.models import (
     SEAT_HOLDING,
     LotteryDraw,
     Reservation,
+    ReservationHistory,
     ReservationStatus,
 )
 from booking.services import waitlist_queryset
@@ -39,6 +46,14 @@ SORTS = ("kana", "code")
 
 # The parties holding seats (the door list), everyone, or a lottery's applications (抽選申込).
 ROSTER_SCOPES = ("active", "all", "applied")
+# The page's list more: the parties whose bookings a cancelled session's cancellation (中止)
+# cancelled (the API's ``scope`` keeps the three above).
+AFFECTED = "affected"
+PAGE_SCOPES = (*ROSTER_SCOPES, AFFECTED)
+
+# What a search ignores on both sides: spaces (half- and full-width) and hyphens, so that
+# 山田花子 finds 山田 花子, XCRCWDN finds XCR-CWDN and 09012345678 finds 090-1234-5678.
+SEARCH_IGNORED = (" ", "\u3000", "-")
 
 
 def to_katakana(text: str) -> str:
@@ -50,6 +65,60 @@ def to_katakana(text: str) -> str:
 def to_hiragana(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "")
     return "".join(chr(ord(c) - 0x60) if "\u30a1" <= c <= "\u30f6" else c for c in text)
+
+
+def search_key(text: str) -> str:
+    """A search's text as it is compared: NFKC (full-width letters, half-width kana), without
+    spaces and hyphens."""
+    text = unicodedata.normalize("NFKC", text or "")
+    for ignored in SEARCH_IGNORED:
+        text = text.replace(ignored, "")
+    return text
+
+
+def _search_column(name: str) -> Replace:
+    """A column without spaces and hyphens, in the database (SQLite and PostgreSQL alike)."""
+    expression = F(name)
+    for ignored in SEARCH_IGNORED:
+        expression = Replace(expression, Value(ignored), Value(""), output_field=CharField())
+    return expression
+
+
+def search_filter(query: str) -> Q | None:
+    """Reservations matching a roster search: a name, its kana (hiragana or katakana), a code,
+    a phone number or an email address; None when there is nothing to search for."""
+    key = search_key(query)
+    if not key:
+        return None
+    match = Q(email__icontains=unicodedata.normalize("NFKC", query.strip()))
+    for variant in {key, to_katakana(key), to_hiragana(key)}:
+        match |= (
+            Q(search_name__icontains=variant)
+            | Q(search_kana__icontains=variant)
+            | Q(search_code__icontains=variant)
+            | Q(search_phone__icontains=variant)
+        )
+    return match
+
+
+def with_search_columns(qs: QuerySet[Reservation]) -> QuerySet[Reservation]:
+    return qs.annotate(
+        search_name=_search_column("name"),
+        search_kana=_search_column("name_kana"),
+        search_code=_search_column("code"),
+        search_phone=_search_column("phone"),
+    )
+
+
+def cancelled_by_session(session: Session) -> Q:
+    """Reservations the session's cancellation (中止) cancelled: their move to cancelled is kept
+    with the session's reason, as ``reservations_cancel_for_session`` writes it."""
+    moved = ReservationHistory.objects.filter(
+        reservation=OuterRef("pk"),
+        to_status=ReservationStatus.CANCELLED,
+        reason=session.cancel_reason or "session cancelled",
+    )
+    return Q(status=ReservationStatus.CANCELLED) & Q(Exists(moved))
 
 
 def _labels(choices) -> dict[str, str]:
@@ -69,6 +138,8 @@ class RosterRow:
     notification_status_label: str = ""
     # A lottery win still to be confirmed whose deadline has not passed (staff may confirm it).
     win_confirmable: bool = False
+    # Cancelled because the session was (中止): the party is told by email, or else by phone.
+    cancelled_by_session: bool = False
 
     @property
     def code(self) -> str:
@@ -88,6 +159,11 @@ class RosterRow:
     def win_to_phone(self) -> bool:
         """A winner with no address: nobody tells them but staff, by phone."""
         return self.win_unconfirmed and not self.email
+
+    @property
+    def cancel_to_phone(self) -> bool:
+        """Cancelled with the session, and no address: nobody tells them but staff, by phone."""
+        return self.cancelled_by_session and not self.email
 
     @property
     def sort_name(self) -> str:
@@ -123,6 +199,10 @@ class Roster:
     sort: str
     query: str
     scope: str
+    # A cancelled session's parties whose bookings its cancellation cancelled, and of them those
+    # with no email address (staff phone them); whatever the list shows.
+    affected: int = 0
+    affected_to_phone: int = 0
 
     @property
     def parties(self) -> int:
@@ -156,29 +236,25 @@ def roster(
     """Return the session's parties with attendance and notification state, in 3 queries.
 
     ``scope`` "active" lists the parties holding seats (the door list); "all" adds the waiting
-    list, lottery applicants and cancellations; "applied" lists the lottery applicants alone.
+    list, lottery applicants and cancellations; "applied" lists the lottery applicants alone;
+    "affected" the parties whose bookings the session's cancellation (中止) cancelled. A search
+    ignores spaces and hyphens (``search_filter``).
     """
     now = now or timezone.now()
     sort = sort if sort in SORTS else "kana"
-    scope = scope if scope in ROSTER_SCOPES else "active"
+    scope = scope if scope in PAGE_SCOPES else "active"
     qs = Reservation.objects.filter(roster_filter(session))
     if scope == "active":
         qs = qs.filter(status__in=SEAT_HOLDING)
     elif scope == "applied":
         qs = qs.filter(status=ReservationStatus.APPLIED)
+    elif scope == AFFECTED:
+        qs = qs.filter(cancelled_by_session(session))
     query = (query or "").strip()
-    if query:
-        variants = {query, to_katakana(query), to_hiragana(query)}
-        match = Q()
-        for v in variants:
-            match |= (
-                Q(name__icontains=v)
-                | Q(name_kana__icontains=v)
-                | Q(code__icontains=v)
-                | Q(phone__icontains=v)
-                | Q(email__icontains=v)
-            )
-        qs = qs.filter(match)
+    match = search_filter(query)
+    if match is not None:
+        qs = with_search_columns(qs).filter(match)
+    affected = _affected(session)
     notifications = Notification.objects.only(
         "id", "reservation_id", "kind", "status", "created_at", "sent_at", "due_at"
     ).order_by("-created_at", "-id")
@@ -221,13 +297,30 @@ def roster(
                 ),
                 win_confirmable=r.status == ReservationStatus.WON
                 and (r.confirm_by is None or now <= r.confirm_by),
+                cancelled_by_session=r.pk in affected,
             )
         )
     if sort == "code":
         rows.sort(key=lambda row: row.code)
     else:
         rows.sort(key=lambda row: (row.sort_name, row.reservation.name, row.code))
-    return Roster(session=session, rows=rows, sort=sort, query=query, scope=scope)
+    return Roster(
+        session=session,
+        rows=rows,
+        sort=sort,
+        query=query,
+        scope=scope,
+        affected=len(affected),
+        affected_to_phone=sum(1 for email in affected.values() if not receives_email(email)),
+    )
+
+
+def _affected(session: Session) -> dict[int, str]:
+    """A cancelled session's parties that its cancellation cancelled: id to email address."""
+    if not session.is_cancelled:
+        return {}
+    qs = Reservation.objects.filter(roster_filter(session)).filter(cancelled_by_session(session))
+    return dict(qs.values_list("pk", "email"))
 
 
 def attended_count(session: Session) -> int:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
 from booking.addresses import receives_email
 from booking.models import Reservation, ReservationStatus
 from booking.services import waitlist_position
 from events.models import Facility, Session
-from events.templatetags.parent_pages import months_list
+from events.templatetags.parent_pages import months_list, when
 from staffdesk.services import reservation_in_session
 from staffdesk.terms import RESERVATION_STATUS, needs_text, term
 
@@ -56,6 +60,56 @@ class Slip:
     @property
     def needs_text(self) -> str:
         return needs_text(self.reservation.needs, self.reservation.needs_detail)
+
+    @property
+    def deadline_passed(self) -> bool:
+        return timezone.now() > self.first.cancellation_deadline
+
+    @property
+    def cancel_note(self) -> str:
+        """How to cancel or change, as the caller is told: by the deadline while it is ahead,
+        by phone to the facility once it has passed (a booking made outside the rules), and
+        what the caller hears next for an application or a place on the waiting list; one
+        paragraph, its sentences joined as the language joins them (no space after 。)."""
+        facility, phone = self.facility.name, self.facility.phone
+        if self.deadline_passed:
+            first = (
+                _(
+                    "To cancel or change, call %(facility)s (%(phone)s) and give the "
+                    "reservation code."
+                )
+                if phone
+                else _("To cancel or change, call %(facility)s and give the reservation code.")
+            )
+            first = first % {"facility": facility, "phone": phone}
+        else:
+            deadline = when(self.first.cancellation_deadline)
+            values = {"facility": facility, "phone": phone, "deadline": deadline}
+            first = (
+                _(
+                    "To cancel or change, call %(facility)s (%(phone)s) by %(deadline)s and give "
+                    "the reservation code."
+                )
+                if phone
+                else _(
+                    "To cancel or change, call %(facility)s by %(deadline)s and give the "
+                    "reservation code."
+                )
+            ) % values
+        if not (self.applied or self.waiting):
+            return first
+        if self.has_email:
+            second = _("News (the draw's result, a seat come free) is sent by email.")
+        elif self.applied:
+            second = _(
+                "This is a lottery application: call the centre for the result after the draw."
+            )
+        else:
+            second = _(
+                "This is a place on the waiting list: call the centre to hear whether a seat "
+                "has come free."
+            )
+        return pgettext("sentences", "%(first)s %(second)s") % {"first": first, "second": second}
 
 
 def reservation_slip(session: Session, code: str) -> Slip:

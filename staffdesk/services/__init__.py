@@ -34,7 +34,7 @@ from staffdesk.services.audit import (
     staff_action_record,
 )
 from staffdesk.services.lottery_wins import lottery_win_confirm
-from staffdesk.services.move_preview import MovePreview, session_move_preview
+from staffdesk.services.move_preview import MovePreview, session_move_preview, trial_change
 from staffdesk.services.party_details import party_details_check, party_details_errors
 from staffdesk.services.phone_bookings import (
     PHONE_EMAIL_DOMAIN,
@@ -94,6 +94,7 @@ __all__ = [
     "session_cancel_all",
     "session_move",
     "session_move_preview",
+    "trial_change",
     "MovePreview",
     "session_update",
     "staff_action_record",

@@ -1,25 +1,14 @@
-"""Template filters of the staff pages: how a city office writes a fiscal year, and a
-programme's own words for what a reservation stores as a key."""
+"""Template filters of the staff pages: how a city office writes a fiscal year and a rate
+(as the report's CSV does), and a programme's own words for what a reservation stores as a key."""
 
 from django import template
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from events.selectors import priority_group_label_of
+from staffdesk.terms import japanese_fiscal_year, percent
 
 register = template.Library()
-
-# The first year of each era (元年): a fiscal year is named by the era of its April.
-ERAS = [(2019, "令和"), (1989, "平成")]
-
-
-def japanese_fiscal_year(year: int) -> str:
-    """令和8年度（2026年度）; 令和元年度（2019年度） for an era's first year."""
-    for first, era in ERAS:
-        if year >= first:
-            number = year - first + 1
-            return f"{era}{'元' if number == 1 else number}年度（{year}年度）"
-    return f"{year}年度"
 
 
 @register.filter
@@ -32,6 +21,12 @@ def fiscal_year(year: int) -> str:
         "year": int(year),
         "next": int(year) + 1,
     }
+
+
+@register.filter
+def fill_rate(rate: float | None) -> str:
+    """充足率 as the report's CSV writes it (66.7), "–" for a month without seats offered."""
+    return percent(rate) or "–"
 
 
 @register.filter

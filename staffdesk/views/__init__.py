@@ -18,6 +18,7 @@ from staffdesk.views.desk import (
     today,
     walk_in,
 )
+from staffdesk.views.parties import party, party_url
 from staffdesk.views.phone import phone_booked, phone_booking, slip
 from staffdesk.views.reports import (
     export,
@@ -44,6 +45,8 @@ __all__ = [
     "phone_booked",
     "phone_booking",
     "parse_day",
+    "party",
+    "party_url",
     "print_roster",
     "report",
     "report_csv",

@@ -18,6 +18,7 @@ from events.staff_pages import staff_page
 from staffdesk import csv_files, selectors, services
 from staffdesk.apis import csv_response
 from staffdesk.forms import WalkInForm
+from staffdesk.selectors.roster import AFFECTED
 from staffdesk.views.common import (
     keep_query,
     page_session,
@@ -47,6 +48,15 @@ def today(request):
     )
 
 
+def default_scope(session, lottery) -> str:
+    """The roster's list when staff have not chosen one: for a cancelled session (中止) the
+    parties its cancellation cancelled, whom staff must tell; otherwise the lottery's or the
+    door list (``selectors.default_roster_scope``)."""
+    if session.is_cancelled:
+        return AFFECTED
+    return selectors.default_roster_scope(lottery)
+
+
 @staff_page
 def roster(request, pk: int):
     session = page_session(request, pk)
@@ -55,7 +65,7 @@ def roster(request, pk: int):
         session=session,
         sort=request.GET.get("sort", "kana"),
         query=request.GET.get("q", ""),
-        scope=request.GET.get("scope") or selectors.default_roster_scope(lottery),
+        scope=request.GET.get("scope") or default_scope(session, lottery),
     )
     can_manage = selectors.can_manage(request.user, session)
     check_in_open = services.check_in_is_open(session, timezone.now())

@@ -20,6 +20,7 @@ from staffdesk.forms import (
     MoveForm,
     PromoteForm,
 )
+from staffdesk.selectors.audit import catalogue_names
 from staffdesk.views.common import form_error, page_session
 
 
@@ -146,7 +147,7 @@ def waiting_list(request, pk: int):
         except AppError as exc:
             if exc.status_code == 404:
                 raise Http404 from exc
-            messages.error(request, exc.message)
+            messages.error(request, _promote_refusal(exc) if action == "promote" else exc.message)
         return redirect(reverse("staff:waiting-list", args=[session.pk]))
     data = selectors.waiting_list(session=session)
     return render(
@@ -161,15 +162,25 @@ def waiting_list(request, pk: int):
     )
 
 
+def _promote_refusal(exc: AppError) -> str:
+    """Why a party could not be promoted, in the words of the desk and with what to do."""
+    if exc.code == "session_full":
+        # The parents' "満席のため、予約できませんでした。" reads as if a booking failed.
+        return _("No seat is free, so the party cannot be promoted. Raise the capacity first.")
+    return str(exc.message)
+
+
 @staff_page
 def audit(request, pk: int):
     session = page_session(request, pk)
+    actions = list(selectors.audit_log(session=session))
     return render(
         request,
         "staff/audit.html",
         {
             "session": session,
-            "actions": selectors.audit_log(session=session),
+            "actions": actions,
+            "names": catalogue_names(actions),
             "can_manage": selectors.can_manage(request.user, session),
         },
     )

@@ -63,5 +63,5 @@ def test_viewers_and_other_facilities_cannot_close_a_day(client, manager):
     assert client.post(URL, {"action": "add", "date": "2027-03-17"}).status_code == 404
     ribbon = Facility.objects.get(slug="ribbon")
     client.force_login(staff_user(ribbon, StaffRole.VIEWER, username="ribbon-viewer"))
-    assert client.post(URL, {"action": "add", "date": "2027-03-17"}).status_code == 404
+    assert client.post(URL, {"action": "add", "date": "2027-03-17"}).status_code == 403
     assert not ClosedDay.objects.exists()

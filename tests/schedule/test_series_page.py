@@ -54,6 +54,7 @@ def test_changing_later_sessions_keeps_parties_and_tells_them_once(client, serie
             "change-start_time": "13:00",
             "change-end_time": "14:00",
             "change-reason": "講師の都合",
+            "confirm": "1",  # after the preview of the emails
         },
     )
     assert answer.status_code == 302
@@ -84,7 +85,12 @@ def test_cancelling_the_rest_tells_every_party(client, series_with_parties):
     client.force_login(manager)
     answer = client.post(
         f"/staff/schedule/series/{series.pk}/",
-        {"action": "cancel", "cancel-from_date": "2027-01-25", "cancel-reason": "改修工事のため"},
+        {
+            "action": "cancel",
+            "cancel-from_date": "2027-01-25",
+            "cancel-reason": "改修工事のため",
+            "confirm": "1",  # after the preview of the emails
+        },
     )
     assert answer.status_code == 302
     cancelled = Session.objects.filter(status=SessionStatus.CANCELLED)

@@ -46,6 +46,13 @@ def test_staff_refuse_a_too_small_capacity_then_cancel_the_rest(browser, live_se
     cancel.get_by_label("開始日").fill("2027-01-25")
     cancel.get_by_label(re.compile("理由")).fill("改修工事のため")
     cancel.get_by_role("button").click()
+    page.wait_for_selector("#cancel-preview")
+    preview = page.inner_text("#cancel-preview")
+    assert "2回分の開催を中止します。3組にメールを送ります" in preview
+    assert Session.objects.filter(status=SessionStatus.CANCELLED).count() == 0
+    assert axe_violations(page) == []
+    screenshot(page, "schedule-series-cancel-preview-1024")
+    page.get_by_role("button", name="中止してメールを送る").click()
     page.wait_for_url(re.compile(re.escape(path) + "$"))
     assert "開催回を2件中止しました。" in page.inner_text("main")
     screenshot(page, "schedule-series-cancelled-1024")

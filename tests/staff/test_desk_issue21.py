@@ -74,7 +74,7 @@ def test_one_word_for_checked_in_on_counter_rows_and_csv(manager_a, facility_a):
     html = client.get(f"/staff/sessions/{session_a.pk}/", HTTP_ACCEPT_LANGUAGE="ja")
     text = html.content.decode()
     assert "受付済み" not in text and "参加済み" not in text
-    assert '<b data-count="attended">1</b> 出席' in text
+    assert '出席<b data-count="attended">1</b>組' in text
     rows = parse(client.get(f"/staff/sessions/{session_a.pk}/roster.csv"))
     by_code = {row[1]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     assert by_code[parties[0].code]["出欠"] == "出席"

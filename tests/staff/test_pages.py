@@ -13,6 +13,7 @@ from django.utils import timezone
 from booking.models import Reservation
 from notifications.models import Notification
 from staffdesk.models import StaffAction
+from staffdesk.terms import japanese_fiscal_year
 from tests.factories import book
 from tests.staff.conftest import book_before, page_client, started_session
 
@@ -350,7 +351,7 @@ def test_report_csv_page(manager_a, facility_a):
     response = page_client(manager_a).get(f"/staff/report.csv?fiscal_year={fy}")
     text = response.content.decode("utf-8-sig")
     assert text.startswith("年度,施設,事業,月,開催回数")
-    assert f"{fy}年度,すこやか子育て交流館" in text
+    assert f"{japanese_fiscal_year(fy)},すこやか子育て交流館" in text
     assert page_client(manager_a).get("/staff/report/?fiscal_year=abc").status_code == 400
 
 

@@ -434,14 +434,19 @@ def test_staff_tokens_are_managed_in_the_admin(users):
 def test_the_audit_log_is_read_only_in_the_admin_and_scoped(world, users, facility_b):
     from staffdesk.models import StaffAction as Action
 
-    Action.objects.create(actor_label="staff:x", kind="check_in", facility=facility_b, reason="B")
     Action.objects.create(
-        actor_label="staff:y", kind="check_in", facility=world.started.facility, reason="A"
+        actor_label="staff:x@example.jp", kind="check_in", facility=facility_b, reason="B"
+    )
+    Action.objects.create(
+        actor_label="staff:y@example.jp",
+        kind="check_in",
+        facility=world.started.facility,
+        reason="A",
     )
     admin = page_client(users["superuser"])
     listing = admin.get("/admin/staffdesk/staffaction/")
     assert listing.status_code == 200
-    assert b"staff:x" in listing.content and b"staff:y" in listing.content
+    assert b"x@example.jp" in listing.content and b"y@example.jp" in listing.content
     assert admin.get("/admin/staffdesk/staffaction/add/").status_code == 403
     # A facility-B staff member with admin access sees only B's entries.
     staff_b = users["manager_b"]
@@ -452,4 +457,4 @@ def test_the_audit_log_is_read_only_in_the_admin_and_scoped(world, users, facili
     staff_b.user_permissions.add(Permission.objects.get(codename="view_staffaction"))
     scoped = page_client(staff_b).get("/admin/staffdesk/staffaction/")
     assert scoped.status_code == 200
-    assert b"staff:x" in scoped.content and b"staff:y" not in scoped.content
+    assert b"x@example.jp" in scoped.content and b"y@example.jp" not in scoped.content

@@ -26,6 +26,7 @@ from staffdesk.charts import bar_chart, nice_step
 from staffdesk.models import SessionAttendance
 from staffdesk.selectors import attendance_report, fiscal_months, fiscal_year_of
 from staffdesk.services import check_in, no_shows_mark, session_cancel, walk_in_add
+from staffdesk.terms import japanese_fiscal_year
 from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, book
 from tests.staff.conftest import token_client
 
@@ -239,7 +240,7 @@ def test_report_csv_and_json_agree_with_the_selector(year, manager_a):
     assert header[:4] == ["年度", "施設", "事業", "月"]
     assert len(data) == len(report.rows)
     for line, row in zip(data, report.rows, strict=True):
-        assert line[0] == f"{fy}年度"
+        assert line[0] == japanese_fiscal_year(fy)
         assert (line[1], line[2]) == (row.facility_name, row.program_title)
         assert line[3] == f"{row.month.year}年{row.month.month}月"
         assert [int(v) for v in line[4:14]] == [getattr(row, f) for f in FIGURES]

@@ -1,21 +1,19 @@
-"""Publishing a month of sessions from a series, changing its later sessions, cancelling the
-rest. Each write runs in one transaction; sessions are checked by the catalogue's own rules
-(``events.services.session_validate``) and changes to booked sessions go through the staff
-desk's services, so parties are kept and told exactly as for a single session.
-"""
+"""Publishing a month of sessions from a series: the pattern staff fill, its preview (the dates
+it creates, the ones it leaves out and why) and the one transaction that publishes it. Sessions
+are checked by the catalogue's own rules (``events.services.session_validate``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils.translation import get_language
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core.dates import format_days
 from core.errors import AppValidationError
 from events.models import Facility, Program, Session, SessionStatus
 from events.services import session_validate
@@ -30,7 +28,11 @@ from schedule.days import (
 )
 from schedule.models import ClosedDay, OpensRule, Series, SeriesSession
 from staffdesk.models import StaffActionKind
-from staffdesk.services import session_cancel_all, session_update, staff_action_record
+from staffdesk.services import staff_action_record
+
+# Shown on a form's field and in an API answer's ``fields``, in the request's language.
+CAPACITY_TOO_SMALL = gettext_lazy("Capacity must be at least 1.")
+PAST_DATES = gettext_lazy("Past dates cannot be published.")
 
 
 @dataclass
@@ -75,7 +77,7 @@ class SeriesPattern:
 @dataclass(frozen=True)
 class Skipped:
     date: date
-    reason: str  # holiday, closed, clash
+    reason: str  # past, holiday, closed, clash
     name: str
 
 
@@ -85,17 +87,33 @@ class Preview:
     skipped: list[Skipped]
 
 
-def pattern_errors(pattern: SeriesPattern) -> dict[str, list[str]]:
-    """Field errors of a pattern no series can be made of."""
-    errors: dict[str, list[str]] = {}
+def pattern_errors(pattern: SeriesPattern, *, now: datetime | None = None) -> dict[str, list]:
+    """Field errors of a pattern no series can be made of.
+
+    A session's capacity of 0 is legitimate at the desk (a session closed to bookings; the
+    session table's CHECK is ``capacity >= 0``), but a series published with no seat is a
+    mistake: refused here, for the page and the API alike.
+    """
+    errors: dict[str, list] = {}
+    today = timezone.localdate(now or timezone.now())
+    if pattern.last_date < today:
+        # Every date is past (11/1-11/30 filled in on 12/6): the staff member meant another
+        # month, so say so on the dates rather than preview nothing.
+        errors["last_date"] = [PAST_DATES]
+        if pattern.first_date < today:
+            errors["first_date"] = [PAST_DATES]
+    if pattern.capacity < 1:
+        errors["capacity"] = [CAPACITY_TOO_SMALL]
+    if any(tokyo(day, pattern.start_time) <= (now or timezone.now()) for day in pattern.include):
+        errors["include"] = [PAST_DATES]
     if not pattern.weekdays:
         errors["weekdays"] = [_("Choose at least one day of the week.")]
     if pattern.end_time <= pattern.start_time:
         errors["end_time"] = [_("The end must be after the start.")]
     if pattern.last_date < pattern.first_date:
-        errors["last_date"] = [_("The last date must not be before the first.")]
+        errors.setdefault("last_date", []).append(_("The last date must not be before the first."))
     elif (pattern.last_date - pattern.first_date).days >= MAX_SPAN_DAYS:
-        errors["last_date"] = [_("A series may span one year at most.")]
+        errors.setdefault("last_date", []).append(_("A series may span one year at most."))
     if pattern.childcare_capacity and not pattern.program.childcare_offered:
         errors["childcare_capacity"] = [_("This programme does not offer childcare.")]
     if pattern.closes_days_before == 0 and pattern.closes_time > pattern.start_time:
@@ -105,11 +123,12 @@ def pattern_errors(pattern: SeriesPattern) -> dict[str, list[str]]:
     return errors
 
 
-def series_preview(pattern: SeriesPattern) -> Preview:
-    """The dates a series would create and the ones it skips (a public holiday, a day the
-    facility is closed, another session at the facility at that time), staff's added and
-    unticked dates applied. Reads only."""
-    errors = pattern_errors(pattern)
+def series_preview(pattern: SeriesPattern, *, now: datetime | None = None) -> Preview:
+    """The dates a series would create and the ones it skips (a day already past, a public
+    holiday, a day the facility is closed, another session at the facility at that time),
+    staff's added and unticked dates applied. Reads only."""
+    now = now or timezone.now()
+    errors = pattern_errors(pattern, now=now)
     if errors:
         raise AppValidationError(errors)
     candidates = pattern_dates(pattern.weekdays, pattern.nth, pattern.first_date, pattern.last_date)
@@ -124,7 +143,12 @@ def series_preview(pattern: SeriesPattern) -> Preview:
         if day in pattern.exclude:
             continue
         holiday = holiday_name(day)
-        if holiday:
+        if tokyo(day, pattern.start_time) <= now:
+            # A month filled in from the 1st a few days into it (12/1-12/31 on 12/6): staff
+            # expect the rest of the month, as with a holiday, not a refusal that makes them
+            # work out the next Wednesday; the preview lists the days left out, as past.
+            skipped.append(Skipped(day, "past", ""))
+        elif holiday:
             skipped.append(Skipped(day, "holiday", holiday))
         elif in_new_year_closure(day):
             skipped.append(Skipped(day, "closed", NEW_YEAR_CLOSURE_NAME))
@@ -170,11 +194,11 @@ def facility_lock(facility: Facility) -> None:
 
 @transaction.atomic
 def series_publish(
-    pattern: SeriesPattern, *, by: AbstractBaseUser | None = None
+    pattern: SeriesPattern, *, by: AbstractBaseUser | None = None, now: datetime | None = None
 ) -> tuple[Series, list[Session]]:
     """Create the series and every session of its preview in one transaction."""
     facility_lock(pattern.facility)
-    preview = series_preview(pattern)
+    preview = series_preview(pattern, now=now)
     if not preview.dates:
         raise AppValidationError({"weekdays": [_("No date is left to publish.")]})
     series = Series.objects.create(
@@ -232,133 +256,3 @@ def series_publish(
         },
     )
     return series, sessions
-
-
-def later_sessions(series: Series, from_date: date) -> list[Session]:
-    """The series' sessions on or after a date, still scheduled, in order."""
-    return list(
-        Session.objects.filter(
-            series_link__series=series,
-            status=SessionStatus.SCHEDULED,
-            start__gte=tokyo(from_date, time(0, 0)),
-        ).order_by("start")
-    )
-
-
-def moved_clashes(series: Series, sessions: list[Session], start: time, end: time) -> None:
-    """Refuse a new time that would overlap another session at the facility on any day."""
-    facility_lock(series.facility)
-    days = [s.start.astimezone(tokyo(series.first_date, start).tzinfo).date() for s in sessions]
-    others = Session.objects.filter(
-        facility_id=series.facility_id,
-        status=SessionStatus.SCHEDULED,
-        start__lt=tokyo(days[-1], end),
-        end__gt=tokyo(days[0], start),
-    ).exclude(pk__in=[s.pk for s in sessions])
-    clashing = sorted(
-        {
-            day
-            for day in days
-            for o in others
-            if o.start < tokyo(day, end) and o.end > tokyo(day, start)
-        }
-    )
-    if clashing:
-        raise AppValidationError(
-            {
-                "start_time": [
-                    _("Another session at the facility overlaps that time on %(days)s.")
-                    % {"days": format_days(clashing, get_language())}
-                ]
-            }
-        )
-
-
-@transaction.atomic
-def series_change_later(
-    series: Series,
-    *,
-    from_date: date,
-    by: AbstractBaseUser | None = None,
-    start_time: time | None = None,
-    end_time: time | None = None,
-    capacity: int | None = None,
-    reason: str = "",
-) -> list[Session]:
-    """Change the time or capacity of this and later sessions; booked parties are kept and
-    told once each (the staff desk's session change). Capacity never goes below the seats a
-    session has taken: the whole change is refused, naming the sessions."""
-    start_time = start_time or series.start_time
-    end_time = end_time or series.end_time
-    if end_time <= start_time:
-        raise AppValidationError({"end_time": [_("The end must be after the start.")]})
-    sessions = later_sessions(series, from_date)
-    if capacity is not None:
-        too_small = [s for s in sessions if s.seats_taken > capacity]
-        if too_small:
-            raise AppValidationError(
-                {
-                    "capacity": [
-                        _("%(count)d sessions already have more seats taken than %(capacity)d.")
-                        % {"count": len(too_small), "capacity": capacity}
-                    ]
-                }
-            )
-    if sessions and (start_time, end_time) != (series.start_time, series.end_time):
-        moved_clashes(series, sessions, start_time, end_time)
-    changed = []
-    for session in sessions:
-        day = session.start.astimezone(tokyo(from_date, start_time).tzinfo).date()
-        values: dict[str, Any] = {}
-        if (start_time, end_time) != (series.start_time, series.end_time):
-            values["start"] = tokyo(day, start_time)
-            values["end"] = tokyo(day, end_time)
-        if capacity is not None:
-            values["capacity"] = capacity
-        if values:
-            changed.append(session_update(session=session, by=by, reason=reason, **values))
-    Series.objects.filter(pk=series.pk).update(
-        start_time=start_time,
-        end_time=end_time,
-        capacity=capacity if capacity is not None else series.capacity,
-    )
-    staff_action_record(
-        by=by,
-        kind=StaffActionKind.SERIES_CHANGE,
-        facility_id=series.facility_id,
-        reason=reason,
-        before={
-            "start_time": series.start_time.isoformat("minutes"),
-            "end_time": series.end_time.isoformat("minutes"),
-            "capacity": series.capacity,
-        },
-        after={
-            "series": series.pk,
-            "from": from_date.isoformat(),
-            "start_time": start_time.isoformat("minutes"),
-            "end_time": end_time.isoformat("minutes"),
-            "capacity": capacity if capacity is not None else series.capacity,
-            "sessions": len(changed),
-        },
-    )
-    series.refresh_from_db()
-    return changed
-
-
-@transaction.atomic
-def series_cancel_rest(
-    series: Series, *, from_date: date, reason: str, by: AbstractBaseUser | None = None
-) -> list[Session]:
-    """Cancel this and later sessions of a series; every party is told as for one session."""
-    cancelled = [
-        session_cancel_all(session=session, by=by, reason=reason)
-        for session in later_sessions(series, from_date)
-    ]
-    staff_action_record(
-        by=by,
-        kind=StaffActionKind.SERIES_CANCEL,
-        facility_id=series.facility_id,
-        reason=reason,
-        after={"series": series.pk, "from": from_date.isoformat(), "sessions": len(cancelled)},
-    )
-    return cancelled

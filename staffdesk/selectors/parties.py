@@ -1,0 +1,96 @@
+"""One party's page at the desk: its booking (the 受付票's facts), contact, history and emails,
+and whether staff may still change or cancel it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from booking.addresses import receives_email
+from booking.models import Reservation, ReservationHistory
+from booking.services import CHANGEABLE
+from events.models import Session
+from notifications.models import Notification
+from staffdesk.selectors.slips import Slip, reservation_slip
+from staffdesk.terms import NOTIFICATION_KIND, NOTIFICATION_STATUS, RESERVATION_STATUS, SOURCE, term
+
+# Who made a change, for the labels the history keeps other than a staff login.
+ACTORS = {"parent": _("Parent"), "system": _("Automatic")}
+
+
+@dataclass
+class HistoryRow:
+    at: datetime
+    from_label: str  # "" for the booking itself
+    to_label: str
+    who: str
+    reason: str  # what staff wrote; the system's own notes are not shown
+
+
+@dataclass
+class EmailRow:
+    at: datetime
+    kind_label: str
+    status: str
+    status_label: str
+
+
+@dataclass
+class PartyPage:
+    session: Session  # the page's (a course's party is on the roster of each of its sessions)
+    slip: Slip
+    history: list[HistoryRow]
+    emails: list[EmailRow]
+
+    @property
+    def reservation(self) -> Reservation:
+        return self.slip.reservation
+
+    @property
+    def email(self) -> str:
+        """The party's address; "" for one booked without (phone, walk-in) or erased."""
+        email = self.reservation.email
+        return email if receives_email(email) else ""
+
+    @property
+    def source_label(self) -> str:
+        return term(SOURCE, self.reservation.source) if self.reservation.source in SOURCE else ""
+
+    @property
+    def open(self) -> bool:
+        """Whether the booking can still be changed or cancelled (not over, not cancelled)."""
+        return self.reservation.status in CHANGEABLE and not self.session.is_cancelled
+
+
+def _who(label: str) -> str:
+    if label.startswith("staff:"):
+        return label.split(":", 1)[1]
+    return str(ACTORS.get(label, label))
+
+
+def party_page(session: Session, code: str) -> PartyPage:
+    """The page of the party with ``code`` on ``session``'s roster (AppError 404 otherwise)."""
+    slip = reservation_slip(session, code)
+    reservation = slip.reservation
+    history = [
+        HistoryRow(
+            at=h.at,
+            from_label=term(RESERVATION_STATUS, h.from_status),
+            to_label=term(RESERVATION_STATUS, h.to_status),
+            who=_who(h.actor_label),
+            reason=h.reason if h.actor_label.startswith("staff:") else "",
+        )
+        for h in ReservationHistory.objects.filter(reservation=reservation).order_by("at", "id")
+    ]
+    emails = [
+        EmailRow(
+            at=n.created_at,
+            kind_label=term(NOTIFICATION_KIND, n.kind),
+            status=n.status,
+            status_label=term(NOTIFICATION_STATUS, n.status),
+        )
+        for n in Notification.objects.filter(reservation=reservation).order_by("created_at", "id")
+    ]
+    return PartyPage(session=session, slip=slip, history=history, emails=emails)

@@ -1,0 +1,117 @@
+"""Staff change one party's booking from the desk: resize the party, or cancel the booking.
+
+Booking's own services do the work (``reservation_change_party``, ``reservation_cancel``), as
+for a parent on the manage page, so capacity, the waiting list's promotion, the reservation's
+history and the parent's email hold exactly as there; this module adds what the desk owes on
+top: a reason for a cancellation, and the entry in the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from booking.models import SEAT_HOLDING, Reservation, ReservationStatus
+from booking.rules import Party
+from booking.services import reservation_cancel, reservation_change_party
+from events.models import Session
+from staffdesk.models import StaffActionKind
+from staffdesk.services.attendance import roster_filter
+from staffdesk.services.audit import record, require_reason
+
+
+@dataclass
+class PartyResult:
+    reservation: Reservation
+    # Parties the change moved from the waiting list into the seats it freed.
+    promoted: list[Reservation] = field(default_factory=list)
+
+
+def _party_facts(reservation: Reservation) -> dict:
+    return {
+        "status": reservation.status,
+        "adults": reservation.adults,
+        "children": reservation.children,
+        "children_ages": list(reservation.children_ages or []),
+        "childcare": reservation.childcare,
+    }
+
+
+def _waiting_ids(session: Session, reservation: Reservation) -> list[int]:
+    """The other parties on the session's waiting list (or its course's)."""
+    return list(
+        Reservation.objects.filter(roster_filter(session), status=ReservationStatus.WAITLISTED)
+        .exclude(pk=reservation.pk)
+        .values_list("pk", flat=True)
+    )
+
+
+def _promoted(waiting: list[int]) -> list[Reservation]:
+    return list(Reservation.objects.filter(pk__in=waiting, status__in=SEAT_HOLDING).order_by("id"))
+
+
+def _promoted_codes(promoted: list[Reservation]) -> dict:
+    """The audit entry's "promoted" codes, left out when nobody was."""
+    return {"promoted": [r.code for r in promoted]} if promoted else {}
+
+
+@transaction.atomic
+def reservation_cancel_by_staff(
+    *,
+    session: Session,
+    reservation: Reservation,
+    by: AbstractBaseUser,
+    reason: str,
+    now: datetime | None = None,
+) -> PartyResult:
+    """Cancel one party's booking with a reason, which the parent's email carries.
+
+    The seats go to the waiting list as on any cancellation; the audit log keeps who, why,
+    and the parties promoted.
+    """
+    reason = require_reason(reason)
+    before = _party_facts(reservation)
+    waiting = _waiting_ids(session, reservation)
+    cancelled = reservation_cancel(reservation=reservation, by=by, reason=reason, now=now)
+    promoted = _promoted(waiting)
+    record(
+        by=by,
+        kind=StaffActionKind.RESERVATION_CANCEL,
+        session=session,
+        reservation=cancelled,
+        reason=reason,
+        before={"status": before["status"]},
+        after={"status": cancelled.status, **_promoted_codes(promoted)},
+    )
+    return PartyResult(reservation=cancelled, promoted=promoted)
+
+
+@transaction.atomic
+def party_change_by_staff(
+    *,
+    session: Session,
+    reservation: Reservation,
+    by: AbstractBaseUser,
+    party: Party,
+    now: datetime | None = None,
+) -> PartyResult:
+    """Change the size of one party: a larger one takes only seats that are left (staff are
+    not held to the cancellation deadline); seats given back go to the waiting list."""
+    before = _party_facts(reservation)
+    waiting = _waiting_ids(session, reservation)
+    changed = reservation_change_party(reservation=reservation, party=party, by=by, now=now)
+    promoted = _promoted(waiting)
+    after = _party_facts(changed)
+    if after != before:
+        record(
+            by=by,
+            kind=StaffActionKind.PARTY_CHANGE,
+            session=session,
+            reservation=changed,
+            before=before,
+            after={**after, **_promoted_codes(promoted)},
+        )
+    return PartyResult(reservation=changed, promoted=promoted)
