@@ -28,6 +28,27 @@ class Party:
     priority_group: str = ""
 
 
+def party_resized(
+    reservation, *, adults: int, children: int, ages: list[int] | None, childcare: int
+) -> Party:
+    """A reservation's party with new numbers (the manage page's and the desk's change): what
+    else it said (due date, residence, company, priority group) is kept, and so are children's
+    ages the form did not ask for (``ages`` None) while they still fit the children."""
+    if ages is None:
+        kept = list(reservation.children_ages or [])
+        ages = kept if len(kept) == children else []
+    return Party(
+        adults=adults,
+        children=children,
+        children_ages=ages,
+        childcare=childcare,
+        due_date=reservation.due_date,
+        resident=reservation.resident,
+        company=reservation.company,
+        priority_group=reservation.priority_group,
+    )
+
+
 @dataclass(frozen=True)
 class Seats:
     """Seats a party takes: general seats, children's seats, childcare places."""

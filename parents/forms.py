@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from booking.idempotency import request_fingerprint
 from booking.models import IdempotencyKey
-from booking.rules import Party, party_seats
+from booking.rules import Party, party_resized, party_seats
 from booking.services import ReservationResult
 from core.errors import AppError
 from core.filters import BoundedDateFormField
@@ -337,19 +337,15 @@ class PartyChangeForm(forms.Form):
             if name.startswith("child_age_") and data.get(name) is not None
         ]
         if self.program.requires_child_ages:
-            children = len(ages)
+            children, asked = len(ages), ages
         else:
-            children = data.get("children") or 0
-            ages = list(r.children_ages) if len(r.children_ages or []) == children else []
-        return Party(
+            children, asked = data.get("children") or 0, None
+        return party_resized(
+            r,
             adults=data.get("adults", 1),
             children=children,
-            children_ages=ages,
+            ages=asked,
             childcare=data.get("childcare") or 0,
-            due_date=r.due_date,
-            resident=r.resident,
-            company=r.company,
-            priority_group=r.priority_group,
         )
 
 

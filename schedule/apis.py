@@ -103,32 +103,27 @@ class SeriesDetailApi(APIView):
         if request.query_params.get("dry_run") == "1":
             return Response(LaterPreviewSerializer(self.preview(series, request, data)).data)
         if data["cancel"]:
-            services.series_cancel_rest(
-                series, from_date=data["from_date"], reason=data["reason"], by=request.user
-            )
+            services.series_cancel_rest(series, **self.cancel(request, data))
         else:
-            services.series_change_later(
-                series,
-                from_date=data["from_date"],
-                by=request.user,
-                start_time=data.get("start_time"),
-                end_time=data.get("end_time"),
-                capacity=data.get("capacity"),
-                reason=data["reason"],
-            )
+            services.series_change_later(series, **self.changes(request, data))
         return Response(SeriesSerializer(self.series(request, pk)).data)
 
     def preview(self, series, request, data) -> services.LaterPreview:
         if data["cancel"]:
-            return services.series_cancel_preview(
-                series, from_date=data["from_date"], reason=data["reason"], by=request.user
-            )
-        return services.series_change_preview(
-            series,
-            from_date=data["from_date"],
-            by=request.user,
-            start_time=data.get("start_time"),
-            end_time=data.get("end_time"),
-            capacity=data.get("capacity"),
-            reason=data["reason"],
-        )
+            return services.series_cancel_preview(series, **self.cancel(request, data))
+        return services.series_change_preview(series, **self.changes(request, data))
+
+    @staticmethod
+    def cancel(request, data) -> dict:
+        return {"from_date": data["from_date"], "reason": data["reason"], "by": request.user}
+
+    @staticmethod
+    def changes(request, data) -> dict:
+        return {
+            "from_date": data["from_date"],
+            "by": request.user,
+            "start_time": data.get("start_time"),
+            "end_time": data.get("end_time"),
+            "capacity": data.get("capacity"),
+            "reason": data["reason"],
+        }

@@ -6,7 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from booking.models import Need
-from booking.rules import Party
+from booking.rules import Party, party_resized
 from core.filters import BoundedDateFormField, BoundedDateTimeFormField
 from core.languages import supported_language
 from core.text import EmailFormField, MultiLineFormField, OneLineFormField
@@ -192,21 +192,16 @@ class PartyChangeForm(forms.Form):
         """The party as the form gives it; what the form does not ask is the reservation's."""
         data = self.cleaned_data
         r = self.reservation
-        children = data["children"]
+        ages = None  # ages the programme does not ask for are kept while they still fit
         if self.age_count:
             ages = [data[f"child_age_{n}"] for n in range(1, self.age_count + 1)]
             ages = [age for age in ages if age is not None]
-        else:  # ages the programme does not ask for are kept while they still fit
-            ages = list(r.children_ages or []) if len(r.children_ages or []) == children else []
-        return Party(
+        return party_resized(
+            r,
             adults=data["adults"],
-            children=children,
-            children_ages=ages,
+            children=data["children"],
+            ages=ages,
             childcare=data.get("childcare") or 0,
-            due_date=r.due_date,
-            resident=r.resident,
-            company=r.company,
-            priority_group=r.priority_group,
         )
 
     def field_for(self, name: str) -> str | None:

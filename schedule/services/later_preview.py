@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
@@ -40,28 +41,11 @@ def trial(series: Series, change: Callable[[], list[Session]], kind: str) -> Lat
     )
 
 
-def series_change_preview(
-    series: Series,
-    *,
-    from_date: date,
-    by: AbstractBaseUser | None = None,
-    start_time: time | None = None,
-    end_time: time | None = None,
-    capacity: int | None = None,
-    reason: str = "",
-) -> LaterPreview:
-    """What ``series_change_later`` would do (raises the same errors)."""
+def series_change_preview(series: Series, **changes: Any) -> LaterPreview:
+    """What ``series_change_later`` would do with the same arguments (raises the same errors)."""
     return trial(
         series,
-        lambda: series_change_later(
-            series,
-            from_date=from_date,
-            by=by,
-            start_time=start_time,
-            end_time=end_time,
-            capacity=capacity,
-            reason=reason,
-        ),
+        lambda: series_change_later(series, **changes),
         NotificationKind.SESSION_CHANGED,
     )
 
