@@ -220,6 +220,10 @@ class EmailLinkEmailThrottle(EmailRateThrottle):
     scope = "email_link_email"
 
 
+class PdfRenderIPThrottle(SettingsRateThrottle):
+    scope = "pdf_render_ip"
+
+
 def throttle_wait(request, throttle_classes, view=None) -> float | None:
     """For plain Django views: return seconds to wait if any throttle refuses, else None."""
     drf_request = request if isinstance(request, Request) else Request(request)

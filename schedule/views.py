@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import AppError
 from core.fields import bounded_date
+from core.throttling import PdfRenderIPThrottle, throttle_wait, too_many
 from events.models import Facility
 from events.selectors import user_can_manage_facility
 from events.staff_pages import staff_page
@@ -110,6 +111,9 @@ def printable_month(request, slug: str):
     context["booking_url"] = url
     context["qr_svg"] = segno.make(url, error="m").svg_inline(scale=3, dark="#000")
     if request.GET.get("format") == "pdf":
+        wait = throttle_wait(request, [PdfRenderIPThrottle])
+        if wait is not None:
+            return too_many(request, wait)
         return month_pdf(request, context)
     return render(request, "schedule/printable_month.html", context)
 

@@ -352,6 +352,9 @@ API_THROTTLE_RATES = {
     "login_username": os.environ.get("THROTTLE_LOGIN_USERNAME", "10/hour"),
     # Failed look-ups (wrong manage tokens, link keys, feed tokens, staff API tokens) per IP.
     "lookup_failures": os.environ.get("THROTTLE_LOOKUP_FAILURES", "30/hour"),
+    # The printable month as a PDF: about a second of a core each, so one client cannot keep
+    # the workers busy (a facility prints its month a few times, not hundreds).
+    "pdf_render_ip": os.environ.get("THROTTLE_PDF_IP", "20/hour"),
 }
 MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", str(64 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES

@@ -145,6 +145,18 @@ def test_the_pdf_is_one_a4_page_in_japanese(january):
     assert round(max(width, height) / 72 * 25.4) == 297  # A4 landscape
 
 
+def test_one_client_renders_a_few_pdfs_an_hour_not_hundreds(january, settings):
+    # A PDF costs about a second of a core: an unthrottled client could keep the workers busy.
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "pdf_render_ip": "1/hour"}
+    client = Client(HTTP_ACCEPT_LANGUAGE="ja")
+    query = {"month": "2027-01", "format": "pdf"}
+    assert client.get("/facilities/ribbon/calendar/", query).status_code == 200
+    refused = client.get("/facilities/ribbon/calendar/", query)
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    # The page itself, to print from the browser, stays open.
+    assert client.get("/facilities/ribbon/calendar/", {"month": "2027-01"}).status_code == 200
+
+
 def test_a_session_page_links_to_its_facilitys_printable_calendar(january):
     _facility, _series, sessions = january
     html = Client().get(f"/sessions/{sessions[0].pk}/").content.decode()
