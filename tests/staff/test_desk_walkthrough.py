@@ -133,3 +133,19 @@ def test_a_walk_in_is_announced_with_sama(manager_a, facility_a):
         )
         .exists()
     )
+
+
+def test_a_programme_with_a_childrens_limit_shows_it_on_the_roster_and_the_print(
+    manager_a, facility_a
+):
+    # Children had their own limit (子どもの定員) that only the admin showed.
+    session = started_session(facility=facility_a, capacity=15)
+    session.children_capacity = 15
+    session.save()
+    book_before(session, email="kids@example.jp", adults=1, children=2)
+    session.refresh_from_db()
+    client = page_client(manager_a)
+    roster = text(client.get(f"/staff/sessions/{session.pk}/", **JA))
+    assert f"子ども {session.children_taken} / 15 予約済み" in roster
+    printed = text(client.get(f"/staff/sessions/{session.pk}/print/", **JA))
+    assert "定員：15（子ども15）" in printed
