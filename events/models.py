@@ -353,6 +353,7 @@ class Session(models.Model):
 
 class StaffRole(models.TextChoices):
     VIEWER = "viewer", _("Viewer")
+    DESK = "desk", _("Desk")
     MANAGER = "manager", _("Manager")
 
 

@@ -1,5 +1,7 @@
 """Reads of the events catalogue."""
 
+from collections.abc import Collection
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import F, QuerySet
@@ -25,21 +27,35 @@ def session_list() -> QuerySet[Session]:
 
 
 def staff_facility_ids(
-    user: AbstractBaseUser | AnonymousUser, *, role: str | None = None
+    user: AbstractBaseUser | AnonymousUser, *, role: str | Collection[str] | None = None
 ) -> set[int] | None:
-    """Return the ids of the facilities the user works at (None: every facility, for superusers)."""
+    """Return the ids of the facilities the user works at (None: every facility, for superusers).
+
+    ``role`` keeps the facilities where the user has that role, or one of those roles.
+    """
     if not user.is_authenticated:
         return set()
     if user.is_superuser:
         return None
     memberships = StaffMembership.objects.filter(user=user)
-    if role == StaffRole.MANAGER:
-        memberships = memberships.filter(role=StaffRole.MANAGER)
+    if role is not None:
+        roles = [role] if isinstance(role, str) else list(role)
+        memberships = memberships.filter(role__in=roles)
     return set(memberships.values_list("facility_id", flat=True))
+
+
+# The roles that may run the desk on the day: check-in and its undoing, no-shows, walk-ins.
+DESK_ROLES = (StaffRole.DESK, StaffRole.MANAGER)
 
 
 def user_can_manage_facility(user: AbstractBaseUser | AnonymousUser, facility_id: int) -> bool:
     ids = staff_facility_ids(user, role=StaffRole.MANAGER)
+    return ids is None or facility_id in ids
+
+
+def user_can_run_desk(user: AbstractBaseUser | AnonymousUser, facility_id: int) -> bool:
+    """Return whether the user may run the facility's desk on the day (desk staff, managers)."""
+    ids = staff_facility_ids(user, role=DESK_ROLES)
     return ids is None or facility_id in ids
 
 

@@ -281,8 +281,21 @@ class CancelForm(forms.Form):
 
 
 class CapacityForm(forms.Form):
+    """The capacity, and the children's own limit of a session that has one (子どもの定員)."""
+
     capacity = forms.IntegerField(label=_("Capacity"), min_value=0, max_value=100000)
     reason = MultiLineFormField(label=_("Reason"), max_length=1000, required=False)
+
+    def __init__(self, *args, session=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if session is not None and session.children_capacity is not None:
+            self.fields["children_capacity"] = forms.IntegerField(
+                label=_("Children's capacity"),
+                min_value=0,
+                max_value=100000,
+                initial=session.children_capacity,
+            )
+            self.order_fields(["capacity", "children_capacity", "reason"])
 
 
 class PromoteForm(forms.Form):

@@ -101,10 +101,16 @@ class StaffApi(APIView):
         response["Cache-Control"] = "no-store"  # personal data: never in a shared cache
         return response
 
-    def session(self, pk: int, *, manage: bool = False) -> Session:
+    def session(self, pk: int, *, manage: bool = False, desk: bool = False) -> Session:
+        """The session if the user works at its facility (else 404); ``manage`` asks for a
+        manager, ``desk`` for desk staff or a manager (else 403)."""
         session = selectors.staff_session(self.request.user, pk)
         if manage:
             facility_manager_required(self.request.user, session.facility_id)
+        if desk and not selectors.can_run_desk(self.request.user, session):
+            raise PermissionDenied(
+                _("Only the desk staff and managers of this facility can do this.")
+            )
         return session
 
     def wants_csv(self) -> bool:

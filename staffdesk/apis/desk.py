@@ -83,7 +83,7 @@ class CheckInApi(StaffApi):
         ),
     )
     def post(self, request, pk: int):
-        session = self.session(pk, manage=True)
+        session = self.session(pk, desk=True)
         serializer = CheckInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         reservation = services.reservation_in_session(session, serializer.validated_data["code"])
@@ -105,7 +105,7 @@ class NoShowsApi(StaffApi):
         description="After the start: mark every party not checked in as a no-show.",
     )
     def post(self, request, pk: int):
-        session = self.session(pk, manage=True)
+        session = self.session(pk, desk=True)
         marked = services.no_shows_mark(session=session, by=request.user)
         return Response({"count": len(marked), "codes": [r.code for r in marked]})
 
@@ -121,7 +121,7 @@ class WalkInApi(StaffApi):
         ),
     )
     def post(self, request, pk: int):
-        session = self.session(pk, manage=True)
+        session = self.session(pk, desk=True)
         serializer = WalkInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -83,7 +83,10 @@ class CapacityApi(StaffApi):
         responses={200: CapacityResultSerializer, **ERROR_RESPONSES},
         description=(
             "Raise or lower the capacity. Lower than the seats taken is refused with "
-            "capacity_below_taken; raising it promotes from the waiting list."
+            "capacity_below_taken; raising it promotes from the waiting list. "
+            "`children_capacity` (optional) changes a session's own children's limit the same "
+            "way, in the same transaction: 400 for a session without one, 409 "
+            "capacity_below_taken under the children's seats taken."
         ),
     )
     def post(self, request, pk: int):

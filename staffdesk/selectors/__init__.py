@@ -11,10 +11,12 @@
 
 from staffdesk.selectors.desk import (
     can_manage,
+    can_run_desk,
     is_staff_member,
     sessions_on_day,
     staff_facilities,
     staff_facility,
+    staff_powers,
     staff_session,
 )
 from staffdesk.selectors.export import (
@@ -63,6 +65,7 @@ __all__ = [
     "attended_count",
     "audit_log",
     "can_manage",
+    "can_run_desk",
     "default_roster_scope",
     "export_rows",
     "fiscal_months",
@@ -74,6 +77,7 @@ __all__ = [
     "sessions_on_day",
     "staff_facilities",
     "staff_facility",
+    "staff_powers",
     "staff_session",
     "to_hiragana",
     "to_katakana",

@@ -22,7 +22,7 @@ from booking.models import (
     ReservationStatus,
 )
 from events.models import Facility, Session
-from events.selectors import staff_facility_ids, user_can_manage_facility
+from events.selectors import staff_facility_ids, user_can_manage_facility, user_can_run_desk
 from staffdesk.models import SessionAttendance
 from staffdesk.services import ATTENDED
 
@@ -56,6 +56,18 @@ def staff_session(user: User, pk: Any) -> Session:
 
 def can_manage(user: User, session: Session) -> bool:
     return user_can_manage_facility(user, session.facility_id)
+
+
+def can_run_desk(user: User, session: Session) -> bool:
+    """Whether the user may check parties in, mark no-shows and add walk-ins (desk, manager)."""
+    return user_can_run_desk(user, session.facility_id)
+
+
+def staff_powers(user: User, session: Session) -> dict[str, bool]:
+    """What a page's controls may offer the user at the session's facility: manage it
+    (``can_manage``), run its desk (``can_run_desk``: check-in, no-shows, walk-ins)."""
+    manage = can_manage(user, session)
+    return {"can_manage": manage, "can_run_desk": manage or can_run_desk(user, session)}
 
 
 def staff_facility(user: User, slug: str | None) -> Facility | None:

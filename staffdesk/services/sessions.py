@@ -143,12 +143,17 @@ def capacity_change(
     childcare_capacity: int | None = _UNSET,
     reason: str = "",
 ) -> CapacityResult:
-    """Raise or lower the capacity; never below the seats taken; raising promotes the list."""
+    """Raise or lower the capacity; never below the seats taken; raising promotes the list.
+
+    ``children_capacity`` changes the children's own limit of a session that has one, in the
+    same transaction under the same lock, never below the children's seats taken.
+    """
     locked = lock_session(session)
     if locked.status == SessionStatus.CANCELLED:
         raise AppError("session_cancelled")
     values: dict[str, Any] = {"capacity": capacity}
     if children_capacity is not _UNSET:
+        _check_children_capacity(locked, capacity=capacity, children_capacity=children_capacity)
         values["children_capacity"] = children_capacity
     if childcare_capacity is not _UNSET:
         values["childcare_capacity"] = childcare_capacity
@@ -184,6 +189,44 @@ def capacity_change(
         },
     )
     return CapacityResult(updated, promoted)
+
+
+def _check_children_capacity(
+    locked: Session, *, capacity: int, children_capacity: int | None
+) -> None:
+    """Refuse a children's limit the locked session cannot take.
+
+    Only a session that has a limit may have it changed here (it is the programme's way of
+    counting, set in the catalogue), and never below the children's seats already taken.
+    """
+    if locked.children_capacity is None:
+        raise AppValidationError(
+            {"children_capacity": [_("This session has no children's capacity of its own.")]}
+        )
+    if children_capacity is None:
+        raise AppValidationError(
+            {"children_capacity": [_("Give the children's capacity as a number.")]}
+        )
+    if children_capacity >= locked.children_taken:
+        return
+    taken = locked.children_taken
+    fields: dict[str, list[Any]] = {
+        "children_capacity": [
+            _("At least %(n)d, the children's seats already taken.") % {"n": taken}
+        ]
+    }
+    if capacity < locked.seats_taken:
+        fields["capacity"] = [_("At least %(n)d.") % {"n": locked.seats_taken}]
+    raise AppError(
+        "capacity_below_taken",
+        _(
+            "The children's capacity cannot be lower than the children's seats already "
+            "taken (%(taken)d)."
+        )
+        % {"taken": taken},
+        fields=fields,
+        extra={"seats_taken": locked.seats_taken, "children_taken": taken},
+    )
 
 
 @transaction.atomic

@@ -26,9 +26,13 @@ from events.models import Session
 from staffdesk import selectors, services
 
 
-def page_session(request, pk: int, *, manage: bool = False) -> Session:
+def page_session(request, pk: int, *, manage: bool = False, desk: bool = False) -> Session:
+    """The session if the user works at its facility (else 404); ``manage`` asks for a
+    manager, ``desk`` for desk staff or a manager (else 403)."""
     session = selectors.staff_session(request.user, pk)
     if manage and not selectors.can_manage(request.user, session):
+        raise PermissionDenied
+    if desk and not selectors.can_run_desk(request.user, session):
         raise PermissionDenied
     return session
 
@@ -117,7 +121,13 @@ def party_booking_page(
     return render(
         request,
         template,
-        {"session": session, "form": form, "full": session.seats_left == 0, "can_manage": True},
+        {
+            "session": session,
+            "form": form,
+            "full": session.seats_left == 0,
+            "can_manage": selectors.can_manage(request.user, session),
+            "can_run_desk": True,  # both pages (walk-in, phone booking) ask for the desk at least
+        },
         status=status,
     )
 

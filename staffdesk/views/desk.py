@@ -67,7 +67,7 @@ def roster(request, pk: int):
         query=request.GET.get("q", ""),
         scope=request.GET.get("scope") or default_scope(session, lottery),
     )
-    can_manage = selectors.can_manage(request.user, session)
+    powers = selectors.staff_powers(request.user, session)
     check_in_open = services.check_in_is_open(session, timezone.now())
     return render(
         request,
@@ -76,8 +76,8 @@ def roster(request, pk: int):
             "session": session,
             "roster": data,
             "lottery": lottery,
-            "can_manage": can_manage,
-            "can_check_in": can_manage and not session.is_cancelled and check_in_open,
+            **powers,
+            "can_check_in": powers["can_run_desk"] and not session.is_cancelled and check_in_open,
             "check_in_opens_on": (None if check_in_open else services.check_in_opens_on(session)),
             "started": timezone.now() >= session.start,
             "check_in_api": reverse("staff-api-check-in", args=[session.pk]),
@@ -89,7 +89,7 @@ def roster(request, pk: int):
 @staff_page
 @require_POST
 def check_in(request, pk: int):
-    session = page_session(request, pk, manage=True)
+    session = page_session(request, pk, desk=True)
     code = request.POST.get("code", "")
     attended = request.POST.get("attended", "1") != "0"
     try:
@@ -115,7 +115,7 @@ def check_in(request, pk: int):
 @staff_page
 @require_POST
 def no_shows(request, pk: int):
-    session = page_session(request, pk, manage=True)
+    session = page_session(request, pk, desk=True)
     try:
         marked = services.no_shows_mark(session=session, by=request.user)
     except AppError as exc:
@@ -158,7 +158,7 @@ def roster_csv(request, pk: int):
 @staff_page
 @require_http_methods(["GET", "POST"])
 def walk_in(request, pk: int):
-    session = page_session(request, pk, manage=True)
+    session = page_session(request, pk, desk=True)
     # Before the session's day nobody can be checked in: the box starts unticked.
     check_in_open = services.check_in_is_open(session, timezone.now())
     form = WalkInForm(

@@ -125,7 +125,7 @@ def party(request, pk: int, code: str):
             "party_form": party_form,
             "cancel_form": cancel_form,
             "confirming": confirming,
-            "can_manage": selectors.can_manage(request.user, session),
+            **selectors.staff_powers(request.user, session),
             "roster_url": reverse("staff:roster", args=[session.pk]),
         },
         status=status,

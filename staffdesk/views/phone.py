@@ -105,7 +105,7 @@ def phone_booked(request, pk: int, code: str):
         {
             "session": session,
             "slip": slip,
-            "can_manage": selectors.can_manage(request.user, session),
+            **selectors.staff_powers(request.user, session),
         },
     )
 

@@ -35,7 +35,9 @@ def change(request, pk: int):
     )
     cancel_form = CancelForm(request.POST if action == "cancel" else None)
     capacity_form = CapacityForm(
-        request.POST if action == "capacity" else None, initial={"capacity": session.capacity}
+        request.POST if action == "capacity" else None,
+        initial={"capacity": session.capacity},
+        session=session,
     )
     status = 200
     if action:
@@ -98,8 +100,16 @@ def _apply_change(request, session: Session, action: str, data: dict) -> str:
     if action == "cancel":
         services.session_cancel(session=session, by=request.user, reason=data["reason"])
         return _("The session was cancelled; every party is being told.")
+    # The children's limit is on the form only for a session that has one.
+    children = (
+        {"children_capacity": data["children_capacity"]} if "children_capacity" in data else {}
+    )
     result = services.capacity_change(
-        session=session, by=request.user, capacity=data["capacity"], reason=data["reason"]
+        session=session,
+        by=request.user,
+        capacity=data["capacity"],
+        reason=data["reason"],
+        **children,
     )
     if result.promoted:
         n = len(result.promoted)
@@ -156,7 +166,7 @@ def waiting_list(request, pk: int):
         {
             "session": session,
             "wl": data,
-            "can_manage": selectors.can_manage(request.user, session),
+            **selectors.staff_powers(request.user, session),
             "is_lottery": session.program.booking_mode == "lottery",
         },
     )
@@ -181,6 +191,6 @@ def audit(request, pk: int):
             "session": session,
             "actions": actions,
             "names": catalogue_names(actions),
-            "can_manage": selectors.can_manage(request.user, session),
+            **selectors.staff_powers(request.user, session),
         },
     )

@@ -6,9 +6,11 @@ never for ``is_staff``. The admin is the operators' (superusers'). A facility's 
 too, with what the README promises them there: their facilities' reservations with their emails
 and history, lottery draws, the audit log and closed days to read, sessions and courses to
 change (the admins scope every row to the user's facilities, and writes to those they manage).
-A viewer gets no admin login: ``is_staff`` without permissions opened an admin that only said
-"no permission", and the admin's rights are per model, not per facility role, so a viewer given
-them could change there what the desk refuses a viewer. The rights are those of one group,
+A viewer gets no admin login, and neither does desk staff (受付担当, ``--role desk``: a viewer who
+also checks parties in, marks no-shows and adds walk-ins, all at /staff/): ``is_staff`` without
+permissions opened an admin that only said "no permission", and the admin's rights are per
+model, not per facility role, so a viewer or desk member given them could change there what the
+desk refuses them. The rights are those of one group,
 ``MANAGER_GROUP``, set again on every run so that operators see (and may widen) them in the admin.
 """
 
@@ -112,7 +114,9 @@ class Command(BaseCommand):
         if admin_access(user):
             self.stdout.write("admin (/admin/): yes, as a facility manager or a superuser")
         else:
-            self.stdout.write("admin (/admin/): no (a viewer everywhere: the desk is at /staff/)")
+            self.stdout.write(
+                "admin (/admin/): no (a viewer or desk staff everywhere: the desk is at /staff/)"
+            )
         if new_token or not api_tokens_live(user).exists():
             issued = api_token_create(user=user, label="create_staff")
             self.stdout.write(f"API token {issued.token.prefix} (shown only now):")
