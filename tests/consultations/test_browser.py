@@ -142,3 +142,6 @@ def test_parent_books_and_cancels_a_consultation_at_360px(browser, live_server):
     check(page, "consultation-cancelled-360")
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.CANCELLED
+    # The way on from a cancelled consultation: its type's times, to book another.
+    page.get_by_role("link", name="別の日時で予約する").click()
+    page.wait_for_url("**/consultations/nyuen-soudan/")
