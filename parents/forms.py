@@ -1,22 +1,26 @@
 """Forms of the parents' pages: the reservation form asks only what the programme needs.
 
 A programme's rules are checked by ``booking.services`` (``party_errors``); the forms only parse
-input, and put the service's field errors back next to the fields they belong to.
+input, and put the service's field errors back next to the fields they belong to. Where the form
+refuses before the booking is tried (a party larger than the seats left), it asks the same
+``party_errors`` so that every mistake shows at once.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.idempotency import request_fingerprint
 from booking.models import IdempotencyKey
-from booking.rules import Party, party_resized, party_seats
+from booking.rules import Party, party_errors, party_resized, party_seats
 from booking.services import ReservationResult
 from core.errors import AppError
 from core.filters import BoundedDateFormField
@@ -157,10 +161,17 @@ class ReservationForm(forms.Form):
     required_css_class = "required"
 
     def __init__(
-        self, *args: Any, session: Session, seats_left: int | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        session: Session,
+        seats_left: int | None = None,
+        party_day: date | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.session = session
+        # The day the programme's rules measure the party against (a course's first session).
+        self.party_day = party_day or timezone.localtime(session.start).date()
         program = session.program
         self.program = program
         self.fields["form_key"] = forms.RegexField(regex=FORM_KEY_PATTERN, widget=forms.HiddenInput)
@@ -263,6 +274,12 @@ class ReservationForm(forms.Form):
                     )
                     % {"left": self.seats_left, "n": seats},
                 )
+                # The booking is not tried now, so its rules would only speak after the parent
+                # fixed the party: say every mistake in this one answer.
+                party_day = self.party_day
+                for name, messages in party_errors(self.program, self.party(), party_day).items():
+                    for message in messages:
+                        self.add_error(_form_field_for(self, name), message)
         return data
 
     def children_ages(self) -> list[int]:

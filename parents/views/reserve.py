@@ -50,7 +50,12 @@ def reservation_form(request, pk: int):
     if availability.outcome == "confirmed" and services.waitlist_open(session.program, first, now):
         seats_left = min(max(s.capacity - s.seats_taken, 0) for s in course_sessions or [session])
     if request.method == "POST":
-        form = ReservationForm(request.POST, session=session, seats_left=seats_left)
+        form = ReservationForm(
+            request.POST,
+            session=session,
+            seats_left=seats_left,
+            party_day=timezone.localtime(first.start).date(),
+        )
         if form.is_valid():
             throttles = [ReservationCreateIPThrottle, ReservationFormEmailThrottle]
             wait = throttle_wait(request, throttles)

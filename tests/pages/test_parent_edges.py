@@ -49,6 +49,17 @@ def test_a_larger_party_is_not_waitlisted_without_the_parent_choosing_it(ja_clie
     assert Reservation.objects.count() == 0
 
 
+def test_a_party_too_large_and_a_wrong_due_date_are_said_in_one_answer(ja_client, one_seat_left):
+    # The due date was only judged once the parent had fixed the party and sent again.
+    past = (timezone.localdate() - timedelta(days=30)).isoformat()
+    response, _ = fill(ja_client, one_seat_left, adults="2", due_date=past)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "残り1席です。2人では満席のため" in html
+    assert "出産前の方が対象です。出産予定日をご確認ください。" in html
+    assert Reservation.objects.count() == 0
+
+
 def test_punctuation_around_japanese_is_full_width(ja_client, one_seat_left):
     """Half-width ( ) and : inside Japanese text look like a typo to a parent."""
     one_seat_left.program.party_counting = "adults_only"
