@@ -34,6 +34,17 @@ def status_label(value: str) -> str:
     return str(ReservationStatus(value).label) if value in ReservationStatus.values else value
 
 
+def needs_text(needs: list[str] | None, detail: str = "") -> str:
+    """A party's needs (配慮事項) in a line, in the active language, as the party reads them
+    back and the desk prints them: 車いす、アレルギー（卵） (the needs, then their details)."""
+    labels = pgettext("list", ", ").join(
+        str(Need(n).label) for n in needs or [] if n in Need.values
+    )
+    if labels and detail:
+        return gettext("%(needs)s (%(detail)s)") % {"needs": labels, "detail": detail}
+    return labels or detail
+
+
 # Who made a change, as booking.services.status.actor_label writes it ("staff:<login>" for staff).
 ACTORS = {"parent": _("parent"), "system": _("system (automatic)")}
 
@@ -166,17 +177,8 @@ class Reservation(models.Model):
         return self.status in SEAT_HOLDING
 
     def needs_text(self) -> str:
-        """What the family asked the facility to prepare, in the active language, as the
-        party reads it back: アレルギー（卵アレルギー） (the needs, then their details)."""
-        labels = pgettext("list", ", ").join(
-            str(Need(n).label) for n in self.needs if n in Need.values
-        )
-        if labels and self.needs_detail:
-            return gettext("%(needs)s (%(detail)s)") % {
-                "needs": labels,
-                "detail": self.needs_detail,
-            }
-        return labels or self.needs_detail
+        """What the family asked the facility to prepare, in the active language."""
+        return needs_text(self.needs, self.needs_detail)
 
 
 class ReservationHistory(models.Model):

@@ -29,7 +29,6 @@ from staffdesk.terms import (
     RESERVATION_STATUS,
     in_japanese,
     japanese_fiscal_year,
-    needs_text,
     percent,
 )
 
@@ -118,7 +117,7 @@ def ages_ja(ages: list[int] | None) -> str:
 
 def needs_ja(reservation) -> str:
     with translation.override("ja"):
-        return needs_text(reservation.needs, reservation.needs_detail)
+        return reservation.needs_text()
 
 
 def priority_ja(program, key: str) -> str:

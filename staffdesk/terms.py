@@ -52,15 +52,6 @@ def in_japanese(terms: dict, key: str) -> str:
         return term(terms, key)
 
 
-def needs_text(needs: list[str] | None, detail: str = "") -> str:
-    """A party's needs (配慮事項) in a line: 車いす、アレルギー（卵）."""
-    words = "、".join(term(NEEDS, n) for n in needs or [])
-    if translation.get_language() == "en":
-        words = words.replace("、", ", ")
-        return f"{words} ({detail})" if words and detail else words or detail
-    return f"{words}（{detail}）" if words and detail else words or detail
-
-
 # The first year of each era (元年): a fiscal year is named by the era of its April.
 ERAS = [(2019, "令和"), (1989, "平成")]
 

@@ -14,7 +14,11 @@ The names below are the app's public service API; other apps import them from he
 What must be told above booking (emails) is sent as ``booking.signals``.
 """
 
-from booking.services.cancel import reservation_cancel, reservations_cancel_for_session
+from booking.services.cancel import (
+    reservation_cancel,
+    reservations_cancel_for_session,
+    session_cancellation_reason,
+)
 from booking.services.create import ReservationResult, reservation_create
 from booking.services.lottery import (
     drawn_order,
@@ -31,6 +35,7 @@ from booking.services.phases import (
     waitlist_open,
 )
 from booking.services.seats import (
+    first_session,
     reservation_seats,
     reservation_sessions,
     seats_release,
@@ -76,9 +81,11 @@ __all__ = [
     "reservation_sessions",
     "reservation_transition",
     "reservations_cancel_for_session",
+    "session_cancellation_reason",
     "seats_release",
     "seats_take",
     "seats_take_one",
+    "first_session",
     "target_sessions",
     "waitlist_open",
     "waitlist_position",

@@ -68,6 +68,12 @@ def reservation_cancel(
     return reservation
 
 
+def session_cancellation_reason(reason: str) -> str:
+    """What a session's cancellation writes into each party's history: staff's reason, or a
+    note when they gave none (the desk finds those parties by it)."""
+    return reason or "session cancelled"
+
+
 @transaction.atomic
 def reservations_cancel_for_session(
     *, session: Session, by: AbstractBaseUser | None = None, reason: str = ""
@@ -84,7 +90,7 @@ def reservations_cancel_for_session(
             ReservationStatus.CANCELLED,
             by=by,
             label=actor_label(by, "system"),
-            reason=reason or "session cancelled",
+            reason=session_cancellation_reason(reason),
             expected=CHANGEABLE,
         ):
             if held:

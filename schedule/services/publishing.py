@@ -95,7 +95,8 @@ def pattern_errors(pattern: SeriesPattern, *, now: datetime | None = None) -> di
     mistake: refused here, for the page and the API alike.
     """
     errors: dict[str, list] = {}
-    today = timezone.localdate(now or timezone.now())
+    now = now or timezone.now()
+    today = timezone.localdate(now)
     if pattern.last_date < today:
         # Every date is past (11/1-11/30 filled in on 12/6): the staff member meant another
         # month, so say so on the dates rather than preview nothing.
@@ -104,7 +105,7 @@ def pattern_errors(pattern: SeriesPattern, *, now: datetime | None = None) -> di
             errors["first_date"] = [PAST_DATES]
     if pattern.capacity < 1:
         errors["capacity"] = [CAPACITY_TOO_SMALL]
-    if any(tokyo(day, pattern.start_time) <= (now or timezone.now()) for day in pattern.include):
+    if any(tokyo(day, pattern.start_time) <= now for day in pattern.include):
         errors["include"] = [PAST_DATES]
     if not pattern.weekdays:
         errors["weekdays"] = [_("Choose at least one day of the week.")]

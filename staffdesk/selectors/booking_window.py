@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from booking.services import booking_phase
+from booking.services import booking_phase, first_session, target_sessions
 from events.models import Session
 
 
@@ -17,10 +17,5 @@ def booking_window_closed(session: Session, now: datetime | None = None) -> bool
     now = now or timezone.now()
     first = session
     if session.course_id:
-        first = (
-            Session.objects.filter(course_id=session.course_id)
-            .select_related("program")
-            .order_by("start", "id")
-            .first()
-        ) or session
+        first = first_session(target_sessions(course=session.course))
     return booking_phase(first.program, first, now) == "closed"

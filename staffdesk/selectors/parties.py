@@ -6,18 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.utils.translation import gettext_lazy as _
-
 from booking.addresses import receives_email
-from booking.models import Reservation, ReservationHistory
+from booking.models import Reservation, ReservationHistory, actor_text
 from booking.services import CHANGEABLE
 from events.models import Session
 from notifications.models import Notification
 from staffdesk.selectors.slips import Slip, reservation_slip
 from staffdesk.terms import NOTIFICATION_KIND, NOTIFICATION_STATUS, RESERVATION_STATUS, SOURCE, term
-
-# Who made a change, for the labels the history keeps other than a staff login.
-ACTORS = {"parent": _("Parent"), "system": _("Automatic")}
 
 
 @dataclass
@@ -64,12 +59,6 @@ class PartyPage:
         return self.reservation.status in CHANGEABLE and not self.session.is_cancelled
 
 
-def _who(label: str) -> str:
-    if label.startswith("staff:"):
-        return label.split(":", 1)[1]
-    return str(ACTORS.get(label, label))
-
-
 def party_page(session: Session, code: str) -> PartyPage:
     """The page of the party with ``code`` on ``session``'s roster (AppError 404 otherwise)."""
     slip = reservation_slip(session, code)
@@ -79,7 +68,7 @@ def party_page(session: Session, code: str) -> PartyPage:
             at=h.at,
             from_label=term(RESERVATION_STATUS, h.from_status),
             to_label=term(RESERVATION_STATUS, h.to_status),
-            who=_who(h.actor_label),
+            who=actor_text(h.actor_label),
             reason=h.reason if h.actor_label.startswith("staff:") else "",
         )
         for h in ReservationHistory.objects.filter(reservation=reservation).order_by("at", "id")

@@ -27,7 +27,7 @@ from booking.models import (
     ReservationHistory,
     ReservationStatus,
 )
-from booking.services import waitlist_queryset
+from booking.services import session_cancellation_reason, waitlist_queryset
 from events.models import Session
 from events.templatetags.parent_pages import months_list
 from notifications.models import Notification, NotificationStatus
@@ -38,7 +38,6 @@ from staffdesk.terms import (
     NOTIFICATION_STATUS,
     RESERVATION_STATUS,
     SOURCE,
-    needs_text,
 )
 
 SORTS = ("kana", "code")
@@ -116,7 +115,7 @@ def cancelled_by_session(session: Session) -> Q:
     moved = ReservationHistory.objects.filter(
         reservation=OuterRef("pk"),
         to_status=ReservationStatus.CANCELLED,
-        reason=session.cancel_reason or "session cancelled",
+        reason=session_cancellation_reason(session.cancel_reason),
     )
     return Q(status=ReservationStatus.CANCELLED) & Q(Exists(moved))
 
@@ -184,7 +183,7 @@ class RosterRow:
 
     @property
     def needs_text(self) -> str:
-        return needs_text(self.reservation.needs, self.reservation.needs_detail)
+        return self.reservation.needs_text()
 
     @property
     def ages_text(self) -> str:

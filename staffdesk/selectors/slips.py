@@ -14,7 +14,7 @@ from booking.services import waitlist_position
 from events.models import Facility, Session
 from events.templatetags.parent_pages import months_list, when
 from staffdesk.services import reservation_in_session
-from staffdesk.terms import RESERVATION_STATUS, needs_text, term
+from staffdesk.terms import RESERVATION_STATUS, term
 
 
 @dataclass
@@ -59,7 +59,7 @@ class Slip:
 
     @property
     def needs_text(self) -> str:
-        return needs_text(self.reservation.needs, self.reservation.needs_detail)
+        return self.reservation.needs_text()
 
     @property
     def deadline_passed(self) -> bool:

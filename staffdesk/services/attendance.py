@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from booking.models import Reservation, ReservationHistory, ReservationStatus
+from booking.models import SEAT_HOLDING, Reservation, ReservationHistory, ReservationStatus
 from booking.services import (
     actor_label,
     reservation_transition,
@@ -51,6 +51,22 @@ def roster_filter(session: Session) -> Q:
     if session.course_id:
         target |= Q(course_id=session.course_id)
     return target
+
+
+def waiting_ids(session: Session, *, besides: Reservation | None = None) -> list[int]:
+    """The parties on the session's waiting list (or its course's), ``besides`` left out: a
+    change is about to free seats, and ``promoted_among`` then names who took them."""
+    waiting = Reservation.objects.filter(
+        roster_filter(session), status=ReservationStatus.WAITLISTED
+    )
+    if besides is not None:
+        waiting = waiting.exclude(pk=besides.pk)
+    return list(waiting.values_list("pk", flat=True))
+
+
+def promoted_among(waiting: list[int]) -> list[Reservation]:
+    """Those of ``waiting`` (``waiting_ids``) who hold seats now, in the order they joined."""
+    return list(Reservation.objects.filter(pk__in=waiting, status__in=SEAT_HOLDING).order_by("id"))
 
 
 def reservation_in_session(session: Session, code: str) -> Reservation:

@@ -14,12 +14,12 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from booking.models import SEAT_HOLDING, Reservation, ReservationStatus
+from booking.models import Reservation
 from booking.rules import Party
 from booking.services import reservation_cancel, reservation_change_party
 from events.models import Session
 from staffdesk.models import StaffActionKind
-from staffdesk.services.attendance import roster_filter
+from staffdesk.services.attendance import promoted_among, waiting_ids
 from staffdesk.services.audit import record, require_reason
 
 
@@ -38,19 +38,6 @@ def _party_facts(reservation: Reservation) -> dict:
         "children_ages": list(reservation.children_ages or []),
         "childcare": reservation.childcare,
     }
-
-
-def _waiting_ids(session: Session, reservation: Reservation) -> list[int]:
-    """The other parties on the session's waiting list (or its course's)."""
-    return list(
-        Reservation.objects.filter(roster_filter(session), status=ReservationStatus.WAITLISTED)
-        .exclude(pk=reservation.pk)
-        .values_list("pk", flat=True)
-    )
-
-
-def _promoted(waiting: list[int]) -> list[Reservation]:
-    return list(Reservation.objects.filter(pk__in=waiting, status__in=SEAT_HOLDING).order_by("id"))
 
 
 def _promoted_codes(promoted: list[Reservation]) -> dict:
@@ -74,9 +61,9 @@ def reservation_cancel_by_staff(
     """
     reason = require_reason(reason)
     before = _party_facts(reservation)
-    waiting = _waiting_ids(session, reservation)
+    waiting = waiting_ids(session, besides=reservation)
     cancelled = reservation_cancel(reservation=reservation, by=by, reason=reason, now=now)
-    promoted = _promoted(waiting)
+    promoted = promoted_among(waiting)
     record(
         by=by,
         kind=StaffActionKind.RESERVATION_CANCEL,
@@ -101,9 +88,9 @@ def party_change_by_staff(
     """Change the size of one party: a larger one takes only seats that are left (staff are
     not held to the cancellation deadline); seats given back go to the waiting list."""
     before = _party_facts(reservation)
-    waiting = _waiting_ids(session, reservation)
+    waiting = waiting_ids(session, besides=reservation)
     changed = reservation_change_party(reservation=reservation, party=party, by=by, now=now)
-    promoted = _promoted(waiting)
+    promoted = promoted_among(waiting)
     after = _party_facts(changed)
     if after != before:
         record(

@@ -15,13 +15,18 @@ from booking.models import LotteryDraw, Reservation, ReservationStatus
 from booking.services import (
     lottery_draw,
     waitlist_promote_one,
-    waitlist_queryset,
 )
 from core.errors import AppError, AppValidationError
 from events.models import Facility, Session, SessionStatus
 from events.selectors import user_can_manage_facility
 from staffdesk.models import StaffActionKind
-from staffdesk.services.attendance import EXPECTED, lock_session, roster_filter
+from staffdesk.services.attendance import (
+    EXPECTED,
+    lock_session,
+    promoted_among,
+    roster_filter,
+    waiting_ids,
+)
 from staffdesk.services.audit import record, require_reason
 from staffdesk.services.session_changes import session_cancel_all, session_update
 
@@ -163,17 +168,9 @@ def capacity_change(
         "childcare_capacity": locked.childcare_capacity,
         "seats_taken": locked.seats_taken,
     }
-    waiting = list(
-        waitlist_queryset(
-            session=None if locked.course_id else locked, course=locked.course
-        ).values_list("pk", flat=True)
-    )
+    waiting = waiting_ids(locked)
     updated = session_update(session=locked, by=by, **values)
-    promoted = list(
-        Reservation.objects.filter(pk__in=waiting)
-        .exclude(status=ReservationStatus.WAITLISTED)
-        .order_by("id")
-    )
+    promoted = promoted_among(waiting)
     record(
         by=by,
         kind=StaffActionKind.CAPACITY_CHANGE,

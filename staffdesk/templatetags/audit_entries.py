@@ -18,6 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from booking.models import actor_text
 from events.templatetags.parent_pages import day, months_list, when
 from staffdesk.models import StaffActionKind
 from staffdesk.terms import ATTENDANCE, RESERVATION_STATUS, SESSION_STATUS, term
@@ -159,8 +160,9 @@ def audit_changes(action, roster_url: str, names=None) -> list[tuple[str, Any, A
 
 @register.filter
 def staff_name(label: str) -> str:
-    """'staff:hanako@example.jp' -> 'hanako@example.jp' (the login's prefix is technical)."""
-    return label.split(":", 1)[1] if ":" in (label or "") else label
+    """'staff:hanako@example.jp' -> 'hanako@example.jp' (the login's prefix is technical), and
+    the system's own actions by their word (``booking.models.actor_text``)."""
+    return actor_text(label or "")
 
 
 @register.simple_tag
