@@ -6,6 +6,7 @@ Body: ``{"code": "<machine code>", "message": "<human text in the request langua
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -96,6 +97,18 @@ class AppValidationError(AppError):
 
     def __init__(self, fields: dict[str, list[Any]], message: Any = None) -> None:
         super().__init__("invalid", message, fields=fields)
+
+
+def errors_on_form(form, exc: AppError, field_for: Callable[[str], str | None]) -> None:
+    """Put a refused service's errors on a page's form: each field error on the form field
+    ``field_for`` names for it (None: above the form), a refusal naming no field above it."""
+    if not exc.fields:
+        form.add_error(None, str(exc.message))
+        return
+    for name, messages in exc.fields.items():
+        target = field_for(name)
+        for message in messages:
+            form.add_error(target, str(message))
 
 
 def error_body(code: str, message: Any, fields: Any = None, **extra: Any) -> dict[str, Any]:

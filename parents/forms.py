@@ -22,7 +22,7 @@ from booking.idempotency import request_fingerprint
 from booking.models import IdempotencyKey
 from booking.rules import Party, party_errors, party_resized, party_seats
 from booking.services import ReservationResult
-from core.errors import AppError
+from core.errors import AppError, errors_on_form
 from core.filters import BoundedDateFormField
 from core.languages import current_language
 from core.text import EmailFormField, OneLineFormField
@@ -311,13 +311,7 @@ class ReservationForm(forms.Form):
 
 
 def add_service_errors(form: forms.Form, exc: AppError) -> None:
-    if not exc.fields:
-        form.add_error(None, exc.message)
-        return
-    for name, messages in exc.fields.items():
-        target = _form_field_for(form, name)
-        for message in messages:
-            form.add_error(target, message)
+    errors_on_form(form, exc, lambda name: _form_field_for(form, name))
 
 
 def _form_field_for(form: forms.Form, name: str) -> str | None:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from core.errors import AppError
+from core.errors import AppError, errors_on_form
 from events.models import Session
 from events.staff_pages import error_page, staff_page
 from staffdesk import selectors
@@ -90,7 +90,9 @@ def party(request, pk: int, code: str):
                     party=party_form.party(),
                 )
             except AppError as exc:
-                _service_error(party_form, exc)
+                # On the field it is about (the children's ages on the first age), else above
+                # the form (no seats left, a status that changed meanwhile).
+                errors_on_form(party_form, exc, party_form.field_for)
             else:
                 _done(request, page, _("The party is changed."), result)
                 return redirect(party_url(session, reservation.code))
@@ -130,14 +132,3 @@ def party(request, pk: int, code: str):
         },
         status=status,
     )
-
-
-def _service_error(form: PartyChangeForm, exc: AppError) -> None:
-    """A refusal on the field it is about (the children's ages on the first age), otherwise
-    above the form (no seats left, a status that changed meanwhile)."""
-    if not exc.fields:
-        form.add_error(None, str(exc.message))
-        return
-    for name, errors in exc.fields.items():
-        for error in errors:
-            form.add_error(form.field_for(name), str(error))
