@@ -127,12 +127,12 @@ def _floor_data(facility_slug: str) -> tuple[dict, list[dict]]:
         url = f"{site}/sessions/{s.pk}/"
         parts = []
         if s.status == "cancelled" and s.cancel_reason:
-            parts.append(f"中止の理由: {s.cancel_reason}")
+            parts.append(f"中止の理由：{s.cancel_reason}")
         if s.program.what_to_bring:
-            parts.append(f"持ち物: {s.program.what_to_bring}")
+            parts.append(f"持ち物：{s.program.what_to_bring}")
         if s.facility.access:
-            parts.append(f"アクセス: {s.facility.access}")
-        parts.append(f"詳細: {url}")
+            parts.append(f"アクセス：{s.facility.access}")
+        parts.append(f"詳細：{url}")
         title = s.title or s.program.title
         rows.append(
             {
