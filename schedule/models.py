@@ -64,6 +64,20 @@ class Series(models.Model):
                 condition=Q(last_date__gte=models.F("first_date")),
                 name="series_last_date_not_before_first",
             ),
+            # The rules of schedule.services (pattern_errors, series_change_later), held by the
+            # database too: a series keeps a seat (a single session may have none at the desk),
+            # falls on some day of the week, and closes registration and cancellations no later
+            # than the start on the day itself.
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="series_capacity_min"),
+            models.CheckConstraint(condition=~Q(weekdays=[]), name="series_has_weekdays"),
+            models.CheckConstraint(
+                condition=Q(closes_days_before__gt=0) | Q(closes_time__lte=models.F("start_time")),
+                name="series_closes_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(cancel_days_before__gt=0) | Q(cancel_time__lte=models.F("start_time")),
+                name="series_cancel_by_start",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -83,6 +83,14 @@ def series_change_later(
     end_time = end_time or series.end_time
     if end_time <= start_time:
         raise AppValidationError({"end_time": [_("The end must be after the start.")]})
+    # The series' windows as published (schedule.models' CHECKs): on the day itself they end
+    # no later than the new start, as its sessions' own windows must.
+    if series.closes_days_before == 0 and series.closes_time > start_time:
+        message = _("Registration must close before the session starts.")
+        raise AppValidationError({"start_time": [message]})
+    if series.cancel_days_before == 0 and series.cancel_time > start_time:
+        message = _("The cancellation deadline must not be after the start.")
+        raise AppValidationError({"start_time": [message]})
     if capacity is not None and capacity < 1:
         # 0 closes a single session to bookings at the desk; a series' sessions keep a seat.
         raise AppValidationError({"capacity": [CAPACITY_TOO_SMALL]})
