@@ -29,7 +29,7 @@ from icalendar import (
 )
 
 from booking.models import Reservation, ReservationStatus
-from core.languages import EASY_JAPANESE, html_lang, supported_language
+from core.languages import EASY_JAPANESE, html_lang, supported_language, url_in_language
 from core.ruby import ruby_plain
 from events.models import Audience, Session, SessionStatus
 from events.selectors import shown_language
@@ -112,9 +112,11 @@ def session_uid(session: Session) -> str:
     return f"session-{session.pk}@{settings.CALENDAR_UID_DOMAIN}"
 
 
-def session_url(session: Session) -> str:
-    """Return the public page of a session."""
-    return f"{settings.SITE_URL}/sessions/{session.pk}/"
+def session_url(session: Session, language: str | None = None) -> str:
+    """Return the public page of a session; opening in ``language`` if one is given (an
+    email's invite), else in the browser's (a feed: its ``?lang=`` is not the page's)."""
+    url = f"{settings.SITE_URL}/sessions/{session.pk}/"
+    return url_in_language(url, language) if language else url
 
 
 def organizer_email(session: Session) -> str:
@@ -179,7 +181,13 @@ def _place(facility) -> tuple[vText, vGeo | None]:
     return place
 
 
-def session_text(session: Session, labels: dict[str, str], *, extra: Sequence[str] = ()) -> str:
+def session_text(
+    session: Session,
+    labels: dict[str, str],
+    *,
+    extra: Sequence[str] = (),
+    page_language: str | None = None,
+) -> str:
     program = session.program
     parts: list[str] = []
     if session.status == SessionStatus.CANCELLED and session.cancel_reason:
@@ -189,7 +197,7 @@ def session_text(session: Session, labels: dict[str, str], *, extra: Sequence[st
     if session.facility.access:
         parts.append(f"{labels['access']}{labels['sep']}{session.facility.access}")
     parts.extend(extra)
-    parts.append(f"{labels['details']}{labels['sep']}{session_url(session)}")
+    parts.append(f"{labels['details']}{labels['sep']}{session_url(session, page_language)}")
     return "\n\n".join(parts)
 
 
@@ -207,6 +215,8 @@ class EventFields:
     # shown in Japanese for want of a translation says so on SUMMARY alone.
     language: str | None = None
     summary_language: str | None = None
+    # The language the session's page opens in from the event's URL: an invite's, not a feed's.
+    page_language: str | None = None
 
 
 _OPAQUE = vText("OPAQUE")
@@ -233,7 +243,7 @@ def session_vevent(session: Session, fields: EventFields) -> Event:
     event["LOCATION"] = location
     if geo is not None:
         event["GEO"] = geo
-    event["URL"] = vUri(session_url(session))
+    event["URL"] = vUri(session_url(session, fields.page_language))
     description = event["DESCRIPTION"] = vText(fields.description)
     if fields.language:
         summary.params["LANGUAGE"] = fields.summary_language or fields.language

@@ -128,8 +128,11 @@ def reservation_invite(
             sequence=invite_sequence(reservation, session, prior=prior, method=method),
             status="CANCELLED" if cancelled else "CONFIRMED",
             summary=f"{_invite_prefix(session, method, labels)}{session.display_title}",
-            description=session_text(session, labels, extra=extra),
+            description=session_text(
+                session, labels, extra=extra, page_language=reservation.language
+            ),
             language=text_language(reservation.language),
+            page_language=reservation.language,
         ),
     )
     organizer = vCalAddress(f"mailto:{organizer_email(session)}")

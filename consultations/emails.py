@@ -17,7 +17,7 @@ from calendars.ics import METHOD_CANCEL, METHOD_REQUEST, new_calendar, text_lang
 from consultations.models import Appointment, ConsultationMode
 from consultations.selectors import change_deadline
 from core.dates import format_day_time, format_span
-from core.languages import EASY_JAPANESE, supported_language
+from core.languages import EASY_JAPANESE, supported_language, url_in_language
 from core.ruby import html_with_ruby, ruby_plain
 from notifications.email_parts import Rendered
 from notifications.kinds import register_kind
@@ -183,6 +183,8 @@ def _wording(appointment: Appointment, notification) -> tuple[str, str]:
         )
     link = notification.payload.get("manage_url")
     if link:
+        # The page opens in the email's language, whatever the browser that follows the link.
+        link = url_in_language(link, appointment.language)
         lines += ["", gettext("To see or cancel your appointment:"), link]
         if notification.kind != CANCELLED:
             deadline = format_day_time(change_deadline(appointment), get_language())

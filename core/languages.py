@@ -1,5 +1,6 @@
 """The languages the product speaks, in one place: which codes exist (``settings.LANGUAGES``),
-how a code a client sent becomes one of them, and each language's name in its own script.
+how a code a client sent becomes one of them, each language's name in its own script, and how
+a link asks a page for one (``?lang=``).
 
 やさしい日本語 (Easy Japanese, recommended by the national government for foreign residents)
 is a language of its own, ``ja-easy``: its catalogue writes ふりがな as ``{漢字|かんじ}``, which
@@ -83,6 +84,20 @@ def lang_query(code: str | None = None) -> str:
     language, the request's by default: none for Japanese, every such URL's default."""
     language = supported_language(code) if code else current_language()
     return "" if language == settings.LANGUAGE_CODE else f"?lang={language}"
+
+
+# The query key that asks a page for a language (``core.middleware.LanguageQueryMiddleware``).
+LANGUAGE_QUERY = "lang"
+
+
+def url_in_language(url: str, code: str | None) -> str:
+    """A link to a page that opens it in a language, whatever the browser that follows it asks
+    for (an email's links carry the email's): ``lang=<code>`` added to its query, before any
+    ``#fragment``. The code becomes one of the product's (``supported_language``)."""
+    base, hash_mark, fragment = url.partition("#")
+    separator = "&" if "?" in base else "?"
+    language = supported_language(code)
+    return f"{base}{separator}{LANGUAGE_QUERY}={language}{hash_mark}{fragment}"
 
 
 def switcher_choices() -> list[tuple[str, str]]:

@@ -1,10 +1,13 @@
-"""Request plumbing with no domain: the request body's size limit."""
+"""Request plumbing with no domain: the request body's size limit, and a page's language asked
+for in its address (``?lang=``)."""
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.errors import error_body
+from core.languages import LANGUAGE_QUERY, spoken_language
 
 
 class RequestBodyLimitMiddleware:
@@ -28,3 +31,47 @@ class RequestBodyLimitMiddleware:
                 error_body("payload_too_large", _("The request body is too large.")), status=413
             )
         return self.get_response(request)
+
+
+class LanguageQueryMiddleware:
+    """Answer a page in the language its address asks for (``?lang=vi``, ``zh-CN``, ``pt_BR``:
+    whatever ``core.languages.spoken_language`` knows), over the language cookie and the
+    Accept-Language, and keep it: the answer sets the language cookie as Django's
+    ``set_language`` view does, so the pages that follow stay in it. An email's links carry the
+    email's language, and are often opened in a browser that has never seen the site.
+
+    A language the product does not speak is ignored: the page answers as without it. Not
+    under ``LANGUAGE_QUERY_SKIPPED_PATHS``: the API and the calendar feeds give ``lang`` their
+    own meaning, and staff pages keep the language staff chose. Runs after LocaleMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.skipped = tuple(settings.LANGUAGE_QUERY_SKIPPED_PATHS)
+
+    def __call__(self, request: HttpRequest):
+        language = self.asked_for(request)
+        if language is None:
+            return self.get_response(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response
+
+    def asked_for(self, request: HttpRequest) -> str | None:
+        """The product's language the address asks for; None when it asks for none it speaks,
+        or is not a page's."""
+        if request.path.startswith(self.skipped) or LANGUAGE_QUERY not in request.GET:
+            return None
+        return spoken_language(request.GET.get(LANGUAGE_QUERY))

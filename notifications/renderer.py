@@ -17,7 +17,7 @@ from booking.manage_links import manage_link_url
 from booking.models import Reservation
 from booking.services import waitlist_position
 from calendars.invites import reservation_invites
-from core.languages import EASY_JAPANESE, html_lang
+from core.languages import EASY_JAPANESE, html_lang, url_in_language
 from core.ruby import html_with_ruby, ruby_plain
 from events.models import Session
 from events.selectors import text_in
@@ -120,13 +120,14 @@ class Renderer:
             # Between two sentences: none after 。, a space in the languages that space them.
             "gap": "" if lang in ("ja", EASY_JAPANESE, "zh-hans") else " ",
             "rule": "――――――――――――――――――――" if lang in CJK else "--",
-            "site_url": settings.SITE_URL,
-            "my_reservations_url": my_reservations_url(),
-            "manage_url": payload.get("manage_url", ""),
+            # Links to pages open in the email's language (``?lang=``), whatever the browser.
+            "site_url": url_in_language(f"{settings.SITE_URL}/", lang),
+            "my_reservations_url": url_in_language(my_reservations_url(), lang),
+            "manage_url": in_language(payload.get("manage_url", ""), lang),
             "feed_url": payload.get("feed_url", ""),
             "webcal_url": payload.get("webcal_url", ""),
-            "stop_url": payload.get("stop_url", ""),
-            "link_url": payload.get("link_url", ""),
+            "stop_url": in_language(payload.get("stop_url", ""), lang),
+            "link_url": in_language(payload.get("link_url", ""), lang),
         }
         reservation = notification.reservation
         if reservation is None:
@@ -137,7 +138,8 @@ class Renderer:
         ctx.update(self._session_parts(reservation, focus, first, sessions, lang))
         if not ctx["manage_url"]:
             # Only the first email can quote the manage token; the others carry the link token.
-            ctx["manage_url"] = manage_link_url(reservation.code, reservation.token_hash)
+            link = manage_link_url(reservation.code, reservation.token_hash)
+            ctx["manage_url"] = url_in_language(link, lang)
         ctx.update(
             {
                 "reservation": True,
@@ -162,9 +164,8 @@ class Renderer:
         if kind in (NotificationKind.WAITLISTED, NotificationKind.LOTTERY_NOT_DRAWN):
             ctx["position"] = waitlist_position(reservation)
         if kind == NotificationKind.LOTTERY_WON:
-            ctx["confirm_url"] = manage_link_url(
-                reservation.code, reservation.token_hash, fragment="confirm"
-            )
+            link = manage_link_url(reservation.code, reservation.token_hash, fragment="confirm")
+            ctx["confirm_url"] = url_in_language(link, lang)
         if kind == NotificationKind.REMINDER:
             days = (focus.start.astimezone(self._tz).date() - now.astimezone(self._tz).date()).days
             ctx["relative"] = relative_day(days, lang)
@@ -345,6 +346,11 @@ def render_bodies(template: str, ctx: dict[str, Any], lang: str) -> tuple[str, s
     if lang == EASY_JAPANESE:
         return ruby_plain(text), html_with_ruby(html)
     return text, html
+
+
+def in_language(url: str, lang: str) -> str:
+    """A page's link from a row's payload in the email's language; none stays none."""
+    return url_in_language(url, lang) if url else ""
 
 
 def plain_text(text: str, lang: str) -> str:

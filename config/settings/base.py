@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.LanguageQueryMiddleware",
     "core.ruby.EasyJapaneseRubyMiddleware",
     "core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -159,6 +160,10 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # The language a parent picks is remembered for a year (Accept-Language decides before that).
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+# A page's ?lang= (an email's links carry the email's language) answers in it and sets the
+# cookie (core.middleware.LanguageQueryMiddleware), but not here: the API and the calendar
+# feeds give ?lang= their own meaning, and staff and the admin keep the language staff chose.
+LANGUAGE_QUERY_SKIPPED_PATHS = ("/api/", "/calendar/", "/staff/", "/admin/")
 # Staff-entered text (programme titles, descriptions, facility names and addresses) per
 # language (events/translation.py); a missing translation falls back to the Japanese.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "ja"

@@ -53,7 +53,8 @@ def test_request_invite_carries_every_field_for_the_parent(rich_session):
     assert str(event["LOCATION"]) == f"{rich_session.facility.name} 鹿児島県鹿児島市山下町15-1"
     assert event["GEO"].latitude == pytest.approx(31.591)
     assert event["GEO"].longitude == pytest.approx(130.557)
-    assert str(event["URL"]) == f"{settings.SITE_URL}/sessions/{rich_session.pk}/"
+    # The session's page opens in the invite's language (its email's), not the browser's.
+    assert str(event["URL"]) == f"{settings.SITE_URL}/sessions/{rich_session.pk}/?lang=ja"
     description = str(event["DESCRIPTION"])
     assert "バスタオル、着替え、母子健康手帳" in description
     assert reservation.code in description

@@ -140,3 +140,25 @@ def test_the_demo_types_speak_every_language():
     easy = page("/consultations/", "ja-easy")
     assert "<ruby>保育園<rt>ほいくえん</rt></ruby>" in easy and "{" not in easy
     assert "Nursery and kindergarten admission consultation" in page("/consultations/", "en")
+
+
+def test_the_emails_manage_link_opens_the_page_in_the_familys_language(english):
+    """The link of a Vietnamese email, followed in a browser that asks for Japanese (a mail
+    app's own browser), opens the appointment's page in Vietnamese."""
+    appointment, token = appointment_book(
+        kind=english,
+        start=at(12, 10),
+        family=Family("Nguyen Lan", "lan@ex.jp", language="vi"),
+        now=NOW,
+    )
+    text = build_message(Notification.objects.get(kind="appointment_confirmed"), now=NOW).body
+    link = next(word for word in text.split() if "/appointments/" in word)
+    assert link.endswith(f"?token={token}&lang=vi")
+
+    browser = Client(HTTP_ACCEPT_LANGUAGE="ja")
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    answer = browser.get(path, follow=True)
+    html = answer.content.decode()
+    assert answer.status_code == 200 and appointment.code in html
+    assert '<html lang="vi"' in html and browser.cookies["django_language"].value == "vi"
+    assert token not in answer.redirect_chain[-1][0]

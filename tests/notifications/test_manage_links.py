@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 LINK = re.compile(
     r"https?://[^\s\"<>]+?(?P<path>/manage/(?P<code>[A-Z0-9-]+)/)\?token=(?P<token>[\w-]+)"
-    r"(?:#(?P<fragment>[\w-]+))?"
+    r"&lang=(?P<lang>[\w-]+)(?:#(?P<fragment>[\w-]+))?"
 )
 
 

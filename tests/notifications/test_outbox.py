@@ -134,7 +134,8 @@ def test_confirmed_booking_sends_the_confirmation_with_a_request_invite(
         body["manage_url"],
     ):
         assert expected in mail.text, expected
-    assert body["code"] in mail.html and f'href="{body["manage_url"]}"' in mail.html
+    # The page opens in the email's language (``?lang=``) whatever the browser asks for.
+    assert body["code"] in mail.html and f'href="{body["manage_url"]}&amp;lang=ja"' in mail.html
     # The footer names the facility's number and address with the same words in both parts.
     assert f"電話番号：{facility.phone}" in mail.text
     assert f'電話番号：<a href="tel:{facility.phone}">' in mail.html

@@ -199,7 +199,8 @@ def test_names_and_links_are_escaped_in_html_and_plain_in_text(rows):
     rendered = renderer.render(row)
     assert 'O\'Brien <&> "Tom"' in rendered.text
     assert "O&#x27;Brien &lt;&amp;&gt; &quot;Tom&quot;" in rendered.html
-    assert f'href="https://x.jp/m/{row.reservation.code}/?t=a&amp;b=1"' in rendered.html
+    link = f"https://x.jp/m/{row.reservation.code}/?t=a&amp;b=1&amp;lang={row.language}"
+    assert f'href="{link}"' in rendered.html
 
 
 def normalised(data: bytes) -> bytes:
