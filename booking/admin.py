@@ -1,14 +1,22 @@
 """The admin of reservations, their history and lottery draws (read-mostly, scoped).
 
-Values the services store as codes (a status in the history, who acted, where a booking came
-from) are shown in the words of the staff desk (staffdesk/terms.py, docs/glossary.md).
+Values the services store as codes (a status in the history, who acted, what the system noted
+of a change, where a booking came from) are shown in the words of the staff desk
+(staffdesk/terms.py, docs/glossary.md).
 """
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from booking.models import LotteryDraw, Reservation, ReservationHistory, actor_text, status_label
+from booking.models import (
+    LotteryDraw,
+    Reservation,
+    ReservationHistory,
+    actor_text,
+    history_text,
+    status_label,
+)
 from events.selectors import staff_facility_ids
 
 # Where a booking came from (Reservation.source).
@@ -25,7 +33,7 @@ class HistoryInline(admin.TabularInline):
     model = ReservationHistory
     extra = 0
     can_delete = False
-    fields = ["at", "status_before", "status_after", "actor", "who", "reason"]
+    fields = ["at", "status_before", "status_after", "actor", "who", "why"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -42,6 +50,10 @@ class HistoryInline(admin.TabularInline):
     @admin.display(description=pgettext_lazy("status change", "who"))
     def who(self, obj: ReservationHistory) -> str:
         return actor_text(obj.actor_label)
+
+    @admin.display(description=pgettext_lazy("status change", "reason"))
+    def why(self, obj: ReservationHistory) -> str:
+        return history_text(obj)
 
 
 @admin.register(Reservation)

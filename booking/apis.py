@@ -223,7 +223,7 @@ class ReservationCancelApi(APIView):
         serializer.is_valid(raise_exception=True)
         services.reservation_cancel(
             reservation=reservation,
-            reason=serializer.validated_data["reason"] or "cancelled by parent",
+            reason=serializer.validated_data["reason"],
         )
         reservation.refresh_from_db()
         return Response(ReservationSerializer(reservation).data)

@@ -57,6 +57,84 @@ def actor_text(label: str) -> str:
     return label.split(":", 1)[1] if label.startswith("staff:") else label
 
 
+class HistoryNote(models.TextChoices):
+    """What the system says of a status change (``ReservationHistory.note``), in words of each
+    reader's language; what a person typed stays in ``reason``, as typed."""
+
+    DRAWN = "drawn", pgettext_lazy("status change", "Drawn in the lottery")
+    NOT_DRAWN = (
+        "not_drawn",
+        pgettext_lazy("status change", "Not drawn in the lottery: on the waiting list"),
+    )
+    WIN_CONFIRMED = "win_confirmed", pgettext_lazy("status change", "Lottery win confirmed")
+    WIN_LAPSED = (
+        "win_lapsed",
+        pgettext_lazy("status change", "Lottery win not confirmed in time: no longer valid"),
+    )
+    PROMOTED = "promoted", pgettext_lazy("status change", "Promoted from the waiting list")
+    PROMOTED_CANCELLATION = (
+        "promoted_cancellation",
+        pgettext_lazy(
+            "status change", "Promoted from the waiting list: a reservation was cancelled"
+        ),
+    )
+    PROMOTED_CAPACITY = (
+        "promoted_capacity",
+        pgettext_lazy("status change", "Promoted from the waiting list: the capacity was raised"),
+    )
+    PROMOTED_PARTY_CHANGED = (
+        "promoted_party_changed",
+        pgettext_lazy("status change", "Promoted from the waiting list: a party changed its size"),
+    )
+    PROMOTED_WIN_LAPSED = (
+        "promoted_win_lapsed",
+        pgettext_lazy(
+            "status change", "Promoted from the waiting list: a lottery win was not confirmed"
+        ),
+    )
+    CAPACITY_RAISED = (
+        "capacity_raised",
+        pgettext_lazy("status change", "Booked with the capacity raised for this party"),
+    )
+    CANCELLED_BY_PARENT = (
+        "cancelled_by_parent",
+        pgettext_lazy("status change", "Cancelled by the parent"),
+    )
+    SESSION_CANCELLED = (
+        "session_cancelled",
+        pgettext_lazy("status change", "Cancelled because the session was cancelled"),
+    )
+    ERASED = (
+        "erased",
+        pgettext_lazy("status change", "Personal data erased at the person's own request"),
+    )
+    CHECKED_IN = "checked_in", pgettext_lazy("status change", "Checked in at the desk")
+    CHECK_IN_UNDONE = "check_in_undone", pgettext_lazy("status change", "Check-in undone")
+    NO_SHOW_MARKED = (
+        "no_show_marked",
+        pgettext_lazy("status change", "Marked a no-show when the session ended (not checked in)"),
+    )
+
+
+def history_text(history: "ReservationHistory") -> str:
+    """Why a status changed, in the active language, as every reader shows it (the desk's
+    party page, the admin, a personal-data export): the system's note (抽選で当選（抽選順3番）),
+    the words a person typed, as typed, or both (開催回の中止によるキャンセル：講師の都合).
+    The row alone is read: no query."""
+    note = str(HistoryNote(history.note).label) if history.note in HistoryNote.values else ""
+    if note and history.rank is not None:
+        note = pgettext("status change", "%(note)s (draw order %(rank)s)") % {
+            "note": note,
+            "rank": history.rank,
+        }
+    if note and history.reason:
+        return pgettext("label and value", "%(label)s: %(value)s") % {
+            "label": note,
+            "value": history.reason,
+        }
+    return note or history.reason
+
+
 # Statuses whose party holds seats in the session's counters.
 SEAT_HOLDING = (
     ReservationStatus.CONFIRMED,
@@ -203,7 +281,18 @@ class ReservationHistory(models.Model):
         verbose_name=_("staff user"),
     )
     actor_label = models.CharField(pgettext_lazy("status change", "who"), max_length=100)
+    # The words a person gave (staff, or a parent through the API), kept as typed; what the
+    # system says is ``note`` (with the draw order it names), worded by ``history_text``.
     reason = models.TextField(pgettext_lazy("status change", "reason"), blank=True)
+    note = models.CharField(
+        pgettext_lazy("status change", "system's note"),
+        max_length=30,
+        choices=HistoryNote.choices,
+        blank=True,
+    )
+    rank = models.PositiveIntegerField(
+        pgettext_lazy("status change", "draw order"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("status change")

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from booking.addresses import receives_email
 from booking.links import my_reservations_links_erase, my_reservations_links_purge
-from booking.models import LIVE, Reservation, ReservationStatus
+from booking.models import LIVE, HistoryNote, Reservation, ReservationStatus, history_text
 from booking.services import hash_token, reservation_cancel
 from core.phones import phone_digits
 
@@ -75,7 +75,7 @@ def reservation_erase(
         ReservationStatus.WAITLISTED,
         ReservationStatus.APPLIED,
     ):
-        reservation_cancel(reservation=reservation, by=by, reason="personal data erased on request")
+        reservation_cancel(reservation=reservation, by=by, note=HistoryNote.ERASED)
     return reservation_anonymise(reservation=reservation)
 
 
@@ -156,7 +156,8 @@ def personal_data_export(
                         "from": h.from_status,
                         "to": h.to_status,
                         "by": h.actor_label,
-                        "reason": h.reason,
+                        # In the language of the request, as the desk's pages word it.
+                        "reason": history_text(h),
                     }
                     for h in r.history.all()
                 ],
@@ -230,9 +231,7 @@ def personal_data_erase(
             ReservationStatus.ATTENDED,
             ReservationStatus.NO_SHOW,
         ):
-            reservation_cancel(
-                reservation=reservation, by=by, reason="personal data erased on request"
-            )
+            reservation_cancel(reservation=reservation, by=by, note=HistoryNote.ERASED)
         if receives_email(reservation.email):
             addresses.add(reservation.email)
         codes.append(reservation.code)

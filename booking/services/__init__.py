@@ -14,11 +14,7 @@ The names below are the app's public service API; other apps import them from he
 What must be told above booking (emails) is sent as ``booking.signals``.
 """
 
-from booking.services.cancel import (
-    reservation_cancel,
-    reservations_cancel_for_session,
-    session_cancellation_reason,
-)
+from booking.services.cancel import reservation_cancel, reservations_cancel_for_session
 from booking.services.create import ReservationResult, reservation_create
 from booking.services.lottery import (
     drawn_order,
@@ -81,7 +77,6 @@ __all__ = [
     "reservation_sessions",
     "reservation_transition",
     "reservations_cancel_for_session",
-    "session_cancellation_reason",
     "seats_release",
     "seats_take",
     "seats_take_one",

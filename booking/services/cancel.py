@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from booking import signals
-from booking.models import Reservation, ReservationStatus
+from booking.models import HistoryNote, Reservation, ReservationStatus
 from booking.services.seats import (
     first_session,
     reservation_seats,
@@ -29,13 +29,18 @@ def reservation_cancel(
     reservation: Reservation,
     by: AbstractBaseUser | None = None,
     reason: str = "",
+    note: str = "",
     now: datetime | None = None,
 ) -> Reservation:
     """Cancel a reservation and hand its seats to the waiting list.
 
     Parents may give up a seat until the cancellation deadline, and leave a waiting list or a
-    lottery any time before the session; staff may cancel at any time.
+    lottery any time before the session; staff may cancel at any time. ``reason`` is the words
+    of whoever cancels (told to the parent when staff cancel); ``note``, a ``HistoryNote``, what
+    the system says of it in the history: by default, for a parent's own cancellation, that the
+    parent cancelled.
     """
+    note = note or (HistoryNote.CANCELLED_BY_PARENT if by is None else "")
     now = now or timezone.now()
     reservation.refresh_from_db()
     sessions = reservation_sessions(reservation)
@@ -49,7 +54,12 @@ def reservation_cancel(
             raise AppError("cancellation_closed")
     held = reservation.holds_seats
     if not reservation_transition(
-        reservation, ReservationStatus.CANCELLED, by=by, reason=reason, expected=CHANGEABLE
+        reservation,
+        ReservationStatus.CANCELLED,
+        by=by,
+        reason=reason,
+        note=note,
+        expected=CHANGEABLE,
     ):
         raise AppError("invalid_state")
     signals.reservation_cancelled.send(
@@ -63,22 +73,22 @@ def reservation_cancel(
     if held:
         seats_release(sessions, reservation_seats(reservation))
         waitlist_promote(
-            session=reservation.session, course=reservation.course, reason="cancellation", now=now
+            session=reservation.session,
+            course=reservation.course,
+            note=HistoryNote.PROMOTED_CANCELLATION,
+            now=now,
         )
     return reservation
-
-
-def session_cancellation_reason(reason: str) -> str:
-    """What a session's cancellation writes into each party's history: staff's reason, or a
-    note when they gave none (the desk finds those parties by it)."""
-    return reason or "session cancelled"
 
 
 @transaction.atomic
 def reservations_cancel_for_session(
     *, session: Session, by: AbstractBaseUser | None = None, reason: str = ""
 ) -> list[Reservation]:
-    """Cancel every live reservation of a session that staff cancelled."""
+    """Cancel every live reservation of a session that staff cancelled.
+
+    Each history row says so (``HistoryNote.SESSION_CANCELLED``) with staff's reason, as the
+    session keeps it: the desk finds these parties by both."""
     cancelled = []
     target = Q(session=session)
     if session.course_id:
@@ -90,7 +100,8 @@ def reservations_cancel_for_session(
             ReservationStatus.CANCELLED,
             by=by,
             label=actor_label(by, "system"),
-            reason=session_cancellation_reason(reason),
+            reason=reason,
+            note=HistoryNote.SESSION_CANCELLED,
             expected=CHANGEABLE,
         ):
             if held:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking import signals
-from booking.models import Need, Reservation, ReservationStatus
+from booking.models import HistoryNote, Need, Reservation, ReservationStatus
 from booking.rules import (
     NOT_KANA_MESSAGE,
     Contact,
@@ -104,6 +104,7 @@ def reservation_create(
     language: str = "ja",
     by: AbstractBaseUser | None = None,
     override_reason: str = "",
+    override: bool = False,
     source: str = "web",
     now: datetime | None = None,
     optimistic: bool = True,
@@ -112,8 +113,10 @@ def reservation_create(
 
     With ``override_reason`` (staff only) the window, eligibility and capacity rules are
     lifted; a party that does not fit raises the capacity by what it needs, recorded in the
-    history, so the database invariant still holds. ``optimistic`` chooses when seats, or a
-    place on the waiting list, are taken (see below); the outcome is the same either way.
+    history (``HistoryNote.CAPACITY_RAISED``, beside staff's reason), so the database invariant
+    still holds. ``override`` lifts them without a reason (a walk-in who fits). ``optimistic``
+    chooses when seats, or a place on the waiting list, are taken (see below); the outcome is
+    the same either way.
 
     The rules are read before the transaction that writes opens: they read rows, not locks,
     and under READ COMMITTED a transaction would not hold those reads still anyway.
@@ -133,7 +136,7 @@ def reservation_create(
         raise AppValidationError({"course": [_("This course has no sessions.")]})
     first = first_session(sessions)
     program = first.program
-    override = bool(override_reason and by is not None)
+    override = bool((override or override_reason) and by is not None)
 
     if any(s.status == SessionStatus.CANCELLED for s in sessions):
         raise AppError("session_cancelled")
@@ -181,6 +184,7 @@ def reservation_create(
     reservation.token_hash = hash_token(token)
 
     reason = override_reason if override else ""
+    note = ""
     # What the session row looked like when read decides the order of the writes. Seats that
     # looked free are taken last, just before the commit, and so is a place on the waiting
     # list when the seats looked gone: the conditional UPDATE locks the session row until the
@@ -211,7 +215,7 @@ def reservation_create(
             if not seats_take(sessions, seats):  # pragma: no cover - the capacity was just raised
                 raise AppError("session_full")
             reservation.status = ReservationStatus.CONFIRMED
-            reason = f"{override_reason} (capacity raised for this party)"
+            note = HistoryNote.CAPACITY_RAISED
         elif seats.childcare and seats_fit_without_childcare(sessions, seats):
             raise AppError("childcare_full", status_code=409)
         elif waitlist_open(program, first, now):
@@ -226,7 +230,7 @@ def reservation_create(
             raise AppError("session_full")
 
         _save_new(reservation)
-        history_record(reservation, "", reservation.status, by=by, reason=reason)
+        history_record(reservation, "", reservation.status, by=by, reason=reason, note=note)
         signals.reservation_created.send(Reservation, reservation=reservation, token=token, now=now)
         if seats_last and not seats_take(sessions, seats):
             raise ChangedMeanwhile

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking import signals
-from booking.models import LotteryDraw, Reservation, ReservationStatus
+from booking.models import HistoryNote, LotteryDraw, Reservation, ReservationStatus
 from booking.services.seats import (
     reservation_seats,
     reservation_sessions,
@@ -84,7 +84,8 @@ def lottery_draw(
                 status,
                 by=by,
                 label=label,
-                reason=f"drawn #{rank}",
+                note=HistoryNote.DRAWN,
+                rank=rank,
                 draw_rank=rank,
                 confirm_by=deadline,
             )
@@ -95,7 +96,8 @@ def lottery_draw(
                 ReservationStatus.WAITLISTED,
                 by=by,
                 label=label,
-                reason=f"not drawn, waiting list #{rank}",
+                note=HistoryNote.NOT_DRAWN,
+                rank=rank,
                 draw_rank=rank,
             )
         signals.lottery_result.send(Reservation, reservation=reservation, now=now)
@@ -133,7 +135,7 @@ def reservation_confirm_win(
         reservation,
         ReservationStatus.CONFIRMED,
         by=by,
-        reason="lottery win confirmed",
+        note=HistoryNote.WIN_CONFIRMED,
         expected=(ReservationStatus.WON,),
     )
     signals.win_confirmed.send(Reservation, reservation=reservation, now=now)
@@ -151,14 +153,14 @@ def lottery_lapse_expired(*, now: datetime | None = None) -> int:
                 reservation,
                 ReservationStatus.LAPSED,
                 label="system",
-                reason="lottery win not confirmed in time",
+                note=HistoryNote.WIN_LAPSED,
                 expected=(ReservationStatus.WON,),
             ):
                 seats_release(reservation_sessions(reservation), reservation_seats(reservation))
                 waitlist_promote(
                     session=reservation.session,
                     course=reservation.course,
-                    reason="lottery win lapsed",
+                    note=HistoryNote.PROMOTED_WIN_LAPSED,
                     now=now,
                 )
                 count += 1

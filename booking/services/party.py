@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from booking import signals
-from booking.models import Reservation, ReservationStatus
+from booking.models import HistoryNote, Reservation, ReservationStatus
 from booking.rules import Party, Seats, party_errors, party_seats
 from booking.services.seats import (
     first_session,
@@ -90,7 +90,10 @@ def reservation_change_party(
     # A waitlisted party that shrank may fit now; it is promoted in its turn like any other.
     if freed or reservation.status == ReservationStatus.WAITLISTED:
         waitlist_promote(
-            session=reservation.session, course=reservation.course, reason="party_changed", now=now
+            session=reservation.session,
+            course=reservation.course,
+            note=HistoryNote.PROMOTED_PARTY_CHANGED,
+            now=now,
         )
         reservation.refresh_from_db()
     return reservation

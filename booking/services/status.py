@@ -33,8 +33,14 @@ def history_record(
     by: AbstractBaseUser | None = None,
     label: str | None = None,
     reason: str = "",
+    note: str = "",
+    rank: int | None = None,
 ) -> ReservationHistory:
-    """Keep one status change of a reservation (``from_status`` "" for its creation)."""
+    """Keep one status change of a reservation (``from_status`` "" for its creation).
+
+    ``reason`` is what a person typed; ``note`` (a ``HistoryNote``, with the draw order
+    ``rank`` it names) is what the system says of the change, worded when read.
+    """
     return ReservationHistory.objects.create(
         reservation=reservation,
         from_status=from_status,
@@ -42,6 +48,8 @@ def history_record(
         actor=by,
         actor_label=label or actor_label(by),
         reason=reason,
+        note=note,
+        rank=rank,
     )
 
 
@@ -52,6 +60,8 @@ def reservation_transition(
     by: AbstractBaseUser | None = None,
     label: str | None = None,
     reason: str = "",
+    note: str = "",
+    rank: int | None = None,
     expected: tuple[str, ...] | None = None,
     **fields,
 ) -> bool:
@@ -79,7 +89,9 @@ def reservation_transition(
             waitlist_count(reservation, -counted)
         return False
     reservation.refresh_from_db()
-    history_record(reservation, from_status, to_status, by=by, label=label, reason=reason)
+    history_record(
+        reservation, from_status, to_status, by=by, label=label, reason=reason, note=note, rank=rank
+    )
     return True
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking import signals
-from booking.models import Reservation, ReservationStatus
+from booking.models import HistoryNote, Reservation, ReservationStatus
 from booking.rules import Seats
 from booking.services.seats import (
     any_seat_left,
@@ -158,11 +158,12 @@ def waitlist_promote(
     *,
     session: Session | None = None,
     course: Course | None = None,
-    reason: str = "",
+    note: str = HistoryNote.PROMOTED,
     now: datetime | None = None,
     by: AbstractBaseUser | None = None,
 ) -> list[Reservation]:
-    """Promote waitlisted parties in order, as far as seats allow.
+    """Promote waitlisted parties in order, as far as seats allow; ``note`` (a
+    ``HistoryNote``) says in their history what freed the seats.
 
     A party that does not fit is skipped for the next one that does and keeps its place.
     Nothing is promoted once the list has closed before the start. Runs inside the caller's
@@ -200,7 +201,7 @@ def waitlist_promote(
                     ReservationStatus.CONFIRMED,
                     by=by,
                     label=actor_label(by, "system"),
-                    reason=f"promoted from the waiting list ({reason})" if reason else "promoted",
+                    note=note,
                 )
                 candidate.refresh_from_db()
                 promoted.append(candidate)

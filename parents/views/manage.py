@@ -98,7 +98,7 @@ def reservation_manage(request, code: str):
         action = request.POST.get("action")
         try:
             if action == "cancel":
-                services.reservation_cancel(reservation=reservation, reason="cancelled by parent")
+                services.reservation_cancel(reservation=reservation)
                 messages.success(request, _("Your reservation is cancelled."))
                 return redirect(here)
             if action == "confirm":

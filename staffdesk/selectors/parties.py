@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from booking.addresses import receives_email
-from booking.models import Reservation, ReservationHistory, actor_text
+from booking.models import Reservation, ReservationHistory, actor_text, history_text
 from booking.services import CHANGEABLE
 from events.models import Session
 from notifications.models import Notification
@@ -21,7 +21,7 @@ class HistoryRow:
     from_label: str  # "" for the booking itself
     to_label: str
     who: str
-    reason: str  # what staff wrote; the system's own notes are not shown
+    reason: str  # what the system noted and what a person wrote, in the page's language
 
 
 @dataclass
@@ -69,7 +69,7 @@ def party_page(session: Session, code: str) -> PartyPage:
             from_label=term(RESERVATION_STATUS, h.from_status),
             to_label=term(RESERVATION_STATUS, h.to_status),
             who=actor_text(h.actor_label),
-            reason=h.reason if h.actor_label.startswith("staff:") else "",
+            reason=history_text(h),
         )
         for h in ReservationHistory.objects.filter(reservation=reservation).order_by("at", "id")
     ]

@@ -22,12 +22,13 @@ from django.utils import timezone
 from booking.addresses import receives_email
 from booking.models import (
     SEAT_HOLDING,
+    HistoryNote,
     LotteryDraw,
     Reservation,
     ReservationHistory,
     ReservationStatus,
 )
-from booking.services import session_cancellation_reason, waitlist_queryset
+from booking.services import waitlist_queryset
 from events.models import Session
 from events.templatetags.parent_pages import months_list
 from notifications.models import Notification, NotificationStatus
@@ -111,11 +112,12 @@ def with_search_columns(qs: QuerySet[Reservation]) -> QuerySet[Reservation]:
 
 def cancelled_by_session(session: Session) -> Q:
     """Reservations the session's cancellation (中止) cancelled: their move to cancelled is kept
-    with the session's reason, as ``reservations_cancel_for_session`` writes it."""
+    with that note and the session's reason, as ``reservations_cancel_for_session`` writes it."""
     moved = ReservationHistory.objects.filter(
         reservation=OuterRef("pk"),
         to_status=ReservationStatus.CANCELLED,
-        reason=session_cancellation_reason(session.cancel_reason),
+        note=HistoryNote.SESSION_CANCELLED,
+        reason=session.cancel_reason,
     )
     return Q(status=ReservationStatus.CANCELLED) & Q(Exists(moved))
 

@@ -10,7 +10,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from booking.models import SEAT_HOLDING, Reservation, ReservationHistory, ReservationStatus
+from booking.models import (
+    SEAT_HOLDING,
+    HistoryNote,
+    Reservation,
+    ReservationHistory,
+    ReservationStatus,
+)
 from booking.services import (
     actor_label,
     reservation_transition,
@@ -170,12 +176,12 @@ def _check_in_single(reservation: Reservation, *, by: AbstractBaseUser, attended
             return False
         if current not in ATTENDABLE:
             raise AppError("invalid_state", extra={"status": current})
-        to_status, reason = ReservationStatus.ATTENDED, "checked in"
+        to_status, note = ReservationStatus.ATTENDED, HistoryNote.CHECKED_IN
     else:
         if current != ReservationStatus.ATTENDED:
             return False
-        to_status, reason = _status_before_check_in(reservation), "check-in undone"
-    if reservation_transition(reservation, to_status, by=by, reason=reason, expected=(current,)):
+        to_status, note = _status_before_check_in(reservation), HistoryNote.CHECK_IN_UNDONE
+    if reservation_transition(reservation, to_status, by=by, note=note, expected=(current,)):
         return True
     # Someone else changed it between our read and our write: report their result.
     reservation.refresh_from_db()
@@ -249,7 +255,7 @@ def no_shows_mark(
             to_status=ReservationStatus.NO_SHOW,
             actor=by,
             actor_label=label,
-            reason="marked no-show at the end of the session",
+            note=HistoryNote.NO_SHOW_MARKED,
         )
         for r in single
     )

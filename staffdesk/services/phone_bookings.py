@@ -60,7 +60,7 @@ def phone_booking_create(
             contact, email=contact.email.strip() or placeholder_email(PHONE_EMAIL_DOMAIN)
         ),
         by=by,
-        override_reason=f"phone booking: {override_reason}" if override_reason else "",
+        override_reason=override_reason,  # the source says it was a phone booking
         source=PHONE_SOURCE,
         now=now,
     )

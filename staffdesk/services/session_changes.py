@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from booking.models import HistoryNote
 from booking.services import reservations_cancel_for_session, waitlist_promote
 from events import services as catalogue
 from events.models import Session
@@ -33,7 +34,7 @@ def session_update(
     if catalogue.session_change(locked, values):
         notify_session_changed(locked, before=before, reason=reason)
     if any(name in values for name in catalogue.CAPACITY_FIELDS):
-        waitlist_promote(session=locked, reason="capacity_increased")
+        waitlist_promote(session=locked, note=HistoryNote.PROMOTED_CAPACITY)
         locked.refresh_from_db()
     return locked
 

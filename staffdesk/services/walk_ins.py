@@ -70,7 +70,6 @@ def walk_in_add(
             extra={"seats_left": locked.seats_left, "seats_needed": seats.seats},
         )
     before = {"capacity": locked.capacity, "seats_taken": locked.seats_taken}
-    reason = "walk-in" if fits else f"walk-in over capacity: {override_reason}"
     result = reservation_create(
         session=None if locked.course_id else locked,
         course=locked.course if locked.course_id else None,
@@ -80,7 +79,10 @@ def walk_in_add(
             email=contact.email.strip() or f"{secrets.token_hex(8)}@{WALK_IN_EMAIL_DOMAIN}",
         ),
         by=by,
-        override_reason=reason,
+        # At the door the booking's window and rules are lifted; over the capacity, with the
+        # reason staff gave (the reservation's source says it was a walk-in).
+        override=True,
+        override_reason="" if fits else override_reason,
         source="walk_in",
         now=now,
     )

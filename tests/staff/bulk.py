@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from booking.models import Reservation, ReservationHistory, ReservationStatus
+from booking.models import HistoryNote, Reservation, ReservationHistory, ReservationStatus
 from booking.services import generate_code, hash_token
 from events.models import Course, Facility, Program, Session, SessionStatus
 from notifications.models import Notification
@@ -170,7 +170,7 @@ def year_of_sessions(
                 from_status=ReservationStatus.WAITLISTED,
                 to_status=ReservationStatus.CONFIRMED,
                 actor_label="system",
-                reason="promoted from the waiting list (cancellation)",
+                note=HistoryNote.PROMOTED_CANCELLATION,
             )
             for r in promoted
         ],

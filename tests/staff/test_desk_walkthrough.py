@@ -44,7 +44,7 @@ def called_off(facility_a, manager_a):
         contact=Contact(name="電話 花子", name_kana="でんわ はなこ", phone="090-1234-5678"),
     ).reservation
     gone = book(session, name="鈴木 一郎", email="suzuki@example.jp").reservation
-    reservation_cancel(reservation=gone, reason="cancelled by parent")
+    reservation_cancel(reservation=gone)  # by the parent
     session_cancel(session=session, by=manager_a, reason="台風のため")
     return session, web, phoned, gone
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from booking.models import Reservation, ReservationStatus
+from booking.models import HistoryNote, Reservation, ReservationStatus
 from booking.services import lottery_draw, reservation_confirm_win
 from notifications.models import Notification
 from staffdesk.models import StaffAction, StaffActionKind
@@ -107,7 +107,7 @@ def test_staff_confirm_a_win_as_the_parent_would_with_a_note(lottery, manager_a,
     change = caller.history.order_by("-id").first()
     assert (change.from_status, change.to_status) == ("won", "confirmed")
     assert change.actor == manager_a and change.actor_label == "staff:manager-a"
-    assert change.reason == "lottery win confirmed"
+    assert change.note == HistoryNote.WIN_CONFIRMED and change.reason == ""
     action = StaffAction.objects.get(kind=StaffActionKind.WIN_CONFIRM)
     assert action.actor == manager_a and action.reservation == caller
     assert action.session == lottery and action.reason == "12/1 10時 本人に電話で連絡"
