@@ -95,8 +95,9 @@ PATTERNS[EASY_JAPANESE] = PATTERNS["ja"]
 # Between a day and its time: nothing after Japanese and Chinese full-width brackets
 # (12月5日（土）10:00), a space in Korean, a comma elsewhere.
 DAY_TIME_SEPARATOR = {"ja": "", EASY_JAPANESE: "", "zh-hans": "", "ko": " "}
-# Between two times (10:00〜11:30) and, spaced, between two days with times.
-RANGE_MARK = {"ja": "〜", EASY_JAPANESE: "〜", "zh-hans": "〜", "ko": "~"}
+# Between two times (10:00〜11:30; Chinese writes the full-width tilde of GB/T 15834, 10:00～11:30)
+# and, spaced, between two days with times.
+RANGE_MARK = {"ja": "〜", EASY_JAPANESE: "〜", "zh-hans": "～", "ko": "~"}
 CJK = ("ja", EASY_JAPANESE, "zh-hans", "ko")
 
 

@@ -17,6 +17,7 @@ from django import forms
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from booking.idempotency import request_fingerprint
 from booking.models import IdempotencyKey
@@ -183,9 +184,12 @@ class ReservationForm(forms.Form):
             self.fields["join_waitlist"] = forms.BooleanField(
                 label=_("If our party does not fit, put us on the waiting list"),
                 required=False,
-                help_text=_(
+                help_text=ngettext(
                     "Only %(left)d seat left: a party of %(more)d or more is too many "
-                    "for the seats left and goes on the waiting list."
+                    "for the seats left and goes on the waiting list.",
+                    "Only %(left)d seats left: a party of %(more)d or more is too many "
+                    "for the seats left and goes on the waiting list.",
+                    seats_left,
                 )
                 % {"left": seats_left, "more": seats_left + 1},
             )
@@ -268,9 +272,12 @@ class ReservationForm(forms.Form):
             if seats > (self.seats_left or 0):
                 self.add_error(
                     "join_waitlist",
-                    _(
+                    ngettext(
                         "Only %(left)d seat left: a party of %(n)d goes on the waiting list. "
-                        "Make the party smaller, or tick the box to join the waiting list."
+                        "Make the party smaller, or tick the box to join the waiting list.",
+                        "Only %(left)d seats left: a party of %(n)d goes on the waiting list. "
+                        "Make the party smaller, or tick the box to join the waiting list.",
+                        self.seats_left or 0,
                     )
                     % {"left": self.seats_left, "n": seats},
                 )

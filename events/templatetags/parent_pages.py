@@ -14,7 +14,7 @@ from datetime import date, datetime
 from django import template
 from django.conf import settings
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext, ngettext, npgettext, pgettext
 
 from core import dates
 from core.languages import current_language, html_lang
@@ -106,9 +106,15 @@ def months(value: int | None) -> str:
     years, rest = divmod(int(value), 12)
     if years == 0:
         return ngettext("%(months)s month", "%(months)s months", rest) % {"months": rest}
+    # Each number takes its own plural (1 ano e 3 meses): the years, the months, then the two.
+    in_years = npgettext("age in years", "%(years)s y", "%(years)s y", years) % {"years": years}
     if rest == 0:
-        return pgettext("age", "%(years)s y") % {"years": years}
-    return pgettext("age", "%(years)s y %(months)s m") % {"years": years, "months": rest}
+        return in_years
+    in_months = npgettext("age in months", "%(months)s m", "%(months)s m", rest) % {"months": rest}
+    return pgettext("age in years and months", "%(years)s %(months)s") % {
+        "years": in_years,
+        "months": in_months,
+    }
 
 
 @register.filter

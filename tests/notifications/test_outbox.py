@@ -578,7 +578,7 @@ def test_the_day_before_reminder_reads_tomorrow(db):
     [row] = rows(kind="reminder")
     rendered = emails.render(row, now=session.start - timedelta(hours=24))
     assert rendered.subject.startswith("【明日開催】")
-    assert f"明日、{ja_when(session)}から" in rendered.text and "母子手帳" in rendered.text
+    assert f"明日、{ja_when(session)}に「" in rendered.text and "母子手帳" in rendered.text
     assert rendered.invites == []
 
 

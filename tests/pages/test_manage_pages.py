@@ -118,7 +118,7 @@ def test_after_the_deadline_the_page_offers_a_phone_number_instead(ja_client, hu
         page = ja_client.get(manage_url(result), follow=True).content.decode()
         refused = ja_client.post(manage_url(result), {"action": "cancel"})
     assert "予約をキャンセルする" not in page
-    assert "ウェブでの変更・キャンセルは" in page and "099-000-0001" in page
+    assert "オンラインでの変更・キャンセルは" in page and "099-000-0001" in page
     assert refused.status_code == 409
     assert "キャンセル期限を過ぎています。" in refused.content.decode()
     result.reservation.refresh_from_db()

@@ -78,14 +78,14 @@ def test_before_the_draw_the_roster_says_lottery_and_lists_the_applications(
 def test_staff_can_still_choose_the_parties_holding_seats(lottery, applicants, manager_a):
     page = roster(manager_a, lottery, "?scope=active")
     assert names_listed(page) == []
-    assert "まだ予約はありません。" in page and "申込はまだありません。" not in page
+    assert "まだ予約はありません。" in page and "申し込みはまだありません。" not in page
     assert '<option value="active" selected>' in page
 
 
 def test_a_lottery_without_applications_says_so(lottery, manager_a):
     page = roster(manager_a, lottery)
     assert "申込0組／定員2席" in status_line(page)
-    assert "申込はまだありません。" in page
+    assert "申し込みはまだありません。" in page
 
 
 def test_a_viewer_is_led_to_the_applicants_not_to_the_draw(lottery, applicants, viewer_a):
@@ -123,7 +123,7 @@ def test_after_the_draw_the_roster_counts_won_confirmed_and_not_drawn(
     assert f"抽選：{drawn.month}月{drawn.day}日（" in line and "に抽選済み" in line
     assert "当選2組" in line and "確定1組" in line and "確定待ち1組" in line
     assert "落選1組" in line
-    assert "辞退・期限切れ" not in line
+    assert "キャンセル・失効" not in line
     # The default list is the door list again: the two winners, not the one not drawn.
     assert sorted(names_listed(page)) == sorted(r.name for r in winners)
     assert '<option value="active" selected>' in page
@@ -133,7 +133,7 @@ def test_after_the_draw_the_roster_counts_won_confirmed_and_not_drawn(
     status = selectors.lottery_status(session=lottery)
     assert (status.won, status.confirmed, status.to_confirm, status.gone) == (2, 1, 0, 1)
     line = status_line(roster(manager_a, lottery))
-    assert "辞退・期限切れ1組" in line and "確定待ち" not in line
+    assert "キャンセル・失効1組" in line and "確定待ち" not in line
 
 
 def test_a_session_not_run_by_lottery_has_no_lottery_line(session_a, manager_a):
@@ -177,7 +177,7 @@ def test_the_lottery_page_writes_whole_sentences_and_the_groups_names(lottery, m
     )
     assert "<td>初めての妊娠の方</td>" in before and ">first<" not in before
     assert re.search(
-        rf"申し込み3件。申込締切は{closes.year}年{closes.month}月{closes.day}日（.）\d\d:\d\dです。",
+        rf"申し込み3組。申込締切は{closes.year}年{closes.month}月{closes.day}日（.）\d\d:\d\dです。",
         before,
     )
     lottery_draw(session=lottery, seed="page")
@@ -186,6 +186,6 @@ def test_the_lottery_page_writes_whole_sentences_and_the_groups_names(lottery, m
     )
     # One paragraph, two sentences, no space between them as Japanese writes.
     assert re.search(
-        r"（申し込み3件、当選2組）。当選者の確定期限は\d{4}年\d+月\d+日（.）\d\d:\d\dです。<br>",
+        r"（申し込み3組、当選2組）。当選者の確定期限は\d{4}年\d+月\d+日（.）\d\d:\d\dです。<br>",
         after,
     )

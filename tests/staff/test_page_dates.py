@@ -92,7 +92,7 @@ def test_the_desk_pages_in_japanese_are_written_as_before(desk):
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("zh-hans", "2030年12月7日（周六）10:00〜11:30"),
+        ("zh-hans", "2030年12月7日（周六）10:00～11:30"),
         ("ko", "2030년 12월 7일 (토) 10:00~11:30"),
         ("pt-br", "sáb., 7 de dezembro de 2030, 10:00–11:30"),
         ("vi", "Thứ Bảy, 7/12/2030, 10:00–11:30"),
