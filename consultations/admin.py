@@ -31,7 +31,7 @@ class LeaveInline(admin.TabularInline):
 
 
 @admin.register(Counsellor)
-class CounsellorAdmin(admin.ModelAdmin):
+class CounsellorAdmin(TranslationAdmin):  # the shown name per language (consultations.translation)
     list_display = ["display_name", "role", "facility", "active"]
     list_filter = ["facility", "role"]
     inlines = [WindowInline, LeaveInline]
@@ -39,6 +39,8 @@ class CounsellorAdmin(admin.ModelAdmin):
 
 @admin.register(ConsultationType)
 class ConsultationTypeAdmin(TranslationAdmin):  # a tab per language (consultations.translation)
+    # Topics: a list per language, item for item the Japanese one's translation; a list of
+    # another length is not used (the Japanese is shown instead, consultations.topics).
     list_display = ["title", "facility", "minutes", "buffer_minutes", "mode", "published"]
     list_filter = ["facility", "mode"]
     filter_horizontal = ["counsellors"]

@@ -30,8 +30,9 @@ class QuestionnaireForm(forms.Form):
     free_text_label = _("What the family would like to talk about")
 
     def __init__(self, *args, topics=(), phone_needed=False, **kwargs):
+        """``topics``: (stored value, label) pairs, ``consultations.topics.topic_choices``."""
         super().__init__(*args, **kwargs)
-        self.fields["topic"].choices = [("", "―")] + [(t, t) for t in topics]
+        self.fields["topic"].choices = [("", "―"), *topics]
         self.fields["free_text"].label = self.free_text_label
         phone = self.fields.get("phone")
         if phone_needed and phone is not None:  # a consultation by phone: the number we call

@@ -1,7 +1,9 @@
-"""The consultations API's bodies: strict JSON types (core.fields), bounded dates."""
+"""The consultations API's bodies: strict JSON types (core.fields), bounded dates; the staff-entered
+texts (titles, topics, counsellors' names) in the request's language."""
 
 from rest_framework import serializers
 
+from consultations.topics import topic_labels
 from core.fields import (
     StrictCharField,
     StrictDateTimeField,
@@ -12,6 +14,14 @@ from core.fields import (
 )
 
 
+class TopicsField(serializers.ListField):
+    """A type's topics in the request's language (``consultations.topics``): a booking may send
+    one of them back as its ``topic``, or the Japanese item."""
+
+    def get_attribute(self, instance):
+        return topic_labels(instance)
+
+
 class ConsultationTypeSerializer(serializers.Serializer):
     slug = StrictCharField()
     title = StrictCharField()
@@ -20,7 +30,7 @@ class ConsultationTypeSerializer(serializers.Serializer):
     description = StrictCharField()
     audience = StrictCharField()
     mode = StrictCharField()
-    topics = serializers.ListField(child=StrictCharField())
+    topics = TopicsField(child=StrictCharField())
 
 
 class SlotSerializer(serializers.Serializer):

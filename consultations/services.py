@@ -33,6 +33,7 @@ from consultations.models import (
     Counsellor,
 )
 from consultations.selectors import change_deadline, held_by_family, slot_is_offered
+from consultations.topics import topic_stored
 from core.errors import AppError, AppValidationError
 
 
@@ -98,7 +99,9 @@ def appointment_book(
     """
     now = now or timezone.now()
     ConsultationType.objects.select_for_update().filter(pk=kind.pk).first()
-    if topic_refused(kind, family.topic):
+    # The Japanese item, whatever language the family chose it in (consultations.topics).
+    topic = topic_stored(kind, family.topic, family.language)
+    if topic is None:
         raise AppError("invalid_topic", _("Choose a topic from the list."), status_code=400)
     if phone_missing(kind, family.phone):
         raise AppValidationError({"phone": [PHONE_NEEDED]})
@@ -142,16 +145,12 @@ def appointment_book(
     AppointmentAnswers.objects.create(
         appointment=appointment,
         child_age_months=family.child_age_months,
-        topic=family.topic,
+        topic=topic,
         free_text=family.free_text,
     )
     if appointment.email:
         notify_appointment_booked(appointment, token=token)
     return appointment, token
-
-
-def topic_refused(kind: ConsultationType, topic: str) -> bool:
-    return bool(topic) and topic not in (kind.topics or [])
 
 
 PHONE_NEEDED = _("Give the phone number we should call for the consultation.")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -27,6 +28,7 @@ from consultations.apis import CODE_PATTERN
 from consultations.models import Appointment, AppointmentStatus, ConsultationType, Counsellor
 from consultations.reports import consultation_year, fiscal_year_of
 from consultations.staff_forms import BlockForm, CloseForm, NoteForm, StaffBookingForm
+from consultations.topics import topic_choices
 from core.errors import AppError
 from core.fields import bounded_date, query_integer
 from core.filters import BoundedDateTimeFormField
@@ -144,7 +146,11 @@ def book(request, slug: str):
         "counsellor": query_integer(request.GET.get("counsellor")),
     }
     form = StaffBookingForm(
-        data, initial=initial, topics=kind.topics or [], phone_needed=services.phone_needed(kind)
+        data,
+        initial=initial,
+        # Staff read the answers in Japanese: the list they choose from is the Japanese too.
+        topics=topic_choices(kind, settings.LANGUAGE_CODE),
+        phone_needed=services.phone_needed(kind),
     )
     when = start_of(form["start"].value())
     if data is None and (when is None or initial["counsellor"] is None):

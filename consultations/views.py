@@ -22,9 +22,11 @@ from django.utils.translation import gettext_lazy as _
 from consultations import my_reservations, selectors, services
 from consultations.apis import published_types
 from consultations.forms import QuestionnaireForm
+from consultations.models import AppointmentAnswers
+from consultations.topics import topic_choices, topic_shown
 from core.credentials import CookieCredential, private
 from core.errors import AppError
-from core.languages import supported_language
+from core.languages import html_lang, supported_language
 from core.throttling import lookup_blocked, lookup_failed, too_many
 
 SHOWN_DAYS = 28
@@ -72,7 +74,9 @@ def consultation_detail(request, slug: str):
     kind = get_object_or_404(published_types(), slug=slug)
     error = ""
     form = BookingForm(
-        request.POST or None, topics=kind.topics or [], phone_needed=services.phone_needed(kind)
+        request.POST or None,
+        topics=topic_choices(kind),
+        phone_needed=services.phone_needed(kind),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -162,11 +166,17 @@ def appointment_page(request, code: str):
             appointment, first=today, last=today + timedelta(days=SHOWN_DAYS)
         )
         days = days_shown(found, chosen)
+    # The family's own choice, stored in Japanese, in the page's language.
+    stored = AppointmentAnswers.objects.filter(appointment=appointment)
+    stored = stored.values_list("topic", flat=True).first() or ""
+    topic, topic_lang = topic_shown(appointment.consultation_type, stored)
     response = render(
         request,
         "consultations/appointment.html",
         {
             "appointment": appointment,
+            "topic": topic,
+            "topic_lang": html_lang(topic_lang),
             "error": error,
             "notice": notice,
             "deadline": deadline,

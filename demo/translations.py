@@ -1,8 +1,8 @@
 """The demo catalogue in every language the product speaks, so that a newcomer sees the whole
 product in each: programme titles, descriptions, what to bring and eligibility, facility names
-and access notes (events.translation's columns), consultation types' titles, descriptions and
-audiences (consultations.translation's), read from ``translations.toml`` beside this module.
-Addresses stay in Japanese, as maps and taxis read them.
+and access notes (events.translation's columns), consultation types' titles, descriptions,
+audiences and topics, and the counsellors' shown names (consultations.translation's), read from
+``translations.toml`` beside this module. Addresses stay in Japanese, as maps and taxis read them.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from consultations.models import ConsultationType
+from consultations.models import ConsultationType, Counsellor
 from core.languages import language_codes
 from events.models import Facility, Program
 
@@ -20,15 +20,18 @@ TEXTS = Path(__file__).with_name("translations.toml")
 FIELDS = {
     "programs": (Program, ("title", "description", "what_to_bring", "eligibility_note")),
     "facilities": (Facility, ("name", "access")),
-    "consultations": (ConsultationType, ("title", "description", "audience")),
+    "consultations": (ConsultationType, ("title", "description", "audience", "topics")),
+    "counsellors": (Counsellor, ("display_name",)),
 }
+# A table's rows are found by their slug, but the demo's counsellors by their role (one each).
+KEYS = {"counsellors": "role"}
 
 
 def column(field: str, language: str) -> str:
     return f"{field}_{language.replace('-', '_')}"
 
 
-def demo_translations() -> dict[str, dict[str, dict[str, dict[str, str]]]]:
+def demo_translations() -> dict[str, dict[str, dict[str, dict]]]:
     """The file's tables, refused whole when a table, language or field is not one we have:
     a typo would otherwise leave a page silently in Japanese."""
     data = tomllib.loads(TEXTS.read_text(encoding="utf-8"))
@@ -59,5 +62,6 @@ def demo_translations_apply() -> int:
                 for language, texts in by_language.items()
                 for field, text in texts.items()
             }
-            changed += model.objects.filter(slug=slug).update(**values)
+            rows = model.objects.filter(**{KEYS.get(table, "slug"): slug})
+            changed += rows.update(**values)
     return changed

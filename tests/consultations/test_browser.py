@@ -105,8 +105,9 @@ def test_parent_books_and_cancels_a_consultation_at_360px(browser, live_server):
             return [Math.round(r.left), Math.round(r.top), Math.round(r.bottom)];
         })"""
     )
-    assert len(boxes) == 12, boxes
-    assert "相談員から090-1234-5678へお電話します" in page.locator("main dl.facts").inner_text()
+    assert len(boxes) == 14, boxes  # six facts, and the topic the parent chose
+    facts = page.locator("main dl.facts").inner_text()
+    assert "相談員から090-1234-5678へお電話します" in facts and "見学" in facts
     for label, value in zip(boxes[0::2], boxes[1::2], strict=True):
         assert label[0] == value[0] and 0 <= value[1] - label[2] <= 8, boxes
     appointment = Appointment.objects.get(email="hanako@example.jp")
