@@ -93,7 +93,10 @@ LANGUAGE_QUERY = "lang"
 def url_in_language(url: str, code: str | None) -> str:
     """A link to a page that opens it in a language, whatever the browser that follows it asks
     for (an email's links carry the email's): ``lang=<code>`` added to its query, before any
-    ``#fragment``. The code becomes one of the product's (``supported_language``)."""
+    ``#fragment``. The code becomes one of the product's (``supported_language``); no link
+    stays no link (an email whose row carries none)."""
+    if not url:
+        return url
     base, hash_mark, fragment = url.partition("#")
     separator = "&" if "?" in base else "?"
     language = supported_language(code)

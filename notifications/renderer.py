@@ -123,11 +123,11 @@ class Renderer:
             # Links to pages open in the email's language (``?lang=``), whatever the browser.
             "site_url": url_in_language(f"{settings.SITE_URL}/", lang),
             "my_reservations_url": url_in_language(my_reservations_url(), lang),
-            "manage_url": in_language(payload.get("manage_url", ""), lang),
+            "manage_url": url_in_language(payload.get("manage_url", ""), lang),
             "feed_url": payload.get("feed_url", ""),
             "webcal_url": payload.get("webcal_url", ""),
-            "stop_url": in_language(payload.get("stop_url", ""), lang),
-            "link_url": in_language(payload.get("link_url", ""), lang),
+            "stop_url": url_in_language(payload.get("stop_url", ""), lang),
+            "link_url": url_in_language(payload.get("link_url", ""), lang),
         }
         reservation = notification.reservation
         if reservation is None:
@@ -346,11 +346,6 @@ def render_bodies(template: str, ctx: dict[str, Any], lang: str) -> tuple[str, s
     if lang == EASY_JAPANESE:
         return ruby_plain(text), html_with_ruby(html)
     return text, html
-
-
-def in_language(url: str, lang: str) -> str:
-    """A page's link from a row's payload in the email's language; none stays none."""
-    return url_in_language(url, lang) if url else ""
 
 
 def plain_text(text: str, lang: str) -> str:

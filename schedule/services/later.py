@@ -17,7 +17,7 @@ from core.errors import AppValidationError
 from events.models import Session, SessionStatus
 from schedule.days import tokyo
 from schedule.models import Series
-from schedule.services.publishing import CAPACITY_TOO_SMALL, facility_lock
+from schedule.services.publishing import CAPACITY_TOO_SMALL, facility_lock, late_windows
 from staffdesk.models import StaffActionKind
 from staffdesk.services import session_cancel_all, session_update, staff_action_record
 
@@ -83,14 +83,11 @@ def series_change_later(
     end_time = end_time or series.end_time
     if end_time <= start_time:
         raise AppValidationError({"end_time": [_("The end must be after the start.")]})
-    # The series' windows as published (schedule.models' CHECKs): on the day itself they end
-    # no later than the new start, as its sessions' own windows must.
-    if series.closes_days_before == 0 and series.closes_time > start_time:
-        message = _("Registration must close before the session starts.")
-        raise AppValidationError({"start_time": [message]})
-    if series.cancel_days_before == 0 and series.cancel_time > start_time:
-        message = _("The cancellation deadline must not be after the start.")
-        raise AppValidationError({"start_time": [message]})
+    # The series' windows as published: on the day itself they end no later than the new start,
+    # as its sessions' own windows must; the first that would not is said on the start.
+    late = list(late_windows(series, start_time).values())
+    if late:
+        raise AppValidationError({"start_time": late[:1]})
     if capacity is not None and capacity < 1:
         # 0 closes a single session to bookings at the desk; a series' sessions keep a seat.
         raise AppValidationError({"capacity": [CAPACITY_TOO_SMALL]})

@@ -117,11 +117,20 @@ def pattern_errors(pattern: SeriesPattern, *, now: datetime | None = None) -> di
         errors.setdefault("last_date", []).append(_("A series may span one year at most."))
     if pattern.childcare_capacity and not pattern.program.childcare_offered:
         errors["childcare_capacity"] = [_("This programme does not offer childcare.")]
-    if pattern.closes_days_before == 0 and pattern.closes_time > pattern.start_time:
-        errors["closes_time"] = [_("Registration must close before the session starts.")]
-    if pattern.cancel_days_before == 0 and pattern.cancel_time > pattern.start_time:
-        errors["cancel_time"] = [_("The cancellation deadline must not be after the start.")]
+    for name, message in late_windows(pattern, pattern.start_time).items():
+        errors[name] = [message]
     return errors
+
+
+def late_windows(windows: SeriesPattern | Series, start_time: time) -> dict[str, str]:
+    """A series' windows that, on the day itself, end after ``start_time`` (schedule.models'
+    CHECKs), each with what is wrong with it: registration first, then cancellations."""
+    late = {}
+    if windows.closes_days_before == 0 and windows.closes_time > start_time:
+        late["closes_time"] = _("Registration must close before the session starts.")
+    if windows.cancel_days_before == 0 and windows.cancel_time > start_time:
+        late["cancel_time"] = _("The cancellation deadline must not be after the start.")
+    return late
 
 
 def series_preview(pattern: SeriesPattern, *, now: datetime | None = None) -> Preview:
