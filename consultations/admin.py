@@ -6,9 +6,12 @@ questionnaire's answers are not shown here (only the counsellor and the facility
 read them, through the staff API).
 """
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
+from modeltranslation.utils import build_localized_fieldname
 
 from consultations.models import (
     Appointment,
@@ -17,6 +20,7 @@ from consultations.models import (
     Counsellor,
     CounsellorLeave,
 )
+from consultations.topics import topic_list_errors
 from core.admin import language_name
 
 
@@ -37,10 +41,22 @@ class CounsellorAdmin(TranslationAdmin):  # the shown name per language (consult
     inlines = [WindowInline, LeaveInline]
 
 
+class ConsultationTypeForm(forms.ModelForm):
+    """Topics: a list per language, item for item the Japanese one's translation; a list of
+    another length is refused here (consultations.topics)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        fields = [build_localized_fieldname("topics", code) for code, _name in settings.LANGUAGES]
+        lists = {field: cleaned.get(field) for field in fields if field in self.fields}
+        for field, message in topic_list_errors(lists).items():
+            self.add_error(field, message)
+        return cleaned
+
+
 @admin.register(ConsultationType)
 class ConsultationTypeAdmin(TranslationAdmin):  # a tab per language (consultations.translation)
-    # Topics: a list per language, item for item the Japanese one's translation; a list of
-    # another length is not used (the Japanese is shown instead, consultations.topics).
+    form = ConsultationTypeForm
     list_display = ["title", "facility", "minutes", "buffer_minutes", "mode", "published"]
     list_filter = ["facility", "mode"]
     filter_horizontal = ["counsellors"]

@@ -10,8 +10,11 @@ length, or not a list of texts) is not used: the type's topics then stay in Japa
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.conf import settings
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
 from consultations.models import ConsultationType
@@ -69,3 +72,31 @@ def topic_stored(kind: ConsultationType, topic: str, language: str | None = None
     if not topic or topic in topics_japanese(kind):
         return topic
     return {label: value for value, label in reversed(topic_choices(kind, language))}.get(topic)
+
+
+def topic_list_errors(lists: Mapping[str, object]) -> dict[str, str]:
+    """What is wrong with a type's topic lists as staff enter them, by field (``topics_ja`` ...).
+
+    The admin's box takes any JSON, and a list that does not match the Japanese item for item
+    would only be ignored on the parents' pages (``topic_labels``), so staff hear of it when
+    they save: each list must be texts, and a translated one empty or as long as the Japanese.
+    """
+    japanese_field = build_localized_fieldname("topics", settings.LANGUAGE_CODE)
+    errors: dict[str, str] = {}
+    for field, value in lists.items():
+        if value not in (None, "", []) and texts(value) is None:
+            errors[field] = _('Enter the choices in the form ["…", "…"].')
+    japanese = texts(lists.get(japanese_field)) or []
+    if japanese_field in errors:
+        return errors
+    for field, value in lists.items():
+        translated = texts(value)
+        if field != japanese_field and translated and len(translated) != len(japanese):
+            errors[field] = ngettext(
+                "The Japanese list has %(count)s choice. Give its translation, or leave this "
+                "list empty ([]).",
+                "The Japanese list has %(count)s choices. Give one translation for each, in the "
+                "same order, or leave this list empty ([]).",
+                len(japanese),
+            ) % {"count": len(japanese)}
+    return errors
