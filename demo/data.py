@@ -122,9 +122,12 @@ FACILITIES = [
     ),
 ]
 
+# display_order: the centre's courses and classes first (講座, 教室), then the meetups and play
+# sessions, the seminar for managers and the consultations last; steps of 10 leave room between.
 PROGRAMS = [
     dict(
         slug="smile-papa",
+        display_order=10,
         title="まつさかスマイルパパ講座",
         waitlist_limit=5,
         title_en="Matsusaka Smile Papa course",
@@ -138,6 +141,7 @@ PROGRAMS = [
     ),
     dict(
         slug="maternity-meetup",
+        display_order=50,
         title="マタニティ交流会",
         title_en="Maternity meetup",
         description="妊娠中から地域の子育て支援施設を知り、妊婦同士がつながる交流会です。",
@@ -151,6 +155,7 @@ PROGRAMS = [
     ),
     dict(
         slug="maternity-class",
+        display_order=30,
         title="マタニティ教室",
         title_en="Maternity class",
         description="沐浴の練習、お父さんの妊婦体験ジャケット体験など。",
@@ -177,6 +182,7 @@ PROGRAMS = [
     ),
     dict(
         slug="ikuboss-seminar",
+        display_order=90,
         title="イクボスセミナー",
         title_en="Ikuboss seminar",
         description="部下のキャリアとワークライフバランスを応援する上司のためのセミナー。",
@@ -189,6 +195,7 @@ PROGRAMS = [
     ),
     dict(
         slug="rinyushoku",
+        display_order=40,
         waitlist_limit=5,
         title="離乳食教室",
         title_en="Weaning-food class",
@@ -203,6 +210,7 @@ PROGRAMS = [
     ),
     dict(
         slug="bookstart",
+        display_order=80,
         title="ブックスタート",
         title_en="Bookstart",
         description="絵本を通じて赤ちゃんと楽しい時間を。読み聞かせを体験します。",
@@ -214,6 +222,7 @@ PROGRAMS = [
     ),
     dict(
         slug="fureai-0-1",
+        display_order=70,
         title="年齢別 親子ふれあい遊び（0〜1歳）",
         title_en="Parent-child play (0-1 years)",
         description="0〜1歳のお子さんと保護者のふれあい遊び。",
@@ -226,6 +235,7 @@ PROGRAMS = [
     ),
     dict(
         slug="parent-training",
+        display_order=20,
         title="ペアレントトレーニング",
         title_en="Parent training",
         description="全4回の連続講座です。4回すべてにお申し込みください。",
@@ -235,6 +245,7 @@ PROGRAMS = [
     ),
     dict(
         slug="sukoyaka-koryukai",
+        display_order=60,
         title="健やか子育て交流会",
         title_en="Sukoyaka parenting exchange meeting",
         description="地区別の子育て交流会です。",
@@ -242,6 +253,7 @@ PROGRAMS = [
     ),
     dict(
         slug="nyuen-soudan",
+        display_order=110,
         title="入園相談会（出張形式）",
         title_en="Nursery admission consultation",
         description="入園に関するご相談をお受けします。",
@@ -250,6 +262,7 @@ PROGRAMS = [
     ),
     dict(
         slug="shigoto-cafe",
+        display_order=100,
         title="しごと相談カフェ",
         title_en="Job consultation café",
         description="お仕事を探している保護者の方の相談会。",

@@ -56,14 +56,33 @@ class FacilityAdmin(FacilityScopedAdmin, TranslationAdmin):
 
 @admin.register(Program)
 class ProgramAdmin(TranslationAdmin):
-    list_display = ["title", "audience", "booking_mode", "party_counting", "childcare_offered"]
+    list_display = [
+        "title",
+        "display_order",
+        "audience",
+        "booking_mode",
+        "party_counting",
+        "childcare_offered",
+    ]
+    # Operators set the order of every list of programmes here (events.models.PROGRAM_ORDER),
+    # which the list itself follows; a user who may only view programmes sees the numbers.
+    list_editable = ["display_order"]
     list_filter = ["audience", "booking_mode", "party_counting"]
     search_fields = ["title", "title_en", "description"]
     prepopulated_fields = {"slug": ["title_en"]}
     fieldsets = [
         (
             None,
-            {"fields": ["title", "slug", "description", "audience", "what_to_bring"]},
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "display_order",
+                    "description",
+                    "audience",
+                    "what_to_bring",
+                ]
+            },
         ),
         (
             _("Eligibility"),

@@ -6,6 +6,7 @@ from rest_framework import mixins, viewsets
 from core.schema import ERROR_RESPONSES
 from events import selectors
 from events.filters import SessionFilter
+from events.models import PROGRAM_ORDER
 from events.permissions import ReadOnlyOrFacilityManager
 from events.serializers import (
     FacilitySerializer,
@@ -34,7 +35,7 @@ class ProgramViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProgramSerializer
     lookup_field = "slug"
     ordering_fields = ["title", "slug"]
-    ordering = ["title"]
+    ordering = PROGRAM_ORDER
 
     def get_queryset(self):
         return selectors.program_list()

@@ -25,7 +25,7 @@ class DateInput(forms.DateInput):
 
 class SeriesForm(forms.Form):
     program = forms.ModelChoiceField(
-        label=_("Programme"), queryset=Program.objects.order_by("title"), to_field_name="slug"
+        label=_("Programme"), queryset=Program.objects.all(), to_field_name="slug"
     )
     facility = forms.ModelChoiceField(
         label=_("Facility"), queryset=Facility.objects.none(), to_field_name="slug"

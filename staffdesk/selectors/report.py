@@ -44,6 +44,7 @@ class ReportRow:
     program_id: int
     program_title: str
     month: date
+    program_order: int = 0
     sessions_held: int = 0
     sessions_cancelled: int = 0
     capacity: int = 0
@@ -127,6 +128,7 @@ def attendance_report(
             "facility__name",
             "program_id",
             "program__title",
+            "program__display_order",
             "course_id",
             "start",
             "status",
@@ -191,7 +193,12 @@ def attendance_report(
         row = table.get(key)
         if row is None:
             row = table[key] = ReportRow(
-                s["facility_id"], s["facility__name"], s["program_id"], s["program__title"], month
+                s["facility_id"],
+                s["facility__name"],
+                s["program_id"],
+                s["program__title"],
+                month,
+                program_order=s["program__display_order"],
             )
         if s["status"] == SessionStatus.CANCELLED:
             row.sessions_cancelled += 1
@@ -215,7 +222,11 @@ def attendance_report(
             row.no_shows += here.get("no_shows", 0)
             row.attended_people += here.get("attended_people") or 0
             row.promotions += promotions_course.get(s["course_id"], 0)
-    rows = sorted(table.values(), key=lambda r: (r.facility_name, r.program_title, r.month))
+    # Programmes in the order the centre chose (events.models.PROGRAM_ORDER), as its report does.
+    rows = sorted(
+        table.values(),
+        key=lambda r: (r.facility_name, r.program_order, r.program_title, r.program_id, r.month),
+    )
     months = []
     for month in fiscal_months(fiscal_year):
         total = ReportRow(0, "", 0, "", month)
