@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 from calendars.apis import PrivateFeedLinkApi, PrivateFeedRevokeApi, PrivateFeedRotateApi
 from core.apis import PingApi
 from core.login import AdminLoginForm, login_rate_limited
+from core.staff_language import staff_language_set
 from core.views import healthz
 from events.apis import FacilityViewSet, ProgramViewSet
 from schedule import views as schedule_views
@@ -33,6 +34,8 @@ urlpatterns = [
     path("api/v1/", include("staffdesk.urls")),
     path("api/v1/", include("schedule.urls")),
     path("api/v1/", include("consultations.urls")),
+    # The staff pages' language toggle: a cookie of its own, never the parents' (set_language).
+    path("staff/language/", staff_language_set, name="staff-language"),
     path("staff/schedule/", include("schedule.page_urls")),
     path("staff/consultations/", include("consultations.staff_page_urls")),
     path("consultations/", include("consultations.page_urls")),

@@ -187,7 +187,7 @@ def world(settings):
     start = timezone.localdate() + timedelta(days=14)
     # fmt: off
     series, _sessions = series_publish(SeriesPattern(
-        program=program, facility=facility, weekdays=[start.weekday()], start_time=time(10),
+        program=program, facility=facility, weekdays=[start.isoweekday()], start_time=time(10),
         end_time=time(11), first_date=start, last_date=start + timedelta(days=27), capacity=5,
     ), by=manager)
     counsellor = Counsellor.objects.create(facility=facility, role="concierge", display_name="S")

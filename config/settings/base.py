@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.staff_language.StaffLanguageMiddleware",
     "core.middleware.LanguageQueryMiddleware",
     "core.ruby.EasyJapaneseRubyMiddleware",
     "core.middleware.RequestBodyLimitMiddleware",
@@ -160,10 +161,21 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # The language a parent picks is remembered for a year (Accept-Language decides before that).
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+# Staff keep their own language, apart from the parents' cookie that a parent's emailed link
+# or the parents' switcher sets on the desk tablet (core.staff_language): a cookie of its own,
+# set by the staff pages' toggle (日本語 / English); without a choice, the browser's
+# Accept-Language among the languages every catalogue has the staff's strings in (not やさしい
+# 日本語, whose staff strings are the Japanese), else Japanese (LANGUAGE_CODE). The staff
+# pages and the admin answer in it; under the API, only the requests a staff page's script
+# sends.
+STAFF_LANGUAGE_COOKIE_NAME = "staff_language"
+STAFF_LANGUAGES = tuple(code for code, _name in LANGUAGES if code != "ja-easy")
+STAFF_LANGUAGE_PATHS = ("/staff/", "/admin/")
+STAFF_LANGUAGE_API_PATHS = ("/api/",)
 # A page's ?lang= (an email's links carry the email's language) answers in it and sets the
 # cookie (core.middleware.LanguageQueryMiddleware), but not here: the API and the calendar
 # feeds give ?lang= their own meaning, and staff and the admin keep the language staff chose.
-LANGUAGE_QUERY_SKIPPED_PATHS = ("/api/", "/calendar/", "/staff/", "/admin/")
+LANGUAGE_QUERY_SKIPPED_PATHS = ("/api/", "/calendar/", *STAFF_LANGUAGE_PATHS)
 # Staff-entered text (programme titles, descriptions, facility names and addresses) per
 # language (events/translation.py); a missing translation falls back to the Japanese.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "ja"

@@ -91,7 +91,7 @@ def test_the_vietnamese_form_stores_the_japanese_topic_and_staff_read_it(
     # The staff's page shows it in Japanese, whatever language staff read the page in.
     staff = Client()
     staff.force_login(staff_user(facility, StaffRole.MANAGER))
-    staff.cookies["django_language"] = "en"
+    staff.cookies["staff_language"] = "en"
     text = staff.get(f"/staff/consultations/appointments/{appointment.code}/").content.decode()
     assert "発達" in text and VI_TOPICS[1] not in text
     answers = APIClient()

@@ -61,6 +61,8 @@
         "Content-Type": "application/json",
         "Accept": "application/json",
         "X-CSRFToken": tokenInput ? tokenInput.value : "",
+        // The API's message is shown on this page: in the staff's language, not the parents'.
+        "X-Staff-Page": "1",
       },
       body: JSON.stringify({ code: row.dataset.code, attended: button.dataset.checkIn === "in" }),
     })
