@@ -92,7 +92,7 @@ class ReservationCreateSerializer(DeclaredFieldsSerializer):
     def validate(self, attrs):
         if ("session" in attrs) == ("course" in attrs):
             raise serializers.ValidationError(
-                {"session": ["Give exactly one of session or course."]}
+                {"session": [_("Give exactly one of session or course.")]}
             )
         return attrs
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -25,9 +26,10 @@ class PrivateLinkRequestSerializer(serializers.Serializer):
     email = StrictEmailField(max_length=254)
 
 
-PRIVATE_LINK_ACCEPTED = {
-    "detail": "If this address has reservations, a link to its private calendar is on its way."
-}
+# In the request's language, as every other answer of the API.
+PRIVATE_LINK_ACCEPTED = _(
+    "If this address has reservations, a link to its private calendar is on its way."
+)
 
 
 FeedUrlsSerializer = inline_serializer(
@@ -61,7 +63,7 @@ class PrivateFeedLinkApi(APIView):
             email=data.validated_data["email"],
             language=(getattr(request, "LANGUAGE_CODE", None) or "ja")[:2],
         )
-        return Response(PRIVATE_LINK_ACCEPTED, status=status.HTTP_202_ACCEPTED)
+        return Response({"detail": str(PRIVATE_LINK_ACCEPTED)}, status=status.HTTP_202_ACCEPTED)
 
 
 class PrivateFeedRotateApi(APIView):

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -37,8 +38,10 @@ from core.throttling import (
 )
 
 MAX_RANGE_DAYS = 31
+# The staff's API says it too (its own longest range), in the request's language.
+RANGE_TOO_LONG = _("Give at most %(days)d days, the first day not after the last.")
 SCOPE = "appointment_create"
-__all__ = ["CODE_PATTERN", "published_types"]  # read by the pages
+__all__ = ["CODE_PATTERN", "RANGE_TOO_LONG", "published_types"]  # read by the pages and staff_apis
 TOKEN_PARAMETERS = [
     OpenApiParameter("token", str, OpenApiParameter.QUERY, required=False),
     OpenApiParameter("X-Reservation-Token", str, OpenApiParameter.HEADER, required=False),
@@ -78,7 +81,7 @@ class ConsultationSlotsApi(APIView):
         given_to = request.query_params.get("to")
         last = parse_bounded_date(given_to, field="to") if given_to else first + timedelta(7)
         if last < first or (last - first).days > MAX_RANGE_DAYS:
-            raise AppValidationError({"to": ["Give at most 31 days, from before to."]})
+            raise AppValidationError({"to": [RANGE_TOO_LONG % {"days": MAX_RANGE_DAYS}]})
         by_day = selectors.free_slots(kind, first=first, last=last)
         slots = [slot for day in sorted(by_day) for slot in by_day[day]]
         return Response(SlotSerializer(slots, many=True).data)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from consultations.services import PHONE_NEEDED
+from core.text import MultiLineFormField
 
 
 class QuestionnaireForm(forms.Form):
@@ -24,7 +25,7 @@ class QuestionnaireForm(forms.Form):
         required=False,
     )
     topic = forms.ChoiceField(label=_("What it is about"), required=False)
-    free_text = forms.CharField(
+    free_text = MultiLineFormField(
         widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
     )
     free_text_label = _("What the family would like to talk about")

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from consultations import selectors, services
-from consultations.apis import CODE_PATTERN
+from consultations.apis import CODE_PATTERN, RANGE_TOO_LONG
 from consultations.models import Appointment, ConsultationType, Counsellor
 from consultations.serializers import AppointmentCreateSerializer, AppointmentSerializer
 from core.errors import AppValidationError
@@ -115,7 +115,7 @@ class CounsellorPlanApi(APIView):
         first = parse_bounded_date(given_from, field="from") if given_from else timezone.localdate()
         last = parse_bounded_date(given_to, field="to") if given_to else first
         if last < first or (last - first).days >= MAX_DAYS:
-            raise AppValidationError({"to": ["Give at most 14 days, from before to."]})
+            raise AppValidationError({"to": [RANGE_TOO_LONG % {"days": MAX_DAYS}]})
         plan = selectors.counsellor_day_plan(counsellor, first=first, last=last)
         body = {
             "held": plan["held"],

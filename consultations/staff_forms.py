@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from consultations.forms import QuestionnaireForm
 from consultations.models import AppointmentStatus
 from core.filters import BoundedDateTimeFormField
+from core.text import EmailFormField, MultiLineFormField, OneLineFormField
 
 
 class BlockForm(forms.Form):
@@ -23,14 +24,14 @@ class StaffBookingForm(QuestionnaireForm):
     field_order = ["start", "counsellor", "name", "phone", "email"]
     start = BoundedDateTimeFormField(widget=forms.HiddenInput)
     counsellor = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    name = forms.CharField(label=_("Name"), max_length=100)
-    phone = forms.CharField(
+    name = OneLineFormField(label=_("Name"), max_length=100)
+    phone = OneLineFormField(
         label=_("Phone"),
         max_length=30,
         required=False,
         widget=forms.TextInput(attrs={"type": "tel"}),
     )
-    email = forms.EmailField(
+    email = EmailFormField(
         label=_("Email address"),
         max_length=254,
         required=False,
@@ -39,7 +40,7 @@ class StaffBookingForm(QuestionnaireForm):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(
+    note = MultiLineFormField(
         label=_("Private note"),
         help_text=_("Read only by the counsellor and the facility's managers."),
         widget=forms.Textarea(attrs={"rows": 4}),

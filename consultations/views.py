@@ -26,7 +26,9 @@ from consultations.models import AppointmentAnswers
 from consultations.topics import topic_choices, topic_shown
 from core.credentials import CookieCredential, private
 from core.errors import AppError
+from core.filters import BoundedDateTimeFormField
 from core.languages import html_lang, supported_language
+from core.text import EmailFormField, OneLineFormField
 from core.throttling import lookup_blocked, lookup_failed, too_many
 
 SHOWN_DAYS = 28
@@ -40,19 +42,19 @@ APPOINTMENT = CookieCredential(
 class BookingForm(QuestionnaireForm):
     field_order = ["start", "name", "email", "phone"]
     # The times are radio buttons the page draws itself; the error summary links to them.
-    start = forms.DateTimeField(
+    start = BoundedDateTimeFormField(
         label=_("Date and time"),
         widget=forms.HiddenInput,
         error_messages={"required": _("Choose a time."), "invalid": _("Choose a time.")},
     )
-    name = forms.CharField(label=_("Name"), max_length=100)
-    email = forms.EmailField(
+    name = OneLineFormField(label=_("Name"), max_length=100)
+    email = EmailFormField(
         label=_("Email address"),
         max_length=254,
         # The words of the reservation form (parents.forms): one message for one mistake.
         error_messages={"invalid": _("Enter an email address such as name@example.jp.")},
     )
-    phone = forms.CharField(
+    phone = OneLineFormField(
         label=_("Phone"),
         max_length=30,
         required=False,
@@ -142,7 +144,8 @@ def appointment_page(request, code: str):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "rebook":
-                start = forms.DateTimeField(required=False).clean(request.POST.get("start"))
+                # Bounded: a time in year 1 or 9999 cannot be moved to Japan time.
+                start = BoundedDateTimeFormField(required=False).clean(request.POST.get("start"))
                 if start is None:
                     raise AppError("start_required", _("Choose a time."), status_code=400)
                 appointment = services.appointment_rebook(

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -119,12 +120,34 @@ def error_body(code: str, message: Any, fields: Any = None, **extra: Any) -> dic
     return body
 
 
+# What DRF answers a body of JSON null with is written in English in every language (it is in
+# no catalogue): the body says it in the request's language instead.
+DRF_NO_DATA = "No data provided"
+NO_DATA_MESSAGE = _("Send the request body as a JSON object.")
+
+
 def _stringify(detail: Any) -> Any:
     if isinstance(detail, dict):
         return {str(key): _as_list(_stringify(value)) for key, value in detail.items()}
     if isinstance(detail, list | tuple):
         return [_stringify(item) for item in detail]
+    if getattr(detail, "code", None) == "null" and str(detail) == DRF_NO_DATA:
+        return str(NO_DATA_MESSAGE)
     return str(detail)
+
+
+def throttled_message(wait: float | None) -> str:
+    """A refused request's wait in the request's language, in the words and minutes of the
+    pages' own answer (``core.throttling.too_many``): DRF's "Expected available in 59 seconds"
+    is formatted before it is looked up, so no catalogue can translate it."""
+    if wait is None:
+        return str(MESSAGES["throttled"])
+    minutes = max(int(wait // 60), 1)
+    return ngettext(
+        "Too many requests came from here. Please try again in %(n)s minute.",
+        "Too many requests came from here. Please try again in %(n)s minutes.",
+        minutes,
+    ) % {"n": minutes}
 
 
 def _as_list(value: Any) -> Any:
@@ -166,11 +189,13 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         else:
             fields = {"non_field_errors": detail}
         response.data = error_body("invalid", MESSAGES["invalid"], fields)
+    elif isinstance(exc, exceptions.Throttled):
+        response.data = error_body(code, throttled_message(exc.wait))
     else:
-        message = MESSAGES.get(code) if code != "throttled" else None
+        message = MESSAGES.get(code)
         if message is None:
             detail = getattr(exc, "detail", "")
-            message = detail if isinstance(detail, str) else MESSAGES.get(code, code)
+            message = detail if isinstance(detail, str) else code
         response.data = error_body(code, message)
     return response
 

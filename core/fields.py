@@ -167,6 +167,9 @@ class StrictIntegerField(serializers.IntegerField):
 class StrictBooleanField(serializers.BooleanField):
     """A boolean given as JSON true or false, not "yes", "1" or 1."""
 
+    # DRF's own message, named here so that the project's catalogue translates it.
+    default_error_messages = {"invalid": _("Must be a valid boolean.")}
+
     def to_internal_value(self, data: Any) -> bool:
         if type(data) is not bool:
             self.fail("invalid", input=data)
@@ -184,6 +187,12 @@ class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(data)
 
 
+# DRF's own messages of a list's length (``serializers.ListField``), which its Japanese catalogue
+# leaves in English: named here so that the project's catalogue, read first, translates them.
+LIST_LENGTH_MESSAGES = (
+    _("Ensure this field has no more than {max_length} elements."),
+    _("Ensure this field has at least {min_length} elements."),
+)
 MAX_ID = 2**31 - 1  # the largest id a table of the project has (a PostgreSQL integer)
 DATE_MIN = dt.date(2000, 1, 1)
 DATE_MAX = dt.date(2100, 12, 31)

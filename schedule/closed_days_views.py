@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from core.errors import AppError
 from core.fields import query_integer
 from core.filters import BoundedDateFormField
+from core.text import OneLineFormField
 from events.staff_pages import staff_page
 from schedule.closed_days import closed_day_add, closed_day_remove, closed_days_from
 from schedule.forms import DateInput
@@ -23,7 +24,7 @@ from schedule.page_access import managed_facility
 
 class ClosedDayForm(forms.Form):
     date = BoundedDateFormField(label=gettext_lazy("Date"), widget=DateInput())
-    name = forms.CharField(
+    name = OneLineFormField(
         label=gettext_lazy("Reason (shown on the calendar)"), max_length=100, required=False
     )
 

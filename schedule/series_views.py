@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.errors import AppError
 from core.filters import BoundedDateFormField
+from core.text import OneLineFormField
 from events.models import Session
 from events.selectors import user_can_manage_facility
 from events.staff_pages import staff_page
@@ -32,12 +33,12 @@ class ChangeLaterForm(forms.Form):
     capacity = forms.IntegerField(
         label=gettext_lazy("Capacity"), min_value=0, max_value=100_000, required=False
     )
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=1000, required=False)
+    reason = OneLineFormField(label=gettext_lazy("Reason"), max_length=1000, required=False)
 
 
 class CancelRestForm(forms.Form):
     from_date = BoundedDateFormField(label=gettext_lazy("From"), widget=DateInput())
-    reason = forms.CharField(
+    reason = OneLineFormField(
         label=gettext_lazy("Reason (told to every party)"), max_length=1000, required=True
     )
 

@@ -17,7 +17,12 @@ from core.errors import AppValidationError
 from events.models import Session, SessionStatus
 from schedule.days import tokyo
 from schedule.models import Series
-from schedule.services.publishing import CAPACITY_TOO_SMALL, facility_lock, late_windows
+from schedule.services.publishing import (
+    CAPACITY_TOO_SMALL,
+    CLASH_ON_DAYS,
+    facility_lock,
+    late_windows,
+)
 from staffdesk.models import StaffActionKind
 from staffdesk.services import session_cancel_all, session_update, staff_action_record
 
@@ -56,12 +61,7 @@ def moved_clashes(series: Series, sessions: list[Session], start: time, end: tim
     )
     if clashing:
         raise AppValidationError(
-            {
-                "start_time": [
-                    _("Another session at the facility overlaps that time on %(days)s.")
-                    % {"days": format_days(clashing, get_language())}
-                ]
-            }
+            {"start_time": [CLASH_ON_DAYS % {"days": format_days(clashing, get_language())}]}
         )
 
 

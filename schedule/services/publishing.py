@@ -11,9 +11,10 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from core.dates import format_days
 from core.errors import AppValidationError
 from events.models import Facility, Program, Session, SessionStatus
 from events.services import session_validate
@@ -33,6 +34,9 @@ from staffdesk.services import staff_action_record
 # Shown on a form's field and in an API answer's ``fields``, in the request's language.
 CAPACITY_TOO_SMALL = gettext_lazy("Capacity must be at least 1.")
 PAST_DATES = gettext_lazy("Past dates cannot be published.")
+# Said of a later change's new time too (schedule.services.later).
+CLASH_ON_DAYS = gettext_lazy("Another session at the facility overlaps that time on %(days)s.")
+ADDED_OUTSIDE = gettext_lazy("Add only dates from the first to the last date.")
 
 
 @dataclass
@@ -107,6 +111,9 @@ def pattern_errors(pattern: SeriesPattern, *, now: datetime | None = None) -> di
         errors["capacity"] = [CAPACITY_TOO_SMALL]
     if any(tokyo(day, pattern.start_time) <= now for day in pattern.include):
         errors["include"] = [PAST_DATES]
+    elif any(not pattern.first_date <= day <= pattern.last_date for day in pattern.include):
+        # Else a series spans more than its dates say, and more than the year it may.
+        errors["include"] = [ADDED_OUTSIDE]
     if not pattern.weekdays:
         errors["weekdays"] = [_("Choose at least one day of the week.")]
     if pattern.end_time <= pattern.start_time:
@@ -168,7 +175,13 @@ def series_preview(pattern: SeriesPattern, *, now: datetime | None = None) -> Pr
             skipped.append(Skipped(day, "clash", clashes[day]))
         else:
             dates.append(day)
-    added = [d for d in pattern.include if d not in dates and d not in pattern.exclude]
+    added = sorted({d for d in pattern.include if d not in dates and d not in pattern.exclude})
+    # A date staff add may fall on a holiday or a closed day (they mean it), but never on
+    # another session's time at the facility: two sessions would share the room.
+    clashing = _clashing_dates(pattern, added)
+    if clashing:
+        days = format_days(sorted(clashing), get_language())
+        raise AppValidationError({"include": [CLASH_ON_DAYS % {"days": days}]})
     return Preview(dates=sorted({*dates, *added}), skipped=skipped)
 
 
