@@ -10,6 +10,7 @@ is a language of its own, ``ja-easy``: its catalogue writes ふりがな as ``{�
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils.translation import get_language
 
 EASY_JAPANESE = "ja-easy"
@@ -106,3 +107,19 @@ def url_in_language(url: str, code: str | None) -> str:
 def switcher_choices() -> list[tuple[str, str]]:
     """(code, name in its own script) for every language, in the settings' order."""
     return [(code, NATIVE_NAMES.get(code, name)) for code, name in settings.LANGUAGES]
+
+
+def language_cookie_set(response: HttpResponse, name: str, language: str) -> None:
+    """Keep ``language`` in the cookie ``name`` with the settings Django's ``set_language``
+    gives its own (a year, the same path, domain and flags): the parents' cookie and the
+    staff's."""
+    response.set_cookie(
+        name,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )

@@ -7,7 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.errors import error_body
-from core.languages import LANGUAGE_QUERY, spoken_language
+from core.languages import LANGUAGE_QUERY, language_cookie_set, spoken_language
 
 
 class RequestBodyLimitMiddleware:
@@ -57,16 +57,7 @@ class LanguageQueryMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                language,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                path=settings.LANGUAGE_COOKIE_PATH,
-                domain=settings.LANGUAGE_COOKIE_DOMAIN,
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            )
+            language_cookie_set(response, settings.LANGUAGE_COOKIE_NAME, language)
         return response
 
     def asked_for(self, request: HttpRequest) -> str | None:

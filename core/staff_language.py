@@ -20,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.http import require_POST
 
-from core.languages import spoken_language
+from core.languages import language_cookie_set, spoken_language
 
 # What a staff page's script sends with its API requests (``staff/check_in.js``): answer me in
 # the staff's language, as the page I am on.
@@ -93,14 +93,5 @@ def staff_language_set(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(back)
     language = staff_choice(request.POST.get("language"))
     if language:
-        response.set_cookie(
-            settings.STAFF_LANGUAGE_COOKIE_NAME,
-            language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            path=settings.LANGUAGE_COOKIE_PATH,
-            domain=settings.LANGUAGE_COOKIE_DOMAIN,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
+        language_cookie_set(response, settings.STAFF_LANGUAGE_COOKIE_NAME, language)
     return response
