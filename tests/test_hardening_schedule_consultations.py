@@ -45,6 +45,21 @@ JSON = "application/json"
 ENGLISH = re.compile(r"^[\x00-\x7f]*[A-Za-z]{3,}[\x00-\x7f]*$")
 
 
+def weekly_series(world, first, *, weeks: int, by=None):
+    """A new programme's series at the world's facility, 14:00-15:00 on ``first``'s weekday."""
+    pattern = SeriesPattern(
+        program=ProgramFactory(),
+        facility=world["facility"],
+        weekdays=[first.isoweekday()],
+        start_time=time(14),
+        end_time=time(15),
+        first_date=first,
+        last_date=first + timedelta(weeks=weeks - 1),
+        capacity=5,
+    )
+    return series_publish(pattern, by=by)
+
+
 @pytest.fixture
 def world(settings):
     settings.API_THROTTLE_ENABLED = False
@@ -151,21 +166,8 @@ def test_the_counsellors_note_holds_lines_but_no_control_character(world):
 
 @pytest.mark.parametrize("bad", UNPRINTABLE)
 def test_a_closed_day_and_a_series_reason_never_hold_control_or_format_characters(world, bad):
-    program = ProgramFactory()
     first = timezone.localdate() + timedelta(days=14)
-    series, sessions = series_publish(
-        SeriesPattern(
-            program=program,
-            facility=world["facility"],
-            weekdays=[first.isoweekday()],
-            start_time=time(14),
-            end_time=time(15),
-            first_date=first,
-            last_date=first + timedelta(days=21),
-            capacity=5,
-        ),
-        by=world["manager"],
-    )
+    series, sessions = weekly_series(world, first, weeks=4, by=world["manager"])
     book(sessions[0], email="p@example.jp")
     staff, day = world["staff"], (first + timedelta(days=40)).isoformat()
     page = staff.post(
@@ -232,20 +234,8 @@ def test_what_drf_writes_in_english_is_answered_in_japanese(world):
 def test_a_wrong_boolean_and_a_refused_wait_are_said_in_the_requests_language(world, settings):
     api = APIClient(HTTP_ACCEPT_LANGUAGE="vi")
     api.credentials(HTTP_AUTHORIZATION=f"Token {api_key(world['manager'])}")
-    program = ProgramFactory()
     first = timezone.localdate() + timedelta(days=14)
-    series, _sessions = series_publish(
-        SeriesPattern(
-            program=program,
-            facility=world["facility"],
-            weekdays=[first.isoweekday()],
-            start_time=time(14),
-            end_time=time(15),
-            first_date=first,
-            last_date=first,
-            capacity=5,
-        )
-    )
+    series, _sessions = weekly_series(world, first, weeks=1)
     body = {"from_date": first.isoformat(), "cancel": "1", "reason": "x"}
     response = api.patch(f"/api/v1/series/{series.pk}/", body, format="json")
     assert response.status_code == 400

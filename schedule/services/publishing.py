@@ -154,7 +154,9 @@ def series_preview(pattern: SeriesPattern, *, now: datetime | None = None) -> Pr
             facility=pattern.facility, date__range=(pattern.first_date, pattern.last_date)
         ).values_list("date", "name")
     )
-    clashes = _clashing_dates(pattern, candidates)
+    # Staff's added dates lie within the first and last date (pattern_errors): one read of
+    # the facility's sessions answers for them and the pattern's own dates.
+    clashes = _clashing_dates(pattern, sorted({*candidates, *pattern.include}))
     dates, skipped = [], []
     for day in candidates:
         if day in pattern.exclude:
@@ -178,9 +180,9 @@ def series_preview(pattern: SeriesPattern, *, now: datetime | None = None) -> Pr
     added = sorted({d for d in pattern.include if d not in dates and d not in pattern.exclude})
     # A date staff add may fall on a holiday or a closed day (they mean it), but never on
     # another session's time at the facility: two sessions would share the room.
-    clashing = _clashing_dates(pattern, added)
+    clashing = [day for day in added if day in clashes]
     if clashing:
-        days = format_days(sorted(clashing), get_language())
+        days = format_days(clashing, get_language())
         raise AppValidationError({"include": [CLASH_ON_DAYS % {"days": days}]})
     return Preview(dates=sorted({*dates, *added}), skipped=skipped)
 
