@@ -169,6 +169,29 @@ def test_operators_see_and_edit_the_order_in_the_admins_list(programs):
     assert Program.objects.get(title="まつさかスマイルパパ講座").display_order == 0
 
 
+@pytest.mark.parametrize("bad", ["-1", "1.5", "一", ""])
+def test_an_order_the_column_cannot_hold_is_refused_and_nothing_changes(programs, bad):
+    client = Client()
+    client.force_login(
+        get_user_model().objects.create_superuser("operator", "operator@example.jp", "pw-Op-123")
+    )
+    before = dict(Program.objects.values_list("pk", "display_order"))
+    data = {
+        "form-TOTAL_FORMS": "3",
+        "form-INITIAL_FORMS": "3",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+        "_save": "Save",
+    }
+    for n, title in enumerate(CHOSEN):
+        data[f"form-{n}-id"] = str(programs[title].pk)
+        data[f"form-{n}-display_order"] = bad if n == 0 else "5"
+    page = client.post("/admin/events/program/", data)
+    assert page.status_code == 200  # the list again, with the field's error
+    assert "errorlist" in page.content.decode()
+    assert dict(Program.objects.values_list("pk", "display_order")) == before
+
+
 def test_staff_who_may_only_view_programmes_see_the_order_without_fields(programs):
     user = get_user_model().objects.create_user("viewer", "viewer@example.jp", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_program"))
