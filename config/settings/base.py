@@ -93,6 +93,10 @@ TEMPLATES = [
 ]
 
 
+# Django's SQLite with PostgreSQL's integer ranges (core/backends/sqlite3).
+SQLITE_ENGINE = "core.backends.sqlite3"
+
+
 def database_from_env() -> dict:
     """Build the default database from DATABASE_URL, or a local SQLite file."""
     url = os.environ.get("DATABASE_URL", "").strip()
@@ -100,10 +104,11 @@ def database_from_env() -> dict:
         config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")))
     else:
         config = {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": SQLITE_ENGINE,
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
         }
-    if config["ENGINE"] == "django.db.backends.sqlite3":
+    if config["ENGINE"] in {"django.db.backends.sqlite3", SQLITE_ENGINE}:
+        config["ENGINE"] = SQLITE_ENGINE
         # IMMEDIATE takes the write lock at BEGIN, so two booking transactions can never both
         # read "one seat left" and then both write; WAL lets readers go on meanwhile.
         config["OPTIONS"] = {
