@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from core.kana import is_kana, kana_normalised
+from core.text import name_folded
 from events.models import PartyCounting, Program
 
 # A due date more than this many days after the session is not a pregnancy now.
@@ -56,6 +57,18 @@ class Seats:
     seats: int
     child_seats: int
     childcare: int
+
+
+NOT_A_MEMBER_MESSAGE = _("Choose your company or organisation from the list of members.")
+
+
+def member_named(company: str, members: Iterable[str]) -> str | None:
+    """The official name of the member ``company`` names, or None: compared after NFKC and
+    without spaces (``core.text.name_folded``), as parents type ＡＢＣ　商事 for ABC商事."""
+    wanted = name_folded(company)
+    if not wanted:
+        return None
+    return next((name for name in members if name_folded(name) == wanted), None)
 
 
 NOT_KANA_MESSAGE = _("Write your name in hiragana or katakana, e.g. やまだ はなこ.")

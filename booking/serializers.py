@@ -69,7 +69,16 @@ class ReservationCreateSerializer(DeclaredFieldsSerializer):
     due_date = StrictDateField(required=False, allow_null=True, default=None)
     childcare = StrictIntegerField(min_value=0, max_value=20, default=0)
     resident = StrictBooleanField(required=False, allow_null=True, default=None)
-    company = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
+    company = StrictCharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Where the programme asks for it (requires_company). A programme with a "
+        "member_list takes only one of its member_names (full-width letters and spaces are "
+        "folded when compared; the official name is stored); any other is 400 invalid on "
+        "company.",
+    )
     priority_group = StrictCharField(max_length=50, required=False, allow_blank=True, default="")
     notes = StrictTextField(max_length=1000, required=False, allow_blank=True, default="")
     needs = serializers.ListField(

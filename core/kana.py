@@ -23,3 +23,12 @@ def kana_normalised(value: str) -> str:
 def is_kana(value: str) -> bool:
     """Whether a normalised reading is written in hiragana or katakana only."""
     return bool(KANA.match(value))
+
+
+def reading_folded(value: str) -> str:
+    """A reading normalised and in hiragana (カブシキガイシャ -> かぶしきがいしゃ), so that readings
+    typed in either script sort as one list (hiragana's code points follow the 五十音順)."""
+    return "".join(
+        chr(ord(char) - 0x60) if "\u30a1" <= char <= "\u30f6" else char
+        for char in kana_normalised(value)
+    )

@@ -106,3 +106,9 @@ class EmailFormField(forms.EmailField):
             message = self.error_messages.get("invalid", validate_email.message)
             raise ValidationError(message, code="invalid")
         return value
+
+
+def name_folded(value: str) -> str:
+    """A name as compared, not as stored: NFKC (full-width letters and digits, half-width kana),
+    case folded, without spaces of any width, so ＡＢＣ　商事 names the same as abc商事."""
+    return "".join(unicodedata.normalize("NFKC", value or "").casefold().split())

@@ -15,9 +15,13 @@ from events.models import (
     PartyCounting,
 )
 
+# display_order: 鹿児島市's centres first, as its own lists give them (the main centre, the four
+# つどいの広場 east, west, south and north, then the others), then the other cities' one each;
+# steps of 10 leave room between.
 FACILITIES = [
     dict(
         slug="ribbonkan",
+        display_order=10,
         name="すこやか子育て交流館（りぼんかん）",
         name_en="Sukoyaka Kosodate Koryukan (Ribbonkan)",
         city="鹿児島市",
@@ -30,6 +34,7 @@ FACILITIES = [
     ),
     dict(
         slug="tsudoi-higashi",
+        display_order=20,
         name="親子つどいの広場（東）",
         name_en="Oyako Tsudoi no Hiroba (East)",
         city="鹿児島市",
@@ -40,6 +45,7 @@ FACILITIES = [
     ),
     dict(
         slug="tsudoi-nishi",
+        display_order=30,
         name="親子つどいの広場（西）",
         name_en="Oyako Tsudoi no Hiroba (West)",
         city="鹿児島市",
@@ -50,6 +56,7 @@ FACILITIES = [
     ),
     dict(
         slug="tsudoi-minami",
+        display_order=40,
         name="親子つどいの広場（南）",
         name_en="Oyako Tsudoi no Hiroba (South)",
         city="鹿児島市",
@@ -60,6 +67,7 @@ FACILITIES = [
     ),
     dict(
         slug="tsudoi-kita",
+        display_order=50,
         name="親子つどいの広場（北）",
         name_en="Oyako Tsudoi no Hiroba (North)",
         city="鹿児島市",
@@ -70,6 +78,7 @@ FACILITIES = [
     ),
     dict(
         slug="kagoshima-shien-1",
+        display_order=60,
         name="地域子育て支援センター（中央）",
         name_en="Community Child-care Support Centre (Central)",
         city="鹿児島市",
@@ -80,6 +89,7 @@ FACILITIES = [
     ),
     dict(
         slug="kagoshima-jido-1",
+        display_order=70,
         name="児童センター（鴨池）",
         name_en="Children's Centre (Kamoike)",
         city="鹿児島市",
@@ -90,6 +100,7 @@ FACILITIES = [
     ),
     dict(
         slug="kurume-plaza",
+        display_order=80,
         name="子育て交流プラザ",
         name_en="Kosodate Koryu Plaza",
         city="久留米市",
@@ -102,6 +113,7 @@ FACILITIES = [
     ),
     dict(
         slug="sukoyaka-plus",
+        display_order=90,
         name="すこやかひろば・ぷらす（額部保育所）",
         name_en="Sukoyaka Hiroba Plus (Nukabe Nursery)",
         city="松阪市",
@@ -112,6 +124,7 @@ FACILITIES = [
     ),
     dict(
         slug="tokotoko",
+        display_order=100,
         name="地域子育て支援拠点「とことこ」",
         name_en="Tokotoko Child-care Support Hub",
         city="横浜市金沢区",

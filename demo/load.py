@@ -19,6 +19,7 @@ from booking.rules import Contact, Party
 from booking.services import reservation_create
 from demo.data import DEMO_NAMES, FACILITIES, PROGRAMS, SESSIONS, DemoSession
 from demo.days import CLOSES, OPENS, Closures, session_days
+from demo.members import demo_members_load
 from events.models import BookingMode, Course, Facility, Program, Session, SessionStatus
 from notifications.models import Notification, NotificationStatus
 
@@ -78,6 +79,7 @@ def load_demo(today: date | None = None) -> dict[str, int]:
         )
         programs[program.slug] = program
         created["programs"] += was_created
+    created["members"] = demo_members_load(programs)
     anchor = week_anchor(today)
     sessions: list[tuple[Session, DemoSession]] = []
     # One session on the day the demo is loaded, so that staff can try check-in (it opens on

@@ -1,4 +1,5 @@
-"""The catalogue's admin: facilities, programmes, courses and staff memberships, scoped.
+"""The catalogue's admin: facilities, programmes, member lists, courses and staff memberships,
+scoped.
 
 Translated text (names, titles, descriptions, addresses) gets one field per language
 (``events.translation``); only the Japanese is required.
@@ -10,7 +11,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from events.models import Course, Facility, Program, StaffMembership, StaffRole
+from events.member_admin import MemberListAdmin
+from events.models import Course, Facility, MemberList, Program, StaffMembership, StaffRole
 from events.selectors import staff_facility_ids, user_can_manage_facility
 
 
@@ -48,7 +50,10 @@ class FacilityScopedAdmin(admin.ModelAdmin):
 @admin.register(Facility)
 class FacilityAdmin(FacilityScopedAdmin, TranslationAdmin):
     facility_lookup = "id"
-    list_display = ["name", "city", "address", "phone"]
+    list_display = ["name", "display_order", "city", "address", "phone"]
+    # Operators set the order of every list of facilities here (events.models.FACILITY_ORDER),
+    # which the list itself follows; a manager, who may only view facilities, sees the numbers.
+    list_editable = ["display_order"]
     list_filter = ["city"]
     search_fields = ["name", "name_en", "address"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -95,6 +100,7 @@ class ProgramAdmin(TranslationAdmin):
                     "child_age_max_months",
                     "requires_residency",
                     "requires_company",
+                    "member_list",
                 ]
             },
         ),
@@ -117,6 +123,9 @@ class ProgramAdmin(TranslationAdmin):
             },
         ),
     ]
+
+
+admin.site.register(MemberList, MemberListAdmin)
 
 
 @admin.register(Course)

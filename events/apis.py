@@ -6,7 +6,7 @@ from rest_framework import mixins, viewsets
 from core.schema import ERROR_RESPONSES
 from events import selectors
 from events.filters import SessionFilter
-from events.models import PROGRAM_ORDER
+from events.models import FACILITY_ORDER, PROGRAM_ORDER
 from events.permissions import ReadOnlyOrFacilityManager
 from events.serializers import (
     FacilitySerializer,
@@ -21,8 +21,8 @@ from events.serializers import (
 class FacilityViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = FacilitySerializer
     lookup_field = "slug"
-    ordering_fields = ["name", "city", "slug"]
-    ordering = ["city", "name"]
+    ordering_fields = ["name", "city", "slug", "display_order"]
+    ordering = FACILITY_ORDER
 
     def get_queryset(self):
         return selectors.facility_list()
@@ -38,7 +38,7 @@ class ProgramViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = PROGRAM_ORDER
 
     def get_queryset(self):
-        return selectors.program_list()
+        return selectors.program_list_with_members()
 
 
 class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

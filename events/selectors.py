@@ -4,11 +4,19 @@ from collections.abc import Collection
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import F, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from modeltranslation.utils import build_localized_fieldname
 
 from core.languages import current_language
-from events.models import Facility, Program, Session, StaffMembership, StaffRole
+from events.models import (
+    MEMBER_ORDER,
+    Facility,
+    MemberOrganisation,
+    Program,
+    Session,
+    StaffMembership,
+    StaffRole,
+)
 
 
 def facility_list() -> QuerySet[Facility]:
@@ -17,6 +25,27 @@ def facility_list() -> QuerySet[Facility]:
 
 def program_list() -> QuerySet[Program]:
     return Program.objects.all()
+
+
+def program_list_with_members() -> QuerySet[Program]:
+    """Programmes with their member list's active members (``active_members``), in one query
+    more for all of them."""
+    return Program.objects.select_related("member_list").prefetch_related(
+        Prefetch(
+            "member_list__members",
+            queryset=MemberOrganisation.objects.filter(active=True).order_by(*MEMBER_ORDER),
+            to_attr="active_members",
+        )
+    )
+
+
+def member_names(*, member_list_id: int) -> list[str]:
+    """The official names of a list's active members, in the order of their reading."""
+    return list(
+        MemberOrganisation.objects.filter(member_list_id=member_list_id, active=True)
+        .order_by(*MEMBER_ORDER)
+        .values_list("name", flat=True)
+    )
 
 
 def session_list() -> QuerySet[Session]:

@@ -14,6 +14,7 @@ from core.fields import (
 from core.languages import lang_query
 from core.serializers import StrictModelSerializer
 from events.models import Course, Facility, Program, Session
+from events.selectors import member_names
 
 
 def absolute(path: str) -> str:
@@ -62,6 +63,26 @@ class FacilitySerializer(CalendarLinksMixin, StrictModelSerializer):
 
 class ProgramSerializer(CalendarLinksMixin, StrictModelSerializer):
     calendar_url_name = "calendar-program"
+    member_list = StrictCharField(
+        source="member_list.name",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="The member list (e.g. 鹿児島市イクボス推進同盟) whose members alone can book; "
+        "null: none.",
+    )
+    member_names = serializers.SerializerMethodField(
+        help_text="The official names of the list's active members in the order of their "
+        "reading: a booking's company must be one of them. Empty without a list."
+    )
+
+    def get_member_names(self, obj: Program) -> list[str]:
+        if obj.member_list is None:
+            return []
+        members = getattr(obj.member_list, "active_members", None)
+        if members is None:
+            return member_names(member_list_id=obj.member_list_id)
+        return [member.name for member in members]
 
     class Meta:
         model = Program
@@ -79,6 +100,8 @@ class ProgramSerializer(CalendarLinksMixin, StrictModelSerializer):
             "child_age_max_months",
             "requires_residency",
             "requires_company",
+            "member_list",
+            "member_names",
             "booking_mode",
             "party_counting",
             "max_adults",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -10,7 +11,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import AppError, AppValidationError
-from events.models import Session, SessionStatus
+from events.models import LONGEST_SESSION, Session, SessionStatus
 
 # Changing any of these changes what a calendar shows, so SEQUENCE must rise.
 CALENDAR_FIELDS = ("start", "end", "facility", "status", "title")
@@ -18,7 +19,11 @@ CAPACITY_FIELDS = ("capacity", "children_capacity", "childcare_capacity")
 
 
 def session_validate(values: dict[str, Any], *, instance: Session | None = None) -> None:
-    """Raise AppValidationError with field errors for a session that breaks the rules."""
+    """Raise AppValidationError with field errors for a session that breaks the rules.
+
+    Every path that sets a session's start or end ends here (the admin, the sessions API, a
+    move, a series published or changed), so each refuses what the others refuse.
+    """
 
     def get(name: str) -> Any:
         if name in values:
@@ -31,6 +36,11 @@ def session_validate(values: dict[str, Any], *, instance: Session | None = None)
     deadline = get("cancellation_deadline")
     if start and end and end <= start:
         errors.setdefault("end", []).append(_("The end must be after the start."))
+    elif start and end and end - start > LONGEST_SESSION:
+        errors.setdefault("end", []).append(
+            _("The end must be at most %(hours)d hours after the start.")
+            % {"hours": LONGEST_SESSION // timedelta(hours=1)}
+        )
     if opens and closes and opens >= closes:
         errors.setdefault("registration_closes", []).append(
             _("Registration must close after it opens.")

@@ -30,6 +30,7 @@ from core.text import EmailFormField, OneLineFormField
 from events.models import BookingMode, Program, Session
 from events.selectors import priority_group_label
 from events.templatetags.parent_pages import months
+from parents.company_field import company_field
 from parents.family_fields import kana_cleaned, kana_field, needs_fields
 
 FORM_SCOPE = "reservation_form"
@@ -207,13 +208,8 @@ class ReservationForm(forms.Form):
                 label=_("I live in %(city)s") % {"city": session.facility.city},
                 error_messages={"required": _("This programme is for residents of the city.")},
             )
-        if program.requires_company:
-            self.fields["company"] = OneLineFormField(
-                label=_("Company or organisation"),
-                max_length=200,
-                widget=forms.TextInput(attrs={"autocomplete": "organization"}),
-                error_messages={"required": _("Enter your company or organisation.")},
-            )
+        if program.requires_company or program.member_list_id:
+            self.fields["company"] = company_field(program)
         groups = [g for g in program.priority_groups if isinstance(g, dict) and g.get("key")]
         if program.booking_mode == BookingMode.LOTTERY and groups:
             self.fields["priority_group"] = forms.ChoiceField(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.fields import query_integer
-from events.models import Facility, Session, SessionStatus, StaffRole
+from events.models import FACILITY_ORDER, Facility, Session, SessionStatus, StaffRole
 from events.selectors import staff_facility_ids
 from schedule.days import NEW_YEAR_CLOSURE_NAME, holiday_name, in_new_year_closure, tokyo
 from schedule.models import ClosedDay, Series
@@ -61,9 +61,9 @@ def series_periods(sessions: list[Session]) -> list[Period]:
 
 
 def managed_facilities(user: AbstractBaseUser) -> QuerySet[Facility]:
-    """The facilities a staff member manages (every one for a superuser), by name."""
+    """The facilities a staff member manages (every one for a superuser), in the city's order."""
     ids = staff_facility_ids(user, role=StaffRole.MANAGER)
-    facilities = Facility.objects.order_by("name")
+    facilities = Facility.objects.order_by(*FACILITY_ORDER)
     return facilities if ids is None else facilities.filter(pk__in=ids)
 
 

@@ -1,11 +1,12 @@
 """The staff desk's admin: sessions (a change tells the parties), and the audit log."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from booking.models import actor_text
 from core.admin import ReadOnlyAdmin
-from core.errors import AppError
+from core.errors import AppError, AppValidationError, errors_on_form
 from events import services as catalogue
 from events.admin import FacilityScopedAdmin
 from events.models import Session
@@ -48,8 +49,22 @@ class StaffActionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         return qs if ids is None else qs.filter(facility_id__in=ids)
 
 
+class SessionAdminForm(forms.ModelForm):
+    """The catalogue's rules for a session (``events.services.session_validate``), said on the
+    form's own fields: a session they refuse is shown again, never saved."""
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            catalogue.session_validate(cleaned)
+        except AppValidationError as exc:
+            errors_on_form(self, exc, lambda name: name if name in self.fields else None)
+        return cleaned
+
+
 @admin.register(Session)
 class SessionAdmin(FacilityScopedAdmin):
+    form = SessionAdminForm
     list_display = [
         "__str__",
         "facility",

@@ -11,7 +11,7 @@ from core.filters import BoundedDateFormField, BoundedDateTimeFormField
 from core.languages import supported_language
 from core.text import EmailFormField, MultiLineFormField, OneLineFormField
 from events.models import BookingMode, Facility
-from events.selectors import priority_group_label
+from events.selectors import member_names, priority_group_label
 from events.templatetags.parent_pages import months
 from staffdesk.services.phone_bookings import PHONE_PATTERN
 
@@ -121,7 +121,15 @@ class PhoneBookingForm(WalkInForm):
             self.fields["resident"] = forms.BooleanField(
                 label=_("Lives in %(city)s") % {"city": city}, required=False
             )
-        if program.requires_company:
+        if program.member_list_id:
+            # The list's members only: a company off the list needs the reason below.
+            names = member_names(member_list_id=program.member_list_id)
+            self.fields["company"] = forms.ChoiceField(
+                label=_("Company or organisation"),
+                choices=[("", "—")] + [(name, name) for name in names],
+                required=False,
+            )
+        elif program.requires_company:
             self.fields["company"] = OneLineFormField(
                 label=_("Company or organisation"), max_length=200, required=False
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import NoReturn
 
@@ -16,9 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from booking import signals
 from booking.models import HistoryNote, Need, Reservation, ReservationStatus
 from booking.rules import (
+    NOT_A_MEMBER_MESSAGE,
     NOT_KANA_MESSAGE,
     Contact,
     Party,
+    member_named,
     party_errors,
     party_seats,
     reading_refused,
@@ -38,7 +40,8 @@ from booking.services.waitlist import waitlist_join, waitlist_join_locked, waitl
 from booking.write_queue import bookings_queue
 from core.errors import AppError, AppValidationError
 from core.kana import kana_normalised
-from events.models import Course, Session, SessionStatus
+from events.models import Course, Program, Session, SessionStatus
+from events.selectors import member_names
 
 
 @dataclass
@@ -144,6 +147,13 @@ def reservation_create(
     if phase == "closed" and not override:
         raise AppError("registration_closed")
     errors = party_errors(program, party, timezone.localtime(first.start).date())
+    party, off_list = member_party(program, party)
+    if off_list and not (override and override_reason):  # staff's reason lifts the list too
+        if not override:
+            errors.setdefault("company", [NOT_A_MEMBER_MESSAGE])
+        elif party.company.strip():
+            # A walk-in's override (no reason) lifts the need to name a company, not the list.
+            raise AppValidationError({"company": [NOT_A_MEMBER_MESSAGE]})
     if errors and not override:
         raise AppValidationError(errors)
     if override:
@@ -242,6 +252,17 @@ def reservation_create(
         if reservation.status == ReservationStatus.WAITLISTED:
             waitlist_join_locked(reservation, sessions)
         return ReservationResult(reservation, token, waitlist_position(reservation))
+
+
+def member_party(program: Program, party: Party) -> tuple[Party, bool]:
+    """The party with its company written as the member list has it, and whether the company
+    is off the programme's list (not an active member); always on it without a list."""
+    if program.member_list_id is None:
+        return party, False
+    official = member_named(party.company, member_names(member_list_id=program.member_list_id))
+    if official is None:
+        return party, True
+    return replace(party, company=official), False
 
 
 def _save_new(reservation: Reservation) -> None:

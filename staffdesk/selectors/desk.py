@@ -21,7 +21,7 @@ from booking.models import (
     Reservation,
     ReservationStatus,
 )
-from events.models import Facility, Session
+from events.models import FACILITY_ORDER, Facility, Session
 from events.selectors import staff_facility_ids, user_can_manage_facility, user_can_run_desk
 from staffdesk.models import SessionAttendance
 from staffdesk.services import ATTENDED
@@ -30,9 +30,9 @@ User = AbstractBaseUser | AnonymousUser
 
 
 def staff_facilities(user: User) -> QuerySet[Facility]:
-    """Facilities the user works at (every facility for a superuser)."""
+    """Facilities the user works at (every facility for a superuser), in the city's order."""
     ids = staff_facility_ids(user)
-    qs = Facility.objects.order_by("city", "name")
+    qs = Facility.objects.order_by(*FACILITY_ORDER)
     return qs if ids is None else qs.filter(pk__in=ids)
 
 
@@ -115,7 +115,7 @@ def sessions_on_day(*, user: User, day: date, facility: Facility | None = None) 
             SessionAttendance.objects.filter(status=ATTENDED), "session_id", "pk"
         ),
     )
-    sessions = list(qs.order_by("start", "facility__name", "id"))
+    sessions = list(qs.order_by("start", *(f"facility__{f}" for f in FACILITY_ORDER), "id"))
     for s in sessions:
         s.waitlist_length = s.waitlist_own + s.waitlist_course
         s.checked_in = s.attended_own + s.attended_course

@@ -45,6 +45,7 @@ class ReportRow:
     program_title: str
     month: date
     program_order: int = 0
+    facility_order: int = 0
     sessions_held: int = 0
     sessions_cancelled: int = 0
     capacity: int = 0
@@ -126,6 +127,7 @@ def attendance_report(
             "id",
             "facility_id",
             "facility__name",
+            "facility__display_order",
             "program_id",
             "program__title",
             "program__display_order",
@@ -199,6 +201,7 @@ def attendance_report(
                 s["program__title"],
                 month,
                 program_order=s["program__display_order"],
+                facility_order=s["facility__display_order"],
             )
         if s["status"] == SessionStatus.CANCELLED:
             row.sessions_cancelled += 1
@@ -222,10 +225,19 @@ def attendance_report(
             row.no_shows += here.get("no_shows", 0)
             row.attended_people += here.get("attended_people") or 0
             row.promotions += promotions_course.get(s["course_id"], 0)
-    # Programmes in the order the centre chose (events.models.PROGRAM_ORDER), as its report does.
+    # Facilities and programmes in the orders the city chose (events.models.FACILITY_ORDER,
+    # PROGRAM_ORDER), as its report does.
     rows = sorted(
         table.values(),
-        key=lambda r: (r.facility_name, r.program_order, r.program_title, r.program_id, r.month),
+        key=lambda r: (
+            r.facility_order,
+            r.facility_name,
+            r.facility_id,
+            r.program_order,
+            r.program_title,
+            r.program_id,
+            r.month,
+        ),
     )
     months = []
     for month in fiscal_months(fiscal_year):

@@ -17,6 +17,7 @@ from booking.services import (
     waitlist_promote_one,
 )
 from core.errors import AppError, AppValidationError
+from events import services as catalogue
 from events.models import Facility, Session, SessionStatus
 from events.selectors import user_can_manage_facility
 from staffdesk.models import StaffActionKind
@@ -71,8 +72,8 @@ def session_move(
             raise AppError("permission_denied", status_code=403)
     if start <= now:
         raise AppValidationError({"start": [_("The new start must be in the future.")]})
-    if end <= start:
-        raise AppValidationError({"end": [_("The end must be after the start.")]})
+    # The catalogue's rules for the times (after the start, not longer than a session may last).
+    catalogue.session_validate({"start": start, "end": end})
     before = _session_facts(locked)
     values: dict[str, Any] = {"start": start, "end": end}
     if facility is not None and facility.pk != locked.facility_id:
