@@ -57,7 +57,19 @@ class ConsultationTypeForm(forms.ModelForm):
 @admin.register(ConsultationType)
 class ConsultationTypeAdmin(TranslationAdmin):  # a tab per language (consultations.translation)
     form = ConsultationTypeForm
-    list_display = ["title", "facility", "minutes", "buffer_minutes", "mode", "published"]
+    list_display = [
+        "title",
+        "display_order",
+        "facility",
+        "minutes",
+        "buffer_minutes",
+        "mode",
+        "published",
+    ]
+    # Operators set the order of every list of a facility's types here
+    # (consultations.models.CONSULTATION_TYPE_ORDER), which the list itself follows; a user who
+    # may only view consultation types sees the numbers.
+    list_editable = ["display_order"]
     list_filter = ["facility", "mode"]
     filter_horizontal = ["counsellors"]
 

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from booking.idempotency import run_idempotent, succeeded_before
 from consultations import selectors, services
 from consultations.emails import manage_url
-from consultations.models import Appointment, ConsultationType
+from consultations.models import CONSULTATION_TYPE_BY_FACILITY_ORDER, Appointment, ConsultationType
 from consultations.selectors import CODE_PATTERN
 from consultations.serializers import (
     AppointmentCreatedSerializer,
@@ -49,7 +49,11 @@ TOKEN_PARAMETERS = [
 
 
 def published_types():
-    return ConsultationType.objects.filter(published=True).select_related("facility")
+    return (
+        ConsultationType.objects.filter(published=True)
+        .select_related("facility")
+        .order_by(*CONSULTATION_TYPE_BY_FACILITY_ORDER)
+    )
 
 
 class ConsultationListApi(APIView):

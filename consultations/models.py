@@ -10,7 +10,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import format_day_time
-from events.models import Facility
+from events.models import FACILITY_ORDER, Facility
 
 
 class CounsellorRole(models.TextChoices):
@@ -96,6 +96,20 @@ class ConsultationMode(models.TextChoices):
     ONLINE = "online", _("Online")
 
 
+# Consultation types are listed everywhere (the parents' list, the APIs, the staff's plan and
+# report, the admin) each facility's together, in the order its centre chooses, as programmes are
+# (events.models.PROGRAM_ORDER): a title's code points are no order a person recognises. By the
+# facility's id, not its name: the services' row locks (``select_for_update().first()``) take
+# this order, and a join would lock the facility's row too.
+CONSULTATION_TYPE_ORDER = ("facility_id", "display_order", "title", "id")
+# Where people see several facilities' types (the parents' list, the API, the report): the
+# facilities in the city's order (events.models.FACILITY_ORDER), each one's types in its own.
+CONSULTATION_TYPE_BY_FACILITY_ORDER = (
+    *(f"facility__{name}" for name in FACILITY_ORDER),
+    *CONSULTATION_TYPE_ORDER,
+)
+
+
 class ConsultationType(models.Model):
     """What a family can book at a facility (入園相談, 30 minutes + 10 minutes' buffer)."""
 
@@ -107,6 +121,13 @@ class ConsultationType(models.Model):
     )
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=200)
+    display_order = models.PositiveSmallIntegerField(
+        _("display order"),
+        default=0,
+        help_text=_(
+            "Lower numbers come first; consultation types with the same number are listed by title."
+        ),
+    )
     description = models.TextField(_("description"), blank=True)
     audience = models.CharField(_("who it is for"), max_length=200, blank=True)
     minutes = models.PositiveSmallIntegerField(_("length (minutes)"))
@@ -135,7 +156,7 @@ class ConsultationType(models.Model):
     class Meta:
         verbose_name = _("consultation type")
         verbose_name_plural = _("consultation types")
-        ordering = ["facility_id", "title"]
+        ordering = CONSULTATION_TYPE_ORDER
         constraints = [
             models.CheckConstraint(condition=Q(minutes__gte=5), name="consult_type_minutes"),
             models.CheckConstraint(

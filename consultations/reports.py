@@ -10,7 +10,12 @@ from datetime import date, datetime, time
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
-from consultations.models import Appointment, AppointmentStatus, ConsultationType
+from consultations.models import (
+    CONSULTATION_TYPE_BY_FACILITY_ORDER,
+    Appointment,
+    AppointmentStatus,
+    ConsultationType,
+)
 from consultations.selectors import TOKYO
 from events.selectors import staff_facility_ids
 
@@ -48,7 +53,11 @@ def consultation_year(user, fiscal_year: int) -> YearReport:
     months = fiscal_months(fiscal_year)
     begin = datetime.combine(months[0], time.min, TOKYO)
     end = datetime.combine(date(fiscal_year + 1, 4, 1), time.min, TOKYO)
-    kinds = ConsultationType.objects.select_related("facility").order_by("facility__name", "title")
+    # Facilities in the city's order, as the programmes' report lists them; each one's types in
+    # its order.
+    kinds = ConsultationType.objects.select_related("facility").order_by(
+        *CONSULTATION_TYPE_BY_FACILITY_ORDER
+    )
     ids = staff_facility_ids(user)
     if ids is not None:
         kinds = kinds.filter(facility_id__in=ids)

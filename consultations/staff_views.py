@@ -155,7 +155,10 @@ def book(request, slug: str):
     when = start_of(form["start"].value())
     if data is None and (when is None or initial["counsellor"] is None):
         raise Http404  # the page is opened from a free slot of the plan
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    if request.method == "POST" and not form.is_valid():
+        status = 400  # as the staff desk's forms answer
+    elif request.method == "POST":
         cleaned = form.cleaned_data
         counsellor = counsellor_of(request, cleaned["counsellor"])
         family = services.family_from_data(cleaned)
@@ -169,11 +172,21 @@ def book(request, slug: str):
             )
         except AppError as exc:
             form.add_error(None, exc.message)
+            status = exc.status_code  # 409: the time was taken meanwhile
         else:
             messages.success(request, _("The consultation is booked."))
             return redirect("consult_staff:appointment", code=appointment.code)
+    # The time as every page writes it, its end included: 2026年12月15日（火）10:40〜11:10.
+    slot = (
+        None
+        if when is None
+        else selectors.Slot(when, when + timedelta(minutes=kind.minutes), 0, "")
+    )
     return render(
-        request, "consultations/staff/book.html", {"kind": kind, "form": form, "when": when}
+        request,
+        "consultations/staff/book.html",
+        {"kind": kind, "form": form, "slot": slot},
+        status=status,
     )
 
 
@@ -203,6 +216,7 @@ def appointment(request, code: str):
     shown = {
         action: form_class() for action, (form_class, _save, _said) in APPOINTMENT_ACTIONS.items()
     }
+    status = 200
     if request.method == "POST":
         action = request.POST.get("action")
         if action in APPOINTMENT_ACTIONS and not allowed:
@@ -219,8 +233,10 @@ def appointment(request, code: str):
                     save(appointment=found, **form.cleaned_data)
                     messages.success(request, str(said))
                     return redirect("consult_staff:appointment", code=found.code)
+            status = 400  # a form with what is wrong on it, or no action this page takes
         except AppError as exc:
             messages.error(request, exc.message)
+            status = exc.status_code  # 409: no longer held, not begun yet, not closed
     close_form, note_form = shown["close"], shown["note"]
     answers = getattr(found, "answers", None) if allowed else None
     if allowed and answers is not None:
@@ -241,6 +257,7 @@ def appointment(request, code: str):
             "closed": closed,
             "back_url": plan_url(found.counsellor, timezone.localtime(found.start).date()),
         },
+        status=status,
     )
 
 

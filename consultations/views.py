@@ -74,13 +74,15 @@ def consultation_list(request):
 
 def consultation_detail(request, slug: str):
     kind = get_object_or_404(published_types(), slug=slug)
-    error = ""
+    error, status = "", 200
     form = BookingForm(
         request.POST or None,
         topics=topic_choices(kind),
         phone_needed=services.phone_needed(kind),
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        status = 400  # the form again with what is wrong, as the event booking page answers
+    elif request.method == "POST":
         data = form.cleaned_data
         family = services.family_from_data(data, language=supported_language(get_language()))
         try:
@@ -88,7 +90,9 @@ def consultation_detail(request, slug: str):
                 kind=kind, start=data["start"], family=family
             )
         except AppError as exc:
-            error = str(exc.message)
+            # As the API answers: 409 for a time taken meanwhile or a family's limit reached,
+            # 400 for what the form could not tell (a topic, a phone number).
+            error, status = str(exc.message), exc.status_code
         else:
             messages.success(request, _("Your consultation is booked. We have sent you an email."))
             url = reverse("appointment-page", kwargs={"code": appointment.code})
@@ -99,7 +103,10 @@ def consultation_detail(request, slug: str):
     days = days_shown(found, chosen)
     context = {"kind": kind, "form": form, "error": error, "chosen": chosen, "days": days}
     return render(
-        request, "consultations/detail.html", {**context, "only_counsellor": only_counsellor(days)}
+        request,
+        "consultations/detail.html",
+        {**context, "only_counsellor": only_counsellor(days)},
+        status=status,
     )
 
 
@@ -141,6 +148,7 @@ def appointment_page(request, code: str):
     if exchange is not None:
         return exchange
     error = notice = chosen = ""
+    status = 200
     if request.method == "POST":
         try:
             if request.POST.get("action") == "rebook":
@@ -155,9 +163,11 @@ def appointment_page(request, code: str):
             else:
                 appointment = services.appointment_cancel(appointment=appointment)
         except AppError as exc:
-            error = str(exc.message)
+            # 400 for no time or one that is no time; 409 for a time taken meanwhile or no
+            # longer offered, or a deadline passed (the API's answers).
+            error, status = str(exc.message), exc.status_code
         except forms.ValidationError:
-            error = str(_("Choose a time."))
+            error, status = str(_("Choose a time.")), 400
         # A refused move comes back with the parent's choice checked, its day open.
         if error and request.POST.get("action") == "rebook":
             chosen = request.POST.get("start", "")
@@ -187,6 +197,7 @@ def appointment_page(request, code: str):
             "chosen": chosen,
             "only_counsellor": only_counsellor(days),
         },
+        status=status,
     )
     return private(response)  # personal data behind a credential
 

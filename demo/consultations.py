@@ -22,9 +22,12 @@ HOURS = {
     3: [(time(10), time(12)), (time(13), time(16))],
     5: [(time(10), time(12))],
 }
+# display_order: the concierge first, the way in for any worry (it points families on to the
+# other services), then the consultations on one subject (入園相談); steps of 10 leave room.
 TYPES = [
     {
         "slug": "concierge",
+        "display_order": 10,
         "title": "子育てコンシェルジュ相談",
         "description": "子育ての困りごとや不安をお聞きし、あなたに合ったサービスをご紹介します。",
         "audience": "妊娠中の方、就学前のお子さんの保護者",
@@ -36,6 +39,7 @@ TYPES = [
     },
     {
         "slug": "nyuen-soudan",
+        "display_order": 20,
         "title": "入園相談",
         "description": "保育園・幼稚園の入園について、申し込みの流れや必要書類をご説明します。",
         "audience": "入園を考えている保護者",

@@ -11,6 +11,7 @@ from consultations.models import Appointment, AppointmentStatus
 from demo.consultations import demo_consultations_load
 from tests.browser import assert_accessible, layout_problems, new_page
 from tests.factories import FacilityFactory
+from tests.pages.test_browser import broken_inside
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -96,6 +97,7 @@ def test_parent_books_and_cancels_a_consultation_at_360px(browser, live_server):
     page.get_by_role("button", name="この時間で予約する").click()
     page.wait_for_url("**/consultations/appointments/**")
     check(page, "consultation-booked-360")
+    assert not broken_inside(page, "090-1234-5678")  # the number the counsellor calls, whole
     # The appointment reads as the reservation's page does: on a phone each label right above
     # its value, at the same left edge, so that a value has the screen's width (beside a long
     # label an address broke inside its number, 15- / 1).

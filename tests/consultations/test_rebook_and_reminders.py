@@ -127,6 +127,7 @@ def test_rebook_from_the_manage_page(tuesday_ahead, client, monkeypatch):
     refused = AppError("slot_taken", "This time has just been taken. Please choose another.")
     monkeypatch.setattr("consultations.services.appointment_rebook", Mock(side_effect=refused))
     again = client.post(path, {"action": "rebook", "start": chosen})
+    assert again.status_code == 409
     html = again.content.decode()
     assert [day for day, _slots, shown in again.context["days"] if shown] == [last_day]
     assert len(open_days(html)) == 1

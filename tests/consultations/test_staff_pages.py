@@ -8,6 +8,7 @@ consultations that took place), so the pages' own clock is never faked.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -126,7 +127,7 @@ def test_a_phoned_booking_at_a_time_no_day_can_have_is_refused(kind, counsellor,
     client = logged_in(staff_user(facility, StaffRole.VIEWER))
     path = f"/staff/consultations/book/{kind.slug}/"
     answer = client.post(path, {"start": start, "counsellor": counsellor.pk, "name": "電話 花子"})
-    assert answer.status_code == 200
+    assert answer.status_code == 400
     assert 'id="error-summary"' in answer.content.decode()
     assert not Appointment.objects.exists()
     assert client.get(path, {"start": start, "counsellor": counsellor.pk}).status_code == 404
@@ -136,8 +137,14 @@ def test_booking_for_a_family_who_phoned_without_an_email(kind, counsellor, faci
     client = logged_in(staff_user(facility, StaffRole.VIEWER))
     start = ten(tuesday, 40).isoformat()
     path = f"/staff/consultations/book/{kind.slug}/"
-    page = client.get(path, {"start": start, "counsellor": counsellor.pk})
+    page = client.get(
+        path, {"start": start, "counsellor": counsellor.pk}, HTTP_ACCEPT_LANGUAGE="ja"
+    )
     assert page.status_code == 200
+    # The time as every page writes it, with its end: no space before the hour.
+    summary = re.sub(r"<[^>]+>", "", page.content.decode())
+    end = ten(tuesday, 40) + timedelta(minutes=kind.minutes)
+    assert f"（{'月火水木金土日'[tuesday.weekday()]}）10:40〜{end:%H:%M}" in summary
     assert client.get(path).status_code == 404  # opened from a free slot only
     answer = client.post(
         path,
@@ -155,7 +162,7 @@ def test_booking_for_a_family_who_phoned_without_an_email(kind, counsellor, faci
     assert not Notification.objects.filter(kind__startswith="appointment").exists()
     # The same slot again: the form says why.
     again = client.post(path, {"start": start, "counsellor": counsellor.pk, "name": "別の 家族"})
-    assert again.status_code == 200
+    assert again.status_code == 409
     assert 'id="error-summary"' in again.content.decode()
 
 

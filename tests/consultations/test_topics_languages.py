@@ -108,7 +108,7 @@ def test_the_form_refuses_a_label_in_place_of_the_stored_value(vietnamese, tuesd
         "/consultations/nyuen/",
         {"start": start, "name": "Nguyen Lan", "email": "lan@ex.jp", "topic": "株式投資"},
     )
-    assert answer.status_code == 200 and not Appointment.objects.exists()
+    assert answer.status_code == 400 and not Appointment.objects.exists()
 
 
 def test_the_vietnamese_email_names_the_counsellor_in_vietnamese(vietnamese):
