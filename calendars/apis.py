@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from calendars.tokens import feed_token_revoke, feed_token_rotate, feed_urls, private_link_request
 from core.fields import StrictCharField, StrictEmailField, StrictURLField
+from core.languages import supported_language
 from core.schema import ERROR_RESPONSES
 from core.throttling import (
     EmailLinkEmailThrottle,
@@ -61,7 +62,8 @@ class PrivateFeedLinkApi(APIView):
         data.is_valid(raise_exception=True)
         private_link_request(
             email=data.validated_data["email"],
-            language=(getattr(request, "LANGUAGE_CODE", None) or "ja")[:2],
+            # The whole code: やさしい日本語 is "ja-easy", and its first two letters are Japanese.
+            language=supported_language(getattr(request, "LANGUAGE_CODE", None)),
         )
         return Response({"detail": str(PRIVATE_LINK_ACCEPTED)}, status=status.HTTP_202_ACCEPTED)
 

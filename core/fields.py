@@ -28,12 +28,13 @@ import datetime as dt
 import re
 import unicodedata
 from enum import Enum
-from typing import Any
+from typing import Any, NoReturn
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.drf_messages import limits_in_each_language
 from core.errors import AppValidationError
 from core.text import UNPRINTABLE_MESSAGE, line_breaks_normalised, text_problem
 
@@ -53,22 +54,29 @@ class StrictStringMixin:
             self.multiline = multiline
         super().__init__(*args, **kwargs)
         self.error_messages.setdefault("unprintable", UNPRINTABLE_MESSAGE)
+        limits_in_each_language(self)  # type: ignore[arg-type]
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
-            self.fail("invalid")  # type: ignore[attr-defined]
+            refuse(self, "invalid")
         value = data.strip() if self.trim_whitespace else data  # type: ignore[attr-defined]
         if self.multiline:
             value = line_breaks_normalised(value)
         problem = text_problem(value, multiline=self.multiline)
         if problem is not None:
-            self.fail(problem)  # type: ignore[attr-defined]
+            refuse(self, problem)
         return value
 
 
+def refuse(field: serializers.Field, key: str) -> NoReturn:
+    """Refuse a value with a field's message as it stands. DRF's ``fail`` runs ``str.format``
+    on it, which reads やさしい日本語's ふりがな (``{文字|もじ}``) as a format field and fails
+    (a 500): the project's own messages (a phone number's, ``unprintable``) carry it."""
+    raise serializers.ValidationError(field.error_messages[key], code=key)
+
+
 class StrictCharField(StrictStringMixin, serializers.CharField):
-    # DRF's own message, named here so that the project's catalogue translates it.
-    default_error_messages = {"invalid": _("Not a valid string.")}
+    """Text on one line (DRF's messages are translated through ``core.drf_messages``)."""
 
 
 class StrictTextField(StrictCharField):
@@ -158,6 +166,10 @@ class StrictSlugRelatedField(serializers.SlugRelatedField):
 class StrictIntegerField(serializers.IntegerField):
     """An integer given as a JSON number: not a string of digits, a float or a boolean."""
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        limits_in_each_language(self)
+
     def to_internal_value(self, data: Any) -> int:
         if type(data) is not int:
             self.fail("invalid")
@@ -166,9 +178,6 @@ class StrictIntegerField(serializers.IntegerField):
 
 class StrictBooleanField(serializers.BooleanField):
     """A boolean given as JSON true or false, not "yes", "1" or 1."""
-
-    # DRF's own message, named here so that the project's catalogue translates it.
-    default_error_messages = {"invalid": _("Must be a valid boolean.")}
 
     def to_internal_value(self, data: Any) -> bool:
         if type(data) is not bool:
@@ -187,12 +196,6 @@ class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(data)
 
 
-# DRF's own messages of a list's length (``serializers.ListField``), which its Japanese catalogue
-# leaves in English: named here so that the project's catalogue, read first, translates them.
-LIST_LENGTH_MESSAGES = (
-    _("Ensure this field has no more than {max_length} elements."),
-    _("Ensure this field has at least {min_length} elements."),
-)
 MAX_ID = 2**31 - 1  # the largest id a table of the project has (a PostgreSQL integer)
 DATE_MIN = dt.date(2000, 1, 1)
 DATE_MAX = dt.date(2100, 12, 31)

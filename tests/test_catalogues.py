@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gettext
 import re
+import string
 from pathlib import Path
 
 import polib
@@ -156,6 +157,32 @@ def test_placeholders_are_kept(locale_dir):
             # A one-form language translates the plural msgid, whose placeholders may differ.
             if text and found != wanted_plural and found != wanted:
                 wrong.append(f"{_label(entry)}: {sorted(found)} != {sorted(wanted_plural)}")
+    assert not wrong, f"{locale_dir}:\n" + "\n".join(wrong[:40])
+
+
+def _brace_fields(text: str) -> set[str]:
+    """The named fields of a str.format() template; ValueError when it is not one."""
+    return {name for _literal, name, _spec, _conv in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("locale_dir", sorted({*LANGUAGE_DIRS, *REFERENCE_LANGUAGES}))
+def test_brace_formats_stay_formats(locale_dir):
+    """What compilemessages' `msgfmt --check-format` refuses: a translation of a {name}
+    message (flagged python-brace-format) that str.format() cannot read or whose fields differ.
+    ふりがな's braces cannot go in such a message, so やさしい日本語 writes its words in kana."""
+    wrong = []
+    for entry in _po(locale_dir):
+        if "python-brace-format" not in entry.flags:
+            continue
+        wanted = _brace_fields(entry.msgid)
+        for text in _translations(entry):
+            try:
+                found = _brace_fields(text)
+            except ValueError as exc:
+                wrong.append(f"{_label(entry)}: {text!r} ({exc})")
+                continue
+            if text and found != wanted:
+                wrong.append(f"{_label(entry)}: {sorted(found)} != {sorted(wanted)}")
     assert not wrong, f"{locale_dir}:\n" + "\n".join(wrong[:40])
 
 

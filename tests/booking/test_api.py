@@ -400,7 +400,7 @@ def test_a_text_field_refusal_says_what_is_wrong_in_the_request_language(api, se
         "ja": {
             "name": ["文字列で指定してください。"],
             "email": ["有効なメールアドレスを入力してください。"],
-            "phone": ["この値は所要のパターンにマッチしません。"],
+            "phone": ["入力の形式が正しくありません。"],
             "language": ['"1"は有効な選択肢ではありません。'],
         },
         "en": {
