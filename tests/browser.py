@@ -136,6 +136,8 @@ def screenshot(page: Any, name: str) -> Path:
     """Save a full-page screenshot as test-artifacts/<name>.png and return its path."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
+    # A page reached by a click may still be arriving: a form was shot cut off at its fifth field.
+    page.wait_for_load_state()
     page.screenshot(path=str(path), full_page=True)
     return path
 

@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from django import template
 from django.conf import settings
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext, npgettext, pgettext
 
 from core import dates
@@ -50,6 +50,13 @@ def phone_link(number: str) -> str:
     if not digits:
         return number
     return format_html('<a href="tel:{}">{}</a>', digits, number)
+
+
+@register.filter
+def nowrap(text: str) -> str:
+    """Text that never breaks across lines, such as a phone number in a sentence: Chromium breaks
+    090-1234-5678 after a hyphen on a narrow phone."""
+    return format_html('<span class="nowrap">{}</span>', text)
 
 
 @register.filter
@@ -121,6 +128,14 @@ def months(value: int | None) -> str:
 def months_list(values) -> str:
     """Return children's ages as a list: 5か月、1歳2か月 / 5 months, 1 y 2 m."""
     return pgettext("list separator", ", ").join(months(v) for v in values or [])
+
+
+@register.filter
+def months_list_html(values) -> str:
+    """Children's ages as ``months_list`` writes them, each kept on one line: a narrow column
+    breaks between two ages, never inside 2歳6か月."""
+    parts = [format_html('<span class="nowrap">{}</span>', months(v)) for v in values or []]
+    return format_html_join(pgettext("list separator", ", "), "{}", ((p,) for p in parts))
 
 
 @register.filter

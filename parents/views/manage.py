@@ -90,6 +90,8 @@ def reservation_manage(request, code: str):
     program = sessions[0].program
     here = with_query(reverse("reservation-manage", kwargs={"code": reservation.code}), credential)
     party_form = PartyChangeForm(reservation=reservation, program=program)
+    # A party that no longer comes (cancelled, lapsed, its day over) is offered no calendar.
+    calendar_offered = reservation.status in OPEN_STATUSES
     feed = None
     feed_rotated = False
     error = None
@@ -117,6 +119,8 @@ def reservation_manage(request, code: str):
             elif action == "links_replace":
                 reservation_links_replace(reservation=reservation, language=language())
                 return private(see_other(reverse("my-reservations-sent")))
+            elif action in ("feed", "feed_rotate") and not calendar_offered:
+                raise AppError("invalid_state")
             elif action == "feed":
                 feed = feed_urls(feed_token_issue(email=reservation.email))
             elif action == "feed_rotate":
@@ -151,6 +155,7 @@ def reservation_manage(request, code: str):
             and now < first.start
             and (not reservation.holds_seats or now <= first.cancellation_deadline),
             "cancellation_deadline": first.cancellation_deadline,
+            "calendar_offered": calendar_offered,
             "feed": feed,
             "feed_rotated": feed_rotated,
             "error": error,

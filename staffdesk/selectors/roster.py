@@ -30,7 +30,6 @@ from booking.models import (
 )
 from booking.services import waitlist_queryset
 from events.models import Session
-from events.templatetags.parent_pages import months_list
 from notifications.models import Notification, NotificationStatus
 from staffdesk.models import SessionAttendance, StaffAction
 from staffdesk.services import ATTENDED, NO_SHOW, roster_filter
@@ -186,11 +185,6 @@ class RosterRow:
     @property
     def needs_text(self) -> str:
         return self.reservation.needs_text()
-
-    @property
-    def ages_text(self) -> str:
-        """The children's ages as people say them (1歳8か月、5か月) in the page's language."""
-        return months_list(self.reservation.children_ages)
 
 
 @dataclass

@@ -12,7 +12,7 @@ from booking.addresses import receives_email
 from booking.models import Reservation, ReservationStatus
 from booking.services import waitlist_position
 from events.models import Facility, Session
-from events.templatetags.parent_pages import months_list, when
+from events.templatetags.parent_pages import when
 from staffdesk.services import reservation_in_session
 from staffdesk.terms import RESERVATION_STATUS, term
 
@@ -52,10 +52,6 @@ class Slip:
     @property
     def has_email(self) -> bool:
         return receives_email(self.reservation.email)
-
-    @property
-    def ages_text(self) -> str:
-        return months_list(self.reservation.children_ages)
 
     @property
     def needs_text(self) -> str:

@@ -34,11 +34,58 @@ def _site_url(settings, live_server):
 
 
 def check(page, name: str) -> None:
-    """axe-core finds nothing, nothing scrolls sideways, every target is at least 44 px, and
-    the language menu shows every language's whole name."""
+    """axe-core finds nothing, nothing scrolls sideways, every target is at least 44 px, the
+    language menu shows every language's whole name, and text reads as text (text_problems)."""
     assert_accessible(page, name)
     assert layout_problems(page) == [], name
     assert clipped_languages(page) == [], name
+    assert text_problems(page) == [], name
+
+
+def text_problems(page) -> list[str]:
+    """Return what breaks the reading of a page's text, each as a line:
+
+    - a <ruby> (やさしい日本語's ふりがな) laid out as a flex or grid item: the text around it
+      becomes items of their own, side by side in columns when the line wraps
+      ("「親子ふれあい遊び」の | 日 | を ぜんぶ カレンダーに") and without the space before it;
+    - two links of a list closer than 8 px, line to line: wrapped links read as one paragraph;
+    - a message at the top of the page against the header's line.
+    """
+    return list(
+        page.evaluate(
+            """() => {
+                const out = [];
+                for (const ruby of document.querySelectorAll('ruby')) {
+                    const box = ruby.parentElement;
+                    const display = getComputedStyle(box).display;
+                    if (/flex|grid/.test(display)) {
+                        const text = box.textContent.trim().slice(0, 30);
+                        out.push(`ruby in a ${display} ${box.tagName} ${box.className}: ${text}`);
+                    }
+                }
+                const lines = (a) => {
+                    const range = document.createRange();
+                    range.selectNodeContents(a);
+                    return [...range.getClientRects()].filter(r => r.height > 0);
+                };
+                for (const list of document.querySelectorAll('ul.links')) {
+                    const links = [...list.querySelectorAll('a')].map(lines);
+                    for (let i = 1; i < links.length; i++) {
+                        const gap = links[i][0].top - links[i - 1].at(-1).bottom;
+                        if (gap < 8) out.push(`links ${i}, ${i + 1}: ${Math.round(gap)} px`);
+                    }
+                }
+                const header = document.querySelector('.site-header');
+                const first = document.querySelector('main > .alert:first-child');
+                if (header && first) {
+                    const gap = first.getBoundingClientRect().top
+                        - header.getBoundingClientRect().bottom;
+                    if (gap < 16) out.push(`message ${Math.round(gap)} px under the header`);
+                }
+                return out;
+            }"""
+        )
+    )
 
 
 def clipped_languages(page) -> list[str]:

@@ -44,8 +44,10 @@ def test_a_larger_party_is_not_waitlisted_without_the_parent_choosing_it(ja_clie
     html = response.content.decode()
     assert response.status_code == 400
     assert "残り1席です。2人では満席のため、キャンセル待ちになります。人数を減らすか" in html
-    # The summary joins a field and its error as Japanese does, with a full-width colon.
-    assert "人数分の席がない場合は、キャンセル待ちに登録する：残り1席です。" in html
+    # The summary gives the checkbox's message alone: its label is a sentence of its own, and
+    # 「…キャンセル待ちに登録する：残り1席です。」 read as one.
+    assert '<a href="#id_join_waitlist">残り1席です。2人では満席のため' in html
+    assert "キャンセル待ちに登録する：" not in html
     assert Reservation.objects.count() == 0
 
 

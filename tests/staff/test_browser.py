@@ -321,6 +321,44 @@ def test_lottery_roster_says_where_the_lottery_stands(browser, live_server, door
     screenshot(page, "staff-lottery-roster-drawn-1024")
 
 
+def squeezed_text(page) -> list[str]:
+    """Return text that fits but cannot be read: a table cell squeezed to one character a
+    line (開催予定 stacked), a heading's aside broken inside (2027年 / 1月), chart labels
+    under 8 px."""
+    return list(
+        page.evaluate(
+            """() => {
+                const out = [];
+                const lines = (el) => {
+                    const range = document.createRange();
+                    range.selectNodeContents(el);
+                    return new Set([...range.getClientRects()].filter(r => r.width > 0)
+                        .map(r => Math.round(r.top))).size;
+                };
+                for (const cell of document.querySelectorAll('td, th')) {
+                    const text = cell.textContent.trim();
+                    const size = parseFloat(getComputedStyle(cell).fontSize);
+                    if (cell.offsetWidth === 0 || text.length < 3) continue;
+                    if (cell.clientWidth < 2.5 * size && lines(cell) >= 3) {
+                        out.push(`cell ${cell.clientWidth} px wide: ${text.slice(0, 20)}`);
+                    }
+                }
+                for (const aside of document.querySelectorAll('h1 small')) {
+                    const heading = aside.closest('h1').getBoundingClientRect().width;
+                    if (lines(aside) > 1 && aside.scrollWidth < heading) {
+                        out.push(`heading's aside broken: ${aside.textContent.trim()}`);
+                    }
+                }
+                for (const label of document.querySelectorAll('.chart text')) {
+                    const h = label.getBoundingClientRect().height;
+                    if (h > 0 && h < 8) out.push(`chart label ${h.toFixed(1)} px high`);
+                }
+                return out;
+            }"""
+        )
+    )
+
+
 def test_a_sessions_staff_pages_fit_a_phone_with_a_long_facility_name(browser, live_server, door):
     """On a phone nothing pushes a page sideways: the move form's place, a select as wide as
     the longest facility name, once did by 50 px; the lottery's lists scroll in their own box;
@@ -350,7 +388,7 @@ def test_a_sessions_staff_pages_fit_a_phone_with_a_long_facility_name(browser, l
     page = tablet(browser, viewport={"width": 360, "height": 740})
     log_in(page, live_server.url, first.username, f"/staff/sessions/{session.pk}/change/")
     assert "すこやかひろば・ぷらす分室" in page.locator("select[name=facility]").inner_text()
-    too_wide = []
+    too_wide, unreadable = [], []
     for width in (360, 1024):
         page.set_viewport_size({"width": width, "height": 740})
         for name, path in pages.items():
@@ -359,8 +397,10 @@ def test_a_sessions_staff_pages_fit_a_phone_with_a_long_facility_name(browser, l
             scroll_width = page.evaluate("document.documentElement.scrollWidth")
             if scroll_width > width:
                 too_wide.append(f"{name} at {width}: {scroll_width} px")
+            unreadable += [f"{name} at {width}: {p}" for p in squeezed_text(page)]
             screenshot(page, f"staff-fit-{name}-{width}")
     assert too_wide == []
+    assert unreadable == []
     # The door list still prints as the A4 table it was, from a phone too: every column, the
     # signature the widest, the blank rows for walk-ins.
     page.set_viewport_size({"width": 360, "height": 740})

@@ -144,6 +144,9 @@ def test_the_report_page_names_its_columns_as_the_csv_does():
     assert "繰り上げ組数" in page
     totals = html[html.index('<dl class="totals">') : html.index("</dl>")]
     assert "<dt>繰り上げ組数</dt>" in totals
+    # The year's totals name their figures as the table's columns do, parties included.
+    labels = re.findall(r"<dt>([^<]*)</dt>", totals)
+    assert {"予約組数", "出席組数"} <= set(labels) and set(labels) <= set(page)
 
 
 @pytest.mark.django_db
