@@ -20,6 +20,7 @@ from consultations.models import AvailabilityWindow, ConsultationType, Counsello
 from consultations.reports import fiscal_year_of
 from demo.consultations import demo_consultations_load
 from events.models import StaffRole
+from tests.admin_lists import list_edit, operator_client
 from tests.consultations.conftest import ordinary_tuesday
 from tests.factories import FacilityFactory, staff_user
 from tests.staff.conftest import token_client
@@ -132,30 +133,16 @@ def test_the_yearly_report_lists_the_types_in_the_chosen_order(kinds, facility):
 
 
 def operator() -> Client:
-    client = Client()
-    client.force_login(
-        get_user_model().objects.create_superuser("operator", "operator@example.jp", "pw-Op-123")
-    )
-    return client
+    return operator_client()
 
 
 def admin_titles(html: str) -> list[str]:
     return re.findall(r'<th class="field-title"><a href="[^"]*">([^<]*)</a>', html)
 
 
-def list_edit(kinds: dict[str, ConsultationType], orders: dict[str, str]) -> dict[str, str]:
+def types_edit(kinds: dict[str, ConsultationType], orders: dict[str, str]) -> dict[str, str]:
     """The admin list's form as a browser sends it, with the orders typed in."""
-    data = {
-        "form-TOTAL_FORMS": str(len(CHOSEN)),
-        "form-INITIAL_FORMS": str(len(CHOSEN)),
-        "form-MIN_NUM_FORMS": "0",
-        "form-MAX_NUM_FORMS": "1000",
-        "_save": "Save",
-    }
-    for n, title in enumerate(CHOSEN):
-        data[f"form-{n}-id"] = str(kinds[title].pk)
-        data[f"form-{n}-display_order"] = orders[title]
-    return data
+    return list_edit([(kinds[title].pk, orders[title]) for title in CHOSEN])
 
 
 def test_operators_see_and_edit_the_order_in_the_admins_list(kinds):
@@ -168,7 +155,7 @@ def test_operators_see_and_edit_the_order_in_the_admins_list(kinds):
 
     # 入園相談 moves to the top: 0 comes before 1.
     wanted = {"入園相談": "0", "子育てコンシェルジュ相談": "1", "発達相談": "1"}
-    saved = client.post("/admin/consultations/consultationtype/", list_edit(kinds, wanted))
+    saved = client.post("/admin/consultations/consultationtype/", types_edit(kinds, wanted))
     assert saved.status_code == 302
     html = client.get("/admin/consultations/consultationtype/").content.decode()
     assert admin_titles(html) == ["入園相談", "子育てコンシェルジュ相談", "発達相談"]
@@ -187,7 +174,7 @@ def test_an_order_the_column_cannot_hold_is_refused_and_nothing_changes(kinds, b
     client = operator()
     before = dict(ConsultationType.objects.values_list("pk", "display_order"))
     orders = {title: bad if n == 0 else "5" for n, title in enumerate(CHOSEN)}
-    page = client.post("/admin/consultations/consultationtype/", list_edit(kinds, orders))
+    page = client.post("/admin/consultations/consultationtype/", types_edit(kinds, orders))
     assert page.status_code == 200  # the list again, with the field's error
     html = page.content.decode()
     assert "errorlist" in html

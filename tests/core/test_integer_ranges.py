@@ -5,11 +5,10 @@ serializer refuse 40000 on SQLite as PostgreSQL's column would."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.test import Client
 
+from tests.admin_lists import list_edit, operator_client
 from tests.factories import ProgramFactory
 
 
@@ -38,20 +37,7 @@ def test_a_small_integer_beyond_the_column_is_refused_by_the_models_validation(d
 
 def test_the_admin_refuses_an_order_beyond_the_column_and_changes_nothing(db):
     program = ProgramFactory(display_order=3)
-    client = Client(HTTP_ACCEPT_LANGUAGE="ja")
-    client.force_login(
-        get_user_model().objects.create_superuser("operator", "operator@example.jp", "pw-Op-123")
-    )
-    data = {
-        "form-TOTAL_FORMS": "1",
-        "form-INITIAL_FORMS": "1",
-        "form-MIN_NUM_FORMS": "0",
-        "form-MAX_NUM_FORMS": "1000",
-        "_save": "Save",
-        "form-0-id": str(program.pk),
-        "form-0-display_order": "40000",
-    }
-    page = client.post("/admin/events/program/", data)
+    page = operator_client().post("/admin/events/program/", list_edit([(program.pk, 40000)]))
     assert page.status_code == 200
     assert "32767" in page.content.decode()
     program.refresh_from_db()

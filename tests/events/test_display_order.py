@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from events.models import Program
 from staffdesk.selectors import fiscal_year_of
+from tests.admin_lists import list_edit, operator_client, select_options
 from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, staff_user
 from tests.staff.conftest import token_client
 
@@ -39,13 +40,6 @@ def programs(db) -> dict[str, Program]:
             ("イクボスセミナー", 1),
         )
     }
-
-
-def options(html: str, name: str) -> list[str]:
-    """The values of a select's options, in the page's order (the empty "all" one left out)."""
-    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
-    assert select, f"no select named {name}"
-    return [v for v in re.findall(r'<option value="([^"]*)"', select.group(1)) if v]
 
 
 def slugs(programs: dict[str, Program]) -> list[str]:
@@ -126,14 +120,14 @@ def test_the_api_lists_programmes_in_the_chosen_order(programs):
 
 def test_the_parents_filter_offers_programmes_in_the_chosen_order(programs):
     html = Client(HTTP_ACCEPT_LANGUAGE="ja").get("/").content.decode()
-    assert options(html, "program") == slugs(programs)
+    assert select_options(html, "program") == slugs(programs)
 
 
 def test_the_schedules_series_form_offers_programmes_in_the_chosen_order(programs):
     client = Client()
     client.force_login(staff_user(FacilityFactory()))
     html = client.get("/staff/schedule/series/new/").content.decode()
-    assert options(html, "program") == slugs(programs)
+    assert select_options(html, "program") == slugs(programs)
 
 
 def admin_titles(html: str) -> list[str]:
@@ -141,10 +135,7 @@ def admin_titles(html: str) -> list[str]:
 
 
 def test_operators_see_and_edit_the_order_in_the_admins_list(programs):
-    client = Client()
-    client.force_login(
-        get_user_model().objects.create_superuser("operator", "operator@example.jp", "pw-Op-123")
-    )
+    client = operator_client()
     html = client.get("/admin/events/program/").content.decode()
     assert admin_titles(html) == CHOSEN
     ids = re.findall(r'name="form-(\d+)-id" value="(\d+)"', html)
@@ -153,16 +144,7 @@ def test_operators_see_and_edit_the_order_in_the_admins_list(programs):
 
     # まつさか moves to the top: 0 comes before 1.
     wanted = {"まつさかスマイルパパ講座": 0, "子育て相談": 1, "イクボスセミナー": 1}
-    data = {
-        "form-TOTAL_FORMS": "3",
-        "form-INITIAL_FORMS": "3",
-        "form-MIN_NUM_FORMS": "0",
-        "form-MAX_NUM_FORMS": "1000",
-        "_save": "Save",
-    }
-    for n, title in enumerate(CHOSEN):
-        data[f"form-{n}-id"] = str(programs[title].pk)
-        data[f"form-{n}-display_order"] = str(wanted[title])
+    data = list_edit([(programs[title].pk, wanted[title]) for title in CHOSEN])
     assert client.post("/admin/events/program/", data).status_code == 302
     html = client.get("/admin/events/program/").content.decode()
     assert admin_titles(html) == ["まつさかスマイルパパ講座", "イクボスセミナー", "子育て相談"]
@@ -171,21 +153,9 @@ def test_operators_see_and_edit_the_order_in_the_admins_list(programs):
 
 @pytest.mark.parametrize("bad", ["-1", "1.5", "一", ""])
 def test_an_order_the_column_cannot_hold_is_refused_and_nothing_changes(programs, bad):
-    client = Client()
-    client.force_login(
-        get_user_model().objects.create_superuser("operator", "operator@example.jp", "pw-Op-123")
-    )
+    client = operator_client()
     before = dict(Program.objects.values_list("pk", "display_order"))
-    data = {
-        "form-TOTAL_FORMS": "3",
-        "form-INITIAL_FORMS": "3",
-        "form-MIN_NUM_FORMS": "0",
-        "form-MAX_NUM_FORMS": "1000",
-        "_save": "Save",
-    }
-    for n, title in enumerate(CHOSEN):
-        data[f"form-{n}-id"] = str(programs[title].pk)
-        data[f"form-{n}-display_order"] = bad if n == 0 else "5"
+    data = list_edit([(programs[t].pk, bad if n == 0 else "5") for n, t in enumerate(CHOSEN)])
     page = client.post("/admin/events/program/", data)
     assert page.status_code == 200  # the list again, with the field's error
     assert "errorlist" in page.content.decode()

@@ -23,6 +23,7 @@ from django.utils import timezone
 from consultations.reports import consultation_year
 from events.models import FACILITY_ORDER, Facility, StaffMembership, StaffRole
 from staffdesk.selectors import fiscal_year_of
+from tests.admin_lists import list_edit, operator_client, select_options
 from tests.factories import FacilityFactory, ProgramFactory, SessionFactory
 from tests.staff.conftest import token_client
 
@@ -55,20 +56,9 @@ def slugs(facilities: dict[str, Facility]) -> list[str]:
     return [facilities[name].slug for name in CHOSEN]
 
 
-def options(html: str, name: str) -> list[str]:
-    """The values of a select's options, in the page's order (the empty "all" one left out)."""
-    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
-    assert select, f"no select named {name}"
-    return [v for v in re.findall(r'<option value="([^"]*)"', select.group(1)) if v]
-
-
 @pytest.fixture
 def operator(db) -> Client:
-    client = Client()
-    client.force_login(
-        get_user_model().objects.create_superuser("operator", "operator@example.jp", "pw-Op-123")
-    )
-    return client
+    return operator_client()
 
 
 def test_the_api_lists_facilities_in_the_chosen_order(facilities):
@@ -82,14 +72,14 @@ def test_the_api_lists_facilities_in_the_chosen_order(facilities):
 
 def test_the_parents_filter_offers_facilities_in_the_chosen_order(facilities):
     html = Client(HTTP_ACCEPT_LANGUAGE="ja").get("/").content.decode()
-    assert options(html, "facility") == slugs(facilities)
+    assert select_options(html, "facility") == slugs(facilities)
 
 
 @pytest.mark.parametrize(
     "page", ["/staff/", "/staff/report/", "/staff/schedule/", "/staff/schedule/series/new/"]
 )
 def test_the_staff_pages_offer_facilities_in_the_chosen_order(facilities, operator, page):
-    assert options(operator.get(page).content.decode(), "facility") == slugs(facilities)
+    assert select_options(operator.get(page).content.decode(), "facility") == slugs(facilities)
 
 
 def test_the_schedule_opens_on_the_first_facility_in_the_chosen_order(facilities, operator):
@@ -175,17 +165,7 @@ def admin_names(html: str) -> list[str]:
 
 
 def changelist_data(facilities: dict[str, Facility], orders: dict[str, str]) -> dict[str, str]:
-    data = {
-        "form-TOTAL_FORMS": "3",
-        "form-INITIAL_FORMS": "3",
-        "form-MIN_NUM_FORMS": "0",
-        "form-MAX_NUM_FORMS": "1000",
-        "_save": "Save",
-    }
-    for n, name in enumerate(CHOSEN):
-        data[f"form-{n}-id"] = str(facilities[name].pk)
-        data[f"form-{n}-display_order"] = orders[name]
-    return data
+    return list_edit([(facilities[name].pk, orders[name]) for name in CHOSEN])
 
 
 def test_operators_see_and_edit_the_order_in_the_admins_list(facilities, operator):
