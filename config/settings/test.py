@@ -3,6 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
+from .database import SQLITE_ENGINE
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
