@@ -10,7 +10,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import format_day_time
-from events.models import FACILITY_ORDER, Facility
+from events.models import Facility
 
 
 class CounsellorRole(models.TextChoices):
@@ -103,11 +103,9 @@ class ConsultationMode(models.TextChoices):
 # this order, and a join would lock the facility's row too.
 CONSULTATION_TYPE_ORDER = ("facility_id", "display_order", "title", "id")
 # Where people see several facilities' types (the parents' list, the API, the report): the
-# facilities in the city's order (events.models.FACILITY_ORDER), each one's types in its own.
-CONSULTATION_TYPE_BY_FACILITY_ORDER = (
-    *(f"facility__{name}" for name in FACILITY_ORDER),
-    *CONSULTATION_TYPE_ORDER,
-)
+# facilities in the city's order (ordering by the relation follows Facility's own,
+# events.models.FACILITY_ORDER), each one's types in its own.
+CONSULTATION_TYPE_BY_FACILITY_ORDER = ("facility", *CONSULTATION_TYPE_ORDER)
 
 
 class ConsultationType(models.Model):

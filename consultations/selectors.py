@@ -23,7 +23,6 @@ from consultations.models import (
     Counsellor,
     CounsellorLeave,
 )
-from events.models import FACILITY_ORDER
 from events.selectors import staff_facility_ids, user_can_manage_facility
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -225,9 +224,8 @@ def counsellor_day_plan(counsellor: Counsellor, *, first: date, last: date) -> d
 def staff_counsellors(user) -> list[Counsellor]:
     """The counsellors of the facilities a staff member works at (all for a superuser)."""
     ids = staff_facility_ids(user)
-    counsellors = Counsellor.objects.select_related("facility").order_by(
-        *(f"facility__{name}" for name in FACILITY_ORDER), "pk"
-    )
+    # By a relation, Django orders by the related model's own ordering (FACILITY_ORDER).
+    counsellors = Counsellor.objects.select_related("facility").order_by("facility", "pk")
     if ids is not None:
         counsellors = counsellors.filter(facility_id__in=ids)
     return list(counsellors)

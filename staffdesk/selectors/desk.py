@@ -115,7 +115,8 @@ def sessions_on_day(*, user: User, day: date, facility: Facility | None = None) 
             SessionAttendance.objects.filter(status=ATTENDED), "session_id", "pk"
         ),
     )
-    sessions = list(qs.order_by("start", *(f"facility__{f}" for f in FACILITY_ORDER), "id"))
+    # "facility" orders by Facility's own ordering (FACILITY_ORDER).
+    sessions = list(qs.order_by("start", "facility", "id"))
     for s in sessions:
         s.waitlist_length = s.waitlist_own + s.waitlist_course
         s.checked_in = s.attended_own + s.attended_course
