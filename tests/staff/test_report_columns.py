@@ -1,0 +1,87 @@
+"""The report's column names wrap between words on a tablet held sideways (861-1180 px):
+キャンセル/組数 and 延べ/参加者数, as a city office's table breaks them, not キャン/セル組/数."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone, translation
+
+from events.models import StaffRole
+from staffdesk.selectors import fiscal_year_of
+from staffdesk.services import check_in
+from staffdesk.templatetags.staff_pages import column_name
+from tests.browser import screenshot
+from tests.factories import FacilityFactory, ProgramFactory, staff_user
+from tests.staff.conftest import book_before, page_client, started_session
+from tests.staff.test_browser import log_in, tablet
+
+# Each piece of a column name between its marked breaks, as the browser laid it out: one line
+# box per piece means no piece was broken inside.
+PIECES_ON_ONE_LINE = """
+() => [...document.querySelectorAll('table.report thead th')]
+  .filter(th => th.offsetParent !== null)
+  .flatMap(th => [...th.childNodes].filter(n => n.nodeType === Node.TEXT_NODE && n.data.trim()))
+  .map(node => {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+    return [node.data, lines.size];
+  })
+"""
+
+
+@pytest.fixture
+def held(db):
+    """A session held today with three parties checked in, and its facility's manager."""
+    facility = FacilityFactory(name="すこやか子育て交流館")
+    program = ProgramFactory(title="親子ふれあい遊び（1〜2歳）")
+    session = started_session(facility=facility, program=program, capacity=20)
+    manager = staff_user(facility, StaffRole.MANAGER, username="report-columns")
+    for i in range(3):
+        party = book_before(session, email=f"columns{i}@example.jp").reservation
+        check_in(session=session, reservation=party, by=manager)
+    return session, manager
+
+
+def test_japanese_column_names_mark_their_breaks_before_the_unit():
+    with translation.override("ja"):
+        assert column_name("キャンセル組数") == "キャンセル<wbr>組数"
+        assert column_name("延べ参加者数") == "延べ<wbr>参加者数"
+        assert column_name("開催回数") == "開催<wbr>回数"
+        assert column_name("予約数（席）") == "予約数<wbr>（席）"
+        assert column_name("定員") == "定員"
+        assert column_name("<b>組数") == "&lt;b&gt;<wbr>組数"
+
+
+def test_other_languages_wrap_at_their_spaces_with_nothing_added():
+    with translation.override("en"):
+        assert column_name("Reserved (parties)") == "Reserved (parties)"
+        assert column_name("<b>") == "&lt;b&gt;"
+
+
+def test_the_report_page_marks_the_breaks_in_its_header_only(held):
+    session, first = held
+    fy = fiscal_year_of(timezone.localdate(session.start))
+    html = page_client(first).get("/staff/report/", {"fiscal_year": fy}).content.decode()
+    head = html[html.index("<thead>") : html.index("</thead>")]
+    assert "キャンセル<wbr>組数" in head and "延べ<wbr>参加者数" in head
+    # The cards' labels on a phone are read whole (data-label).
+    assert 'data-label="キャンセル組数"' in html
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [880, 1024, 1180])
+def test_column_names_break_only_between_words_on_a_tablet_held_sideways(
+    browser, live_server, held, width
+):
+    session, first = held
+    fy = fiscal_year_of(timezone.localdate(session.start))
+    path = f"/staff/report/?fiscal_year={fy}"
+    page = tablet(browser, viewport={"width": width, "height": 800})
+    log_in(page, live_server.url, first.username, path)
+    pieces = page.evaluate(PIECES_ON_ONE_LINE)
+    assert {text for text, _ in pieces} >= {"キャンセル", "組数", "延べ", "参加者数"}
+    assert [text for text, lines in pieces if lines != 1] == []
+    screenshot(page, f"staff-report-columns-{width}")
+    wrap = page.locator(".report-wrap")
+    assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth")  # every column on screen
