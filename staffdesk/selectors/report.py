@@ -44,8 +44,6 @@ class ReportRow:
     program_id: int
     program_title: str
     month: date
-    program_order: int = 0
-    facility_order: int = 0
     sessions_held: int = 0
     sessions_cancelled: int = 0
     capacity: int = 0
@@ -122,15 +120,18 @@ def attendance_report(
     def held(prefix: str) -> Q:
         return Q(**{f"{prefix}__{name}": value for name, value in held_scope.items()})
 
+    # Facilities and programmes in the orders the city chose (their models' orderings:
+    # events.models.FACILITY_ORDER, PROGRAM_ORDER), as its report lists them; the rows below
+    # are made in this order.
     session_rows = list(
-        Session.objects.filter(**scope).values(
+        Session.objects.filter(**scope)
+        .order_by("facility", "program", "start")
+        .values(
             "id",
             "facility_id",
             "facility__name",
-            "facility__display_order",
             "program_id",
             "program__title",
-            "program__display_order",
             "course_id",
             "start",
             "status",
@@ -200,8 +201,6 @@ def attendance_report(
                 s["program_id"],
                 s["program__title"],
                 month,
-                program_order=s["program__display_order"],
-                facility_order=s["facility__display_order"],
             )
         if s["status"] == SessionStatus.CANCELLED:
             row.sessions_cancelled += 1
@@ -225,20 +224,7 @@ def attendance_report(
             row.no_shows += here.get("no_shows", 0)
             row.attended_people += here.get("attended_people") or 0
             row.promotions += promotions_course.get(s["course_id"], 0)
-    # Facilities and programmes in the orders the city chose (events.models.FACILITY_ORDER,
-    # PROGRAM_ORDER), as its report does.
-    rows = sorted(
-        table.values(),
-        key=lambda r: (
-            r.facility_order,
-            r.facility_name,
-            r.facility_id,
-            r.program_order,
-            r.program_title,
-            r.program_id,
-            r.month,
-        ),
-    )
+    rows = list(table.values())
     months = []
     for month in fiscal_months(fiscal_year):
         total = ReportRow(0, "", 0, "", month)
