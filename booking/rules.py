@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from core.kana import is_kana, kana_normalised
-from core.text import name_folded
+from core.text import company_folded
 from events.models import PartyCounting, Program
 
 # A due date more than this many days after the session is not a pregnancy now.
@@ -63,12 +63,13 @@ NOT_A_MEMBER_MESSAGE = _("Choose your company or organisation from the list of m
 
 
 def member_named(company: str, members: Iterable[str]) -> str | None:
-    """The official name of the member ``company`` names, or None: compared after NFKC and
-    without spaces (``core.text.name_folded``), as parents type ＡＢＣ　商事 for ABC商事."""
-    wanted = name_folded(company)
+    """The official name of the member ``company`` names, or None: compared after NFKC, without
+    spaces and with the legal form written out (``core.text.company_folded``), as parents type
+    ＡＢＣ　商事 for ABC商事 and (株)わかば for 株式会社わかば."""
+    wanted = company_folded(company)
     if not wanted:
         return None
-    return next((name for name in members if name_folded(name) == wanted), None)
+    return next((name for name in members if company_folded(name) == wanted), None)
 
 
 NOT_KANA_MESSAGE = _("Write your name in hiragana or katakana, e.g. やまだ はなこ.")

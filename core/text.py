@@ -112,3 +112,30 @@ def name_folded(value: str) -> str:
     """A name as compared, not as stored: NFKC (full-width letters and digits, half-width kana),
     case folded, without spaces of any width, so ＡＢＣ　商事 names the same as abc商事."""
     return "".join(unicodedata.normalize("NFKC", value or "").casefold().split())
+
+
+# How Japanese write a company's legal form short, in brackets before or after its name, as
+# NFKC leaves them ((株) from ㈱ and （株）): the forms a member list of companies and
+# organisations holds.
+LEGAL_FORMS = {
+    "(株)": "株式会社",
+    "(有)": "有限会社",
+    "(合)": "合同会社",
+    "(資)": "合資会社",
+    "(名)": "合名会社",
+    "(一社)": "一般社団法人",
+    "(公社)": "公益社団法人",
+    "(一財)": "一般財団法人",
+    "(公財)": "公益財団法人",
+    "(特非)": "特定非営利活動法人",
+    "(医)": "医療法人",
+    "(福)": "社会福祉法人",
+    "(学)": "学校法人",
+}
+LEGAL_FORM_SHORT = re.compile("|".join(re.escape(short) for short in LEGAL_FORMS))
+
+
+def company_folded(value: str) -> str:
+    """A company's or organisation's name as compared (``name_folded``), its legal form written
+    out: (株)わかば, ㈱わかば and 株式会社 わかば name the same member."""
+    return LEGAL_FORM_SHORT.sub(lambda m: LEGAL_FORMS[m.group()], name_folded(value))

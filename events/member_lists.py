@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.kana import is_kana, reading_folded
-from core.text import line_breaks_normalised, name_folded, text_problem
+from core.text import company_folded, line_breaks_normalised, text_problem
 from events.models import MemberList, MemberOrganisation
 
 # The reading is after the last separator: a name may hold a comma (Sakura, Inc.), a reading
@@ -47,13 +47,13 @@ def member_lines_parsed(text: str) -> list[MemberLine]:
             )
         elif not is_kana(reading):
             problems.append(_("Line %(n)d: write the reading in hiragana or katakana.") % where)
-        elif name_folded(name) in seen:
+        elif company_folded(name) in seen:
             problems.append(
                 _("Line %(n)d: the same name as line %(first)d.")
-                % {"n": number, "first": seen[name_folded(name)]}
+                % {"n": number, "first": seen[company_folded(name)]}
             )
         else:
-            seen[name_folded(name)] = number
+            seen[company_folded(name)] = number
             members.append(MemberLine(name, reading))
     if problems:
         raise ValidationError(problems)
@@ -64,10 +64,10 @@ def member_lines_parsed(text: str) -> list[MemberLine]:
 def member_list_import(*, member_list: MemberList, members: list[MemberLine]) -> int:
     """Add the members to the list, or give those it holds (by the same name once folded) the
     reading imported and make them active again; return how many were added."""
-    held = {name_folded(m.name): m for m in member_list.members.select_for_update()}
+    held = {company_folded(m.name): m for m in member_list.members.select_for_update()}
     added = 0
     for line in members:
-        member = held.get(name_folded(line.name))
+        member = held.get(company_folded(line.name))
         if member is None:
             MemberOrganisation.objects.create(
                 member_list=member_list, name=line.name, reading=line.reading

@@ -83,6 +83,18 @@ def test_the_api_stores_the_official_name_of_a_member_typed_another_way(seminar)
     assert seminar.seats_taken == 1
 
 
+@pytest.mark.parametrize("typed", ["(株)わかば", "㈱わかば", "（株）　わかば", "わかば"])
+def test_a_member_typed_with_its_legal_form_short_is_the_member(seminar, typed):
+    """(株), ㈱ and （株） say 株式会社, as parents write it; a name without its form is no match
+    (another company may hold it)."""
+    answer = APIClient().post(URL, body(seminar, company=typed), format="json")
+    if typed == "わかば":
+        assert answer.status_code == 400 and "company" in answer.json()["fields"]
+        return
+    assert answer.status_code == 201, answer.json()
+    assert Reservation.objects.get().company == "株式会社わかば"
+
+
 @pytest.mark.parametrize(
     "company", ["株式会社デモ商事", "有限会社あおい", ""], ids=["stranger", "inactive", "none"]
 )

@@ -17,6 +17,7 @@ from core.text import (
     EmailFormField,
     MultiLineFormField,
     OneLineFormField,
+    company_folded,
     line_breaks_normalised,
     text_problem,
 )
@@ -122,3 +123,23 @@ def test_an_email_form_field_folds_full_width_characters():
     field = EmailFormField()
     assert field.clean("ｈａｎａｋｏ＠example．jp") == "hanako@example.jp"
     assert refused(field, "hanako@exa\u200bmple.jp") == "invalid"
+
+
+@pytest.mark.parametrize(
+    "typed, official",
+    [
+        ("(株)わかば", "株式会社わかば"),
+        ("㈱わかば", "株式会社わかば"),
+        ("わかば（株）", "わかば株式会社"),
+        ("（一社）子育てネット", "一般社団法人子育てネット"),
+        ("(特非) ひだまり", "特定非営利活動法人ひだまり"),
+        ("ＡＢＣ　商事", "ABC商事"),
+    ],
+)
+def test_a_companys_legal_form_short_folds_to_the_form_written_out(typed, official):
+    assert company_folded(typed) == company_folded(official)
+
+
+def test_a_name_with_another_legal_form_is_another_company():
+    assert company_folded("(有)わかば") != company_folded("株式会社わかば")
+    assert company_folded("わかば") != company_folded("株式会社わかば")

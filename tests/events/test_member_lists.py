@@ -112,6 +112,15 @@ def test_the_same_name_twice_in_an_import_is_refused(alliance):
     assert alliance.members.count() == 4
 
 
+def test_a_name_with_its_legal_form_short_is_the_same_name_in_an_import(alliance):
+    client = admin()
+    url = f"/admin/events/memberlist/{alliance.pk}/change/"
+    text = "株式会社デモ, でも\n㈱デモ, でも\n"
+    html = client.post(url, change_form(alliance, text)).content.decode()
+    assert "2行目：1行目と同じ名称です。" in html
+    assert alliance.members.count() == 4
+
+
 def test_a_programme_for_a_member_list_must_ask_for_the_company(alliance):
     program = ProgramFactory(member_list=alliance, requires_company=False)
     with pytest.raises(ValidationError) as refused:
