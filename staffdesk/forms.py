@@ -58,6 +58,19 @@ class WalkInForm(forms.Form):
             )
         if program is not None and not program.childcare_offered:
             del self.fields["childcare"]  # no 託児 field where the programme offers none
+        if program is not None and program.member_list_id:
+            # The list's members only (the walk-in's company may stay unsaid); a phone booking
+            # naming a company off the list needs its reason.
+            names = member_names(member_list_id=program.member_list_id)
+            self.fields["company"] = forms.ChoiceField(
+                label=_("Company or organisation"),
+                choices=[("", "—")] + [(name, name) for name in names],
+                required=False,
+            )
+        elif program is not None and program.requires_company:
+            self.fields["company"] = OneLineFormField(
+                label=_("Company or organisation"), max_length=200, required=False
+            )
 
     def age_fields(self):
         return [self[f"child_age_{n}"] for n in range(1, WALK_IN_AGE_FIELDS + 1)]
@@ -68,6 +81,7 @@ class WalkInForm(forms.Form):
         data["children_ages"] = [age for age in ages if age is not None]
         if len(data["children_ages"]) > (data.get("children") or 0):
             self.add_error("child_age_1", _("More ages than children are given."))
+        data.setdefault("company", "")
         return data
 
 
@@ -120,18 +134,6 @@ class PhoneBookingForm(WalkInForm):
             city = session.facility.city if session is not None else ""
             self.fields["resident"] = forms.BooleanField(
                 label=_("Lives in %(city)s") % {"city": city}, required=False
-            )
-        if program.member_list_id:
-            # The list's members only: a company off the list needs the reason below.
-            names = member_names(member_list_id=program.member_list_id)
-            self.fields["company"] = forms.ChoiceField(
-                label=_("Company or organisation"),
-                choices=[("", "—")] + [(name, name) for name in names],
-                required=False,
-            )
-        elif program.requires_company:
-            self.fields["company"] = OneLineFormField(
-                label=_("Company or organisation"), max_length=200, required=False
             )
         groups = [g for g in program.priority_groups if isinstance(g, dict) and g.get("key")]
         language = supported_language(get_language())

@@ -152,6 +152,14 @@ class WalkInSerializer(serializers.Serializer):
     phone = StrictCharField(max_length=30, required=False, default="", allow_blank=True)
     email = StrictEmailField(required=False, allow_blank=True)  # a default "" is no email
     notes = StrictTextField(max_length=1000, required=False, default="", allow_blank=True)
+    company = StrictCharField(
+        max_length=200,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Where the programme asks for it; for a programme limited to a member list, "
+        "a member's name (stored as the list writes it) or none.",
+    )
     override_reason = StrictTextField(
         required=False,
         default="",

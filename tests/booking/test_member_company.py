@@ -222,3 +222,31 @@ def test_a_walk_in_at_the_door_is_added_without_a_company(seminar, centre):
             check_in_now=False,
         )
     assert "company" in refused.value.fields
+
+
+def walk_in(**fields) -> dict:
+    return {"name": "山田 太郎", "adults": "1", "children": "0", "childcare": "0"} | fields
+
+
+def test_the_desks_walk_in_form_records_a_member_or_none(seminar, centre):
+    client = page_client(staff_user(centre, username="desk"))
+    url = f"/staff/sessions/{seminar.pk}/walk-in/"
+    assert re.search(r'<select name="company"', client.get(url).content.decode())
+    stranger = client.post(url, walk_in(company="株式会社デモ商事"))
+    assert stranger.status_code == 400 and Reservation.objects.count() == 0
+    member = client.post(url, walk_in(company="株式会社わかば"))
+    assert member.status_code == 302
+    unsaid = client.post(url, walk_in(name="佐藤 花子"))
+    assert unsaid.status_code == 302
+    assert sorted(Reservation.objects.values_list("company", flat=True)) == ["", "株式会社わかば"]
+
+
+def test_the_desks_walk_in_api_stores_the_members_official_name(seminar, centre):
+    client = token_client(staff_user(centre, username="desk"))
+    url = f"/api/v1/sessions/{seminar.pk}/walk-ins/"
+    data = {"name": "山田 太郎", "adults": 1, "check_in": False}
+    refused = client.post(url, data | {"company": "株式会社デモ商事"}, format="json")
+    assert refused.status_code == 400 and "company" in refused.json()["fields"]
+    booked = client.post(url, data | {"company": "(株)わかば"}, format="json")
+    assert booked.status_code == 201, booked.content
+    assert Reservation.objects.get().company == "株式会社わかば"
