@@ -16,6 +16,7 @@ class Bar:
     label: str
     label_x: float
     value_y: float
+    share: float  # of the axis's maximum, in per cent: a phone's row draws the bar this long
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ def bar_chart(
                 label=label,
                 label_x=round(x + bar_width / 2, 1),
                 value_y=round(baseline - h - 4, 1),
+                share=round(100 * value / maximum, 1),
             )
         )
     ticks = [

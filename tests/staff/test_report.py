@@ -290,4 +290,5 @@ def test_bar_chart_geometry():
     assert zero.height == 0 and zero.y == chart.baseline
     assert ten.height == pytest.approx(twenty_five.height * 10 / 25, abs=0.2)
     assert all(b.x + b.width <= chart.right for b in chart.bars)
+    assert [b.share for b in chart.bars] == [0, 33.3, 83.3]  # a phone's rows, of the axis
     assert bar_chart([], []).bars == []

@@ -1,5 +1,6 @@
-"""The report's column names wrap between words on a tablet held sideways (861-1180 px):
-キャンセル/組数 and 延べ/参加者数, as a city office's table breaks them, not キャン/セル組/数."""
+"""The report read on a tablet and a phone: its column names wrap between words on a tablet
+held sideways (861-1180 px), キャンセル/組数 and 延べ/参加者数 as a city office's table breaks
+them, not キャン/セル組/数; on a phone its chart is a row a month, readable."""
 
 from __future__ import annotations
 
@@ -85,3 +86,25 @@ def test_column_names_break_only_between_words_on_a_tablet_held_sideways(
     screenshot(page, f"staff-report-columns-{width}")
     wrap = page.locator(".report-wrap")
     assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth")  # every column on screen
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_phone_reads_the_chart_as_a_row_a_month(browser, live_server, held):
+    session, first = held
+    fy = fiscal_year_of(timezone.localdate(session.start))
+    path = f"/staff/report/?fiscal_year={fy}"
+    page = tablet(browser, viewport={"width": 360, "height": 800})
+    log_in(page, live_server.url, first.username, path)
+    assert not page.locator("figure.chart > svg").is_visible()
+    rows = page.locator(".chart-rows li")
+    assert rows.count() == 12 and rows.first.locator(".month").inner_text() == "4月"
+    month = timezone.localdate(session.start).month
+    held_row = rows.nth((month - 4) % 12)
+    assert held_row.locator(".value").inner_text() == "3"  # the three who came
+    sizes = page.eval_on_selector_all(
+        ".chart-rows .month", "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))"
+    )
+    assert min(sizes) >= 14
+    bar = held_row.locator("rect").bounding_box()
+    assert bar is not None and bar["width"] > 100  # the one month with people: a long bar
+    screenshot(page, "staff-report-chart-360")
