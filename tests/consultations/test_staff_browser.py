@@ -14,7 +14,7 @@ from events.models import StaffRole
 from tests.browser import assert_accessible, layout_problems
 from tests.consultations.conftest import ten
 from tests.factories import staff_user
-from tests.staff.test_browser import log_in, tablet
+from tests.staff.browser_pages import log_in, tablet
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

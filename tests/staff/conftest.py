@@ -19,6 +19,7 @@ from tests.factories import (
     book,
     staff_user,
 )
+from tests.staff.browser_pages import NAMES
 
 # A caller's party as the desk's phone-booking API takes it: a phone number, no email address.
 PHONE_CALLER = {
@@ -99,3 +100,27 @@ def session_b(facility_b):
 @pytest.fixture
 def api_a(manager_a):
     return token_client(manager_a)
+
+
+@pytest.fixture
+def door(db):
+    """A session started today with six booked parties and two managers (the browser tests)."""
+    facility = FacilityFactory(name="すこやか子育て交流館", slug="ribbon-door")
+    program = ProgramFactory(title="親子ふれあい遊び（1〜2歳）")
+    session = started_session(facility=facility, program=program, capacity=20)
+    parties = [
+        book_before(
+            session,
+            name=name,
+            name_kana=kana,
+            email=f"door{i}@example.jp",
+            adults=1,
+            children=1 + i % 2,
+            children_ages=[14] if i % 2 == 0 else [14, 30],
+            phone=f"090-1234-{i:04d}",
+        ).reservation
+        for i, (name, kana) in enumerate(NAMES)
+    ]
+    first = staff_user(facility, StaffRole.MANAGER, username="door-a")
+    second = staff_user(facility, StaffRole.MANAGER, username="door-b")
+    return session, parties, first, second

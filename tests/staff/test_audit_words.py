@@ -244,7 +244,7 @@ def test_the_log_fits_a_phone_and_a_tablet(browser, live_server, width):
     from pathlib import Path
 
     from tests.browser import axe_violations
-    from tests.staff.test_browser import log_in, tablet
+    from tests.staff.browser_pages import log_in, tablet
 
     facility = FacilityFactory(name="すこやか子育て交流館", slug=f"audit-{width}")
     staff = staff_user(facility, StaffRole.MANAGER, username=f"walks{width}@example.jp")

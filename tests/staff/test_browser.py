@@ -14,75 +14,16 @@ import pytest
 from django.utils import timezone
 
 from booking.models import ReservationHistory
-from events.models import StaffMembership, StaffRole
 from staffdesk.models import StaffAction
 from staffdesk.selectors import fiscal_year_of
 from tests.browser import axe_violations, screenshot
 from tests.factories import (
-    FacilityFactory,
-    ProgramFactory,
     SessionFactory,
     lottery_session,
-    staff_user,
 )
-from tests.schedule.test_series import january_series
-from tests.staff.conftest import book_before, started_session
+from tests.staff.browser_pages import NAMES, log_in, tablet
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-TABLET = {"width": 1024, "height": 768}
-NAMES = [
-    ("山田 花子", "やまだ はなこ"),
-    ("佐藤 太郎", "さとう たろう"),
-    ("鈴木 美咲", "すずき みさき"),
-    ("高橋 陽菜", "たかはし ひな"),
-    ("田中 健太", "たなか けんた"),
-    ("伊藤 結衣", "いとう ゆい"),
-]
-
-
-def tablet(browser, *, javascript: bool = True, viewport=TABLET):
-    context = browser.new_context(
-        viewport=viewport,
-        locale="ja-JP",
-        timezone_id="Asia/Tokyo",
-        has_touch=True,
-        java_script_enabled=javascript,
-    )
-    context.set_default_timeout(15_000)
-    return context.new_page()
-
-
-def log_in(page, base_url: str, username: str, next_path: str) -> None:
-    page.goto(f"{base_url}{next_path}")
-    assert "/staff/accounts/login/" in page.url
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw-Staff-123")
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url(re.compile(re.escape(next_path) + r"$"))
-
-
-@pytest.fixture
-def door(db):
-    facility = FacilityFactory(name="すこやか子育て交流館", slug="ribbon-door")
-    program = ProgramFactory(title="親子ふれあい遊び（1〜2歳）")
-    session = started_session(facility=facility, program=program, capacity=20)
-    parties = [
-        book_before(
-            session,
-            name=name,
-            name_kana=kana,
-            email=f"door{i}@example.jp",
-            adults=1,
-            children=1 + i % 2,
-            children_ages=[14] if i % 2 == 0 else [14, 30],
-            phone=f"090-1234-{i:04d}",
-        ).reservation
-        for i, (name, kana) in enumerate(NAMES)
-    ]
-    first = staff_user(facility, StaffRole.MANAGER, username="door-a")
-    second = staff_user(facility, StaffRole.MANAGER, username="door-b")
-    return session, parties, first, second
 
 
 def row(page, code: str):
@@ -210,7 +151,7 @@ def test_print_report_and_today_pages_render_japanese(browser, live_server, door
         check_in(session=session, reservation=p, by=first)
     fy = fiscal_year_of(timezone.localdate(session.start))
     page.goto(f"{live_server.url}/staff/report/?fiscal_year={fy}")
-    bars = page.locator("figure.chart svg rect")
+    bars = page.locator("figure.chart > svg rect")
     assert bars.count() == 12
     assert axe_violations(page) == []
     screenshot(page, "staff-report")
@@ -319,99 +260,3 @@ def test_lottery_roster_says_where_the_lottery_stands(browser, live_server, door
     assert "確定待ち2組" in status
     assert page.locator("tr.party").count() == 2
     screenshot(page, "staff-lottery-roster-drawn-1024")
-
-
-def squeezed_text(page) -> list[str]:
-    """Return text that fits but cannot be read: a table cell squeezed to one character a
-    line (開催予定 stacked), a heading's aside broken inside (2027年 / 1月), chart labels
-    under 8 px."""
-    return list(
-        page.evaluate(
-            """() => {
-                const out = [];
-                const lines = (el) => {
-                    const range = document.createRange();
-                    range.selectNodeContents(el);
-                    return new Set([...range.getClientRects()].filter(r => r.width > 0)
-                        .map(r => Math.round(r.top))).size;
-                };
-                for (const cell of document.querySelectorAll('td, th')) {
-                    const text = cell.textContent.trim();
-                    const size = parseFloat(getComputedStyle(cell).fontSize);
-                    if (cell.offsetWidth === 0 || text.length < 3) continue;
-                    if (cell.clientWidth < 2.5 * size && lines(cell) >= 3) {
-                        out.push(`cell ${cell.clientWidth} px wide: ${text.slice(0, 20)}`);
-                    }
-                }
-                for (const aside of document.querySelectorAll('h1 small')) {
-                    const heading = aside.closest('h1').getBoundingClientRect().width;
-                    if (lines(aside) > 1 && aside.scrollWidth < heading) {
-                        out.push(`heading's aside broken: ${aside.textContent.trim()}`);
-                    }
-                }
-                for (const label of document.querySelectorAll('.chart text')) {
-                    const h = label.getBoundingClientRect().height;
-                    if (h > 0 && h < 8) out.push(`chart label ${h.toFixed(1)} px high`);
-                }
-                return out;
-            }"""
-        )
-    )
-
-
-def test_a_sessions_staff_pages_fit_a_phone_with_a_long_facility_name(browser, live_server, door):
-    """On a phone nothing pushes a page sideways: the move form's place, a select as wide as
-    the longest facility name, once did by 50 px; the lottery's lists scroll in their own box;
-    the printable door list once was 380 px wide at 360. Every staff page fits 360 and 1024."""
-    session, parties, first, _ = door
-    long_name = FacilityFactory(name="地域子育て支援センター（中央）すこやかひろば・ぷらす分室")
-    StaffMembership.objects.create(user=first, facility=long_name, role=StaffRole.MANAGER)
-    lottery = lottery_session(session.facility, 2)
-    for i, (name, kana) in enumerate(NAMES):
-        book_before(lottery, name=name, name_kana=kana, email=f"fit{i}@example.jp")
-    series, _ = january_series(session.program, session.facility, weekdays=[1, 5], by=first)
-    fy = fiscal_year_of(timezone.localdate(session.start))
-    pages = {
-        "roster": f"/staff/sessions/{session.pk}/",
-        "print": f"/staff/sessions/{session.pk}/print/",
-        "party": f"/staff/sessions/{session.pk}/parties/{parties[0].code}/",
-        "change": f"/staff/sessions/{session.pk}/change/",
-        "phone": f"/staff/sessions/{session.pk}/phone/",
-        "walk-in": f"/staff/sessions/{session.pk}/walk-in/",
-        "audit": f"/staff/sessions/{session.pk}/audit/",
-        "waiting-list": f"/staff/sessions/{lottery.pk}/waiting-list/",
-        "report": f"/staff/report/?fiscal_year={fy}",
-        "schedule-month": f"/staff/schedule/?facility={session.facility.slug}&month=2027-01",
-        "series": f"/staff/schedule/series/{series.pk}/",
-        "series-new": "/staff/schedule/series/new/",
-    }
-    page = tablet(browser, viewport={"width": 360, "height": 740})
-    log_in(page, live_server.url, first.username, f"/staff/sessions/{session.pk}/change/")
-    assert "すこやかひろば・ぷらす分室" in page.locator("select[name=facility]").inner_text()
-    too_wide, unreadable = [], []
-    for width in (360, 1024):
-        page.set_viewport_size({"width": width, "height": 740})
-        for name, path in pages.items():
-            answer = page.goto(f"{live_server.url}{path}")
-            assert answer.status == 200, path
-            scroll_width = page.evaluate("document.documentElement.scrollWidth")
-            if scroll_width > width:
-                too_wide.append(f"{name} at {width}: {scroll_width} px")
-            unreadable += [f"{name} at {width}: {p}" for p in squeezed_text(page)]
-            screenshot(page, f"staff-fit-{name}-{width}")
-    assert too_wide == []
-    assert unreadable == []
-    # The door list still prints as the A4 table it was, from a phone too: every column, the
-    # signature the widest, the blank rows for walk-ins.
-    page.set_viewport_size({"width": 360, "height": 740})
-    page.goto(f"{live_server.url}{pages['print']}")
-    page.emulate_media(media="print")
-    assert page.locator("table.sheet thead").is_visible()
-    assert page.locator("table.sheet tr.blank").first.is_visible()
-    page.set_viewport_size({"width": 718, "height": 1000})  # 190 mm, the A4 sheet's width
-    assert page.locator("table.sheet thead").is_visible()
-    widths = page.eval_on_selector_all(
-        "table.sheet thead th", "cells => cells.map(c => c.getBoundingClientRect().width)"
-    )
-    assert len(widths) == 7 and max(widths) == widths[-1]
-    screenshot(page, "staff-fit-print-a4")

@@ -13,8 +13,8 @@ from staffdesk.csv_files import EXPORT_HEADERS, ROSTER_HEADERS
 from staffdesk.services import check_in
 from tests.browser import axe_violations, screenshot
 from tests.factories import book
+from tests.staff.browser_pages import log_in, tablet
 from tests.staff.conftest import book_before, page_client, started_session
-from tests.staff.test_browser import door, log_in, tablet  # noqa: F401 (door is a fixture)
 
 PHONE = {"width": 360, "height": 780}
 TABLET = {"width": 1024, "height": 768}

@@ -207,7 +207,7 @@ def test_in_the_browser_staff_see_whom_to_phone_and_confirm_with_a_note(
     browser, live_server, lottery, manager_a, winners
 ):
     from tests.browser import axe_violations, screenshot
-    from tests.staff.test_browser import log_in, tablet
+    from tests.staff.browser_pages import log_in, tablet
 
     caller, _parent = winners
     page = tablet(browser)

@@ -17,7 +17,7 @@ from events.models import StaffRole
 from notifications.models import Notification
 from tests.browser import axe_violations, screenshot
 from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, book, staff_user
-from tests.staff.test_browser import log_in, tablet
+from tests.staff.browser_pages import log_in, tablet
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -189,7 +189,7 @@ def test_the_closed_form_in_a_browser(browser, live_server, width):
     from pathlib import Path
 
     from tests.browser import axe_violations
-    from tests.staff.test_browser import log_in, tablet
+    from tests.staff.browser_pages import log_in, tablet
 
     centre = FacilityFactory(
         name="すこやか子育て交流館", slug=f"phone-{width}", phone="0598-00-1234"

@@ -13,8 +13,8 @@ from staffdesk.services import check_in
 from staffdesk.templatetags.staff_pages import column_name
 from tests.browser import screenshot
 from tests.factories import FacilityFactory, ProgramFactory, staff_user
+from tests.staff.browser_pages import log_in, tablet
 from tests.staff.conftest import book_before, page_client, started_session
-from tests.staff.test_browser import log_in, tablet
 
 # Each piece of a column name between its marked breaks, as the browser laid it out: one line
 # box per piece means no piece was broken inside.

@@ -18,8 +18,8 @@ from events.models import Session
 from staffdesk.selectors import attendance_report, fiscal_year_of
 from staffdesk.terms import japanese_fiscal_year
 from tests.factories import FacilityFactory, ProgramFactory, staff_user
+from tests.staff.browser_pages import log_in, tablet
 from tests.staff.bulk import year_of_sessions
-from tests.staff.test_browser import log_in, tablet
 
 SHOTS = Path("/tmp/words")
 JA = {"HTTP_ACCEPT_LANGUAGE": "ja"}

@@ -16,7 +16,7 @@ from booking.services import lottery_draw
 from events.models import Session
 from tests.browser import axe_violations
 from tests.factories import FacilityFactory, book, lottery_session, staff_user
-from tests.staff.test_browser import log_in, tablet
+from tests.staff.browser_pages import log_in, tablet
 
 SHOTS = Path("/tmp/words")
 JA = {"HTTP_ACCEPT_LANGUAGE": "ja"}
