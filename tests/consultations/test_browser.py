@@ -11,7 +11,7 @@ from consultations.models import Appointment, AppointmentStatus
 from demo.consultations import demo_consultations_load
 from tests.browser import assert_accessible, layout_problems, new_page
 from tests.factories import FacilityFactory
-from tests.pages.test_browser import broken_inside
+from tests.pages.browser_checks import broken_inside
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from booking.models import Reservation
 from core.languages import html_lang
 from tests.browser import new_page
-from tests.pages.test_browser import MANAGE_LINK, broken_inside, check, reserve, wait_for_mail
+from tests.pages.browser_checks import MANAGE_LINK, broken_inside, check, reserve, wait_for_mail
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
