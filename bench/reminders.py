@@ -26,9 +26,7 @@ Message-ID, target 0), and >= 200 emails/s for Celery.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -37,6 +35,7 @@ from collections import Counter
 from pathlib import Path
 
 from bench.common import run_child
+from bench.smtp_sink import Sink
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
@@ -49,7 +48,6 @@ TARGET_RATIO = 0.5
 TARGET_RATE = 200.0
 TIMEOUT = float(os.environ.get("BENCH_REMINDER_TIMEOUT", "600"))
 BATCH_SIZE = os.environ.get("BENCH_REMINDER_BATCH", "50")  # NOTIFICATIONS_BATCH_SIZE
-MESSAGE_ID = re.compile(rb"^Message-ID:\s*(<[^>\r\n]+>)", re.MULTILINE | re.IGNORECASE)
 
 
 def run() -> list[str]:
@@ -63,60 +61,6 @@ def run() -> list[str]:
     env["DJANGO_DEBUG"] = "0"
     env["LOG_LEVEL"] = "WARNING"
     return run_child("bench.reminders", env, timeout=TIMEOUT + 300)
-
-
-# --- the SMTP sink, in its own process -----------------------------------------------------
-
-
-def _sink_main(port: int, conn) -> None:
-    from aiosmtpd.controller import Controller
-
-    class Counting:
-        def __init__(self) -> None:
-            self.ids: list[bytes] = []
-
-        async def handle_DATA(self, server, session, envelope):
-            content = envelope.original_content or envelope.content
-            found = MESSAGE_ID.search(content[:4000])
-            self.ids.append(found.group(1) if found else b"")
-            return "250 OK"
-
-    handler = Counting()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    conn.send("ready")
-    while True:
-        command = conn.recv()
-        if command == "count":
-            conn.send(len(handler.ids))
-        elif command == "ids":
-            conn.send([value.decode() for value in handler.ids])
-        elif command == "reset":
-            handler.ids.clear()
-            conn.send(True)
-        else:
-            controller.stop()
-            conn.send(True)
-            return
-
-
-class Sink:
-    def __init__(self, port: int) -> None:
-        context = multiprocessing.get_context("spawn")
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_sink_main, args=(port, child), daemon=True)
-        self.process.start()
-        if not self.conn.poll(30) or self.conn.recv() != "ready":
-            raise RuntimeError("SMTP sink did not start")
-
-    def ask(self, command: str):
-        self.conn.send(command)
-        return self.conn.recv()
-
-    def stop(self) -> None:
-        if self.process.is_alive():
-            self.ask("stop")
-            self.process.join(timeout=10)
 
 
 # --- CPU accounting ------------------------------------------------------------------------

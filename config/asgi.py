@@ -1,3 +1,5 @@
+"""The ASGI application, for a server that speaks ASGI; the project is served over WSGI."""
+
 import os
 
 from django.core.asgi import get_asgi_application

@@ -1,3 +1,5 @@
+"""The Celery application of the workers and beat: its settings are Django's CELERY_* ones."""
+
 import os
 
 from celery import Celery

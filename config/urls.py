@@ -1,3 +1,6 @@
+"""The site's URLs: the APIs under /api/v1/, the parents' pages at the root, the staff pages
+under /staff/, the admin and the OpenAPI schema."""
+
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.templatetags.static import static

@@ -1,3 +1,5 @@
+"""The WSGI application gunicorn serves (production sets DJANGO_SETTINGS_MODULE itself)."""
+
 import os
 
 from django.core.wsgi import get_wsgi_application
