@@ -1,6 +1,7 @@
 """The yearly report of consultations: how many were held (booked, done or missed; not cancelled
 and not blocks) by consultation type and month of a fiscal year (April to March, 年度), with the
-done and no-show totals, for the facilities a staff member works at."""
+done and no-show totals, for the facilities a staff member works at (or one of them). The page,
+its CSV (``consultations.report_csv``) and the staff API show the same figures."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import date, datetime, time
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
+from django.http import Http404
 
 from consultations.models import (
     CONSULTATION_TYPE_BY_FACILITY_ORDER,
@@ -17,6 +19,7 @@ from consultations.models import (
     ConsultationType,
 )
 from consultations.selectors import TOKYO
+from events.models import Facility
 from events.selectors import staff_facility_ids
 
 COUNTED = (AppointmentStatus.BOOKED, AppointmentStatus.DONE, AppointmentStatus.NO_SHOW)
@@ -46,10 +49,27 @@ class YearReport:
     rows: list[TypeRow]
     totals: list[int]
     total: int
+    done: int = 0
+    no_show: int = 0
+    facility: Facility | None = None
 
 
-def consultation_year(user, fiscal_year: int) -> YearReport:
-    """Count a fiscal year's consultations by type and month (Japan time). Two queries."""
+def report_facility(user, slug: str | None) -> Facility | None:
+    """The facility named by slug if the user works there; None for "all of mine". Any other
+    slug is "not found", as the staff desk's report answers."""
+    if not slug:
+        return None
+    ids = staff_facility_ids(user)
+    facilities = Facility.objects.filter(slug=slug)
+    facility = (facilities if ids is None else facilities.filter(pk__in=ids)).first()
+    if facility is None:
+        raise Http404
+    return facility
+
+
+def consultation_year(user, fiscal_year: int, facility: Facility | None = None) -> YearReport:
+    """Count a fiscal year's consultations by type and month (Japan time), at the user's
+    facilities or at one of them. Two queries."""
     months = fiscal_months(fiscal_year)
     begin = datetime.combine(months[0], time.min, TOKYO)
     end = datetime.combine(date(fiscal_year + 1, 4, 1), time.min, TOKYO)
@@ -61,6 +81,8 @@ def consultation_year(user, fiscal_year: int) -> YearReport:
     ids = staff_facility_ids(user)
     if ids is not None:
         kinds = kinds.filter(facility_id__in=ids)
+    if facility is not None:
+        kinds = kinds.filter(facility=facility)
     rows = {kind.pk: TypeRow(kind, [0] * 12) for kind in kinds}
     counts = (
         Appointment.objects.filter(
@@ -82,4 +104,13 @@ def consultation_year(user, fiscal_year: int) -> YearReport:
     for row in rows.values():
         row.total = sum(row.months)
     totals = [sum(row.months[i] for row in rows.values()) for i in range(12)]
-    return YearReport(fiscal_year, months, list(rows.values()), totals, sum(totals))
+    return YearReport(
+        fiscal_year,
+        months,
+        list(rows.values()),
+        totals,
+        sum(totals),
+        done=sum(row.done for row in rows.values()),
+        no_show=sum(row.no_show for row in rows.values()),
+        facility=facility,
+    )

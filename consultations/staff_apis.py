@@ -1,5 +1,6 @@
 """The staff's consultations API: a counsellor's days (held and free), blocks, booking for a
-family who phoned, done / no-show with a private note, and the questionnaire's answers.
+family who phoned, done / no-show with a private note, the questionnaire's answers, and the
+yearly report (JSON, or the page's CSV with ``?format=csv``).
 
 Scoped to the staff member's facilities: another facility's counsellor or appointment is 404;
 the answers are 403 to staff of the facility who are neither its counsellor nor a manager.
@@ -8,29 +9,42 @@ the answers are 403 to staff of the facility who are neither its counsellor nor 
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from consultations import selectors, services
+from consultations import reports, selectors, services
 from consultations.apis import CODE_PATTERN, RANGE_TOO_LONG
 from consultations.models import Appointment, ConsultationType, Counsellor
+from consultations.report_csv import year_csv, year_csv_name
 from consultations.serializers import AppointmentCreateSerializer, AppointmentSerializer
+from core.csv_files import (
+    CSV_RESPONSE,
+    FORMAT_PARAMETER,
+    JSON_ERRORS,
+    CSVApiView,
+    CSVRenderer,
+    csv_response,
+)
 from core.errors import AppValidationError
 from core.fields import (
     StrictBooleanField,
     StrictCharField,
     StrictChoiceField,
+    StrictDateField,
     StrictDateTimeField,
     StrictIntegerField,
     StrictTextField,
     parse_bounded_date,
+    parse_fiscal_year,
 )
 from core.schema import ERROR_RESPONSES
-from events.selectors import user_can_view_facility
+from events.selectors import staff_facility_ids, user_can_view_facility
 
 MAX_DAYS = 14
 
@@ -207,3 +221,71 @@ class StaffAppointmentAnswersApi(APIView):
             "staff_note": answers.staff_note if answers else "",
         }
         return Response(AnswersSerializer(body).data, headers={"Cache-Control": "no-store"})
+
+
+class ConsultationReportRowSerializer(serializers.Serializer):
+    facility = StrictCharField(source="kind.facility.name")
+    consultation = StrictCharField(source="kind.slug", help_text="the consultation type's slug")
+    title = StrictCharField(source="kind.title")
+    months = serializers.ListField(
+        child=StrictIntegerField(), help_text="April to March, as the report's months"
+    )
+    total = StrictIntegerField()
+    done = StrictIntegerField()
+    no_show = StrictIntegerField()
+
+
+class ConsultationReportTotalSerializer(serializers.Serializer):
+    months = serializers.ListField(child=StrictIntegerField(), source="totals")
+    total = StrictIntegerField()
+    done = StrictIntegerField()
+    no_show = StrictIntegerField()
+
+
+class ConsultationReportSerializer(serializers.Serializer):
+    fiscal_year = StrictIntegerField()
+    facility = serializers.SerializerMethodField()
+    months = serializers.ListField(child=StrictDateField(), help_text="first day of each month")
+    rows = ConsultationReportRowSerializer(many=True)
+    totals = ConsultationReportTotalSerializer(source="*")
+
+    def get_facility(self, report) -> str | None:
+        return report.facility.slug if report.facility else None
+
+
+class ConsultationReportApi(CSVApiView):
+    permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer, CSVRenderer]
+
+    @extend_schema(
+        operation_id="staff_consultation_report",
+        parameters=[
+            FORMAT_PARAMETER,
+            OpenApiParameter(
+                "fiscal_year", int, required=False, description="e.g. 2025 = April 2025-March 2026"
+            ),
+            OpenApiParameter("facility", str, required=False, description="facility slug"),
+        ],
+        responses={
+            (200, "application/json"): ConsultationReportSerializer,
+            (200, "text/csv"): CSV_RESPONSE,
+            **JSON_ERRORS,
+        },
+        description=(
+            "Consultations of a fiscal year by consultation type and month (Japan time) at the "
+            "staff member's facilities: booked, done or no-show (cancellations and blocks are "
+            "not counted), with the done and no-show totals; the report page's CSV with "
+            "?format=csv."
+        ),
+    )
+    def get(self, request):
+        ids = staff_facility_ids(request.user)
+        if ids is not None and not ids:
+            raise PermissionDenied(_("You are not staff of any facility."))
+        current = reports.fiscal_year_of(timezone.localdate())
+        fiscal_year = parse_fiscal_year(request.query_params.get("fiscal_year"), current=current)
+        facility = reports.report_facility(request.user, request.query_params.get("facility"))
+        report = reports.consultation_year(request.user, fiscal_year, facility)
+        if self.wants_csv():
+            return csv_response(year_csv(report), year_csv_name(report))
+        return Response(ConsultationReportSerializer(report).data)

@@ -14,4 +14,5 @@ urlpatterns = [
     path("book/<slug:slug>/", staff_views.book, name="book"),
     path("appointments/<str:code>/", staff_views.appointment, name="appointment"),
     path("report/", staff_views.report, name="report"),
+    path("report.csv", staff_views.report_csv, name="report-csv"),
 ]

@@ -11,6 +11,7 @@ managers; another facility's counsellor or appointment is "not found".
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -26,14 +27,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from consultations import selectors, services
 from consultations.apis import CODE_PATTERN
 from consultations.models import Appointment, AppointmentStatus, ConsultationType, Counsellor
-from consultations.reports import consultation_year, fiscal_year_of
+from consultations.report_csv import year_csv, year_csv_name
+from consultations.reports import consultation_year, fiscal_year_of, report_facility
 from consultations.staff_forms import BlockForm, CloseForm, NoteForm, StaffBookingForm
 from consultations.topics import topic_choices
+from core.csv_files import csv_response
 from core.errors import AppError
-from core.fields import bounded_date, query_integer
+from core.fields import bounded_date, parse_fiscal_year, query_integer
 from core.filters import BoundedDateTimeFormField
 from events.selectors import user_can_view_facility
-from events.staff_pages import staff_page
+from events.staff_pages import error_page, staff_page
 
 
 def counsellor_of(request, pk: int) -> Counsellor:
@@ -266,11 +269,28 @@ def report(request):
     """Consultations by type and month of a fiscal year (年度), at the staff member's facilities."""
     current = fiscal_year_of(timezone.localdate())
     year = query_integer(request.GET.get("fiscal_year"), minimum=2000, maximum=2100) or current
+    report = consultation_year(request.user, year)
+    query = urlencode({"fiscal_year": report.fiscal_year})
     return render(
         request,
         "consultations/staff/report.html",
         {
-            "report": consultation_year(request.user, year),
+            "report": report,
             "years": list(range(current, current - 6, -1)),
+            "csv_url": reverse("consult_staff:report-csv") + "?" + query,
         },
     )
+
+
+@staff_page
+def report_csv(request):
+    """The report as the city's CSV file (Japanese, for Excel): a year, and a facility if given."""
+    try:
+        year = parse_fiscal_year(
+            request.GET.get("fiscal_year"), current=fiscal_year_of(timezone.localdate())
+        )
+    except AppError:
+        return error_page(request, 400)
+    facility = report_facility(request.user, request.GET.get("facility"))
+    report = consultation_year(request.user, year, facility)
+    return csv_response(year_csv(report), year_csv_name(report))

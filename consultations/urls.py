@@ -55,4 +55,9 @@ urlpatterns = [
         staff_apis.StaffAppointmentAnswersApi.as_view(),
         name="staff-appointment-answers",
     ),
+    path(
+        "staff/consultations/report/",
+        staff_apis.ConsultationReportApi.as_view(),
+        name="staff-consultation-report",
+    ),
 ]

@@ -13,8 +13,8 @@ The same contract holds for numbers and booleans (``StrictIntegerField``,
 ``"2"``, ``2.0``, ``"２"`` or ``"yes"``), and for dates, which are bounded to
 ``DATE_MIN``..``DATE_MAX`` in Japan time (``StrictDateField``, ``StrictDateTimeField``): year 1
 or 9999 is no date a booking system has, and formatting one fails. What a query string or a
-form gives is text by nature: ``parse_bounded_date`` (``bounded_date``) reads its dates and
-``query_integer`` its numbers, ASCII digits only.
+form gives is text by nature: ``parse_bounded_date`` (``bounded_date``) reads its dates,
+``query_integer`` its numbers and ``parse_fiscal_year`` its fiscal years, ASCII digits only.
 
 Text is checked too (``core.text``): a one-line field refuses control and format characters
 (CR/LF, zero-width space, bidi overrides) and a value made only of invisible characters; a
@@ -236,6 +236,18 @@ def parse_bounded_date(value: Any, *, field: str = "date") -> dt.date:
     if parsed is None:
         raise AppValidationError({field: [QUERY_DATE_MESSAGE]})
     return parsed
+
+
+def parse_fiscal_year(value: Any, *, current: int) -> int:
+    """Read a fiscal year (年度, 2025 = April 2025 to March 2026) given in a query string:
+    ``current`` when it is empty or absent, ASCII digits from 2000 to 2100, or the common 400
+    body (``AppValidationError``, the message under ``fiscal_year``)."""
+    if not value:
+        return current
+    year = query_integer(value, minimum=2000, maximum=2100)
+    if year is None:
+        raise AppValidationError({"fiscal_year": [_("Give a year such as 2025.")]})
+    return year
 
 
 def query_integer(value: Any, *, minimum: int = 0, maximum: int = MAX_ID) -> int | None:

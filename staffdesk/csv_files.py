@@ -5,19 +5,18 @@ it Excel reads UTF-8 as Shift_JIS and shows mojibake), CRLF line ends, and Japan
 headers and values. The files are the facility's own export, in Japanese whatever the language
 of the page that asked for them; a header says what the page's column says for the same thing
 (予約状況, 通知メール, 出欠, 繰り上げ組数: docs/glossary.md, tests/staff/test_desk_words.py).
+The writer itself (BOM, CRLF, no formula cells) is ``core.csv_files``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.utils import timezone, translation
 
 from booking.addresses import receives_email
 from booking.models import SEAT_HOLDING
+from core.csv_files import csv_bytes
 from events.selectors import priority_group_label_of
 from events.templatetags.parent_pages import months_list
 from notifications.models import Notification
@@ -31,8 +30,6 @@ from staffdesk.terms import (
     japanese_fiscal_year,
     percent,
 )
-
-BOM = "\ufeff"
 
 PARTY_HEADERS = [
     "予約番号",
@@ -73,25 +70,6 @@ REPORT_HEADERS = [
     "繰り上げ組数",
     "充足率（%）",
 ]
-
-# A cell starting with one of these is read as a formula by spreadsheets (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    out = io.StringIO()
-    out.write(BOM)
-    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
-    return out.getvalue().encode("utf-8")
 
 
 def notification_text(notification: Notification | None) -> str:

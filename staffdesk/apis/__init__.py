@@ -1,17 +1,13 @@
 """The staff desk's API (under /api/v1/), one module per concern."""
 
+from core.csv_files import CSV_RESPONSE, FORMAT_PARAMETER, JSON_ERRORS, CSVRenderer, csv_response
 from staffdesk.apis.catalogue import (
     SessionViewSet,
     audit,
 )
 from staffdesk.apis.common import (
-    CSV_RESPONSE,
-    FORMAT_PARAMETER,
-    JSON_ERRORS,
-    CSVRenderer,
     StaffApi,
     choice_param,
-    csv_response,
     parse_day,
     parse_fiscal_year,
     session_data,

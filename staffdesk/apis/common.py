@@ -1,23 +1,19 @@
-"""What every staff API shares: authentication and facility scope, CSV answers, parameters."""
+"""What every staff API shares: authentication and facility scope, parameters; CSV answers
+through ``core.csv_files``."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.renderers import BaseRenderer, JSONRenderer
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from core.errors import AppError, AppValidationError
-from core.fields import bounded_date, query_integer
-from core.schema import ERROR_RESPONSES
+from core.csv_files import CSVApiView
+from core.errors import AppValidationError
+from core.fields import bounded_date
+from core.fields import parse_fiscal_year as fiscal_year_param
 from events.models import Session
 from events.permissions import facility_manager_required
 from staffdesk import selectors
@@ -26,80 +22,8 @@ from staffdesk.serializers import (
 )
 
 
-class CSVRenderer(BaseRenderer):
-    """Lets content negotiation accept ``?format=csv`` / ``Accept: text/csv``."""
-
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, bytes):
-            return data
-        raise TypeError("CSV views answer with a finished file")  # pragma: no cover
-
-
-FORMAT_PARAMETER = OpenApiParameter(
-    "format",
-    str,
-    OpenApiParameter.QUERY,
-    required=False,
-    enum=["json", "csv"],
-    description="csv: UTF-8 with BOM, Japanese headers, CRLF (or send Accept: text/csv)",
-)
-
-
-# Errors are JSON even where the success is a CSV file.
-JSON_ERRORS = {(code, "application/json"): r for code, r in ERROR_RESPONSES.items()}
-
-
-CSV_RESPONSE = OpenApiResponse(
-    response=OpenApiTypes.STR, description="CSV file (UTF-8 with BOM, CRLF, Japanese headers)"
-)
-
-
-def csv_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-class StaffApi(APIView):
+class StaffApi(CSVApiView):
     permission_classes = [IsAuthenticated]
-    renderer_classes = [JSONRenderer]
-
-    def handle_exception(self, exc):
-        # Errors always use the common JSON body, even when a CSV file was asked for.
-        self.request.accepted_renderer = JSONRenderer()
-        self.request.accepted_media_type = JSONRenderer.media_type
-        return super().handle_exception(exc)
-
-    def perform_content_negotiation(self, request, force=False):
-        try:
-            return super().perform_content_negotiation(request, force)
-        except (Http404, NotFound):  # DRF's answer to an unknown ?format=
-            formats = [renderer.format for renderer in self.get_renderers()]
-            raise AppError(
-                "unknown_format",
-                _("This format is not available here. Choose one of: %(formats)s.")
-                % {"formats": ", ".join(formats)},
-                status_code=400,
-                extra={"formats": formats},
-            ) from None
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        if (
-            isinstance(response, Response)
-            and not isinstance(response.data, bytes)
-            and getattr(getattr(request, "accepted_renderer", None), "format", None) == "csv"
-        ):
-            # Only the file itself is CSV: metadata (OPTIONS) and errors are the common JSON.
-            request.accepted_renderer = JSONRenderer()
-            request.accepted_media_type = JSONRenderer.media_type
-        response = super().finalize_response(request, response, *args, **kwargs)
-        response["Cache-Control"] = "no-store"  # personal data: never in a shared cache
-        return response
 
     def session(self, pk: int, *, manage: bool = False, desk: bool = False) -> Session:
         """The session if the user works at its facility (else 404); ``manage`` asks for a
@@ -112,10 +36,6 @@ class StaffApi(APIView):
                 _("Only the desk staff and managers of this facility can do this.")
             )
         return session
-
-    def wants_csv(self) -> bool:
-        renderer = getattr(self.request, "accepted_renderer", None)
-        return getattr(renderer, "format", None) == "csv"
 
     def require_staff(self) -> None:
         if not selectors.is_staff_member(self.request.user):
@@ -154,9 +74,4 @@ def parse_day(value: str | None, field: str, default: date | None = None) -> dat
 
 
 def parse_fiscal_year(value: str | None) -> int:
-    if not value:
-        return selectors.fiscal_year_of(timezone.localdate())
-    year = query_integer(value, minimum=2000, maximum=2100)
-    if year is None:
-        raise AppValidationError({"fiscal_year": [_("Give a year such as 2025.")]})
-    return year
+    return fiscal_year_param(value, current=selectors.fiscal_year_of(timezone.localdate()))

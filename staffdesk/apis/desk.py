@@ -9,16 +9,12 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from booking.rules import contact_from_data, party_from_data
+from core.csv_files import CSV_RESPONSE, FORMAT_PARAMETER, JSON_ERRORS, CSVRenderer, csv_response
 from core.schema import ERROR_RESPONSES
 from staffdesk import csv_files, selectors, services
 from staffdesk.apis.common import (
-    CSV_RESPONSE,
-    FORMAT_PARAMETER,
-    JSON_ERRORS,
-    CSVRenderer,
     StaffApi,
     choice_param,
-    csv_response,
     parse_day,
     session_data,
 )

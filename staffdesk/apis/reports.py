@@ -8,15 +8,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from core.csv_files import CSV_RESPONSE, FORMAT_PARAMETER, JSON_ERRORS, CSVRenderer, csv_response
 from core.errors import AppValidationError
 from staffdesk import csv_files, selectors, services
 from staffdesk.apis.common import (
-    CSV_RESPONSE,
-    FORMAT_PARAMETER,
-    JSON_ERRORS,
-    CSVRenderer,
     StaffApi,
-    csv_response,
     parse_day,
     parse_fiscal_year,
 )
