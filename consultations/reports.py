@@ -19,18 +19,11 @@ from consultations.models import (
     ConsultationType,
 )
 from consultations.selectors import TOKYO
+from core.fiscal_years import fiscal_months
 from events.models import Facility
 from events.selectors import staff_facility_ids
 
 COUNTED = (AppointmentStatus.BOOKED, AppointmentStatus.DONE, AppointmentStatus.NO_SHOW)
-
-
-def fiscal_year_of(day: date) -> int:
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def fiscal_months(fiscal_year: int) -> list[date]:
-    return [date(fiscal_year + (m < 4), m, 1) for m in (*range(4, 13), *range(1, 4))]
 
 
 @dataclass

@@ -43,6 +43,7 @@ from core.fields import (
     parse_bounded_date,
     parse_fiscal_year,
 )
+from core.fiscal_years import fiscal_year_of
 from core.schema import ERROR_RESPONSES
 from events.selectors import staff_facility_ids, user_can_view_facility
 
@@ -282,7 +283,7 @@ class ConsultationReportApi(CSVApiView):
         ids = staff_facility_ids(request.user)
         if ids is not None and not ids:
             raise PermissionDenied(_("You are not staff of any facility."))
-        current = reports.fiscal_year_of(timezone.localdate())
+        current = fiscal_year_of(timezone.localdate())
         fiscal_year = parse_fiscal_year(request.query_params.get("fiscal_year"), current=current)
         facility = reports.report_facility(request.user, request.query_params.get("facility"))
         report = reports.consultation_year(request.user, fiscal_year, facility)

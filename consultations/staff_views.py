@@ -28,13 +28,14 @@ from consultations import selectors, services
 from consultations.apis import CODE_PATTERN
 from consultations.models import Appointment, AppointmentStatus, ConsultationType, Counsellor
 from consultations.report_csv import year_csv, year_csv_name
-from consultations.reports import consultation_year, fiscal_year_of, report_facility
+from consultations.reports import consultation_year, report_facility
 from consultations.staff_forms import BlockForm, CloseForm, NoteForm, StaffBookingForm
 from consultations.topics import topic_choices
 from core.csv_files import csv_response
 from core.errors import AppError
 from core.fields import bounded_date, parse_fiscal_year, query_integer
 from core.filters import BoundedDateTimeFormField
+from core.fiscal_years import fiscal_year_of
 from events.selectors import user_can_view_facility
 from events.staff_pages import error_page, staff_page
 

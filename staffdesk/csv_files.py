@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from booking.addresses import receives_email
 from booking.models import SEAT_HOLDING
 from core.csv_files import csv_bytes
+from core.fiscal_years import japanese_fiscal_year
 from events.selectors import priority_group_label_of
 from events.templatetags.parent_pages import months_list
 from notifications.models import Notification
@@ -27,7 +28,6 @@ from staffdesk.terms import (
     NOTIFICATION_STATUS,
     RESERVATION_STATUS,
     in_japanese,
-    japanese_fiscal_year,
     percent,
 )
 

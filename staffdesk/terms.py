@@ -52,20 +52,6 @@ def in_japanese(terms: dict, key: str) -> str:
         return term(terms, key)
 
 
-# The first year of each era (元年): a fiscal year is named by the era of its April.
-ERAS = [(2019, "令和"), (1989, "平成")]
-
-
-def japanese_fiscal_year(year: int) -> str:
-    """令和8年度（2026年度）; 令和元年度（2019年度） for an era's first year: the report's page
-    and its CSV write a fiscal year so."""
-    for first, era in ERAS:
-        if year >= first:
-            number = year - first + 1
-            return f"{era}{'元' if number == 1 else number}年度（{year}年度）"
-    return f"{year}年度"
-
-
 def percent(rate: float | None) -> str:
     """A rate as the report's page and CSV write it under 充足率（%）: 0.6667 -> "66.7"."""
     return "" if rate is None else f"{rate * 100:.1f}"

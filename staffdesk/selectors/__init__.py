@@ -9,6 +9,7 @@
 - ``slips``: a reservation's 受付票 (phone bookings and any other)
 """
 
+from core.fiscal_years import fiscal_months, fiscal_year_of
 from staffdesk.selectors.desk import (
     can_manage,
     can_run_desk,
@@ -32,8 +33,6 @@ from staffdesk.selectors.report import (
     Report,
     ReportRow,
     attendance_report,
-    fiscal_months,
-    fiscal_year_of,
 )
 from staffdesk.selectors.roster import (
     ROSTER_SCOPES,

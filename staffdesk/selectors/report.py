@@ -21,20 +21,12 @@ from booking.models import (
     ReservationHistory,
     ReservationStatus,
 )
+from core.fiscal_years import fiscal_months
 from events.models import Facility, Session, SessionStatus
 from events.selectors import staff_facility_ids
 from staffdesk.models import SessionAttendance
 from staffdesk.selectors.desk import User
 from staffdesk.services import ATTENDED, NO_SHOW
-
-
-def fiscal_year_of(day: date) -> int:
-    """Japanese fiscal year (年度): April to March, named after the year it starts in."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def fiscal_months(year: int) -> list[date]:
-    return [date(year + (m < 4), m, 1) for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)]
 
 
 @dataclass

@@ -7,28 +7,15 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
 from events.selectors import priority_group_label_of
-from staffdesk.terms import japanese_fiscal_year, percent
+from staffdesk.terms import percent
 
 register = template.Library()
 
 # Where a Japanese column name may wrap: before its unit of count or its bracketed unit
 # (キャンセル/組数, 延べ/参加者数, 予約数/（席）), never inside a word.
 JAPANESE_COLUMN_BREAK = re.compile(r"(?<=.)(?=組数|回数|参加者数|（)")
-
-
-@register.filter
-def fiscal_year(year: int) -> str:
-    """A fiscal year as the page's language writes it: 令和8年度（2026年度） / FY2026 (April
-    2026 – March 2027)."""
-    if (get_language() or "ja").startswith("ja"):
-        return japanese_fiscal_year(int(year))
-    return _("FY%(year)d (April %(year)d – March %(next)d)") % {
-        "year": int(year),
-        "next": int(year) + 1,
-    }
 
 
 @register.filter

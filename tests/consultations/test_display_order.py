@@ -17,7 +17,7 @@ from django.test import Client
 from django.utils import timezone
 
 from consultations.models import AvailabilityWindow, ConsultationType, Counsellor
-from consultations.reports import fiscal_year_of
+from core.fiscal_years import fiscal_year_of
 from demo.consultations import demo_consultations_load
 from events.models import StaffRole
 from tests.admin_lists import list_edit, operator_client

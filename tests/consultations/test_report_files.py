@@ -120,6 +120,17 @@ def test_the_csv_says_what_the_pages_columns_say(year, facility):
     assert columns == HEADERS[1:]  # the page names the facility beside each type's name
 
 
+@pytest.mark.parametrize(
+    "language, written",
+    [("ja", "令和7年度（2025年度）"), ("en", "FY2025 (April 2025 – March 2026)")],
+)
+def test_the_page_writes_its_fiscal_year_as_the_attendance_report_does(facility, language, written):
+    client = logged_in(staff_user(facility, StaffRole.VIEWER))
+    html = client.get(PAGE, {"fiscal_year": YEAR}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f"<small>{written}</small>" in html
+    assert f'<option value="{YEAR}" selected>{written}</option>' in html
+
+
 def test_the_page_links_its_csv_which_counts_booked_done_and_no_show_by_month(year, facility):
     client = logged_in(staff_user(facility, StaffRole.VIEWER))
     page = client.get(PAGE, {"fiscal_year": YEAR})

@@ -213,7 +213,7 @@ def test_staff_cancel_frees_the_slot_and_tells_the_family(booked, facility):
 
 
 def test_the_yearly_report_counts_by_type_and_month(past, booked, kind, facility):
-    from consultations.reports import fiscal_year_of
+    from core.fiscal_years import fiscal_year_of
 
     year = fiscal_year_of(past.start.astimezone(TOKYO).date())
     client = logged_in(staff_user(facility, StaffRole.VIEWER))

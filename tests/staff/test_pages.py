@@ -11,9 +11,9 @@ from django.test import Client
 from django.utils import timezone
 
 from booking.models import Reservation
+from core.fiscal_years import japanese_fiscal_year
 from notifications.models import Notification
 from staffdesk.models import StaffAction
-from staffdesk.terms import japanese_fiscal_year
 from tests.factories import book
 from tests.staff.conftest import book_before, page_client, started_session
 

@@ -21,12 +21,12 @@ from django.utils import timezone
 from booking.models import SEAT_HOLDING, Reservation, ReservationHistory, ReservationStatus
 from booking.rules import Contact, Party
 from booking.services import reservation_cancel, reservation_create
+from core.fiscal_years import japanese_fiscal_year
 from events.models import Course, Session, SessionStatus, StaffMembership
 from staffdesk.charts import bar_chart, nice_step
 from staffdesk.models import SessionAttendance
 from staffdesk.selectors import attendance_report, fiscal_months, fiscal_year_of
 from staffdesk.services import check_in, no_shows_mark, session_cancel, walk_in_add
-from staffdesk.terms import japanese_fiscal_year
 from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, book
 from tests.staff.conftest import token_client
 

@@ -9,7 +9,8 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from staffdesk.templatetags.staff_pages import fiscal_year, japanese_fiscal_year
+from core.fiscal_years import japanese_fiscal_year
+from core.templatetags.fiscal_years import fiscal_year
 from tests.factories import FacilityFactory, staff_user
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from core.fiscal_years import japanese_fiscal_year
 from events.models import Session
 from staffdesk.selectors import attendance_report, fiscal_year_of
-from staffdesk.terms import japanese_fiscal_year
 from tests.factories import FacilityFactory, ProgramFactory, staff_user
 from tests.staff.browser_pages import log_in, tablet
 from tests.staff.bulk import year_of_sessions
