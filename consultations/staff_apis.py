@@ -25,8 +25,8 @@ from consultations.report_csv import year_csv, year_csv_name
 from consultations.serializers import AppointmentCreateSerializer, AppointmentSerializer
 from core.csv_files import (
     CSV_RESPONSE,
-    FORMAT_PARAMETER,
     JSON_ERRORS,
+    YEAR_REPORT_PARAMETERS,
     CSVApiView,
     CSVRenderer,
     csv_response,
@@ -260,13 +260,7 @@ class ConsultationReportApi(CSVApiView):
 
     @extend_schema(
         operation_id="staff_consultation_report",
-        parameters=[
-            FORMAT_PARAMETER,
-            OpenApiParameter(
-                "fiscal_year", int, required=False, description="e.g. 2025 = April 2025-March 2026"
-            ),
-            OpenApiParameter("facility", str, required=False, description="facility slug"),
-        ],
+        parameters=YEAR_REPORT_PARAMETERS,
         responses={
             (200, "application/json"): ConsultationReportSerializer,
             (200, "text/csv"): CSV_RESPONSE,

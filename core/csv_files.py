@@ -76,6 +76,15 @@ FORMAT_PARAMETER = OpenApiParameter(
     description="csv: UTF-8 with BOM, Japanese headers, CRLF (or send Accept: text/csv)",
 )
 
+# A yearly report's API (attendance, consultations): JSON or its CSV, a fiscal year, a facility.
+YEAR_REPORT_PARAMETERS = [
+    FORMAT_PARAMETER,
+    OpenApiParameter(
+        "fiscal_year", int, required=False, description="e.g. 2025 = April 2025-March 2026"
+    ),
+    OpenApiParameter("facility", str, required=False, description="facility slug"),
+]
+
 
 # Errors are JSON even where the success is a CSV file.
 JSON_ERRORS = {(code, "application/json"): r for code, r in ERROR_RESPONSES.items()}

@@ -8,7 +8,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from core.csv_files import CSV_RESPONSE, FORMAT_PARAMETER, JSON_ERRORS, CSVRenderer, csv_response
+from core.csv_files import (
+    CSV_RESPONSE,
+    FORMAT_PARAMETER,
+    JSON_ERRORS,
+    YEAR_REPORT_PARAMETERS,
+    CSVRenderer,
+    csv_response,
+)
 from core.errors import AppValidationError
 from staffdesk import csv_files, selectors, services
 from staffdesk.apis.common import (
@@ -74,13 +81,7 @@ class ReportApi(StaffApi):
 
     @extend_schema(
         operation_id="staff_attendance_report",
-        parameters=[
-            FORMAT_PARAMETER,
-            OpenApiParameter(
-                "fiscal_year", int, required=False, description="e.g. 2025 = April 2025-March 2026"
-            ),
-            OpenApiParameter("facility", str, required=False, description="facility slug"),
-        ],
+        parameters=YEAR_REPORT_PARAMETERS,
         responses={
             (200, "application/json"): ReportSerializer,
             (200, "text/csv"): CSV_RESPONSE,
