@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from booking.models import Reservation
-from tests.booking.test_api import URL, assert_refused, minimal, snapshot
+from tests.booking.api_bodies import URL, assert_refused, minimal, snapshot
 from tests.factories import api_key, staff_user
 
 pytestmark = pytest.mark.django_db
