@@ -27,13 +27,13 @@ from booking.services import (
 from core.errors import AppError
 from events.models import BookingMode, Session
 from notifications.models import Notification
-from tests.booking.test_concurrency import (
+from tests.booking.concurrent_http import (
     REQUEST_TIMEOUT,
     book_over_http,
     open_connections,
     run_concurrently,
 )
-from tests.booking.test_concurrency import Party as HttpParty
+from tests.booking.concurrent_http import Party as HttpParty
 from tests.factories import ProgramFactory, SessionFactory, book
 
 pytestmark = pytest.mark.django_db

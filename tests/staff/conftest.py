@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from events.models import StaffRole
+from events.models import BookingMode, Session, StaffRole
 from tests.browser import browser  # noqa: F401  (the Chromium fixture for test_browser.py)
 from tests.factories import (
     FacilityFactory,
@@ -20,6 +21,8 @@ from tests.factories import (
     staff_user,
 )
 from tests.staff.browser_pages import NAMES
+from tests.staff.desk_day import Day
+from tests.staff.permission_world import SECRET_EMAIL, SECRET_NAME, World
 
 # A caller's party as the desk's phone-booking API takes it: a phone number, no email address.
 PHONE_CALLER = {
@@ -124,3 +127,65 @@ def door(db):
     first = staff_user(facility, StaffRole.MANAGER, username="door-a")
     second = staff_user(facility, StaffRole.MANAGER, username="door-b")
     return session, parties, first, second
+
+
+# The permission tests' world (test_api_permissions.py, test_page_permissions.py,
+# test_admin_permissions.py): facility A's sessions of every kind and who tries them.
+
+
+@pytest.fixture
+def world(facility_a, facility_b):
+    started = started_session(facility=facility_a, capacity=3)
+    party = book_before(started, name=SECRET_NAME, email=SECRET_EMAIL).reservation
+    future = SessionFactory(facility=facility_a)
+    book(future, name=SECRET_NAME, email=SECRET_EMAIL)
+    waiting = SessionFactory(facility=facility_a, capacity=1)
+    book(waiting, email="holder@example.jp")
+    waiter = book(waiting, name=SECRET_NAME, email=SECRET_EMAIL).reservation
+    Session.objects.filter(pk=waiting.pk).update(capacity=2)  # a seat for the manual promotion
+    lottery = SessionFactory(
+        facility=facility_a, program=ProgramFactory(booking_mode=BookingMode.LOTTERY)
+    )
+    book(lottery, name=SECRET_NAME, email=SECRET_EMAIL)
+    return World(started, future, waiting, lottery, party.code, waiter.code)
+
+
+@pytest.fixture
+def users(facility_a, facility_b):
+    User = get_user_model()
+    nobody_staff = User.objects.create_user(username="no-facility", password="pw-Staff-123")
+    admin = User.objects.create_superuser(username="city-admin", password="pw-Staff-123")
+    return {
+        "anonymous": None,
+        "manager_b": staff_user(facility_b, StaffRole.MANAGER, username="manager-b"),
+        "no_facility": nobody_staff,
+        "viewer_a": staff_user(facility_a, StaffRole.VIEWER, username="viewer-a"),
+        "manager_a": staff_user(facility_a, StaffRole.MANAGER, username="manager-a"),
+        "superuser": admin,
+    }
+
+
+# The desk role's tests (test_desk_role.py, test_desk_role_refusals.py).
+
+
+@pytest.fixture
+def desk_a(facility_a):
+    return staff_user(facility_a, StaffRole.DESK, username="desk-a")
+
+
+@pytest.fixture
+def day(facility_a):
+    started = started_session(facility=facility_a, capacity=5)
+    first = book_before(started, name="受付 一郎", email="first@example.jp").reservation
+    second = book_before(started, name="受付 二郎", email="second@example.jp").reservation
+    future = SessionFactory(facility=facility_a)
+    future_party = book(future, name="予約 花子", email="future@example.jp").reservation
+    waiting = SessionFactory(facility=facility_a, capacity=1)
+    book(waiting, email="holder@example.jp")
+    waiter = book(waiting, email="waiter@example.jp").reservation
+    Session.objects.filter(pk=waiting.pk).update(capacity=2)  # a seat for the manual promotion
+    lottery = SessionFactory(
+        facility=facility_a, program=ProgramFactory(booking_mode=BookingMode.LOTTERY)
+    )
+    book(lottery, email="applicant@example.jp")
+    return Day(started, future, waiting, lottery, first, second, future_party, waiter)
