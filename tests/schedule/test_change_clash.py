@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from events.models import Session
 from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, api_key, staff_user
-from tests.schedule.test_series import january_series
+from tests.schedule.series_setup import january_series
 
 pytestmark = pytest.mark.django_db
 TOKYO = ZoneInfo("Asia/Tokyo")

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from events.models import Session
 from schedule.models import ClosedDay, Series
 from tests.factories import FacilityFactory, ProgramFactory, book, staff_user
-from tests.schedule.test_series import january_series
+from tests.schedule.series_setup import january_series
 
 pytestmark = pytest.mark.django_db
 TOKYO = ZoneInfo("Asia/Tokyo")

@@ -3,7 +3,7 @@ closed days skipped, later sessions changed or cancelled with their parties kept
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,16 +13,15 @@ from booking.models import Reservation
 from events.models import Session, SessionStatus
 from notifications.models import Notification, NotificationKind
 from schedule.models import ClosedDay, Series
-from schedule.services import SeriesPattern, series_publish
 from staffdesk.models import StaffAction
 from tests.factories import (
     FacilityFactory,
     ProgramFactory,
     SessionFactory,
     api_key,
-    book,
     staff_user,
 )
+from tests.schedule.series_setup import booked
 
 pytestmark = pytest.mark.django_db
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -165,27 +164,6 @@ def publish(api, **changes) -> Series:
     response = api.post("/api/v1/series/", body(**changes), format="json")
     assert response.status_code == 201, response.json()
     return Series.objects.get(pk=response.json()["id"])
-
-
-def booked(session, email):
-    return book(session, email=email, now=session.registration_opens + timedelta(minutes=1))
-
-
-def january_series(program, facility, *, weekdays, by=None):
-    """Publish a 10:00-11:00 series of 15 seats on ``weekdays`` through January 2027."""
-    return series_publish(
-        SeriesPattern(
-            program=program,
-            facility=facility,
-            weekdays=list(weekdays),
-            start_time=time(10),
-            end_time=time(11),
-            first_date=date(2027, 1, 1),
-            last_date=date(2027, 1, 31),
-            capacity=15,
-        ),
-        by=by,
-    )
 
 
 def test_later_sessions_change_time_with_their_parties_kept_and_told_once(manager_api, program):

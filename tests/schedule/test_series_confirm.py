@@ -23,7 +23,7 @@ from tests.factories import (
     api_key,
     staff_user,
 )
-from tests.schedule.test_series import booked, january_series
+from tests.schedule.series_setup import booked, january_series
 
 pytestmark = pytest.mark.django_db
 TOKYO = ZoneInfo("Asia/Tokyo")

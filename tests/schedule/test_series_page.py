@@ -11,7 +11,7 @@ import pytest
 from events.models import Session, SessionStatus, StaffRole
 from notifications.models import Notification, NotificationKind
 from tests.factories import FacilityFactory, ProgramFactory, staff_user
-from tests.schedule.test_series import booked, january_series
+from tests.schedule.series_setup import booked, january_series
 
 pytestmark = pytest.mark.django_db
 TOKYO = ZoneInfo("Asia/Tokyo")

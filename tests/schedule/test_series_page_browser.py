@@ -10,7 +10,7 @@ import pytest
 from events.models import Session, SessionStatus
 from tests.browser import axe_violations, browser, screenshot  # noqa: F401
 from tests.factories import FacilityFactory, ProgramFactory, staff_user
-from tests.schedule.test_series import booked, january_series
+from tests.schedule.series_setup import booked, january_series
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from events.models import Session
 from schedule.models import Series
 from tests.factories import FacilityFactory, ProgramFactory, api_key, staff_user
-from tests.schedule.test_series import booked, january_series
+from tests.schedule.series_setup import booked, january_series
 
 pytestmark = pytest.mark.django_db
 TOKYO = ZoneInfo("Asia/Tokyo")

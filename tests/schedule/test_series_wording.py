@@ -15,7 +15,7 @@ from events.models import StaffRole
 from schedule.models import ClosedDay
 from schedule.naming import rule_label
 from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, staff_user
-from tests.schedule.test_series import january_series
+from tests.schedule.series_setup import january_series
 
 pytestmark = pytest.mark.django_db
 TOKYO = ZoneInfo("Asia/Tokyo")

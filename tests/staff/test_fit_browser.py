@@ -11,7 +11,7 @@ from events.models import StaffMembership, StaffRole
 from staffdesk.selectors import fiscal_year_of
 from tests.browser import screenshot
 from tests.factories import FacilityFactory, lottery_session
-from tests.schedule.test_series import january_series
+from tests.schedule.series_setup import january_series
 from tests.staff.browser_pages import NAMES, log_in, tablet
 from tests.staff.conftest import book_before
 

@@ -13,7 +13,7 @@ import pytest
 from core import dates
 from schedule.models import ClosedDay
 from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, staff_user
-from tests.schedule.test_series import january_series
+from tests.schedule.series_setup import january_series
 from tests.staff.conftest import page_client
 
 pytestmark = pytest.mark.django_db
