@@ -12,8 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import datetime, timedelta
-from itertools import count
 
 import pytest
 from django.conf import settings
@@ -21,11 +19,11 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from rest_framework.test import APIClient
 
-from consultations.models import Appointment, AppointmentStatus, ConsultationType, Counsellor
+from consultations.models import AppointmentStatus, ConsultationType, Counsellor
 from consultations.report_csv import HEADERS
 from consultations.services import appointment_block
 from events.models import StaffRole
-from tests.consultations.conftest import TOKYO
+from tests.consultations.report_setup import held, tokyo
 from tests.factories import FacilityFactory, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -34,26 +32,6 @@ YEAR = 2025
 API = "/api/v1/staff/consultations/report/"
 PAGE = "/staff/consultations/report/"
 MONTHS = ["4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月", "1月", "2月", "3月"]
-codes = count(1)
-
-
-def held(kind: ConsultationType, counsellor: Counsellor, start: datetime, status: str):
-    """An appointment as the services leave it once booked, closed or cancelled."""
-    end = start + timedelta(minutes=kind.minutes)
-    return Appointment.objects.create(
-        consultation_type=kind,
-        counsellor=counsellor,
-        start=start,
-        end=end,
-        held_until=end + timedelta(minutes=kind.buffer_minutes),
-        status=status,
-        code=f"RPT{next(codes):05d}",
-        name="山田 花子",
-    )
-
-
-def tokyo(*args: int) -> datetime:
-    return datetime(*args, tzinfo=TOKYO)
 
 
 @pytest.fixture
