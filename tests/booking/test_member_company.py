@@ -250,3 +250,28 @@ def test_the_desks_walk_in_api_stores_the_members_official_name(seminar, centre)
     booked = client.post(url, data | {"company": "(株)わかば"}, format="json")
     assert booked.status_code == 201, booked.content
     assert Reservation.objects.get().company == "株式会社わかば"
+
+
+def test_a_reason_to_go_over_capacity_lifts_no_member_list_at_the_door(seminar, centre):
+    desk = staff_user(centre, username="desk")
+    seminar.capacity = 0
+    seminar.save(update_fields=["capacity"])
+    with pytest.raises(AppValidationError) as refused:
+        walk_in_add(
+            session=seminar,
+            by=desk,
+            party=Party(adults=1, company="株式会社デモ商事"),
+            contact=Contact(name="佐藤"),
+            override_reason="所長了承",
+            check_in_now=False,
+        )
+    assert "company" in refused.value.fields and Reservation.objects.count() == 0
+    added = walk_in_add(
+        session=seminar,
+        by=desk,
+        party=Party(adults=1, company="㈱わかば"),
+        contact=Contact(name="佐藤"),
+        override_reason="所長了承",
+        check_in_now=False,
+    )
+    assert added.reservation.company == "株式会社わかば"
