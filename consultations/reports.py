@@ -20,7 +20,7 @@ from consultations.models import (
 )
 from consultations.selectors import TOKYO
 from core.fiscal_years import fiscal_months
-from events.models import Facility
+from events.models import FACILITY_ORDER, Facility
 from events.selectors import staff_facility_ids
 
 COUNTED = (AppointmentStatus.BOOKED, AppointmentStatus.DONE, AppointmentStatus.NO_SHOW)
@@ -58,6 +58,16 @@ def report_facility(user, slug: str | None) -> Facility | None:
     if facility is None:
         raise Http404
     return facility
+
+
+def report_facilities(user) -> list[Facility]:
+    """The facilities the user works at that offer consultations, in the city's order: the
+    page's choice of facility."""
+    facilities = Facility.objects.filter(consultation_types__isnull=False).distinct()
+    ids = staff_facility_ids(user)
+    if ids is not None:
+        facilities = facilities.filter(pk__in=ids)
+    return list(facilities.order_by(*FACILITY_ORDER))
 
 
 def consultation_year(user, fiscal_year: int, facility: Facility | None = None) -> YearReport:

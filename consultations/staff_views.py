@@ -28,7 +28,7 @@ from consultations import selectors, services
 from consultations.apis import CODE_PATTERN
 from consultations.models import Appointment, AppointmentStatus, ConsultationType, Counsellor
 from consultations.report_csv import year_csv, year_csv_name
-from consultations.reports import consultation_year, report_facility
+from consultations.reports import consultation_year, report_facilities, report_facility
 from consultations.staff_forms import BlockForm, CloseForm, NoteForm, StaffBookingForm
 from consultations.topics import topic_choices
 from core.csv_files import csv_response
@@ -270,14 +270,18 @@ def report(request):
     """Consultations by type and month of a fiscal year (年度), at the staff member's facilities."""
     current = fiscal_year_of(timezone.localdate())
     year = query_integer(request.GET.get("fiscal_year"), minimum=2000, maximum=2100) or current
-    report = consultation_year(request.user, year)
-    query = urlencode({"fiscal_year": report.fiscal_year})
+    facility = report_facility(request.user, request.GET.get("facility"))
+    report = consultation_year(request.user, year, facility)
+    query = urlencode(
+        {"fiscal_year": report.fiscal_year, **({"facility": facility.slug} if facility else {})}
+    )
     return render(
         request,
         "consultations/staff/report.html",
         {
             "report": report,
             "years": list(range(current, current - 6, -1)),
+            "facilities": report_facilities(request.user),
             "csv_url": reverse("consult_staff:report-csv") + "?" + query,
         },
     )

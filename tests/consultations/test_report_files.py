@@ -22,7 +22,7 @@ from rest_framework.test import APIClient
 from consultations.models import AppointmentStatus, ConsultationType, Counsellor
 from consultations.report_csv import HEADERS
 from consultations.services import appointment_block
-from events.models import StaffRole
+from events.models import StaffMembership, StaffRole
 from tests.consultations.report_setup import held, tokyo
 from tests.factories import FacilityFactory, staff_user
 
@@ -247,3 +247,28 @@ def test_the_schema_documents_the_report_as_json_and_csv(client):
     row = schema["components"]["schemas"]["ConsultationReportRow"]["properties"]
     assert {"facility", "consultation", "title", "months", "done", "no_show"} <= set(row)
     assert "sessions_held" in schema["components"]["schemas"]["ReportRow"]["properties"]
+
+
+def test_staff_of_two_facilities_choose_one_on_the_page_and_its_csv_follows(
+    year, elsewhere, facility
+):
+    both = staff_user(facility, StaffRole.VIEWER)
+    StaffMembership.objects.create(user=both, facility=elsewhere, role=StaffRole.VIEWER)
+    client = logged_in(both)
+    page = client.get(PAGE, {"fiscal_year": YEAR}).content.decode()
+    assert '<select name="facility">' in page
+    assert "入園相談" in page and "保健師相談" in page
+    one = client.get(PAGE, {"fiscal_year": YEAR, "facility": elsewhere.slug}).content.decode()
+    assert "保健師相談" in one and "入園相談" not in one
+    assert f'<option value="{elsewhere.slug}" selected>' in one
+    csv_path = f"/staff/consultations/report.csv?fiscal_year={YEAR}&facility={elsewhere.slug}"
+    assert f'href="{csv_path.replace("&", "&amp;")}"' in one
+    rows = rows_of(client.get(csv_path).content)
+    assert [row[1] for row in rows[1:-1]] == ["保健師相談"]
+
+
+def test_staff_of_one_facility_get_no_choice_and_another_facility_is_not_found(year, facility):
+    client = logged_in(staff_user(facility, StaffRole.VIEWER))
+    assert '<select name="facility">' not in client.get(PAGE).content.decode()
+    other = FacilityFactory(name="親子つどいの広場")
+    assert client.get(PAGE, {"facility": other.slug}).status_code == 404
