@@ -10,7 +10,6 @@ from datetime import date, datetime, time
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
-from django.http import Http404
 
 from consultations.models import (
     CONSULTATION_TYPE_BY_FACILITY_ORDER,
@@ -20,8 +19,8 @@ from consultations.models import (
 )
 from consultations.selectors import TOKYO
 from core.fiscal_years import fiscal_months
-from events.models import FACILITY_ORDER, Facility
-from events.selectors import staff_facility_ids
+from events.models import Facility
+from events.selectors import staff_facilities, staff_facility_ids
 
 COUNTED = (AppointmentStatus.BOOKED, AppointmentStatus.DONE, AppointmentStatus.NO_SHOW)
 
@@ -47,27 +46,10 @@ class YearReport:
     facility: Facility | None = None
 
 
-def report_facility(user, slug: str | None) -> Facility | None:
-    """The facility named by slug if the user works there; None for "all of mine". Any other
-    slug is "not found", as the staff desk's report answers."""
-    if not slug:
-        return None
-    ids = staff_facility_ids(user)
-    facilities = Facility.objects.filter(slug=slug)
-    facility = (facilities if ids is None else facilities.filter(pk__in=ids)).first()
-    if facility is None:
-        raise Http404
-    return facility
-
-
 def report_facilities(user) -> list[Facility]:
     """The facilities the user works at that offer consultations, in the city's order: the
     page's choice of facility."""
-    facilities = Facility.objects.filter(consultation_types__isnull=False).distinct()
-    ids = staff_facility_ids(user)
-    if ids is not None:
-        facilities = facilities.filter(pk__in=ids)
-    return list(facilities.order_by(*FACILITY_ORDER))
+    return list(staff_facilities(user).filter(consultation_types__isnull=False).distinct())
 
 
 def consultation_year(user, fiscal_year: int, facility: Facility | None = None) -> YearReport:

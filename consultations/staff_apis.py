@@ -45,7 +45,7 @@ from core.fields import (
 )
 from core.fiscal_years import fiscal_year_of
 from core.schema import ERROR_RESPONSES
-from events.selectors import staff_facility_ids, user_can_view_facility
+from events.selectors import staff_facility, staff_facility_ids, user_can_view_facility
 
 MAX_DAYS = 14
 
@@ -279,7 +279,7 @@ class ConsultationReportApi(CSVApiView):
             raise PermissionDenied(_("You are not staff of any facility."))
         current = fiscal_year_of(timezone.localdate())
         fiscal_year = parse_fiscal_year(request.query_params.get("fiscal_year"), current=current)
-        facility = reports.report_facility(request.user, request.query_params.get("facility"))
+        facility = staff_facility(request.user, request.query_params.get("facility"))
         report = reports.consultation_year(request.user, fiscal_year, facility)
         if self.wants_csv():
             return csv_response(year_csv(report), year_csv_name(report))

@@ -28,7 +28,7 @@ from consultations import selectors, services
 from consultations.apis import CODE_PATTERN
 from consultations.models import Appointment, AppointmentStatus, ConsultationType, Counsellor
 from consultations.report_csv import year_csv, year_csv_name
-from consultations.reports import consultation_year, report_facilities, report_facility
+from consultations.reports import consultation_year, report_facilities
 from consultations.staff_forms import BlockForm, CloseForm, NoteForm, StaffBookingForm
 from consultations.topics import topic_choices
 from core.csv_files import csv_response
@@ -36,7 +36,7 @@ from core.errors import AppError
 from core.fields import bounded_date, parse_fiscal_year, query_integer
 from core.filters import BoundedDateTimeFormField
 from core.fiscal_years import fiscal_year_of
-from events.selectors import user_can_view_facility
+from events.selectors import staff_facility, user_can_view_facility
 from events.staff_pages import error_page, staff_page
 
 
@@ -270,7 +270,7 @@ def report(request):
     """Consultations by type and month of a fiscal year (年度), at the staff member's facilities."""
     current = fiscal_year_of(timezone.localdate())
     year = query_integer(request.GET.get("fiscal_year"), minimum=2000, maximum=2100) or current
-    facility = report_facility(request.user, request.GET.get("facility"))
+    facility = staff_facility(request.user, request.GET.get("facility"))
     report = consultation_year(request.user, year, facility)
     query = urlencode(
         {"fiscal_year": report.fiscal_year, **({"facility": facility.slug} if facility else {})}
@@ -296,6 +296,6 @@ def report_csv(request):
         )
     except AppError:
         return error_page(request, 400)
-    facility = report_facility(request.user, request.GET.get("facility"))
+    facility = staff_facility(request.user, request.GET.get("facility"))
     report = consultation_year(request.user, year, facility)
     return csv_response(year_csv(report), year_csv_name(report))

@@ -5,10 +5,12 @@ from collections.abc import Collection
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import F, Prefetch, QuerySet
+from django.http import Http404
 from modeltranslation.utils import build_localized_fieldname
 
 from core.languages import current_language
 from events.models import (
+    FACILITY_ORDER,
     MEMBER_ORDER,
     Facility,
     MemberOrganisation,
@@ -71,6 +73,24 @@ def staff_facility_ids(
         roles = [role] if isinstance(role, str) else list(role)
         memberships = memberships.filter(role__in=roles)
     return set(memberships.values_list("facility_id", flat=True))
+
+
+def staff_facilities(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Facility]:
+    """Facilities the user works at (every facility for a superuser), in the city's order."""
+    ids = staff_facility_ids(user)
+    qs = Facility.objects.order_by(*FACILITY_ORDER)
+    return qs if ids is None else qs.filter(pk__in=ids)
+
+
+def staff_facility(user: AbstractBaseUser | AnonymousUser, slug: str | None) -> Facility | None:
+    """The facility named by slug if the user works there; None for "all of mine". Any other
+    slug is "not found", as if it did not exist."""
+    if not slug:
+        return None
+    facility = staff_facilities(user).filter(slug=slug).first()
+    if facility is None:
+        raise Http404
+    return facility
 
 
 # The roles that may run the desk on the day: check-in and its undoing, no-shows, walk-ins.

@@ -10,13 +10,12 @@
 """
 
 from core.fiscal_years import fiscal_months, fiscal_year_of
+from events.selectors import staff_facilities, staff_facility
 from staffdesk.selectors.desk import (
     can_manage,
     can_run_desk,
     is_staff_member,
     sessions_on_day,
-    staff_facilities,
-    staff_facility,
     staff_powers,
     staff_session,
 )

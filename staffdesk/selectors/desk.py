@@ -21,19 +21,16 @@ from booking.models import (
     Reservation,
     ReservationStatus,
 )
-from events.models import FACILITY_ORDER, Facility, Session
-from events.selectors import staff_facility_ids, user_can_manage_facility, user_can_run_desk
+from events.models import Facility, Session
+from events.selectors import (
+    staff_facility_ids,
+    user_can_manage_facility,
+    user_can_run_desk,
+)
 from staffdesk.models import SessionAttendance
 from staffdesk.services import ATTENDED
 
 User = AbstractBaseUser | AnonymousUser
-
-
-def staff_facilities(user: User) -> QuerySet[Facility]:
-    """Facilities the user works at (every facility for a superuser), in the city's order."""
-    ids = staff_facility_ids(user)
-    qs = Facility.objects.order_by(*FACILITY_ORDER)
-    return qs if ids is None else qs.filter(pk__in=ids)
 
 
 def is_staff_member(user: User) -> bool:
@@ -68,16 +65,6 @@ def staff_powers(user: User, session: Session) -> dict[str, bool]:
     (``can_manage``), run its desk (``can_run_desk``: check-in, no-shows, walk-ins)."""
     manage = can_manage(user, session)
     return {"can_manage": manage, "can_run_desk": manage or can_run_desk(user, session)}
-
-
-def staff_facility(user: User, slug: str | None) -> Facility | None:
-    """The facility named by slug if the user works there; None for "all of mine"."""
-    if not slug:
-        return None
-    facility = staff_facilities(user).filter(slug=slug).first()
-    if facility is None:
-        raise Http404
-    return facility
 
 
 def _count_of(qs: QuerySet, inner: str, outer: str) -> Coalesce:
