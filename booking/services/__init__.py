@@ -15,7 +15,7 @@ What must be told above booking (emails) is sent as ``booking.signals``.
 """
 
 from booking.services.cancel import reservation_cancel, reservations_cancel_for_session
-from booking.services.create import ReservationResult, reservation_create
+from booking.services.create import ReservationResult, member_party, reservation_create
 from booking.services.lottery import (
     drawn_order,
     lottery_draw,
@@ -54,6 +54,7 @@ from booking.services.waitlist import (
 )
 
 __all__ = [
+    "member_party",
     "CHANGEABLE",
     "CODE_ALPHABET",
     "ReservationResult",

@@ -10,14 +10,14 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from booking.rules import NOT_A_MEMBER_MESSAGE, Contact, Party, member_named, party_seats
+from booking.rules import NOT_A_MEMBER_MESSAGE, Contact, Party, party_seats
 from booking.services import (
     ReservationResult,
+    member_party,
     reservation_create,
 )
 from core.errors import AppError, AppValidationError
 from events.models import Session, SessionStatus
-from events.selectors import member_names
 from notifications.models import Notification, NotificationStatus
 from staffdesk.models import StaffActionKind
 from staffdesk.services.attendance import check_in, check_in_open, lock_session
@@ -65,12 +65,8 @@ def walk_in_add(
     seats = party_seats(locked.program, party)
     fits = all(_fits(s, seats) for s in targets)
     override_reason = (override_reason or "").strip()
-    member_list = locked.program.member_list_id
-    if (
-        member_list
-        and party.company.strip()
-        and member_named(party.company, member_names(member_list_id=member_list)) is None
-    ):
+    _official, off_list = member_party(locked.program, party)
+    if off_list and party.company.strip():
         # The door's reason is about seats: it lifts the capacity, not a programme's member
         # list (a company off the list stays unsaid instead).
         raise AppValidationError({"company": [NOT_A_MEMBER_MESSAGE]})
