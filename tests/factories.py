@@ -12,6 +12,8 @@ from events.models import (
     BookingMode,
     Course,
     Facility,
+    MemberList,
+    MemberOrganisation,
     PartyCounting,
     Program,
     Session,
@@ -103,6 +105,25 @@ def lottery_session(
         title=title, booking_mode=BookingMode.LOTTERY, lottery_confirmation_required=confirm
     )
     return SessionFactory(facility=facility, program=program, capacity=capacity)
+
+
+# 鹿児島市イクボス推進同盟 in small: three members and one that left the alliance.
+ALLIANCE_MEMBERS = [
+    ("株式会社わかば", "わかば", True),
+    ("さくら電機株式会社", "さくらでんき", True),
+    ("株式会社ABC商事", "えーびーしーしょうじ", True),
+    ("有限会社あおい", "あおい", False),
+]
+
+
+def alliance_list(members: list[tuple[str, str, bool]] = ALLIANCE_MEMBERS) -> MemberList:
+    """A member list with its members as (name, reading, active)."""
+    alliance = MemberList.objects.create(name="鹿児島市イクボス推進同盟")
+    for name, reading, active in members:
+        MemberOrganisation.objects.create(
+            member_list=alliance, name=name, reading=reading, active=active
+        )
+    return alliance
 
 
 def staff_user(facility: Facility, role: str = StaffRole.MANAGER, username: str | None = None):

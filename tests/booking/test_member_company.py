@@ -13,9 +13,15 @@ from rest_framework.test import APIClient
 from booking.models import Reservation, ReservationHistory
 from booking.rules import Contact, Party
 from core.errors import AppValidationError
-from events.models import Audience, MemberList, MemberOrganisation, PartyCounting
+from events.models import Audience, MemberOrganisation, PartyCounting
 from staffdesk.services import walk_in_add
-from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, staff_user
+from tests.factories import (
+    FacilityFactory,
+    ProgramFactory,
+    SessionFactory,
+    alliance_list,
+    staff_user,
+)
 from tests.pages.conftest import fill
 from tests.staff.conftest import page_client, token_client
 
@@ -26,17 +32,7 @@ URL = "/api/v1/reservations/"
 
 @pytest.fixture
 def alliance():
-    alliance = MemberList.objects.create(name="鹿児島市イクボス推進同盟")
-    for name, reading, active in [
-        ("株式会社わかば", "わかば", True),
-        ("さくら電機株式会社", "さくらでんき", True),
-        ("株式会社ABC商事", "えーびーしーしょうじ", True),
-        ("有限会社あおい", "あおい", False),
-    ]:
-        MemberOrganisation.objects.create(
-            member_list=alliance, name=name, reading=reading, active=active
-        )
-    return alliance
+    return alliance_list()
 
 
 @pytest.fixture

@@ -11,25 +11,16 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from events.models import MemberList, MemberOrganisation, Program
-from tests.factories import ProgramFactory
+from tests.factories import ALLIANCE_MEMBERS, ProgramFactory, alliance_list
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def alliance():
-    """Four members, one no longer a member; by code point さくら電機 would come first."""
-    alliance = MemberList.objects.create(name="鹿児島市イクボス推進同盟")
-    for name, reading, active in [
-        ("株式会社わかば", "ワカバ", True),
-        ("さくら電機株式会社", "さくらでんき", True),
-        ("株式会社ABC商事", "えーびーしーしょうじ", True),
-        ("有限会社あおい", "あおい", False),
-    ]:
-        MemberOrganisation.objects.create(
-            member_list=alliance, name=name, reading=reading, active=active
-        )
-    return alliance
+    """Four members, one no longer a member; by code point さくら電機 would come first. One
+    reading is typed in katakana."""
+    return alliance_list([("株式会社わかば", "ワカバ", True), *ALLIANCE_MEMBERS[1:]])
 
 
 def test_members_are_listed_by_their_reading_not_by_the_names_code_points(alliance):
