@@ -17,10 +17,12 @@ MANAGE_LINK = re.compile(r"https?://[^\s\"<>]+/manage/[A-Z0-9-]+/\?token=[\w-]+"
 
 def check(page, name: str) -> None:
     """axe-core finds nothing, nothing scrolls sideways, every target is at least 44 px, the
-    language menu shows every language's whole name, and text reads as text (text_problems)."""
+    language menu shows every language's whole name beside its button, and text reads as text
+    (text_problems)."""
     assert_accessible(page, name)
     assert layout_problems(page) == [], name
     assert clipped_languages(page) == [], name
+    assert language_button_beside_menu(page), name
     assert text_problems(page) == [], name
 
 
@@ -99,6 +101,21 @@ def clipped_languages(page) -> list[str]:
                     }
                 }
                 return cut;
+            }"""
+        )
+    )
+
+
+def language_button_beside_menu(page) -> bool:
+    """Whether the language menu's button sits on the menu's line (a button on a line of its own
+    took a fifth of a phone's first screen)."""
+    return bool(
+        page.evaluate(
+            """() => {
+                const menu = document.querySelector('#site-language').getBoundingClientRect();
+                const button = document.querySelector('form.lang button').getBoundingClientRect();
+                return Math.abs((menu.top + menu.bottom) - (button.top + button.bottom)) < 4
+                    && button.left >= menu.right;
             }"""
         )
     )
