@@ -23,7 +23,7 @@ from events.models import Course, Session
 from notifications import emails
 from notifications.kinds import stale_check_for
 from notifications.models import Notification, NotificationKind, NotificationStatus
-from notifications.services import SECRET_PAYLOAD_KEYS, scrub_payload
+from notifications.services import NOTICE_STATUSES, SECRET_PAYLOAD_KEYS, scrub_payload
 
 logger = logging.getLogger("notifications.delivery")
 PENDING = NotificationStatus.PENDING
@@ -160,6 +160,8 @@ def stale_reason(
         if now >= session.start:
             return "session already started"
         return ""
+    if kind == NotificationKind.SESSION_NOTICE:
+        return "" if status in NOTICE_STATUSES else f"reservation is {status}"
     expected = {
         NotificationKind.PROMOTED: (ReservationStatus.CONFIRMED,),
         NotificationKind.WAITLISTED: (ReservationStatus.WAITLISTED,),

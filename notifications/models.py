@@ -21,6 +21,7 @@ class NotificationKind(models.TextChoices):
     REMINDER = "reminder", _("Reminder")
     MY_RESERVATIONS = "my_reservations", _("Link to my reservations")
     FEED_LINK = "feed_link", _("Private calendar feed link")
+    SESSION_NOTICE = "session_notice", _("Notice from the facility")
 
 
 class NotificationStatus(models.TextChoices):

@@ -182,6 +182,8 @@ class Renderer:
         if kind == NotificationKind.SESSION_CHANGED:
             ctx["changes"] = change_lines(payload, lang)
             ctx["reason"] = payload.get("reason", "")
+        if kind == NotificationKind.SESSION_NOTICE:
+            ctx["message"] = payload.get("message", "")
         if kind in (NotificationKind.SESSION_CANCELLED, NotificationKind.CANCELLED):
             ctx["reason"] = payload.get("reason", "")
             ctx["had_seat"] = bool(payload.get("had_seat"))

@@ -41,6 +41,7 @@ SUBJECTS: dict[str, Any] = {
     NotificationKind.REMINDER: lambda: gettext("Reminder, %(relative)s: %(title)s (%(date)s)"),
     NotificationKind.MY_RESERVATIONS: lambda: gettext("Your reservations: the link to see them"),
     NotificationKind.FEED_LINK: lambda: gettext("Your private calendar link"),
+    NotificationKind.SESSION_NOTICE: lambda: gettext("Notice: %(title)s (%(date)s)"),
 }
 
 

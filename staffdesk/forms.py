@@ -290,6 +290,24 @@ class CancelForm(forms.Form):
     confirm = forms.BooleanField(label=_("Yes, cancel this session and tell every party"))
 
 
+class NoticeForm(forms.Form):
+    """A notice to the parties of a session (お知らせ): staff's words, as the email gives them."""
+
+    message = MultiLineFormField(
+        label=_("Notice"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Sent as you write it, in an email that gives the session, the party and the link "
+            "to the reservation page in each party's language."
+        ),
+    )
+    include_waiting = forms.BooleanField(
+        label=_("Also send it to the parties on the waiting list or in the lottery"),
+        required=False,
+    )
+
+
 class CapacityForm(forms.Form):
     """The capacity, and the children's own limit of a session that has one (子どもの定員)."""
 

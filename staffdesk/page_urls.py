@@ -69,6 +69,7 @@ urlpatterns = accounts + [
     path("sessions/<int:pk>/confirm-win/", win_confirm, name="confirm-win"),
     path("sessions/<int:pk>/walk-in/", views.walk_in, name="walk-in"),
     path("sessions/<int:pk>/phone/", views.phone_booking, name="phone-booking"),
+    path("sessions/<int:pk>/notice/", views.notice, name="notice"),
     path("sessions/<int:pk>/phone/<str:code>/", views.phone_booked, name="phone-booked"),
     path("sessions/<int:pk>/slips/<str:code>/", views.slip, name="slip"),
     path("sessions/<int:pk>/parties/<str:code>/", views.party, name="party"),

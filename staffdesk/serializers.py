@@ -354,3 +354,21 @@ class ReportSerializer(serializers.Serializer):
 
     def get_facility(self, report) -> str | None:
         return report.facility.slug if report.facility else None
+
+
+class NoticeSerializer(serializers.Serializer):
+    message = StrictTextField(max_length=2000)
+    include_waiting = StrictBooleanField(required=False, default=False)
+
+
+class NoticePartySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    phone = serializers.CharField()
+
+
+class NoticeResultSerializer(serializers.Serializer):
+    emailed = serializers.IntegerField(help_text=_("Parties the notice was emailed to."))
+    without_email = NoticePartySerializer(
+        many=True, help_text=_("Parties without an email address, to be told by phone.")
+    )

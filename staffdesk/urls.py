@@ -26,6 +26,7 @@ urlpatterns = [
         name="staff-api-cancel",
     ),
     path("sessions/<int:pk>/capacity/", apis.CapacityApi.as_view(), name="staff-api-capacity"),
+    path("sessions/<int:pk>/notice/", apis.NoticeApi.as_view(), name="staff-api-notice"),
     path(
         "sessions/<int:pk>/waiting-list/",
         apis.WaitingListApi.as_view(),

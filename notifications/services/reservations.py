@@ -260,3 +260,32 @@ def notify_session_changed(
         for reservation in reservations.order_by("id")
     )
     return [notification for notification in queued if notification is not None]
+
+
+# Who a notice from the facility reaches: the parties with a seat (those who came included,
+# for what comes after a session: a thing left behind), and on request those still waiting.
+NOTICE_SEAT_STATUSES = (
+    ReservationStatus.CONFIRMED,
+    ReservationStatus.WON,
+    ReservationStatus.ATTENDED,
+)
+NOTICE_WAITING_STATUSES = (ReservationStatus.WAITLISTED, ReservationStatus.APPLIED)
+NOTICE_STATUSES = NOTICE_SEAT_STATUSES + NOTICE_WAITING_STATUSES
+
+
+def notify_session_notice(
+    reservations: list[Reservation], *, message: str, notice_id: int, now: datetime | None = None
+) -> list[Notification]:
+    """Queue staff's notice (``message``, as typed) to each party, once per notice
+    (``notice_id``: the audit log's row); a party without an email address gets none."""
+    queued = (
+        _enqueue_for(
+            reservation,
+            NotificationKind.SESSION_NOTICE,
+            now=now,
+            payload={"message": message, "notice": notice_id},
+            dedupe_key=f"{NotificationKind.SESSION_NOTICE}:{reservation.pk}:{notice_id}",
+        )
+        for reservation in reservations
+    )
+    return [notification for notification in queued if notification is not None]

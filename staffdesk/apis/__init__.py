@@ -19,6 +19,7 @@ from staffdesk.apis.desk import (
     TodayApi,
     WalkInApi,
 )
+from staffdesk.apis.notices import NoticeApi
 from staffdesk.apis.phone import (
     PhoneBookingApi,
     WinConfirmApi,
@@ -54,6 +55,7 @@ __all__ = [
     "MAX_EXPORT_DAYS",
     "MoveApi",
     "NoShowsApi",
+    "NoticeApi",
     "PhoneBookingApi",
     "PromoteApi",
     "ReportApi",

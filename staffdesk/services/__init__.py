@@ -8,6 +8,7 @@
 - ``lottery_wins``: a party's lottery win confirmed by staff (who phoned the party)
 - ``sessions``: moving, cancelling, resizing a session; promoting by hand; drawing early
 - ``session_changes``: a session's change carried through booking and notifications
+- ``session_notices``: a notice emailed to the parties of a session (お知らせ)
 - ``audit``: the audit log of every staff action
 """
 
@@ -46,6 +47,12 @@ from staffdesk.services.session_changes import (
     session_cancel_all,
     session_update,
 )
+from staffdesk.services.session_notices import (
+    NOTICE_MAX_LENGTH,
+    NoticeResult,
+    notice_parties,
+    session_notice_send,
+)
 from staffdesk.services.sessions import (
     CapacityResult,
     capacity_change,
@@ -66,7 +73,9 @@ __all__ = [
     "CapacityResult",
     "CheckInResult",
     "EXPECTED",
+    "NOTICE_MAX_LENGTH",
     "NO_SHOW",
+    "NoticeResult",
     "PHONE_EMAIL_DOMAIN",
     "PHONE_PATTERN",
     "PHONE_SOURCE",
@@ -83,6 +92,7 @@ __all__ = [
     "lottery_win_confirm",
     "lottery_draw_now",
     "no_shows_mark",
+    "notice_parties",
     "party_details_check",
     "party_details_errors",
     "phone_booking_create",
@@ -94,6 +104,7 @@ __all__ = [
     "session_cancel_all",
     "session_move",
     "session_move_preview",
+    "session_notice_send",
     "trial_change",
     "MovePreview",
     "session_update",

@@ -77,6 +77,10 @@ KEY_LABELS = {
     "last": pgettext_lazy("audit log", "Last session"),
     "start_time": pgettext_lazy("audit log", "Start time"),
     "end_time": pgettext_lazy("audit log", "End time"),
+    # A notice to the parties (お知らせ): its words are the "message" above.
+    "include_waiting": pgettext_lazy("audit log", "Also to the waiting list and the lottery"),
+    "emailed": pgettext_lazy("audit log", "Parties emailed"),
+    "without_email": pgettext_lazy("audit log", "Parties without email (to phone)"),
 }
 # A session's own status (開催予定 → 中止) in the entries about the session.
 SESSION_KINDS = {

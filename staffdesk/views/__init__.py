@@ -18,6 +18,7 @@ from staffdesk.views.desk import (
     today,
     walk_in,
 )
+from staffdesk.views.notices import notice
 from staffdesk.views.parties import party, party_url
 from staffdesk.views.phone import phone_booked, phone_booking, slip
 from staffdesk.views.reports import (
@@ -41,6 +42,7 @@ __all__ = [
     "form_error",
     "keep_query",
     "no_shows",
+    "notice",
     "page_session",
     "phone_booked",
     "phone_booking",
