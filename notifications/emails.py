@@ -22,7 +22,7 @@ Payload keys per kind:
 - session_changed: ``session_id``, ``sequence``, ``changed``, ``before``, ``after``, ``reason``
 - session_cancelled: ``session_id``, ``reason``, ``had_seat``
 - reminder: ``session_id``, ``offset_hours``, ``start``
-- session_notice: ``message`` (staff's words), ``notice`` (the audit log's row)
+- session_notice: ``message`` (staff's words), ``notice`` (the audit log's row), ``session_id``
 - feed_link: ``feed_url``, ``webcal_url``, ``stop_url``; my_reservations: ``link_url`` (removed
   after sending)
 """

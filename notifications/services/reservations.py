@@ -274,16 +274,22 @@ NOTICE_STATUSES = NOTICE_SEAT_STATUSES + NOTICE_WAITING_STATUSES
 
 
 def notify_session_notice(
-    reservations: list[Reservation], *, message: str, notice_id: int, now: datetime | None = None
+    reservations: list[Reservation],
+    *,
+    session: Session,
+    message: str,
+    notice_id: int,
+    now: datetime | None = None,
 ) -> list[Notification]:
-    """Queue staff's notice (``message``, as typed) to each party, once per notice
-    (``notice_id``: the audit log's row); a party without an email address gets none."""
+    """Queue staff's notice about ``session`` (``message``, as typed) to each party, once per
+    notice (``notice_id``: the audit log's row); a party without an email address gets none.
+    For a course the email is about that session of it (its date in the subject)."""
     queued = (
         _enqueue_for(
             reservation,
             NotificationKind.SESSION_NOTICE,
             now=now,
-            payload={"message": message, "notice": notice_id},
+            payload={"message": message, "notice": notice_id, "session_id": session.pk},
             dedupe_key=f"{NotificationKind.SESSION_NOTICE}:{reservation.pk}:{notice_id}",
         )
         for reservation in reservations

@@ -94,5 +94,5 @@ def session_notice_send(
             "without_email": [party.code for party in without_email],
         },
     )
-    notify_session_notice(emailed, message=message, notice_id=action.pk, now=now)
+    notify_session_notice(emailed, session=locked, message=message, notice_id=action.pk, now=now)
     return NoticeResult(emailed=len(emailed), without_email=without_email)

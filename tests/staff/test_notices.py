@@ -88,10 +88,10 @@ def test_the_waiting_list_is_told_only_when_staff_ask(session_a, manager_a, part
 
 def test_one_notice_is_one_email_per_party(session_a, parties):
     party = parties["seated"]
-    notify_session_notice([party], message=NOTICE, notice_id=7)
-    notify_session_notice([party], message=NOTICE, notice_id=7)
+    notify_session_notice([party], session=session_a, message=NOTICE, notice_id=7)
+    notify_session_notice([party], session=session_a, message=NOTICE, notice_id=7)
     assert notices().count() == 1
-    notify_session_notice([party], message="もう一件", notice_id=8)
+    notify_session_notice([party], session=session_a, message="もう一件", notice_id=8)
     assert notices().count() == 2
 
 
@@ -112,7 +112,12 @@ def test_a_course_session_reaches_the_course_parties(facility_a, manager_a):
     sessions, reservation = course_of_three(facility_a, ProgramFactory(title="パパ講座"))
     sent = session_notice_send(session=sessions[1], by=manager_a, message="第2回の持ち物")
     assert sent.emailed == 1
-    assert notices().get().reservation_id == reservation.pk
+    notice = notices().get()
+    assert notice.reservation_id == reservation.pk
+    second = timezone.localtime(sessions[1].start)
+    email = render(notice)
+    assert f"{second.month}月{second.day}日" in email.subject  # the session it is about
+    assert "第2回の持ち物" in email.text
 
 
 def test_refusals_send_nothing(session_a, manager_a, parties, session_b):
