@@ -54,7 +54,10 @@ def test_the_form_explains_eligibility_before_the_fields(ja_client, play, ikubos
     assert html.index("参加できる方") < html.index('<form method="post"')
     assert html.index("0〜1歳のお子さんと保護者が対象です。") < html.index('name="child_age_1"')
     assert "0か月〜1歳のお子さんと一緒に参加できる保護者の方" in html
+    # The age band says exactly what "parents of children of the target age" would say vaguely.
+    assert "対象年齢のお子さんの保護者" not in html
     html = ja_client.get(f"/sessions/{ikuboss.pk}/reserve/", follow=True).content.decode()
+    assert "加盟企業の管理職の方" in html  # an audience no age band says more exactly
     assert "鹿児島市にお住まいの方" in html
     assert "会社名をお聞きします。" in html
     assert "鹿児島市に住んでいます" in html  # the residency checkbox's label
