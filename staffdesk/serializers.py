@@ -362,13 +362,13 @@ class NoticeSerializer(serializers.Serializer):
 
 
 class NoticePartySerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-    phone = serializers.CharField()
+    code = StrictCharField()
+    name = StrictCharField()
+    phone = StrictCharField()
 
 
 class NoticeResultSerializer(serializers.Serializer):
-    emailed = serializers.IntegerField(help_text=_("Parties the notice was emailed to."))
+    emailed = StrictIntegerField(help_text=_("Parties the notice was emailed to."))
     without_email = NoticePartySerializer(
         many=True, help_text=_("Parties without an email address, to be told by phone.")
     )
