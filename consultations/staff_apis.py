@@ -43,7 +43,6 @@ from core.fields import (
     parse_bounded_date,
     parse_fiscal_year,
 )
-from core.fiscal_years import fiscal_year_of
 from core.schema import ERROR_RESPONSES
 from events.selectors import staff_facility, staff_facility_ids, user_can_view_facility
 
@@ -277,8 +276,7 @@ class ConsultationReportApi(CSVApiView):
         ids = staff_facility_ids(request.user)
         if ids is not None and not ids:
             raise PermissionDenied(_("You are not staff of any facility."))
-        current = fiscal_year_of(timezone.localdate())
-        fiscal_year = parse_fiscal_year(request.query_params.get("fiscal_year"), current=current)
+        fiscal_year = parse_fiscal_year(request.query_params.get("fiscal_year"))
         facility = staff_facility(request.user, request.query_params.get("facility"))
         report = reports.consultation_year(request.user, fiscal_year, facility)
         if self.wants_csv():

@@ -291,9 +291,7 @@ def report(request):
 def report_csv(request):
     """The report as the city's CSV file (Japanese, for Excel): a year, and a facility if given."""
     try:
-        year = parse_fiscal_year(
-            request.GET.get("fiscal_year"), current=fiscal_year_of(timezone.localdate())
-        )
+        year = parse_fiscal_year(request.GET.get("fiscal_year"))
     except AppError:
         return error_page(request, 400)
     facility = staff_facility(request.user, request.GET.get("facility"))

@@ -36,6 +36,7 @@ from rest_framework import serializers
 
 from core.drf_messages import limits_in_each_language
 from core.errors import AppValidationError
+from core.fiscal_years import fiscal_year_of
 from core.text import UNPRINTABLE_MESSAGE, line_breaks_normalised, text_problem
 
 
@@ -238,12 +239,12 @@ def parse_bounded_date(value: Any, *, field: str = "date") -> dt.date:
     return parsed
 
 
-def parse_fiscal_year(value: Any, *, current: int) -> int:
+def parse_fiscal_year(value: Any) -> int:
     """Read a fiscal year (年度, 2025 = April 2025 to March 2026) given in a query string:
-    ``current`` when it is empty or absent, ASCII digits from 2000 to 2100, or the common 400
-    body (``AppValidationError``, the message under ``fiscal_year``)."""
+    today's (Japan time) when it is empty or absent, ASCII digits from 2000 to 2100, or the
+    common 400 body (``AppValidationError``, the message under ``fiscal_year``)."""
     if not value:
-        return current
+        return fiscal_year_of(timezone.localdate())
     year = query_integer(value, minimum=2000, maximum=2100)
     if year is None:
         raise AppValidationError({"fiscal_year": [_("Give a year such as 2025.")]})

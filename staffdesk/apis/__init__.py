@@ -9,7 +9,6 @@ from staffdesk.apis.common import (
     StaffApi,
     choice_param,
     parse_day,
-    parse_fiscal_year,
     session_data,
 )
 from staffdesk.apis.desk import (
@@ -71,7 +70,6 @@ __all__ = [
     "choice_param",
     "csv_response",
     "parse_day",
-    "parse_fiscal_year",
     "session_data",
     "waiting_list_data",
 ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
@@ -13,7 +12,6 @@ from rest_framework.permissions import IsAuthenticated
 from core.csv_files import CSVApiView
 from core.errors import AppValidationError
 from core.fields import bounded_date
-from core.fields import parse_fiscal_year as fiscal_year_param
 from events.models import Session
 from events.permissions import facility_manager_required
 from staffdesk import selectors
@@ -71,7 +69,3 @@ def parse_day(value: str | None, field: str, default: date | None = None) -> dat
     if parsed is None:
         raise AppValidationError({field: [_("Give a date (YYYY-MM-DD) between 2000 and 2100.")]})
     return parsed
-
-
-def parse_fiscal_year(value: str | None) -> int:
-    return fiscal_year_param(value, current=selectors.fiscal_year_of(timezone.localdate()))

@@ -17,11 +17,11 @@ from core.csv_files import (
     csv_response,
 )
 from core.errors import AppValidationError
+from core.fields import parse_fiscal_year
 from staffdesk import csv_files, selectors, services
 from staffdesk.apis.common import (
     StaffApi,
     parse_day,
-    parse_fiscal_year,
 )
 from staffdesk.serializers import (
     ExportRowSerializer,

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from core.errors import AppError
+from core.fields import parse_fiscal_year
 from events.staff_pages import error_page, staff_page
 from staffdesk import csv_files, selectors, services
-from staffdesk.apis import csv_response, parse_fiscal_year
+from staffdesk.apis import csv_response
 from staffdesk.charts import bar_chart
 from staffdesk.forms import (
     ExportForm,
