@@ -268,8 +268,11 @@ def appointment(request, code: str):
 @staff_page
 def report(request):
     """Consultations by type and month of a fiscal year (年度), at the staff member's facilities."""
+    try:
+        year = parse_fiscal_year(request.GET.get("fiscal_year"))
+    except AppError:  # as the attendance report's page and this report's CSV answer
+        return error_page(request, 400)
     current = fiscal_year_of(timezone.localdate())
-    year = query_integer(request.GET.get("fiscal_year"), minimum=2000, maximum=2100) or current
     facility = staff_facility(request.user, request.GET.get("facility"))
     report = consultation_year(request.user, year, facility)
     query = urlencode(

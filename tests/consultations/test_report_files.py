@@ -142,11 +142,14 @@ def test_the_csv_is_in_japanese_whatever_the_pages_language(year, facility):
     assert rows_of(answer.content) == expected_rows(facility)
 
 
-def test_the_csv_of_a_year_that_cannot_be_read_is_400(facility):
+def test_the_page_and_csv_of_a_year_that_cannot_be_read_are_400(facility):
     client = logged_in(staff_user(facility, StaffRole.VIEWER))
     for bad in ("２０２５", "1999", "abc"):
-        answer = client.get("/staff/consultations/report.csv", {"fiscal_year": bad})
-        assert answer.status_code == 400, bad
+        for path in ("/staff/consultations/report.csv", "/staff/consultations/report/"):
+            answer = client.get(path, {"fiscal_year": bad})
+            assert answer.status_code == 400, (path, bad)
+    # No year at all is this fiscal year, not an error.
+    assert client.get("/staff/consultations/report/").status_code == 200
 
 
 def test_the_api_answers_json_and_the_same_csv(year, facility):
