@@ -56,6 +56,36 @@ def squeezed_text(page) -> list[str]:
     )
 
 
+def phone_header_problems(page) -> list[str]:
+    """Return how the staff header and a session's tabs waste a phone's first screen: the
+    header's controls on more than three lines (it took four, a third of the screen), the tabs
+    on more than one, or the open tab out of the line's view."""
+    return list(
+        page.evaluate(
+            """() => {
+                const out = [];
+                const tops = (els) => new Set([...els].map(
+                    el => Math.round(el.getBoundingClientRect().top / 8))).size;
+                const header = document.querySelectorAll(
+                    '.staff-header a, .staff-header button');
+                if (tops(header) > 3) out.push(`header on ${tops(header)} lines`);
+                const tabs = document.querySelector('nav.tabs');
+                if (!tabs) return out;
+                const links = tabs.querySelectorAll('a');
+                if (tops(links) > 1) out.push(`tabs on ${tops(links)} lines`);
+                const open = tabs.querySelector('[aria-current=page]');
+                if (open) {
+                    const box = tabs.getBoundingClientRect(), r = open.getBoundingClientRect();
+                    if (r.left < box.left - 1 || r.right > box.right + 1) {
+                        out.push(`open tab out of view: ${open.textContent.trim()}`);
+                    }
+                }
+                return out;
+            }"""
+        )
+    )
+
+
 def test_a_sessions_staff_pages_fit_a_phone_with_a_long_facility_name(browser, live_server, door):
     """On a phone nothing pushes a page sideways: the move form's place, a select as wide as
     the longest facility name, once did by 50 px; the lottery's lists scroll in their own box;
@@ -95,6 +125,8 @@ def test_a_sessions_staff_pages_fit_a_phone_with_a_long_facility_name(browser, l
             if scroll_width > width:
                 too_wide.append(f"{name} at {width}: {scroll_width} px")
             unreadable += [f"{name} at {width}: {p}" for p in squeezed_text(page)]
+            if width == 360:
+                unreadable += [f"{name}: {p}" for p in phone_header_problems(page)]
             screenshot(page, f"staff-fit-{name}-{width}")
     assert too_wide == []
     assert unreadable == []

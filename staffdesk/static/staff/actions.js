@@ -24,3 +24,13 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+// On a phone the session's tabs are one line that scrolls sideways: the open tab is brought into
+// view without moving the page.
+(function () {
+  var open = document.querySelector(".tabs [aria-current=page]");
+  if (!open) return;
+  var tabs = open.parentNode;
+  if (tabs.scrollWidth > tabs.clientWidth) {
+    tabs.scrollLeft = open.offsetLeft - (tabs.clientWidth - open.offsetWidth) / 2;
+  }
+})();
