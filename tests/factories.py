@@ -20,6 +20,7 @@ from events.models import (
     StaffMembership,
     StaffRole,
 )
+from staffdesk.services import phone_booking_create
 
 
 class FacilityFactory(factory.django.DjangoModelFactory):
@@ -165,6 +166,21 @@ def book(
         session=session,
         party=Party(adults=adults, children=children, **party_fields),
         contact=Contact(email=email, **contact_fields),
+        **kwargs,
+    )
+
+
+# The caller every desk test books by phone: no email, so the desk phones her.
+PHONE_CALLER = Contact(name="電話 花子", name_kana="でんわ はなこ", phone="090-1234-5678")
+
+
+def book_by_phone(session: Session, *, by, adults: int = 1, children: int = 0, **kwargs):
+    """Book ``PHONE_CALLER`` at the desk (staffdesk's phone booking), as staff would."""
+    return phone_booking_create(
+        session=session,
+        by=by,
+        party=Party(adults=adults, children=children),
+        contact=PHONE_CALLER,
         **kwargs,
     )
 

@@ -11,10 +11,9 @@ import pytest
 from django.utils import timezone
 
 from booking.models import ReservationStatus
-from booking.rules import Contact, Party
 from booking.services import reservation_cancel
-from staffdesk.services import check_in, phone_booking_create, session_cancel
-from tests.factories import SessionFactory, book
+from staffdesk.services import check_in, session_cancel
+from tests.factories import SessionFactory, book, book_by_phone
 from tests.staff.conftest import book_before, page_client, started_session
 
 pytestmark = pytest.mark.django_db
@@ -37,12 +36,7 @@ def called_off(facility_a, manager_a):
     itself before; then the session is cancelled (中止)."""
     session = SessionFactory(facility=facility_a, capacity=60)
     web = book(session, name="山田 花子", email="yamada@example.jp").reservation
-    phoned = phone_booking_create(
-        session=session,
-        by=manager_a,
-        party=Party(adults=1, children=1),
-        contact=Contact(name="電話 花子", name_kana="でんわ はなこ", phone="090-1234-5678"),
-    ).reservation
+    phoned = book_by_phone(session, by=manager_a, children=1).reservation
     gone = book(session, name="鈴木 一郎", email="suzuki@example.jp").reservation
     reservation_cancel(reservation=gone)  # by the parent
     session_cancel(session=session, by=manager_a, reason="台風のため")

@@ -14,17 +14,15 @@ from django.test import Client
 from django.utils import timezone
 
 from booking.models import HistoryNote, Reservation, ReservationStatus
-from booking.rules import Contact, Party
 from booking.services import reservation_cancel
 from staffdesk.selectors.roster import cancelled_by_session
 from staffdesk.services import (
     capacity_change,
     check_in,
     no_shows_mark,
-    phone_booking_create,
     session_cancel,
 )
-from tests.factories import SessionFactory, book
+from tests.factories import SessionFactory, book, book_by_phone
 from tests.staff.conftest import book_before, page_client, started_session
 
 pytestmark = pytest.mark.django_db
@@ -79,13 +77,7 @@ def test_the_party_page_reads_the_systems_notes_in_its_language_and_staffs_words
 def test_a_phone_booking_over_the_capacity_reads_the_raise_and_the_reason(manager_a, facility_a):
     session = SessionFactory(facility=facility_a, capacity=1)
     book(session)
-    r = phone_booking_create(
-        session=session,
-        by=manager_a,
-        party=Party(adults=1),
-        contact=Contact(name="電話 花子", name_kana="でんわ はなこ", phone="090-1234-5678"),
-        override_reason="所長了承済み",
-    ).reservation
+    r = book_by_phone(session, by=manager_a, override_reason="所長了承済み").reservation
     assert last_note(r) == (HistoryNote.CAPACITY_RAISED, "所長了承済み")
     url = f"/staff/sessions/{session.pk}/parties/{r.code}/"
     ja = text(page_client(manager_a).get(url, HTTP_ACCEPT_LANGUAGE="ja"))

@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import pytest
 
-from booking.rules import Contact, Party
 from events.models import StaffRole
 from notifications.models import Notification, NotificationKind
-from staffdesk.services import phone_booking_create
 from tests.browser import PHONE, axe_violations, layout_problems, screenshot
-from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, book, staff_user
+from tests.factories import (
+    FacilityFactory,
+    ProgramFactory,
+    SessionFactory,
+    book,
+    book_by_phone,
+    staff_user,
+)
 from tests.staff.browser_pages import TABLET, log_in, tablet
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,12 +33,7 @@ def class_of_weaning(db):
     book(session, email="hana@example.jp", name="佐藤 花", name_kana="さとう はな")
     book(session, email="mei@example.jp", name="鈴木 芽衣", name_kana="すずき めい")
     staff = staff_user(facility, StaffRole.MANAGER, username="notice-staff")
-    phone_booking_create(
-        session=session,
-        by=staff,
-        party=Party(adults=1),
-        contact=Contact(name="電話 花子", name_kana="でんわ はなこ", phone="090-1234-5678"),
-    )
+    book_by_phone(session, by=staff)
     return session, staff
 
 

@@ -11,7 +11,6 @@ from django.core import mail
 from django.utils import timezone
 
 from booking.models import ReservationStatus
-from booking.rules import Contact, Party
 from booking.services import reservation_cancel
 from events.models import StaffRole
 from notifications.delivery import deliver_batch, dispatch_due
@@ -19,8 +18,15 @@ from notifications.emails import render
 from notifications.models import Notification, NotificationKind, NotificationStatus
 from notifications.services import notify_session_notice
 from staffdesk.models import StaffAction, StaffActionKind
-from staffdesk.services import phone_booking_create, session_cancel, session_notice_send
-from tests.factories import ProgramFactory, SessionFactory, book, course_of_three, staff_user
+from staffdesk.services import session_cancel, session_notice_send
+from tests.factories import (
+    ProgramFactory,
+    SessionFactory,
+    book,
+    book_by_phone,
+    course_of_three,
+    staff_user,
+)
 from tests.staff.conftest import page_client, token_client
 
 pytestmark = pytest.mark.django_db
@@ -42,12 +48,7 @@ def parties(session_a, manager_a):
     english = book(session_a, email="en@example.jp", adults=1, language="en").reservation
     cancelled = book(session_a, email="gone@example.jp").reservation
     reservation_cancel(reservation=cancelled)
-    phoned = phone_booking_create(
-        session=session_a,
-        by=manager_a,
-        party=Party(adults=1),
-        contact=Contact(name="電話 花子", name_kana="でんわ はなこ", phone="090-1234-5678"),
-    ).reservation
+    phoned = book_by_phone(session_a, by=manager_a).reservation
     waiting = book(session_a, email="wait@example.jp", adults=2).reservation
     assert waiting.status == ReservationStatus.WAITLISTED
     return {"seated": seated, "english": english, "phoned": phoned, "waiting": waiting}
