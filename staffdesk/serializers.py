@@ -116,6 +116,13 @@ class ExportRowSerializer(PartySerializer):
     session = StaffSessionSerializer()
 
 
+class ReservationSearchSerializer(serializers.Serializer):
+    query = StrictCharField()
+    upcoming = ExportRowSerializer(many=True)
+    past = ExportRowSerializer(many=True)
+    more = StrictBooleanField()
+
+
 class CheckInSerializer(serializers.Serializer):
     code = StrictCharField(max_length=12)
     attended = StrictBooleanField(

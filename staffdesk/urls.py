@@ -40,6 +40,11 @@ urlpatterns = [
     path("sessions/<int:pk>/lottery/draw/", apis.DrawApi.as_view(), name="staff-api-draw"),
     path("sessions/<int:pk>/audit-log/", apis.AuditLogApi.as_view(), name="staff-api-audit-log"),
     path("staff/today/", apis.TodayApi.as_view(), name="staff-api-today"),
+    path(
+        "staff/reservations/",
+        apis.ReservationSearchApi.as_view(),
+        name="staff-api-reservation-search",
+    ),
     path("staff/export/", apis.ExportApi.as_view(), name="staff-api-export"),
     path("staff/report/", apis.ReportApi.as_view(), name="staff-api-report"),
     path("sessions/<int:pk>/draw/", apis.SessionDrawApi.as_view(), name="session-draw"),

@@ -28,6 +28,7 @@ from staffdesk.apis.reports import (
     ExportApi,
     ReportApi,
 )
+from staffdesk.apis.search import ReservationSearchApi
 from staffdesk.apis.sessions import (
     AuditLogApi,
     CancelSessionApi,
@@ -58,6 +59,7 @@ __all__ = [
     "PhoneBookingApi",
     "PromoteApi",
     "ReportApi",
+    "ReservationSearchApi",
     "RosterApi",
     "SessionDrawApi",
     "SessionViewSet",

@@ -7,6 +7,7 @@
 - ``export``: a facility's reservations over a period
 - ``report``: the yearly attendance report
 - ``slips``: a reservation's 受付票 (phone bookings and any other)
+- ``search``: a party found across the sessions of the user's facilities
 """
 
 from core.fiscal_years import fiscal_months, fiscal_year_of
@@ -46,10 +47,21 @@ from staffdesk.selectors.roster import (
     to_katakana,
     waiting_list,
 )
+from staffdesk.selectors.search import (
+    SEARCH_LIMIT,
+    SEARCH_MAX_LENGTH,
+    FoundParty,
+    ReservationSearch,
+    reservations_search,
+)
 from staffdesk.selectors.slips import Slip, reservation_slip
 
 __all__ = [
     "ExportRow",
+    "FoundParty",
+    "ReservationSearch",
+    "SEARCH_LIMIT",
+    "SEARCH_MAX_LENGTH",
     "LotteryStatus",
     "ROSTER_SCOPES",
     "Report",
@@ -71,6 +83,7 @@ __all__ = [
     "is_staff_member",
     "lottery_status",
     "reservation_slip",
+    "reservations_search",
     "roster",
     "sessions_on_day",
     "staff_facilities",

@@ -26,6 +26,7 @@ from staffdesk.views.reports import (
     report,
     report_csv,
 )
+from staffdesk.views.search import search
 from staffdesk.views.sessions import (
     audit,
     change,
@@ -55,6 +56,7 @@ __all__ = [
     "roster",
     "roster_csv",
     "roster_url",
+    "search",
     "slip",
     "staff_page",
     "today",

@@ -1,0 +1,47 @@
+"""Finding a party across the sessions of the staff member's facilities (予約の検索)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+
+from core.errors import AppValidationError
+from core.schema import ERROR_RESPONSES
+from staffdesk import selectors
+from staffdesk.apis.common import StaffApi
+from staffdesk.serializers import ReservationSearchSerializer
+
+
+class ReservationSearchApi(StaffApi):
+    @extend_schema(
+        operation_id="staff_reservation_search",
+        parameters=[
+            OpenApiParameter(
+                "q", str, required=True, description="name, kana, code, phone or email"
+            ),
+        ],
+        responses={200: ReservationSearchSerializer, **ERROR_RESPONSES},
+        description=(
+            "Reservations of every status at your facilities that match `q` as the roster's "
+            "search does (spaces and hyphens ignored, hiragana and katakana alike): `upcoming` "
+            "(sessions not over, the soonest first) and `past` (the latest first), at most "
+            f"{selectors.SEARCH_LIMIT} each; `more` when either found more."
+        ),
+    )
+    def get(self, request):
+        self.require_staff()
+        query = request.query_params.get("q", "").strip()
+        if not query:
+            raise AppValidationError({"q": [_("Give a name, kana, code, phone or email.")]})
+        if len(query) > selectors.SEARCH_MAX_LENGTH:
+            raise AppValidationError(
+                {
+                    "q": [
+                        _("Search with at most %(limit)d characters.")
+                        % {"limit": selectors.SEARCH_MAX_LENGTH}
+                    ]
+                }
+            )
+        found = selectors.reservations_search(user=request.user, query=query)
+        return Response(ReservationSearchSerializer(found).data)
