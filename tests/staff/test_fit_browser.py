@@ -130,6 +130,19 @@ def test_a_sessions_staff_pages_fit_a_phone_with_a_long_facility_name(browser, l
             screenshot(page, f"staff-fit-{name}-{width}")
     assert too_wide == []
     assert unreadable == []
+    # A tablet in English: the roster's table fits, its check-in column in sight without
+    # scrolling the table (its column names and the slip's link once kept it 100 px wider).
+    page.set_viewport_size({"width": 1024, "height": 740})
+    page.goto(f"{live_server.url}{pages['roster']}")
+    page.locator(".staff-header button[value=en]").click()
+    page.wait_for_load_state()
+    assert page.locator("nav.tabs a[aria-current=page]").inner_text() == "Roster"
+    wrap = page.evaluate(
+        "(() => { const w = document.querySelector('.table-wrap');"
+        " return [w.scrollWidth, w.clientWidth]; })()"
+    )
+    assert wrap[0] <= wrap[1], wrap
+    screenshot(page, "staff-fit-roster-1024-en")
     # The door list still prints as the A4 table it was, from a phone too: every column, the
     # signature the widest, the blank rows for walk-ins.
     page.set_viewport_size({"width": 360, "height": 740})
