@@ -1,4 +1,6 @@
-"""Staff tools at size: a roster of 500 parties (page, API, CSV) and a year of 5,000 sessions.
+"""Staff tools at size: a roster of 500 parties (page, API, CSV), a year of 5,000 sessions, and
+the search for a reservation among their 15,500 parties (one found, and a family name found in
+1,500 of which 30 are shown).
 
 The measurement runs in a child process with its own Django set-up and database, so that it
 does not depend on what other benchmark modules configured in this process:
@@ -101,7 +103,17 @@ def _populate() -> dict:
     fy = fiscal_year_of(timezone.localdate()) - 1
     year_of_sessions([small_facility], programs[:1], fiscal_year=fy, sessions=20, seed=3)
     year_of_sessions(facilities, programs, fiscal_year=fy, sessions=SESSIONS, seed=4)
-    return {"user": user, "token": token, "small": small.pk, "big": big.pk, "fy": fy}
+    from booking.models import Reservation
+
+    return {
+        "user": user,
+        "token": token,
+        "small": small.pk,
+        "big": big.pk,
+        "fy": fy,
+        "parties": Reservation.objects.count(),
+        "one_email": Reservation.objects.filter(email__startswith="y-").first().email,
+    }
 
 
 def _measure(call) -> tuple[float, int]:
@@ -146,11 +158,17 @@ def _child() -> dict:
             "year",
         ),
         ("report page", page, f"/staff/report/?fiscal_year={fy}{{facility}}", "year"),
+        ("search API", api, "/api/v1/staff/reservations/?q={q}", "search"),
+        ("search page", page, "/staff/reservations/?q={q}", "search"),
     ]
     for name, client, url, kind in cases:
         if kind == "session":
             small_url, big_url = url.format(pk=data["small"]), url.format(pk=data["big"])
             size = f"{PARTIES} parties"
+        elif kind == "search":
+            # One party by its email address, and a family name every tenth party has.
+            small_url, big_url = url.format(q=data["one_email"]), url.format(q="佐藤")
+            size = f"{data['parties']} parties"
         else:
             small_url, big_url = (
                 url.format(facility="&facility=bench-small"),
