@@ -22,6 +22,7 @@ from consultations import reports, selectors, services
 from consultations.apis import CODE_PATTERN, RANGE_TOO_LONG
 from consultations.models import Appointment, ConsultationType, Counsellor
 from consultations.report_csv import year_csv, year_csv_name
+from consultations.search import SEARCH_LIMIT, SEARCH_MAX_LENGTH, appointments_search
 from consultations.serializers import AppointmentCreateSerializer, AppointmentSerializer
 from core.csv_files import (
     CSV_RESPONSE,
@@ -59,6 +60,18 @@ class FreeSerializer(serializers.Serializer):
     consultation = StrictCharField()
     start = StrictDateTimeField()
     end = StrictDateTimeField()
+
+
+class FoundAppointmentSerializer(HeldSerializer):
+    email = StrictCharField()
+    facility = StrictCharField(source="counsellor.facility.slug")
+
+
+class AppointmentSearchSerializer(serializers.Serializer):
+    query = StrictCharField()
+    upcoming = FoundAppointmentSerializer(many=True)
+    past = FoundAppointmentSerializer(many=True)
+    more = StrictBooleanField()
 
 
 class PlanSerializer(serializers.Serializer):
@@ -158,6 +171,28 @@ class CounsellorBlockApi(APIView):
 
 class StaffAppointmentCreateApi(APIView):
     permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="staff_appointment_search",
+        parameters=[
+            OpenApiParameter("q", str, required=True, description="name, code, phone or email")
+        ],
+        responses={200: AppointmentSearchSerializer, **ERROR_RESPONSES},
+        description=(
+            "Families' appointments at your facilities (booked, done, no-show, cancelled) that "
+            "match `q`, spaces and hyphens ignored: `upcoming` (the soonest first) and `past` "
+            f"(the latest first), at most {SEARCH_LIMIT} each; `more` when either found more."
+        ),
+    )
+    def get(self, request):
+        query = request.query_params.get("q", "").strip()
+        if not query:
+            raise AppValidationError({"q": [_("Give a name, code, phone or email.")]})
+        if len(query) > SEARCH_MAX_LENGTH:
+            message = _("Search with at most %(limit)d characters.")
+            raise AppValidationError({"q": [message % {"limit": SEARCH_MAX_LENGTH}]})
+        found = appointments_search(user=request.user, query=query)
+        return Response(AppointmentSearchSerializer(found).data)
 
     @extend_schema(
         request=AppointmentCreateSerializer,

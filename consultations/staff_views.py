@@ -29,6 +29,7 @@ from consultations.apis import CODE_PATTERN
 from consultations.models import Appointment, AppointmentStatus, ConsultationType, Counsellor
 from consultations.report_csv import year_csv, year_csv_name
 from consultations.reports import consultation_year, report_facilities
+from consultations.search import SEARCH_LIMIT, SEARCH_MAX_LENGTH, appointments_search
 from consultations.staff_forms import BlockForm, CloseForm, NoteForm, StaffBookingForm
 from consultations.topics import topic_choices
 from core.csv_files import csv_response
@@ -76,13 +77,21 @@ def plan_url(counsellor: Counsellor, day: date, span: str = "day") -> str:
 
 @staff_page
 def desk(request):
-    """The counsellors of the staff member's facilities, each with a link to today and the week."""
+    """The counsellors of the staff member's facilities, each with a link to today and the week;
+    with ``q``, the families' appointments found by name, code, phone or email above them."""
     counsellors = selectors.staff_counsellors(request.user)
-    return render(
-        request,
-        "consultations/staff/desk.html",
-        {"counsellors": counsellors, "today": timezone.localdate()},
-    )
+    query = request.GET.get("q", "").strip()
+    context = {"counsellors": counsellors, "today": timezone.localdate(), "query": query}
+    if len(query) > SEARCH_MAX_LENGTH:
+        context["error"] = _("Search with at most %(limit)d characters.") % {
+            "limit": SEARCH_MAX_LENGTH
+        }
+        context["query"] = query[:SEARCH_MAX_LENGTH]
+        return render(request, "consultations/staff/desk.html", context, status=400)
+    if query:
+        context["found"] = appointments_search(user=request.user, query=query)
+        context["limit"] = SEARCH_LIMIT
+    return render(request, "consultations/staff/desk.html", context)
 
 
 @staff_page

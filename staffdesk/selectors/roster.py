@@ -7,16 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import (
-    CharField,
     Exists,
-    F,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Value,
 )
-from django.db.models.functions import Replace
 from django.utils import timezone
 
 from booking.addresses import receives_email
@@ -29,6 +25,7 @@ from booking.models import (
     ReservationStatus,
 )
 from booking.services import waitlist_queryset
+from core.search import search_column, search_key
 from events.models import Session
 from notifications.models import Notification, NotificationStatus
 from staffdesk.models import SessionAttendance, StaffAction
@@ -50,10 +47,6 @@ ROSTER_SCOPES = ("active", "all", "applied")
 AFFECTED = "affected"
 PAGE_SCOPES = (*ROSTER_SCOPES, AFFECTED)
 
-# What a search ignores on both sides: spaces (half- and full-width) and hyphens, so that
-# 山田花子 finds 山田 花子, XCRCWDN finds XCR-CWDN and 09012345678 finds 090-1234-5678.
-SEARCH_IGNORED = (" ", "\u3000", "-")
-
 
 def to_katakana(text: str) -> str:
     """Fold hiragana into katakana (and half-width into full-width) to sort and search kana."""
@@ -64,23 +57,6 @@ def to_katakana(text: str) -> str:
 def to_hiragana(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "")
     return "".join(chr(ord(c) - 0x60) if "\u30a1" <= c <= "\u30f6" else c for c in text)
-
-
-def search_key(text: str) -> str:
-    """A search's text as it is compared: NFKC (full-width letters, half-width kana), without
-    spaces and hyphens."""
-    text = unicodedata.normalize("NFKC", text or "")
-    for ignored in SEARCH_IGNORED:
-        text = text.replace(ignored, "")
-    return text
-
-
-def _search_column(name: str) -> Replace:
-    """A column without spaces and hyphens, in the database (SQLite and PostgreSQL alike)."""
-    expression = F(name)
-    for ignored in SEARCH_IGNORED:
-        expression = Replace(expression, Value(ignored), Value(""), output_field=CharField())
-    return expression
 
 
 def search_filter(query: str) -> Q | None:
@@ -102,10 +78,10 @@ def search_filter(query: str) -> Q | None:
 
 def with_search_columns(qs: QuerySet[Reservation]) -> QuerySet[Reservation]:
     return qs.annotate(
-        search_name=_search_column("name"),
-        search_kana=_search_column("name_kana"),
-        search_code=_search_column("code"),
-        search_phone=_search_column("phone"),
+        search_name=search_column("name"),
+        search_kana=search_column("name_kana"),
+        search_code=search_column("code"),
+        search_phone=search_column("phone"),
     )
 
 

@@ -60,3 +60,13 @@ def test_a_manager_books_for_a_caller_and_writes_the_note(
     assert appointment.email == "" and appointment.booked_by_staff
     check(page, f"staff-consultation-appointment-{size}")
     assert "見学したい" not in page.content()  # another family's answers are not here
+    # The caller phones again: found from the desk by her number, without its hyphens.
+    page.goto(f"{live_server.url}/staff/consultations/")
+    page.fill("input[name=q]", "09011112222")
+    page.get_by_role("button", name="検索").click()
+    page.wait_for_load_state()
+    found = page.locator(".found-parties li")
+    assert found.count() == 1 and "電話 太郎" in found.inner_text()
+    check(page, f"staff-consultation-search-{size}")
+    found.locator("a").click()
+    page.wait_for_url(f"**/staff/consultations/appointments/{appointment.code}/")
