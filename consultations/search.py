@@ -12,12 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from consultations.models import Appointment, AppointmentStatus
-from core.search import search_column, search_key
+from core.search import SEARCH_LIMIT, search_column, search_key
 from events.selectors import staff_facility_ids
-
-# As the reservation search: a desk looks for one family.
-SEARCH_LIMIT = 30
-SEARCH_MAX_LENGTH = 100
 
 
 @dataclass

@@ -22,7 +22,7 @@ from consultations import reports, selectors, services
 from consultations.apis import CODE_PATTERN, RANGE_TOO_LONG
 from consultations.models import Appointment, ConsultationType, Counsellor
 from consultations.report_csv import year_csv, year_csv_name
-from consultations.search import SEARCH_LIMIT, SEARCH_MAX_LENGTH, appointments_search
+from consultations.search import appointments_search
 from consultations.serializers import AppointmentCreateSerializer, AppointmentSerializer
 from core.csv_files import (
     CSV_RESPONSE,
@@ -45,6 +45,7 @@ from core.fields import (
     parse_fiscal_year,
 )
 from core.schema import ERROR_RESPONSES
+from core.search import SEARCH_LIMIT, search_length_error
 from events.selectors import staff_facility, staff_facility_ids, user_can_view_facility
 
 MAX_DAYS = 14
@@ -188,9 +189,9 @@ class StaffAppointmentCreateApi(APIView):
         query = request.query_params.get("q", "").strip()
         if not query:
             raise AppValidationError({"q": [_("Give a name, code, phone or email.")]})
-        if len(query) > SEARCH_MAX_LENGTH:
-            message = _("Search with at most %(limit)d characters.")
-            raise AppValidationError({"q": [message % {"limit": SEARCH_MAX_LENGTH}]})
+        error = search_length_error(query)
+        if error:
+            raise AppValidationError({"q": [error]})
         found = appointments_search(user=request.user, query=query)
         return Response(AppointmentSearchSerializer(found).data)
 

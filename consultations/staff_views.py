@@ -29,7 +29,7 @@ from consultations.apis import CODE_PATTERN
 from consultations.models import Appointment, AppointmentStatus, ConsultationType, Counsellor
 from consultations.report_csv import year_csv, year_csv_name
 from consultations.reports import consultation_year, report_facilities
-from consultations.search import SEARCH_LIMIT, SEARCH_MAX_LENGTH, appointments_search
+from consultations.search import appointments_search
 from consultations.staff_forms import BlockForm, CloseForm, NoteForm, StaffBookingForm
 from consultations.topics import topic_choices
 from core.csv_files import csv_response
@@ -37,6 +37,7 @@ from core.errors import AppError
 from core.fields import bounded_date, parse_fiscal_year, query_integer
 from core.filters import BoundedDateTimeFormField
 from core.fiscal_years import fiscal_year_of
+from core.search import SEARCH_LIMIT, SEARCH_MAX_LENGTH, search_length_error
 from events.selectors import staff_facility, user_can_view_facility
 from events.staff_pages import error_page, staff_page
 
@@ -82,11 +83,9 @@ def desk(request):
     counsellors = selectors.staff_counsellors(request.user)
     query = request.GET.get("q", "").strip()
     context = {"counsellors": counsellors, "today": timezone.localdate(), "query": query}
-    if len(query) > SEARCH_MAX_LENGTH:
-        context["error"] = _("Search with at most %(limit)d characters.") % {
-            "limit": SEARCH_MAX_LENGTH
-        }
-        context["query"] = query[:SEARCH_MAX_LENGTH]
+    error = search_length_error(query)
+    if error:
+        context.update(error=error, query=query[:SEARCH_MAX_LENGTH])
         return render(request, "consultations/staff/desk.html", context, status=400)
     if query:
         context["found"] = appointments_search(user=request.user, query=query)

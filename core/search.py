@@ -8,8 +8,22 @@ import unicodedata
 
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Replace
+from django.utils.translation import gettext
 
 SEARCH_IGNORED = (" ", "\u3000", "-")
+# The most a search lists on each side of today: a desk looks for one family, and a word found
+# in hundreds of names asks for a longer one, not a longer page.
+SEARCH_LIMIT = 30
+# The longest search read: a name with its kana, or an email address, is shorter.
+SEARCH_MAX_LENGTH = 100
+
+
+def search_length_error(query: str) -> str | None:
+    """What is wrong with a search longer than ``SEARCH_MAX_LENGTH`` (in the active language),
+    or None."""
+    if len(query) <= SEARCH_MAX_LENGTH:
+        return None
+    return gettext("Search with at most %(limit)d characters.") % {"limit": SEARCH_MAX_LENGTH}
 
 
 def search_key(text: str) -> str:

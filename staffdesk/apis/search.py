@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from core.errors import AppValidationError
 from core.schema import ERROR_RESPONSES
+from core.search import SEARCH_LIMIT, search_length_error
 from staffdesk import selectors
 from staffdesk.apis.common import StaffApi
 from staffdesk.serializers import ReservationSearchSerializer
@@ -26,7 +27,7 @@ class ReservationSearchApi(StaffApi):
             "Reservations of every status at your facilities that match `q` as the roster's "
             "search does (spaces and hyphens ignored, hiragana and katakana alike): `upcoming` "
             "(sessions not over, the soonest first) and `past` (the latest first), at most "
-            f"{selectors.SEARCH_LIMIT} each; `more` when either found more."
+            f"{SEARCH_LIMIT} each; `more` when either found more."
         ),
     )
     def get(self, request):
@@ -34,14 +35,8 @@ class ReservationSearchApi(StaffApi):
         query = request.query_params.get("q", "").strip()
         if not query:
             raise AppValidationError({"q": [_("Give a name, kana, code, phone or email.")]})
-        if len(query) > selectors.SEARCH_MAX_LENGTH:
-            raise AppValidationError(
-                {
-                    "q": [
-                        _("Search with at most %(limit)d characters.")
-                        % {"limit": selectors.SEARCH_MAX_LENGTH}
-                    ]
-                }
-            )
+        error = search_length_error(query)
+        if error:
+            raise AppValidationError({"q": [error]})
         found = selectors.reservations_search(user=request.user, query=query)
         return Response(ReservationSearchSerializer(found).data)

@@ -48,8 +48,6 @@ from staffdesk.selectors.roster import (
     waiting_list,
 )
 from staffdesk.selectors.search import (
-    SEARCH_LIMIT,
-    SEARCH_MAX_LENGTH,
     FoundParty,
     ReservationSearch,
     reservations_search,
@@ -60,8 +58,6 @@ __all__ = [
     "ExportRow",
     "FoundParty",
     "ReservationSearch",
-    "SEARCH_LIMIT",
-    "SEARCH_MAX_LENGTH",
     "LotteryStatus",
     "ROSTER_SCOPES",
     "Report",

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from booking.models import Reservation, ReservationStatus
+from core.search import SEARCH_LIMIT
 from events.models import Session
 from events.selectors import staff_facility_ids
 from staffdesk.models import SessionAttendance
@@ -19,12 +20,6 @@ from staffdesk.selectors.desk import User
 from staffdesk.selectors.roster import search_filter, with_search_columns
 from staffdesk.services import ATTENDED, NO_SHOW
 from staffdesk.terms import ATTENDANCE, RESERVATION_STATUS, term
-
-# The most parties a search lists on each side of today: a desk looks for one family, and a
-# word found in hundreds of names asks for a longer one, not a longer page.
-SEARCH_LIMIT = 30
-# The longest search read: a name with its kana, or an email address, is shorter.
-SEARCH_MAX_LENGTH = 100
 
 
 @dataclass

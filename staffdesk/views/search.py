@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
+from core.search import SEARCH_LIMIT, SEARCH_MAX_LENGTH, search_length_error
 from events.staff_pages import staff_page
 from staffdesk import selectors
 
@@ -14,12 +14,11 @@ def search(request):
     """A name, kana, reservation code, phone number or email address; every role may search,
     as every role reads the rosters."""
     query = request.GET.get("q", "").strip()
-    if len(query) > selectors.SEARCH_MAX_LENGTH:
-        error = _("Search with at most %(limit)d characters.") % {
-            "limit": selectors.SEARCH_MAX_LENGTH
-        }
-        context = {"query": query[: selectors.SEARCH_MAX_LENGTH], "error": error}
+    error = search_length_error(query)
+    if error:
+        context = {"query": query[:SEARCH_MAX_LENGTH], "error": error}
         return render(request, "staff/search.html", context, status=400)
-    found = selectors.reservations_search(user=request.user, query=query)
-    context = {"query": query, "found": found if query else None, "limit": selectors.SEARCH_LIMIT}
-    return render(request, "staff/search.html", context)
+    found = selectors.reservations_search(user=request.user, query=query) if query else None
+    return render(
+        request, "staff/search.html", {"query": query, "found": found, "limit": SEARCH_LIMIT}
+    )
