@@ -161,3 +161,14 @@ def test_the_page_speaks_english_and_needs_a_login(manager_a, yamada):
     assert "Find a reservation" in page and "No reservation matches “zzz”." in page
     assert "/staff/accounts/login/" in page_client(None).get(PAGE)["Location"]
     assert token_client(None).get(API, {"q": "山田"}).status_code in (401, 403)
+
+
+def test_each_search_leads_to_the_other_with_the_same_words(manager_a, yamada):
+    """A parent on the phone may mean an event or a consultation: each search links to the
+    other with what staff typed."""
+    client = page_client(manager_a)
+    events = client.get(PAGE, {"q": "山田 花子"}, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert 'href="/staff/consultations/?q=%E5%B1%B1%E7%94%B0%20%E8%8A%B1%E5%AD%90"' in events
+    assert "同じ言葉で個別相談の予約を探す" in events
+    consultations = client.get("/staff/consultations/", {"q": "山田"}).content.decode()
+    assert 'href="/staff/reservations/?q=%E5%B1%B1%E7%94%B0"' in consultations
