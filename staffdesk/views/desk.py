@@ -82,6 +82,10 @@ def roster(request, pk: int):
             "started": timezone.now() >= session.start,
             "check_in_api": reverse("staff-api-check-in", args=[session.pk]),
             "check_in_url": reverse("staff:check-in", args=[session.pk]) + keep_query(request),
+            # An empty 託児 column is left out where the session offers no childcare: on a
+            # tablet it pushed the check-in column out of sight in English.
+            "childcare_column": session.childcare_capacity is not None
+            or any(row.reservation.childcare for row in data.rows),
         },
     )
 

@@ -88,6 +88,11 @@ def desk(manager_a, facility_a):
 def test_the_roster_page_print_and_csv_name_each_column_alike(manager_a, desk):
     session = desk[0]
     client = page_client(manager_a)
+    # Without childcare the page leaves out its empty 託児 column; the print and CSV keep it.
+    without = client.get(f"/staff/sessions/{session.pk}/", **JA).content.decode()
+    assert "託児" not in column_headers(without, "roster")
+    session.childcare_capacity = 2
+    session.save(update_fields=["childcare_capacity"])
     page = column_headers(
         client.get(f"/staff/sessions/{session.pk}/", **JA).content.decode(), "roster"
     )
