@@ -45,7 +45,7 @@ from core.fields import (
     parse_fiscal_year,
 )
 from core.schema import ERROR_RESPONSES
-from core.search import SEARCH_LIMIT, search_length_error
+from core.search import SEARCH_LIMIT, search_query_param
 from events.selectors import staff_facility, staff_facility_ids, user_can_view_facility
 
 MAX_DAYS = 14
@@ -186,12 +186,7 @@ class StaffAppointmentCreateApi(APIView):
         ),
     )
     def get(self, request):
-        query = request.query_params.get("q", "").strip()
-        if not query:
-            raise AppValidationError({"q": [_("Give a name, code, phone or email.")]})
-        error = search_length_error(query)
-        if error:
-            raise AppValidationError({"q": [error]})
+        query = search_query_param(request.query_params, _("Give a name, code, phone or email."))
         found = appointments_search(user=request.user, query=query)
         return Response(AppointmentSearchSerializer(found).data)
 

@@ -5,10 +5,13 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Replace
 from django.utils.translation import gettext
+
+from core.errors import AppValidationError
 
 SEARCH_IGNORED = (" ", "\u3000", "-")
 # The most a search lists on each side of today: a desk looks for one family, and a word found
@@ -24,6 +27,16 @@ def search_length_error(query: str) -> str | None:
     if len(query) <= SEARCH_MAX_LENGTH:
         return None
     return gettext("Search with at most %(limit)d characters.") % {"limit": SEARCH_MAX_LENGTH}
+
+
+def search_query_param(params: Mapping[str, str], empty_message: str) -> str:
+    """An API's ``q`` without its outer spaces, or the common 400 body on ``q``: empty (with
+    ``empty_message``, which says what may be searched) or longer than ``SEARCH_MAX_LENGTH``."""
+    query = params.get("q", "").strip()
+    error = search_length_error(query) if query else empty_message
+    if error:
+        raise AppValidationError({"q": [error]})
+    return query
 
 
 def search_key(text: str) -> str:

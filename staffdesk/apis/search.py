@@ -6,9 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
-from core.errors import AppValidationError
 from core.schema import ERROR_RESPONSES
-from core.search import SEARCH_LIMIT, search_length_error
+from core.search import SEARCH_LIMIT, search_query_param
 from staffdesk import selectors
 from staffdesk.apis.common import StaffApi
 from staffdesk.serializers import ReservationSearchSerializer
@@ -32,11 +31,8 @@ class ReservationSearchApi(StaffApi):
     )
     def get(self, request):
         self.require_staff()
-        query = request.query_params.get("q", "").strip()
-        if not query:
-            raise AppValidationError({"q": [_("Give a name, kana, code, phone or email.")]})
-        error = search_length_error(query)
-        if error:
-            raise AppValidationError({"q": [error]})
+        query = search_query_param(
+            request.query_params, _("Give a name, kana, code, phone or email.")
+        )
         found = selectors.reservations_search(user=request.user, query=query)
         return Response(ReservationSearchSerializer(found).data)
