@@ -115,7 +115,7 @@ def _attendance(reservations: list[Reservation], opened: dict[int, Session]) -> 
     session shown."""
     single = {ReservationStatus.ATTENDED: ATTENDED, ReservationStatus.NO_SHOW: NO_SHOW}
     marks = {r.pk: single[r.status] for r in reservations if r.status in single}
-    course = [r for r in reservations if r.course_id]
+    course = [r for r in reservations if r.course_id and r.pk in opened]
     if course:
         wanted = Q()
         for r in course:

@@ -172,3 +172,12 @@ def test_each_search_leads_to_the_other_with_the_same_words(manager_a, yamada):
     assert "同じ言葉で個別相談の予約を探す" in events
     consultations = client.get("/staff/consultations/", {"q": "山田"}).content.decode()
     assert 'href="/staff/reservations/?q=%E5%B1%B1%E7%94%B0"' in consultations
+
+
+def test_a_course_left_without_sessions_is_not_listed(facility_a, manager_a):
+    sessions, reservation = course_of_three(facility_a, ProgramFactory(title="ペアレント講座"))
+    for session in sessions:
+        session.delete()
+    found = reservations_search(user=manager_a, query="鈴木")
+    assert found.upcoming == [] and found.past == []
+    assert page_client(manager_a).get(PAGE, {"q": reservation.code}).status_code == 200
