@@ -1,4 +1,5 @@
-"""The export of a facility's reservations over a period (personal data: managers only)."""
+"""The export of a facility's reservations over a period (personal data: every staff role reads
+it, as it reads the rosters; each export is logged as a staff action)."""
 
 from __future__ import annotations
 
