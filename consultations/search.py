@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from consultations.models import Appointment, AppointmentStatus
-from core.search import SEARCH_LIMIT, search_column, search_key
+from core.search import SEARCH_LIMIT, either_side_of, search_column, search_key
 from events.selectors import staff_facility_ids
 
 
@@ -51,11 +51,5 @@ def appointments_search(
     ids = staff_facility_ids(user)
     if ids is not None:
         found = found.filter(counsellor__facility_id__in=ids)
-    upcoming = list(found.filter(end__gte=now).order_by("start", "id")[: limit + 1])
-    past = list(found.filter(end__lt=now).order_by("-start", "-id")[: limit + 1])
-    return AppointmentSearch(
-        query=query,
-        upcoming=upcoming[:limit],
-        past=past[:limit],
-        more=len(upcoming) > limit or len(past) > limit,
-    )
+    upcoming, past, more = either_side_of(found, now, starts="start", ends="end", limit=limit)
+    return AppointmentSearch(query=query, upcoming=upcoming, past=past, more=more)

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
+from datetime import datetime
 
-from django.db.models import CharField, F, Value
+from django.db.models import CharField, F, QuerySet, Value
 from django.db.models.functions import Replace
 from django.utils.translation import gettext
 
@@ -37,6 +38,17 @@ def search_query_param(params: Mapping[str, str], empty_message: str) -> str:
     if error:
         raise AppValidationError({"q": [error]})
     return query
+
+
+def either_side_of(
+    found: QuerySet, now: datetime, *, starts: str, ends: str, limit: int = SEARCH_LIMIT
+) -> tuple[list, list, bool]:
+    """What a search found, split at ``now``: the rows not over yet (``ends`` from now on, the
+    soonest ``starts`` first), those over (the latest first), at most ``limit`` each, and
+    whether either side had more."""
+    upcoming = list(found.filter(**{f"{ends}__gte": now}).order_by(starts, "id")[: limit + 1])
+    past = list(found.filter(**{f"{ends}__lt": now}).order_by(f"-{starts}", "-id")[: limit + 1])
+    return upcoming[:limit], past[:limit], len(upcoming) > limit or len(past) > limit
 
 
 def search_key(text: str) -> str:

@@ -14,14 +14,13 @@ from django.utils import timezone
 
 from booking.models import (
     Reservation,
-    ReservationStatus,
 )
 from events.models import Facility, Session
 from events.selectors import staff_facility_ids
 from staffdesk.models import SessionAttendance
 from staffdesk.selectors.desk import User
 from staffdesk.selectors.roster import to_katakana
-from staffdesk.services import ATTENDED, NO_SHOW
+from staffdesk.services import single_attendance
 
 
 @dataclass
@@ -65,7 +64,6 @@ def export_rows(
             "reservation_id", "session_id", "status"
         )
     }
-    single_attendance = {ReservationStatus.ATTENDED: ATTENDED, ReservationStatus.NO_SHOW: NO_SHOW}
     rows = []
     for s in sessions:
         parties = by_session[s.pk] + (by_course[s.course_id] if s.course_id else [])
@@ -74,6 +72,6 @@ def export_rows(
             if r.course_id:
                 attendance = course_attendance.get((r.pk, s.pk), "")
             else:
-                attendance = single_attendance.get(r.status, "")
+                attendance = single_attendance(r)
             rows.append(ExportRow(session=s, reservation=r, attendance=attendance))
     return rows

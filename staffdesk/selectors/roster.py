@@ -29,7 +29,7 @@ from core.search import search_column, search_key
 from events.models import Session
 from notifications.models import Notification, NotificationStatus
 from staffdesk.models import SessionAttendance, StaffAction
-from staffdesk.services import ATTENDED, NO_SHOW, roster_filter
+from staffdesk.services import ATTENDED, NO_SHOW, roster_filter, single_attendance
 from staffdesk.terms import (
     NOTIFICATION_KIND,
     NOTIFICATION_STATUS,
@@ -246,8 +246,7 @@ def roster(
     rows = []
     for r in qs:
         if r.course_id is None:
-            attendance = {ReservationStatus.ATTENDED: ATTENDED, ReservationStatus.NO_SHOW: NO_SHOW}
-            state = attendance.get(r.status, "")
+            state = single_attendance(r)
         else:
             here = getattr(r, "attendance_here", [])
             state = here[0].status if here else ""

@@ -11,14 +11,14 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from booking.models import Reservation, ReservationStatus
-from core.search import SEARCH_LIMIT
+from booking.models import Reservation
+from core.search import SEARCH_LIMIT, either_side_of
 from events.models import Session
 from events.selectors import staff_facility_ids
 from staffdesk.models import SessionAttendance
 from staffdesk.selectors.desk import User
 from staffdesk.selectors.roster import search_filter, with_search_columns
-from staffdesk.services import ATTENDED, NO_SHOW
+from staffdesk.services import single_attendance
 from staffdesk.terms import ATTENDANCE, RESERVATION_STATUS, term
 
 
@@ -69,10 +69,9 @@ def reservations_search(
         first_start=Coalesce(F("session__start"), _course_session("start", "start")),
         last_end=Coalesce(F("session__end"), _course_session("end", "-end")),
     )
-    upcoming = list(found.filter(last_end__gte=now).order_by("first_start", "id")[: limit + 1])
-    past = list(found.filter(last_end__lt=now).order_by("-first_start", "-id")[: limit + 1])
-    more = len(upcoming) > limit or len(past) > limit
-    upcoming, past = upcoming[:limit], past[:limit]
+    upcoming, past, more = either_side_of(
+        found, now, starts="first_start", ends="last_end", limit=limit
+    )
     opened = _sessions_opened(upcoming + past, now)
     attendance = _attendance(upcoming + past, opened)
 
@@ -113,8 +112,7 @@ def _sessions_opened(reservations: list[Reservation], now: datetime) -> dict[int
 def _attendance(reservations: list[Reservation], opened: dict[int, Session]) -> dict[int, str]:
     """出席 or 欠席 where it is known: a single session's from the reservation, a course's at the
     session shown."""
-    single = {ReservationStatus.ATTENDED: ATTENDED, ReservationStatus.NO_SHOW: NO_SHOW}
-    marks = {r.pk: single[r.status] for r in reservations if r.status in single}
+    marks = {r.pk: single_attendance(r) for r in reservations if r.course_id is None}
     course = [r for r in reservations if r.course_id and r.pk in opened]
     if course:
         wanted = Q()

@@ -27,6 +27,7 @@ from staffdesk.services.attendance import (
     no_shows_mark,
     reservation_in_session,
     roster_filter,
+    single_attendance,
 )
 from staffdesk.services.audit import (
     export_record,
@@ -108,6 +109,7 @@ __all__ = [
     "trial_change",
     "MovePreview",
     "session_update",
+    "single_attendance",
     "staff_action_record",
     "waitlist_promote_by_hand",
     "walk_in_add",

@@ -93,14 +93,20 @@ def reservation_in_session(session: Session, code: str) -> Reservation:
     return reservation
 
 
+def single_attendance(reservation: Reservation) -> str:
+    """Return "attended", "no_show" or "" (not yet) for a one-session booking: its status says
+    it (a course's booking keeps a ``SessionAttendance`` row per session instead)."""
+    if reservation.status == ReservationStatus.ATTENDED:
+        return ATTENDED
+    if reservation.status == ReservationStatus.NO_SHOW:
+        return NO_SHOW
+    return ""
+
+
 def attendance_of(reservation: Reservation, session: Session) -> str:
     """Return "attended", "no_show" or "" (not yet) for a party at one session."""
     if reservation.course_id is None:
-        if reservation.status == ReservationStatus.ATTENDED:
-            return ATTENDED
-        if reservation.status == ReservationStatus.NO_SHOW:
-            return NO_SHOW
-        return ""
+        return single_attendance(reservation)
     row = SessionAttendance.objects.filter(reservation=reservation, session=session).first()
     return row.status if row else ""
 
