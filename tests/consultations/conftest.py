@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 
 from consultations.closures import closed_dates
-from consultations.models import AvailabilityWindow, ConsultationType, Counsellor
+from consultations.models import Appointment, AvailabilityWindow, ConsultationType, Counsellor
 from consultations.selectors import is_public_holiday
+from consultations.services import Family, appointment_book
 from tests.factories import FacilityFactory
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -34,6 +35,15 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 def ten(day: date, minute: int = 0) -> datetime:
     """10:MM in Japan on the day: the counsellor's first free hour."""
     return datetime.combine(day, time(10, minute), TOKYO)
+
+
+def held_on(kind: ConsultationType, day: date, family: Family) -> Appointment:
+    """A consultation at 10:00 on a past day, booked by staff for the family two days before it
+    (the service refuses a time already gone)."""
+    appointment, _token = appointment_book(
+        kind=kind, start=ten(day), family=family, by_staff=True, now=ten(day) - timedelta(days=2)
+    )
+    return appointment
 
 
 @pytest.fixture

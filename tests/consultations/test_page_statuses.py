@@ -5,8 +5,6 @@ longer held); the page shown is the same as before, with what went wrong on it."
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.test import Client
 from rest_framework.test import APIClient
@@ -14,7 +12,7 @@ from rest_framework.test import APIClient
 from consultations.models import Appointment, AppointmentStatus
 from consultations.services import Family, appointment_book
 from events.models import StaffRole
-from tests.consultations.conftest import ordinary_tuesday, ten
+from tests.consultations.conftest import held_on, ordinary_tuesday, ten
 from tests.factories import staff_user
 
 pytestmark = pytest.mark.django_db
@@ -195,14 +193,7 @@ def test_a_phoned_booking_of_a_time_taken_meanwhile_answers_409(
 @pytest.fixture
 def past(kind, facility) -> Appointment:
     day = ordinary_tuesday(facility, ahead=False)
-    appointment, _token = appointment_book(
-        kind=kind,
-        start=ten(day),
-        family=Family("佐藤 太郎", "taro@example.jp"),
-        by_staff=True,
-        now=ten(day) - timedelta(days=2),
-    )
-    return appointment
+    return held_on(kind, day, Family("佐藤 太郎", "taro@example.jp"))
 
 
 def test_an_outcome_form_with_a_mistake_answers_400(desk, past):

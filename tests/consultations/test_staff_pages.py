@@ -19,7 +19,7 @@ from consultations.selectors import TOKYO
 from consultations.services import Family, appointment_book
 from events.models import StaffRole
 from notifications.models import Notification
-from tests.consultations.conftest import ordinary_tuesday, ten
+from tests.consultations.conftest import held_on, ordinary_tuesday, ten
 from tests.factories import FacilityFactory, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -54,10 +54,7 @@ def booked(kind, tuesday):
 def past(kind, facility):
     day = ordinary_tuesday(facility, ahead=False)
     family = Family("佐藤 太郎", "taro@example.jp", topic="発達", free_text="ことばが遅い")
-    appointment, _token = appointment_book(
-        kind=kind, start=ten(day), family=family, by_staff=True, now=ten(day) - timedelta(days=2)
-    )
-    return appointment
+    return held_on(kind, day, family)
 
 
 def test_the_desk_lists_the_counsellors_of_my_facilities(counsellor, facility):

@@ -12,7 +12,7 @@ import pytest
 from consultations.search import appointments_search
 from consultations.services import Family, appointment_block, appointment_book, appointment_cancel
 from events.models import StaffRole
-from tests.consultations.conftest import ordinary_tuesday, ten
+from tests.consultations.conftest import held_on, ordinary_tuesday, ten
 from tests.factories import FacilityFactory, staff_user
 from tests.staff.conftest import page_client, token_client
 
@@ -37,13 +37,7 @@ def families(kind, facility, counsellor):
     dropped, _ = appointment_book(kind=kind, start=ten(ahead, 40), family=family)
     appointment_cancel(appointment=dropped, by_staff=True)  # one held at a time (the type's rule)
     coming, _ = appointment_book(kind=kind, start=ten(ahead), family=family)
-    came, _ = appointment_book(
-        kind=kind,
-        start=ten(before),
-        family=Family("佐藤 太郎", "taro@example.jp"),
-        by_staff=True,
-        now=ten(before) - timedelta(days=2),
-    )
+    came = held_on(kind, before, Family("佐藤 太郎", "taro@example.jp"))
     appointment_block(counsellor=counsellor, start=ten(ahead) + timedelta(minutes=80), minutes=30)
     other = FacilityFactory(name="親子つどいの広場 東")
     return {"coming": coming, "dropped": dropped, "came": came, "other": other}
