@@ -11,6 +11,7 @@ from django.utils.translation import gettext, ngettext, override, pgettext
 
 from core import dates
 from core.languages import supported_language
+from events.maps import facility_map_link
 from events.models import Facility, Session
 from events.selectors import text_in
 from notifications.models import NotificationKind
@@ -120,6 +121,7 @@ def facility_context(facility: Facility, language: str) -> dict[str, str]:
         "access": text_in(facility, "access", language),
         "phone": facility.phone,
         "email": facility.email,
+        "map": facility_map_link(facility),
     }
 
 

@@ -253,7 +253,7 @@ def test_committed_mo_matches_the_po(locale_dir, tmp_path):
 # Names of formats, products and fields that stay in Latin letters in every language.
 TECHNICAL_WORDS = {"API", "JSON", "PDF", "CSV", "ics", "ORGANIZER", "Idempotency", "Key", "ID"}
 TECHNICAL_WORDS |= {"page_size", "true", "false", "YYYY", "MM", "DD", "NUL", "QR", "Excel", "slug"}
-TECHNICAL_WORDS |= {"iPhone", "Mac"}  # products, named as their makers write them
+TECHNICAL_WORDS |= {"iPhone", "Mac", "LINE"}  # products, named as their makers write them
 # The same word in English and in the language (a loanword), not a string left in English.
 SAME_AS_ENGLISH = {
     "pt_BR": {"PDF", "Site", "slug", "latitude", "longitude", "Item", "%(n)s min"},

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from .database import database_from_env
@@ -373,3 +374,11 @@ CELERY_BEAT_SCHEDULE = {
 
 # The catalogue's pages keep their main part this many seconds (parents.page_cache); 0: off.
 PAGES_CACHE_SECONDS = int(os.environ.get("PAGES_CACHE_SECONDS", "1"))
+
+# A session's page links its facility to a map with this address; {query} is the facility's pin
+# (latitude,longitude) or its address. Another map service: its search URL with {query}.
+MAP_SEARCH_URL = os.environ.get(
+    "MAP_SEARCH_URL", "https://www.google.com/maps/search/?api=1&query={query}"
+)
+if "{query}" not in MAP_SEARCH_URL:
+    raise ImproperlyConfigured("MAP_SEARCH_URL must contain {query}")
