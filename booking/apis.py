@@ -198,6 +198,7 @@ class ReservationDetailApi(APIView):
                 "children_ages": reservation.children_ages,
                 "due_date": reservation.due_date,
                 "childcare": reservation.childcare,
+                "attendee_names": reservation.attendee_names,
                 **serializer.validated_data,
                 "resident": reservation.resident,
                 "company": reservation.company,

@@ -176,6 +176,8 @@ class Reservation(models.Model):
     childcare = models.PositiveSmallIntegerField(_("childcare seats"), default=0)
     resident = models.BooleanField(_("resident of the city"), null=True, blank=True)
     company = models.CharField(_("company"), max_length=200, blank=True)
+    # One name per adult, where the programme asks (asks_attendee_names); personal data.
+    attendee_names = models.JSONField(_("names of those who come"), default=list, blank=True)
     priority_group = models.CharField(_("priority group"), max_length=50, blank=True)
     # Seats counted for this party when it was (last) sized, so releases are exact.
     seats = models.PositiveSmallIntegerField(_("seats held"), default=0, editable=False)

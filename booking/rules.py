@@ -27,17 +27,28 @@ class Party:
     resident: bool | None = None
     company: str = ""
     priority_group: str = ""
+    attendee_names: tuple[str, ...] = ()
 
 
 def party_resized(
-    reservation, *, adults: int, children: int, ages: list[int] | None, childcare: int
+    reservation,
+    *,
+    adults: int,
+    children: int,
+    ages: list[int] | None,
+    childcare: int,
+    attendee_names: list[str] | None = None,
 ) -> Party:
     """A reservation's party with new numbers (the manage page's and the desk's change): what
     else it said (due date, residence, company, priority group) is kept, and so are children's
-    ages the form did not ask for (``ages`` None) while they still fit the children."""
+    ages and the names of those who come that the form did not ask for (None) while they still
+    fit the children and the adults."""
     if ages is None:
         kept = list(reservation.children_ages or [])
         ages = kept if len(kept) == children else []
+    if attendee_names is None:
+        kept_names = list(reservation.attendee_names or [])
+        attendee_names = kept_names if len(kept_names) == adults else []
     return Party(
         adults=adults,
         children=children,
@@ -47,6 +58,7 @@ def party_resized(
         resident=reservation.resident,
         company=reservation.company,
         priority_group=reservation.priority_group,
+        attendee_names=tuple(attendee_names),
     )
 
 
@@ -72,6 +84,15 @@ def member_named(company: str, members: Iterable[str]) -> str | None:
     return next((name for name in members if company_folded(name) == wanted), None)
 
 
+ATTENDEE_NAMES_MESSAGE = _("Enter the name of each adult who comes, one for each.")
+
+
+def attendee_names_kept(program: Program, names: Iterable[str]) -> list[str]:
+    """The names of those who come as a reservation keeps them: written as given without the
+    spaces around them, and none where the programme does not ask for them."""
+    return [name.strip() for name in names] if program.asks_attendee_names else []
+
+
 NOT_KANA_MESSAGE = _("Write your name in hiragana or katakana, e.g. やまだ はなこ.")
 
 
@@ -93,6 +114,7 @@ def party_from_data(data: dict) -> Party:
         resident=data.get("resident"),
         company=data.get("company", ""),
         priority_group=data.get("priority_group", ""),
+        attendee_names=tuple(data.get("attendee_names") or ()),
     )
 
 
@@ -182,6 +204,11 @@ def party_errors(program: Program, party: Party, session_day: date) -> dict[str,
         add("resident", _("This programme is for residents of the city."))
     if program.requires_company and not party.company.strip():
         add("company", _("Enter your company or organisation."))
+    if program.asks_attendee_names and (
+        len(party.attendee_names) != party.adults
+        or not all(name.strip() for name in party.attendee_names)
+    ):
+        add("attendee_names", ATTENDEE_NAMES_MESSAGE)
     if party.priority_group:
         keys = {g.get("key") for g in program.priority_groups if isinstance(g, dict)}
         if party.priority_group not in keys:

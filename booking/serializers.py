@@ -37,6 +37,17 @@ class SessionField(StrictPrimaryKeyRelatedField):
         return super().to_internal_value(data)
 
 
+def attendee_names_field(**kwargs) -> serializers.ListField:
+    return serializers.ListField(
+        child=StrictCharField(max_length=100),
+        max_length=20,
+        help_text="Where the programme asks for them (asks_attendee_names): the name of each "
+        "adult who comes, as many as adults (the one who books need not be one of them); "
+        "otherwise not kept. A wrong count or an empty name is 400 invalid on attendee_names.",
+        **kwargs,
+    )
+
+
 class ReservationCreateSerializer(DeclaredFieldsSerializer):
     """What a parent sends to reserve; rules of the programme are checked by the service."""
 
@@ -80,6 +91,7 @@ class ReservationCreateSerializer(DeclaredFieldsSerializer):
         "company.",
     )
     priority_group = StrictCharField(max_length=50, required=False, allow_blank=True, default="")
+    attendee_names = attendee_names_field(required=False, default=list)
     notes = StrictTextField(max_length=1000, required=False, allow_blank=True, default="")
     needs = serializers.ListField(
         child=StrictChoiceField(choices=Need.choices),
@@ -136,6 +148,7 @@ class PartySerializer(serializers.Serializer):
     )
     due_date = StrictDateField(required=False, allow_null=True, default=None)
     childcare = StrictIntegerField(min_value=0, max_value=20, default=0)
+    attendee_names = attendee_names_field(required=False)
 
 
 _DATETIME = StrictDateTimeField()  # to_representation only: never bound
@@ -158,6 +171,7 @@ class ReservationSerializer(DeclaredFieldsSerializer):
     children_ages = serializers.JSONField(read_only=True, label=_("children's ages (months)"))
     due_date = StrictDateField(read_only=True, allow_null=True, label=_("expected due date"))
     childcare = StrictIntegerField(read_only=True, label=_("childcare seats"))
+    attendee_names = serializers.JSONField(read_only=True, label=_("names of those who come"))
     name = StrictCharField(read_only=True, label=_("name"))
     email = StrictEmailField(read_only=True, label=_("email"))
     phone = StrictCharField(read_only=True, label=_("phone"))

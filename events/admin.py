@@ -100,6 +100,7 @@ class ProgramAdmin(TranslationAdmin):
                     "child_age_max_months",
                     "requires_residency",
                     "requires_company",
+                    "asks_attendee_names",
                     "member_list",
                 ]
             },

@@ -100,6 +100,7 @@ class ProgramSerializer(CalendarLinksMixin, StrictModelSerializer):
             "child_age_max_months",
             "requires_residency",
             "requires_company",
+            "asks_attendee_names",
             "member_list",
             "member_names",
             "booking_mode",

@@ -30,6 +30,12 @@ from core.text import EmailFormField, OneLineFormField
 from events.models import BookingMode, Program, Session
 from events.selectors import priority_group_label
 from events.templatetags.parent_pages import months
+from parents.attendee_fields import (
+    attendee_fields,
+    attendee_initial,
+    attendee_names_given,
+    first_attendee_field,
+)
 from parents.company_field import company_field
 from parents.family_fields import kana_cleaned, kana_field, needs_fields
 
@@ -210,6 +216,7 @@ class ReservationForm(forms.Form):
             )
         if program.requires_company or program.member_list_id:
             self.fields["company"] = company_field(program)
+        self.fields.update(attendee_fields(program))
         groups = [g for g in program.priority_groups if isinstance(g, dict) and g.get("key")]
         if program.booking_mode == BookingMode.LOTTERY and groups:
             self.fields["priority_group"] = forms.ChoiceField(
@@ -306,6 +313,7 @@ class ReservationForm(forms.Form):
             resident=data.get("resident") if "resident" in self.fields else None,
             company=data.get("company", ""),
             priority_group=data.get("priority_group", ""),
+            attendee_names=tuple(attendee_names_given(self.fields, data)),
         )
 
     def add_service_error(self, exc: AppError) -> None:
@@ -324,6 +332,8 @@ def _form_field_for(form: forms.Form, name: str) -> str | None:
         return "child_age_1"
     if name == "children_ages" and "children" in form.fields:
         return "children"
+    if name == "attendee_names":
+        return first_attendee_field(form.fields)
     return None
 
 
@@ -335,12 +345,14 @@ class PartyChangeForm(forms.Form):
         initial["childcare"] = reservation.childcare
         for n, age in enumerate(reservation.children_ages or [], start=1):
             initial[f"child_age_{n}"] = age
+        initial.update(attendee_initial(reservation.attendee_names or []))
         kwargs.setdefault("initial", initial)
         kwargs.setdefault("prefix", "party")
         super().__init__(*args, **kwargs)
         self.reservation = reservation
         self.program = program
         self.fields.update(party_fields_for(program))
+        self.fields.update(attendee_fields(program))
 
     def party(self) -> Party:
         data = self.cleaned_data
@@ -360,6 +372,7 @@ class PartyChangeForm(forms.Form):
             children=children,
             ages=asked,
             childcare=data.get("childcare") or 0,
+            attendee_names=attendee_names_given(self.fields, data),
         )
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from booking import signals
 from booking.models import HistoryNote, Reservation, ReservationStatus
-from booking.rules import Party, Seats, party_errors, party_seats
+from booking.rules import Party, Seats, attendee_names_kept, party_errors, party_seats
 from booking.services.seats import (
     first_session,
     reservation_seats,
@@ -74,6 +74,7 @@ def reservation_change_party(
         children_ages=list(party.children_ages),
         childcare=party.childcare,
         due_date=party.due_date,
+        attendee_names=attendee_names_kept(program, party.attendee_names),
         seats=new.seats,
         child_seats=new.child_seats,
         party_changes=F("party_changes") + (1 if resized else 0),

@@ -71,6 +71,14 @@ class Program(models.Model):
     )
     requires_residency = models.BooleanField(_("residents of the city only"), default=False)
     requires_company = models.BooleanField(_("asks for the member company"), default=False)
+    asks_attendee_names = models.BooleanField(
+        _("asks the name of each adult who comes"),
+        default=False,
+        help_text=_(
+            "For a seminar a company books for its managers: the booking names everyone who "
+            "comes, one name per adult, for the roster and name cards."
+        ),
+    )
     member_list = models.ForeignKey(
         MemberList,
         on_delete=models.PROTECT,
