@@ -19,6 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from booking.attendee_fields import (
+    attendee_fields,
+    attendee_initial,
+    attendee_names_given,
+    first_attendee_field,
+)
 from booking.idempotency import request_fingerprint
 from booking.models import IdempotencyKey
 from booking.rules import Party, party_errors, party_resized, party_seats
@@ -30,12 +36,6 @@ from core.text import EmailFormField, OneLineFormField
 from events.models import BookingMode, Program, Session
 from events.selectors import priority_group_label
 from events.templatetags.parent_pages import months
-from parents.attendee_fields import (
-    attendee_fields,
-    attendee_initial,
-    attendee_names_given,
-    first_attendee_field,
-)
 from parents.company_field import company_field
 from parents.family_fields import kana_cleaned, kana_field, needs_fields
 

@@ -28,6 +28,7 @@ from staffdesk.terms import (
     NOTIFICATION_STATUS,
     RESERVATION_STATUS,
     in_japanese,
+    names_text,
     percent,
 )
 
@@ -42,6 +43,7 @@ PARTY_HEADERS = [
     "出産予定日",
     "市内在住",
     "会社名",
+    "参加者氏名",  # a column of its own here; the pages write 参加者：… under the party's name
     "優先区分",
     "電話番号",
     "メールアドレス",
@@ -98,6 +100,12 @@ def needs_ja(reservation) -> str:
         return reservation.needs_text()
 
 
+def attendees_ja(names: list[str] | None) -> str:
+    """The names of those who come, joined as Japanese joins a list (山田 太郎、佐藤 次郎)."""
+    with translation.override("ja"):
+        return names_text(names)
+
+
 def priority_ja(program, key: str) -> str:
     return priority_group_label_of(program, key, "ja")
 
@@ -125,6 +133,7 @@ def _party_cells(
         reservation.due_date.strftime("%Y/%m/%d") if reservation.due_date else "",
         RESIDENT_JA[reservation.resident],
         reservation.company,
+        attendees_ja(reservation.attendee_names),
         priority_ja(program, reservation.priority_group),
         reservation.phone,
         email,

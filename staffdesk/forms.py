@@ -5,6 +5,13 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from booking.attendee_fields import (
+    attendee_field_names,
+    attendee_fields,
+    attendee_initial,
+    attendee_names_given,
+    first_attendee_field,
+)
 from booking.models import Need
 from booking.rules import Party, party_resized
 from core.filters import BoundedDateFormField, BoundedDateTimeFormField
@@ -17,6 +24,8 @@ from staffdesk.services.phone_bookings import PHONE_PATTERN
 
 WALK_IN_AGE_FIELDS = 4  # more children in a walk-in party are rare; their ages stay blank
 WALK_IN_MAX_AGE = 6 * 12 + 11  # up to school age (6歳11か月)
+# The caller often books for others (a company's managers) and does not come.
+NAMES_HELP = _("The name of each adult who comes, one for each (the caller's only if they come).")
 
 
 def age_choices(upto: int = WALK_IN_MAX_AGE) -> list[tuple[str, str]]:
@@ -144,23 +153,34 @@ class PhoneBookingForm(WalkInForm):
                 + [(g["key"], priority_group_label(g, language)) for g in groups],
                 required=False,
             )
+        self.fields.update(attendee_fields(program, help_text=NAMES_HELP))
 
     def rule_fields(self):
-        """The fields the programme asks for, in the form's order."""
+        """The fields the programme asks for, in the form's order (the names of those who come
+        last, one per adult)."""
         names = ("due_date", "resident", "company", "priority_group")
+        names += tuple(attendee_field_names(self.fields))
         return [self[name] for name in names if name in self.fields]
+
+    def field_for(self, name: str) -> str | None:
+        """The field that shows a service's error on ``name`` (None: above the form)."""
+        if name == "attendee_names":
+            return first_attendee_field(self.fields)
+        return name if name in self.fields else None
 
     def clean(self):
         data = super().clean()
         data["resident"] = data.get("resident") if "resident" in self.fields else None
         data.setdefault("company", "")
         data.setdefault("priority_group", "")
+        data["attendee_names"] = attendee_names_given(self.fields, data)
         return data
 
 
 class PartyChangeForm(forms.Form):
     """A booked party resized at the desk: adults, children (with their ages where the
-    programme asks for them) and childcare places where it offers them. The programme's rules
+    programme asks for them), childcare places where it offers them, and the names of those
+    who come where it asks for them. The programme's rules
     and the seats left are the booking service's (``reservation_change_party``)."""
 
     adults = forms.IntegerField(label=_("Adults"), min_value=1, max_value=20)
@@ -176,6 +196,7 @@ class PartyChangeForm(forms.Form):
         ages = list(reservation.children_ages or [])
         for n, age in enumerate(ages, start=1):
             initial[f"child_age_{n}"] = str(age)
+        initial.update(attendee_initial(list(reservation.attendee_names or [])))
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.reservation = reservation
@@ -194,9 +215,13 @@ class PartyChangeForm(forms.Form):
                 )
         if not program.childcare_offered:
             del self.fields["childcare"]
+        self.fields.update(attendee_fields(program, help_text=NAMES_HELP))
 
     def age_fields(self):
         return [self[f"child_age_{n}"] for n in range(1, self.age_count + 1)]
+
+    def name_fields(self):
+        return [self[name] for name in attendee_field_names(self.fields)]
 
     def party(self) -> Party:
         """The party as the form gives it; what the form does not ask is the reservation's."""
@@ -212,6 +237,7 @@ class PartyChangeForm(forms.Form):
             children=data["children"],
             ages=ages,
             childcare=data.get("childcare") or 0,
+            attendee_names=attendee_names_given(self.fields, data),
         )
 
     def field_for(self, name: str) -> str | None:
@@ -220,6 +246,8 @@ class PartyChangeForm(forms.Form):
             return name
         if name == "children_ages":
             return "child_age_1" if self.age_count else "children"
+        if name == "attendee_names":
+            return first_attendee_field(self.fields)
         return None
 
 

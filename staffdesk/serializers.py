@@ -79,6 +79,12 @@ class PartySerializer(serializers.Serializer):
         child=StrictIntegerField(), source="reservation.children_ages"
     )
     childcare = StrictIntegerField(source="reservation.childcare")
+    attendee_names = serializers.ListField(
+        child=StrictCharField(),
+        source="reservation.attendee_names",
+        help_text="The name of each adult who comes, where the programme asks for them "
+        "(asks_attendee_names); else empty.",
+    )
     phone = StrictCharField(source="reservation.phone")
     email = serializers.SerializerMethodField()
     notes = StrictTextField(source="reservation.notes")

@@ -85,20 +85,25 @@ def party_change_by_staff(
     party: Party,
     now: datetime | None = None,
 ) -> PartyResult:
-    """Change the size of one party: a larger one takes only seats that are left (staff are
-    not held to the cancellation deadline); seats given back go to the waiting list."""
+    """Change the size of one party (and the names of those who come, where the programme asks
+    for them): a larger one takes only seats that are left (staff are not held to the
+    cancellation deadline); seats given back go to the waiting list."""
     before = _party_facts(reservation)
+    names_before = list(reservation.attendee_names or [])
     waiting = waiting_ids(session, besides=reservation)
     changed = reservation_change_party(reservation=reservation, party=party, by=by, now=now)
     promoted = promoted_among(waiting)
     after = _party_facts(changed)
-    if after != before:
+    # The log says that the names of those who come changed, not the names: it outlives the
+    # erasure of the reservation's personal data.
+    renamed = {"attendee_names_changed": True} if changed.attendee_names != names_before else {}
+    if after != before or renamed:
         record(
             by=by,
             kind=StaffActionKind.PARTY_CHANGE,
             session=session,
             reservation=changed,
             before=before,
-            after={**after, **_promoted_codes(promoted)},
+            after={**after, **renamed, **_promoted_codes(promoted)},
         )
     return PartyResult(reservation=changed, promoted=promoted)

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from django import template
 
-from staffdesk.terms import NO_EMAIL
+from staffdesk.terms import ATTENDEES, NO_EMAIL, names_text
 
 register = template.Library()
 
-WORDS = {"no_email": NO_EMAIL}
+WORDS = {"no_email": NO_EMAIL, "attendees": ATTENDEES}
 
 
 @register.simple_tag
 def desk_word(name: str) -> str:
     """One of the desk's words in the page's language: ``{% desk_word "no_email" as l %}``."""
     return str(WORDS[name])
+
+
+@register.filter
+def names_list(names: list[str] | None) -> str:
+    """A party's names of those who come on one line: ``{{ r.attendee_names|names_list }}``."""
+    return names_text(names)

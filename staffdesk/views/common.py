@@ -55,11 +55,14 @@ def parse_day(value: str | None) -> date:
 
 
 def form_error(form: forms.Form, exc: AppError) -> None:
-    """Put a service's refusal on the form: on its fields, and otherwise above the form."""
+    """Put a service's refusal on the form: on its fields (the one the form's ``field_for``
+    names, where it has one: the names of those who come on their first field), and otherwise
+    above the form."""
+    field_for = getattr(form, "field_for", lambda name: name if name in form.fields else None)
     if exc.fields:
         for name, errors in exc.fields.items():
             for error in errors:
-                form.add_error(name if name in form.fields else None, str(error))
+                form.add_error(field_for(name), str(error))
     if not exc.fields or exc.code != "invalid":
         form.add_error(None, str(exc.message))
 

@@ -15,9 +15,10 @@ from django.conf import settings
 from django.test import Client
 
 from booking.models import ReservationStatus
+from events.models import PartyCounting
 from notifications.models import Notification
 from staffdesk.services import check_in
-from tests.factories import FacilityFactory, staff_user
+from tests.factories import FacilityFactory, ProgramFactory, staff_user
 from tests.staff.conftest import book_before, page_client, started_session
 
 JA = {"HTTP_ACCEPT_LANGUAGE": "ja"}
@@ -115,6 +116,32 @@ def test_the_roster_page_print_and_csv_name_each_column_alike(manager_a, desk):
         assert set(SPLIT_IN_THE_CSV.get(word, [word])) <= set(csv_headers), (word, csv_headers)
     # The print's columns are the page's (its running number and signature are the paper's).
     assert set(printed) - {"No.", "署名"} <= set(page), printed
+
+
+@pytest.mark.django_db
+def test_the_roster_page_print_and_csv_write_the_names_of_those_who_come_alike(
+    manager_a, facility_a
+):
+    """Where a programme asks them (asks_attendee_names), the page and the print write the names
+    on the party's name line (参加者：…), no column of their own to push the check-in out of a
+    tablet's sight; the CSV has its column, 参加者氏名, joined with the same 、."""
+    program = ProgramFactory(
+        asks_attendee_names=True, max_adults=2, party_counting=PartyCounting.ADULTS_ONLY
+    )
+    session = started_session(facility=facility_a, program=program)
+    party = book_before(
+        session, adults=2, attendee_names=("西郷 隆盛", "大久保 利通"), email="s@example.jp"
+    ).reservation
+    joined = "西郷 隆盛、大久保 利通"
+    client = page_client(manager_a)
+    html = client.get(f"/staff/sessions/{session.pk}/", **JA).content.decode()
+    printed = client.get(f"/staff/sessions/{session.pk}/print/", **JA).content.decode()
+    rows = parse_csv(client.get(f"/staff/sessions/{session.pk}/roster.csv"))
+    assert "参加者氏名" not in column_headers(html, "roster") + column_headers(printed, "sheet")
+    row = html[html.index(f'id="r-{party.code}"') :]
+    assert joined in row[: row.index("</tr>")]
+    assert joined in printed[printed.index("<tbody>") : printed.index("</tbody>")]
+    assert dict(zip(rows[0], rows[1], strict=True))["参加者氏名"] == joined
 
 
 @pytest.mark.django_db

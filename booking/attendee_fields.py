@@ -3,7 +3,8 @@ seminar a company books for its managers needs everyone's name for its roster an
 and the one who books may not come at all.
 
 One field per adult the programme accepts; the form takes as many names as adults come, in the
-order written, and the booking's rules say when the count is wrong.
+order written, and the booking's rules say when the count is wrong. The parents' forms and the
+staff desk's (phone booking, party change) both take them, so the fields live here, below both.
 """
 
 from __future__ import annotations
@@ -20,8 +21,15 @@ from events.models import Program
 PREFIX = "attendee_"
 
 
-def attendee_fields(program: Program) -> dict[str, forms.Field]:
-    """A name field for each adult the programme accepts, or none where it does not ask."""
+PARENTS_HELP = _(
+    "The name of each adult who comes, as many as come (not yours if you book for others and "
+    "do not come yourself)."
+)
+
+
+def attendee_fields(program: Program, *, help_text: str | None = None) -> dict[str, forms.Field]:
+    """A name field for each adult the programme accepts, or none where it does not ask; the
+    first says ``help_text`` (the parents' words unless the desk gives its own)."""
     if not program.asks_attendee_names:
         return {}
     return {
@@ -29,21 +37,21 @@ def attendee_fields(program: Program) -> dict[str, forms.Field]:
             label=_("Name of person %(n)d coming") % {"n": n},
             max_length=100,
             required=False,
-            help_text=_(
-                "The name of each adult who comes, as many as come (not yours if you book "
-                "for others and do not come yourself)."
-            )
-            if n == 1
-            else "",
+            help_text=(PARENTS_HELP if help_text is None else help_text) if n == 1 else "",
             widget=forms.TextInput(attrs={"autocomplete": "off"}),
         )
         for n in range(1, program.max_adults + 1)
     }
 
 
+def attendee_field_names(fields: Mapping[str, Any]) -> list[str]:
+    """A form's name fields, in their order."""
+    return [name for name in fields if name.startswith(PREFIX)]
+
+
 def attendee_names_given(fields: Mapping[str, Any], data: Mapping[str, Any]) -> list[str]:
     """The names written in a form's name fields, in their order, the empty ones left out."""
-    names = (data.get(name) or "" for name in fields if name.startswith(PREFIX))
+    names = (data.get(name) or "" for name in attendee_field_names(fields))
     return [name.strip() for name in names if name.strip()]
 
 
