@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from booking.rules import ATTENDEE_NAMES_MESSAGE
 from core.text import OneLineFormField
 from events.models import Program
 
@@ -27,16 +28,20 @@ PARENTS_HELP = _(
 )
 
 
-def attendee_fields(program: Program, *, help_text: str | None = None) -> dict[str, forms.Field]:
+def attendee_fields(
+    program: Program, *, help_text: str | None = None, first_required: bool = False
+) -> dict[str, forms.Field]:
     """A name field for each adult the programme accepts, or none where it does not ask; the
-    first says ``help_text`` (the parents' words unless the desk gives its own)."""
+    first says ``help_text`` (the parents' words unless the desk gives its own) and is marked
+    required where nothing may lift the rules (a parent's form: one adult at least comes)."""
     if not program.asks_attendee_names:
         return {}
     return {
         f"{PREFIX}{n}": OneLineFormField(
             label=_("Name of person %(n)d coming") % {"n": n},
             max_length=100,
-            required=False,
+            required=first_required and n == 1,
+            error_messages={"required": ATTENDEE_NAMES_MESSAGE},
             help_text=(PARENTS_HELP if help_text is None else help_text) if n == 1 else "",
             widget=forms.TextInput(attrs={"autocomplete": "off"}),
         )

@@ -201,6 +201,7 @@ PROGRAMS = [
         description="部下のキャリアとワークライフバランスを応援する上司のためのセミナー。",
         audience=Audience.MEMBER_MANAGERS,
         requires_company=True,
+        asks_attendee_names=True,
         eligibility_note="鹿児島市イクボス推進同盟の加盟企業・団体の管理職の方が対象です。",
         party_counting=PartyCounting.ADULTS_ONLY,
         max_adults=3,
@@ -360,3 +361,6 @@ DEMO_NAMES = [
     ("渡辺 さくら", "わたなべ さくら"),
     ("中村 翔", "なかむら しょう"),
 ]
+
+# Managers a member company sends to a seminar that asks everyone's name (イクボスセミナー).
+DEMO_MANAGERS = ["西郷 隆", "大久保 利", "篤姫 静", "島津 斉", "小松 帯"]

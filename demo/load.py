@@ -17,7 +17,7 @@ from django.utils import timezone
 from booking.models import Reservation
 from booking.rules import Contact, Party
 from booking.services import reservation_create
-from demo.data import DEMO_NAMES, FACILITIES, PROGRAMS, SESSIONS, DemoSession
+from demo.data import DEMO_MANAGERS, DEMO_NAMES, FACILITIES, PROGRAMS, SESSIONS, DemoSession
 from demo.days import CLOSES, OPENS, Closures, session_days
 from demo.members import demo_members_load
 from events.models import BookingMode, Course, Facility, Program, Session, SessionStatus
@@ -165,8 +165,14 @@ def demo_party(program: Program, day: date, i: int):
     if program.requires_child_ages:
         children = 1
         ages = [(program.child_age_min_months or 0) + i % 3]
+    adults = 1
+    names: list[str] = []
+    if program.asks_attendee_names:  # a company sends one or two of its managers
+        adults = min(1 + i % 2, program.max_adults)
+        names = [DEMO_MANAGERS[(i + n) % len(DEMO_MANAGERS)] for n in range(adults)]
     return Party(
-        adults=1,
+        adults=adults,
+        attendee_names=tuple(names),
         children=children,
         children_ages=ages,
         due_date=day + timedelta(days=60 + i) if program.requires_due_date else None,

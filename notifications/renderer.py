@@ -36,6 +36,7 @@ from notifications.models import Notification, NotificationKind
 from notifications.services import reservation_sessions
 from notifications.wording import (
     INVITE_FILENAMES,
+    attendees_text,
     change_lines,
     email_language,
     facility_context,
@@ -154,6 +155,7 @@ class Renderer:
                     reservation.adults, reservation.children, reservation.childcare, lang
                 ),
                 "needs": needs_text(reservation, lang),
+                "attendees": attendees_text(reservation.attendee_names, lang),
                 "cancellation_open": now <= first.cancellation_deadline,
                 "confirm_by": format_datetime(reservation.confirm_by, lang)
                 if reservation.confirm_by

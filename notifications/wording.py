@@ -75,6 +75,12 @@ def needs_text(reservation, language: str) -> str:
         return reservation.needs_text()
 
 
+def attendees_text(names: list[str], language: str) -> str:
+    """The names of those who come, as the language lists them: 鹿児島 一郎、薩摩 次郎."""
+    with override(email_language(language)):
+        return pgettext("list separator", ", ").join(names)
+
+
 def party_text(adults: int, children: int, childcare: int, language: str) -> str:
     """Return a party as the language says it: 大人2人、子ども1人（うち託児1人）."""
     with override(email_language(language)):

@@ -216,7 +216,7 @@ class ReservationForm(forms.Form):
             )
         if program.requires_company or program.member_list_id:
             self.fields["company"] = company_field(program)
-        self.fields.update(attendee_fields(program))
+        self.fields.update(attendee_fields(program, first_required=True))
         groups = [g for g in program.priority_groups if isinstance(g, dict) and g.get("key")]
         if program.booking_mode == BookingMode.LOTTERY and groups:
             self.fields["priority_group"] = forms.ChoiceField(
@@ -229,7 +229,8 @@ class ReservationForm(forms.Form):
                 help_text=_("Applicants in these groups are drawn first."),
             )
         self.fields["name"] = OneLineFormField(
-            label=_("Name"),
+            # Those who come are named above: this is who books (and gets the emails).
+            label=_("Name of the person booking") if program.asks_attendee_names else _("Name"),
             max_length=100,
             widget=forms.TextInput(attrs={"autocomplete": "name"}),
             error_messages={"required": _("Enter your name.")},
@@ -352,7 +353,7 @@ class PartyChangeForm(forms.Form):
         self.reservation = reservation
         self.program = program
         self.fields.update(party_fields_for(program))
-        self.fields.update(attendee_fields(program))
+        self.fields.update(attendee_fields(program, first_required=True))
 
     def party(self) -> Party:
         data = self.cleaned_data

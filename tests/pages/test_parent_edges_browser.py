@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from booking.models import Reservation, ReservationStatus
-from tests.browser import assert_accessible, layout_problems, new_page
+from tests.browser import assert_accessible, layout_problems, new_page, screenshot
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -194,3 +194,35 @@ def test_stopping_the_page_link_asks_first_without_javascript(browser, live_serv
     page.goto(url)
     assert "このリンクは無効です。" in page.content()
     context.close()
+
+
+@pytest.mark.parametrize("device", ["phone", "tablet"])
+def test_a_company_names_its_managers_on_the_form(browser, live_server, hub, device):
+    from events.models import PartyCounting
+    from tests.factories import ProgramFactory, SessionFactory
+
+    program = ProgramFactory(
+        title="イクボスセミナー",
+        party_counting=PartyCounting.ADULTS_ONLY,
+        max_adults=3,
+        max_children=0,
+        asks_attendee_names=True,
+    )
+    seminar = SessionFactory(program=program, facility=hub, capacity=10)
+    page = new_page(browser)
+    page.set_viewport_size(WIDTHS[device])
+    page.goto(f"{live_server.url}/sessions/{seminar.pk}/reserve/")
+    page.select_option("#id_adults", "2")
+    page.get_by_label("参加者のお名前（1人目）").fill("西郷 隆")
+    page.get_by_label("参加者のお名前（2人目）").fill("大久保 利")
+    page.fill("#id_name", "人事 花子")
+    page.fill("#id_email", "hr@example.jp")
+    page.check("#id_consent")
+    check(page, f"attendee-names-form-{device}")
+    screenshot(page, f"attendee-names-form-{device}")
+    page.get_by_role("button", name="予約する").click()
+    page.wait_for_url(lambda url: "/reservations/" in url)
+    assert "西郷 隆、大久保 利" in page.content()
+    check(page, f"attendee-names-result-{device}")
+    screenshot(page, f"attendee-names-result-{device}")
+    assert Reservation.objects.get().attendee_names == ["西郷 隆", "大久保 利"]
