@@ -82,6 +82,20 @@ class SessionFactory(factory.django.DjangoModelFactory):
     cancellation_deadline = factory.LazyAttribute(lambda o: o.start - timedelta(days=1))
 
 
+def named_seminar(facility: Facility, **session_fields) -> Session:
+    """A session of イクボスセミナー that asks the name of each of up to 3 managers who come
+    (asks_attendee_names): a company books for them and need not come itself."""
+    program = ProgramFactory(
+        title="イクボスセミナー",
+        slug=factory.Sequence(lambda n: f"named-seminar-{n}"),
+        party_counting=PartyCounting.ADULTS_ONLY,
+        max_adults=3,
+        max_children=0,
+        asks_attendee_names=True,
+    )
+    return SessionFactory(program=program, facility=facility, **{"capacity": 10, **session_fields})
+
+
 def later_in_course(first: Session, weeks: int) -> Session:
     """A session of the course of ``first``, ``weeks`` weeks after it, in the same registration
     window: a course is booked as a whole, while its first session's window is open."""

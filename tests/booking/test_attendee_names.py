@@ -9,10 +9,9 @@ from rest_framework.test import APIClient
 
 from booking.models import Reservation, ReservationHistory
 from booking.privacy import DataSubject, personal_data_erase, personal_data_export
-from events.models import PartyCounting
 from notifications.emails import render
 from notifications.models import Notification, NotificationKind
-from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, book, staff_user
+from tests.factories import FacilityFactory, SessionFactory, book, named_seminar, staff_user
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/reservations/"
@@ -21,15 +20,7 @@ MANAGERS = ["西郷 隆", "大久保 利", "島津 斉"]
 
 @pytest.fixture
 def seminar():
-    program = ProgramFactory(
-        title="イクボスセミナー",
-        slug="ikuboss",
-        party_counting=PartyCounting.ADULTS_ONLY,
-        max_adults=3,
-        max_children=0,
-        asks_attendee_names=True,
-    )
-    return SessionFactory(program=program, facility=FacilityFactory(no_quiet_hours=True))
+    return named_seminar(FacilityFactory(no_quiet_hours=True))
 
 
 def body(session, **extra) -> dict:
@@ -112,7 +103,7 @@ def test_the_programmes_api_says_which_programmes_ask(seminar):
     programs = APIClient().get("/api/v1/programs/").json()
     rows = programs["results"] if isinstance(programs, dict) else programs
     asks = {row["slug"]: row["asks_attendee_names"] for row in rows}
-    assert asks["ikuboss"] is True
+    assert asks[seminar.program.slug] is True
 
 
 def test_changing_the_party_names_the_adults_anew(seminar):

@@ -8,8 +8,7 @@ import re
 import pytest
 
 from booking.models import Reservation
-from events.models import PartyCounting
-from tests.factories import ProgramFactory, SessionFactory, book
+from tests.factories import book, named_seminar
 from tests.pages.conftest import fill
 
 pytestmark = pytest.mark.django_db
@@ -17,14 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def seminar(hub):
-    program = ProgramFactory(
-        title="イクボスセミナー",
-        party_counting=PartyCounting.ADULTS_ONLY,
-        max_adults=3,
-        max_children=0,
-        asks_attendee_names=True,
-    )
-    return SessionFactory(program=program, facility=hub, capacity=10)
+    return named_seminar(hub)
 
 
 def text_of(html: str) -> str:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from booking.models import Reservation, ReservationStatus
 from tests.browser import assert_accessible, layout_problems, new_page, screenshot
+from tests.factories import named_seminar
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -198,17 +199,7 @@ def test_stopping_the_page_link_asks_first_without_javascript(browser, live_serv
 
 @pytest.mark.parametrize("device", ["phone", "tablet"])
 def test_a_company_names_its_managers_on_the_form(browser, live_server, hub, device):
-    from events.models import PartyCounting
-    from tests.factories import ProgramFactory, SessionFactory
-
-    program = ProgramFactory(
-        title="イクボスセミナー",
-        party_counting=PartyCounting.ADULTS_ONLY,
-        max_adults=3,
-        max_children=0,
-        asks_attendee_names=True,
-    )
-    seminar = SessionFactory(program=program, facility=hub, capacity=10)
+    seminar = named_seminar(hub)
     page = new_page(browser)
     page.set_viewport_size(WIDTHS[device])
     page.goto(f"{live_server.url}/sessions/{seminar.pk}/reserve/")

@@ -16,9 +16,8 @@ import pytest
 from django.utils import timezone
 
 from booking.models import Reservation
-from events.models import PartyCounting
 from staffdesk.models import StaffAction
-from tests.factories import ProgramFactory, SessionFactory, book
+from tests.factories import book, named_seminar
 from tests.staff.conftest import page_client, token_client
 
 pytestmark = pytest.mark.django_db
@@ -32,14 +31,7 @@ CALLER = {"name": "総務 花子", "name_kana": "そうむ はなこ", "phone": 
 
 @pytest.fixture
 def seminar(facility_a):
-    program = ProgramFactory(
-        title="イクボスセミナー",
-        asks_attendee_names=True,
-        max_adults=3,
-        max_children=0,
-        party_counting=PartyCounting.ADULTS_ONLY,
-    )
-    return SessionFactory(facility=facility_a, program=program, capacity=10)
+    return named_seminar(facility_a)
 
 
 @pytest.fixture
