@@ -19,7 +19,7 @@ from core.errors import AppError, errors_on_form
 from events.models import Session
 from events.staff_pages import error_page, staff_page
 from staffdesk import selectors
-from staffdesk.forms import PartyChangeForm, ReservationCancelForm
+from staffdesk.party_forms import PartyChangeForm, ReservationCancelForm
 from staffdesk.selectors.parties import PartyPage, party_page
 from staffdesk.services.party_changes import (
     PartyResult,

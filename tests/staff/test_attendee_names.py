@@ -146,7 +146,9 @@ def test_the_phone_booking_page_takes_one_name_per_adult(manager_a, seminar):
     form = client.get(f"/staff/sessions/{seminar.pk}/phone/", **EN).content.decode()
     assert all(f'name="attendee_{n}"' in form for n in (1, 2, 3))
     assert 'name="attendee_4"' not in form
-    two_for_three = {**CALLER, "adults": "3", "children": "0"}
+    # A seminar for adults: no children or ages to ask the caller about.
+    assert 'name="children"' not in form and 'name="child_age_1"' not in form
+    two_for_three = {**CALLER, "adults": "3"}
     two_for_three.update({"attendee_1": "西郷 隆盛", "attendee_2": "大久保 利通"})
     refused = client.post(f"/staff/sessions/{seminar.pk}/phone/", two_for_three, **EN)
     assert refused.status_code == 400
