@@ -102,6 +102,27 @@ def test_the_party_page_the_slip_and_the_search_name_those_who_come(manager_a, s
     assert JOINED_JA in plain(found.content.decode())
 
 
+def test_the_company_shows_beside_the_party_wherever_staff_see_it(manager_a, seminar):
+    """A member company's booking (イクボスセミナー) names its company: the desk greets
+    株式会社わかば's managers, so it shows on the roster, its print, the party's page, the 受付票
+    and the search, not only in the CSV."""
+    booked = book(
+        seminar, adults=1, attendee_names=("西郷 隆盛",), company="株式会社わかば"
+    ).reservation
+    client = page_client(manager_a)
+    html = client.get(f"/staff/sessions/{seminar.pk}/", **JA).content.decode()
+    assert '<small class="company">株式会社わかば</small>' in row_of(html, booked.code)
+    printed = client.get(f"/staff/sessions/{seminar.pk}/print/", **JA).content.decode()
+    assert '<span class="company">株式会社わかば</span>' in printed
+    party = client.get(f"/staff/sessions/{seminar.pk}/parties/{booked.code}/", **JA)
+    assert '<dd data-testid="company">株式会社わかば</dd>' in party.content.decode()
+    assert "<dt>会社名・団体名</dt>" in party.content.decode()
+    slip = client.get(f"/staff/sessions/{seminar.pk}/slips/{booked.code}/", **JA)
+    assert "<dd>株式会社わかば</dd>" in slip.content.decode()
+    found = client.get("/staff/reservations/", {"q": booked.code}, **JA)
+    assert '<small class="company">株式会社わかば</small>' in found.content.decode()
+
+
 def test_the_csv_files_and_the_api_give_the_names(manager_a, seminar, booked):
     other = book(seminar, adults=1, attendee_names=("桐野 利秋",), email="b@example.jp")
     client = page_client(manager_a)
