@@ -203,9 +203,15 @@ def test_a_company_names_its_managers_on_the_form(browser, live_server, hub, dev
     page = new_page(browser)
     page.set_viewport_size(WIDTHS[device])
     page.goto(f"{live_server.url}/sessions/{seminar.pk}/reserve/")
-    page.select_option("#id_adults", "2")
+    # One name field per adult chosen: one at first, three for three, two again for two.
+    assert page.locator("#id_attendee_1").is_visible()
+    assert not page.locator("#id_attendee_2").is_visible()
+    page.select_option("#id_adults", "3")
     page.get_by_label("参加者のお名前（1人目）").fill("西郷 隆")
     page.get_by_label("参加者のお名前（2人目）").fill("大久保 利")
+    page.get_by_label("参加者のお名前（3人目）").fill("島津 斉")
+    page.select_option("#id_adults", "2")  # the third cannot come after all
+    assert not page.locator("#id_attendee_3").is_visible()
     page.fill("#id_name", "人事 花子")
     page.fill("#id_email", "hr@example.jp")
     page.check("#id_consent")
