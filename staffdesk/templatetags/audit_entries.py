@@ -50,6 +50,8 @@ KEY_LABELS = {
     "children": pgettext_lazy("audit log", "Children"),
     "children_ages": pgettext_lazy("audit log", "Children's ages"),
     "childcare": pgettext_lazy("audit log", "Childcare"),
+    # The names themselves are not logged: the log outlives the reservation's erasure.
+    "attendee_names_changed": pgettext_lazy("audit log", "Names of those who come changed"),
     # A phone booking's "override" and a walk-in's "over_capacity" are the same thing: the
     # party was booked although the rules refused it, with the reason above.
     "override": pgettext_lazy("audit log", "Booked outside the rules"),

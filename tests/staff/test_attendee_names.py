@@ -241,3 +241,6 @@ def test_a_name_changed_alone_is_kept_and_logged(manager_a, seminar, booked):
     booked.refresh_from_db()
     assert booked.attendee_names == ["西郷 隆盛", "大久保 利通", "小松 清廉"]
     assert StaffAction.objects.get(reservation=booked).after["attendee_names_changed"] is True
+    log = plain(client.get(f"/staff/sessions/{seminar.pk}/audit/", **JA).content.decode())
+    assert "参加者氏名の変更" in log and "その他" not in log
+    assert "小松 清廉" not in log  # the log outlives erasure: it keeps no name
