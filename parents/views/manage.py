@@ -113,7 +113,12 @@ def reservation_manage(request, code: str):
                     services.reservation_change_party(
                         reservation=reservation, party=party_form.party()
                     )
-                    messages.success(request, _("The number of people is changed."))
+                    messages.success(
+                        request,
+                        _("Your party is changed.")
+                        if program.asks_attendee_names
+                        else _("The number of people is changed."),
+                    )
                     return redirect(here)
                 status = 400
             elif action == "links_replace":

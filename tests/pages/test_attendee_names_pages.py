@@ -71,6 +71,8 @@ def test_the_manage_page_changes_who_comes(ja_client, seminar):
     assert changed.status_code == 302
     result.reservation.refresh_from_db()
     assert result.reservation.attendee_names == ["西郷 隆", "小松 帯"]
+    after = ja_client.get(url, follow=True).content.decode()
+    assert "人数・参加者を変更しました。" in after and "人数・参加者を変更する" in after
 
     refused = ja_client.post(
         url, {"action": "party", "party-adults": "3", "party-attendee_1": "西郷 隆"}
