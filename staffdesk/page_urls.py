@@ -77,6 +77,7 @@ urlpatterns = accounts + [
     path("sessions/<int:pk>/change/", views.change, name="change"),
     path("sessions/<int:pk>/waiting-list/", views.waiting_list, name="waiting-list"),
     path("sessions/<int:pk>/print/", views.print_roster, name="print"),
+    path("sessions/<int:pk>/name-cards/", views.print_name_cards, name="name-cards"),
     path("sessions/<int:pk>/roster.csv", views.roster_csv, name="roster-csv"),
     path("sessions/<int:pk>/audit/", views.audit, name="audit"),
     path("report/", views.report, name="report"),

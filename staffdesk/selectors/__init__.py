@@ -7,6 +7,7 @@
 - ``export``: a facility's reservations over a period
 - ``report``: the yearly attendance report
 - ``slips``: a reservation's 受付票 (phone bookings and any other)
+- ``name_cards``: a session's 名札, one per person expected
 - ``search``: a party found across the sessions of the user's facilities
 """
 
@@ -29,6 +30,7 @@ from staffdesk.selectors.lottery import (
     default_roster_scope,
     lottery_status,
 )
+from staffdesk.selectors.name_cards import NameCard, name_cards
 from staffdesk.selectors.report import (
     Report,
     ReportRow,
@@ -59,6 +61,7 @@ __all__ = [
     "FoundParty",
     "ReservationSearch",
     "LotteryStatus",
+    "NameCard",
     "ROSTER_SCOPES",
     "Report",
     "ReportRow",
@@ -78,6 +81,7 @@ __all__ = [
     "fiscal_year_of",
     "is_staff_member",
     "lottery_status",
+    "name_cards",
     "reservation_slip",
     "reservations_search",
     "roster",

@@ -12,6 +12,7 @@ from staffdesk.views.common import (
 from staffdesk.views.desk import (
     check_in,
     no_shows,
+    print_name_cards,
     print_roster,
     roster,
     roster_csv,
@@ -50,6 +51,7 @@ __all__ = [
     "parse_day",
     "party",
     "party_url",
+    "print_name_cards",
     "print_roster",
     "report",
     "report_csv",

@@ -1,4 +1,5 @@
-"""The desk's pages on the day: today, the roster (print, CSV), check-in, no-shows, walk-ins."""
+"""The desk's pages on the day: today, the roster (print, 名札, CSV), check-in, no-shows,
+walk-ins."""
 
 from __future__ import annotations
 
@@ -143,6 +144,18 @@ def print_roster(request, pk: int):
         request,
         "staff/print.html",
         {"session": session, "roster": data, "printed_at": timezone.now()},
+    )
+
+
+@staff_page
+def print_name_cards(request, pk: int):
+    """名札 for the parties holding seats, on A4 to cut for name holders."""
+    session = page_session(request, pk)
+    data = selectors.roster(session=session, sort=request.GET.get("sort", "kana"))
+    return render(
+        request,
+        "staff/name_cards.html",
+        {"session": session, "cards": selectors.name_cards(data), "sort": data.sort},
     )
 
 
