@@ -10,7 +10,7 @@ import pytest
 from booking.services import reservation_cancel
 from staffdesk.selectors import name_cards, roster
 from tests.browser import assert_accessible, screenshot
-from tests.factories import SessionFactory, book, named_seminar, staff_user
+from tests.factories import book, named_seminar, staff_user
 from tests.staff.browser_pages import log_in, tablet
 from tests.staff.conftest import page_client
 
