@@ -42,7 +42,7 @@ PARTY_HEADERS = [
     "託児",
     "出産予定日",
     "市内在住",
-    "会社名",
+    "会社名・団体名",  # as the parents' form and the party's page say it
     "参加者氏名",  # a column of its own here; the pages write 参加者：… under the party's name
     "優先区分",
     "電話番号",

@@ -48,7 +48,7 @@ def test_csv_has_every_field_a_parent_entered_and_ages_in_years_and_months(manag
     row = dict(zip(rows[0], rows[1], strict=True))
     assert row["予約番号"] == r.code
     assert row["子どもの月齢"] == "1歳8か月、5か月"
-    assert row["会社名"] == "株式会社こもれび"
+    assert row["会社名・団体名"] == "株式会社こもれび"
     assert row["出産予定日"] == "2027/03/01"
     assert row["市内在住"] == "はい"
     assert row["優先区分"] == "初めての参加"
@@ -60,7 +60,7 @@ def test_csv_has_every_field_a_parent_entered_and_ages_in_years_and_months(manag
     rows = parse(export)
     assert rows[0] == EXPORT_HEADERS
     row = dict(zip(rows[0], rows[1], strict=True))
-    assert row["会社名"] == "株式会社こもれび" and row["子どもの月齢"] == "1歳8か月、5か月"
+    assert row["会社名・団体名"] == "株式会社こもれび" and row["子どもの月齢"] == "1歳8か月、5か月"
     # The roster page says the ages the same way.
     html = client.get(f"/staff/sessions/{session_a.pk}/", HTTP_ACCEPT_LANGUAGE="ja")
     assert "1歳8か月、5か月" in re.sub(r"<[^>]+>", "", html.content.decode())
