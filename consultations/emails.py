@@ -19,6 +19,7 @@ from consultations.selectors import change_deadline
 from core.dates import format_day_time, format_span
 from core.languages import EASY_JAPANESE, supported_language, url_in_language
 from core.ruby import html_with_ruby, ruby_plain
+from events.maps import facility_map_link
 from notifications.email_parts import Rendered
 from notifications.kinds import register_kind
 from notifications.services import notification_enqueue
@@ -171,6 +172,7 @@ def _wording(appointment: Appointment, notification) -> tuple[str, str]:
     ]
     if kind.mode == ConsultationMode.IN_PERSON and facility.address:
         lines.append(gettext("Address: %(address)s") % {"address": facility.address})
+        lines.append(gettext("Map: %(url)s") % {"url": facility_map_link(facility)})
     if kind.mode == ConsultationMode.PHONE and appointment.phone:
         lines.append(
             gettext("By phone: the counsellor calls %(phone)s at this time.")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext, ngettext, npgettext, pgettext
 
 from core import dates
 from core.languages import current_language, html_lang
+from events.maps import facility_map_link
 from events.models import Session
 from events.selectors import shown_language
 
@@ -174,3 +175,9 @@ def age_range(program) -> str:
     if high is None:
         return gettext("%(age)s or older") % {"age": months(low)}
     return gettext("%(low)s to %(high)s") % {"low": months(low or 0), "high": months(high)}
+
+
+@register.filter
+def map_link(facility) -> str:
+    """The facility on a map (``events.maps``): ``{{ facility|map_link }}``."""
+    return facility_map_link(facility)

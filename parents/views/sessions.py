@@ -14,7 +14,6 @@ from core.fields import query_integer
 from core.languages import lang_query
 from events import selectors
 from events.filters import SessionFilter
-from events.maps import facility_map_link
 from events.models import Audience, Session
 from events.templatetags.parent_pages import session_title
 from parents.availability import session_availability
@@ -98,7 +97,6 @@ def _session_detail_main(request, pk: int):
         "course_sessions": course_sessions,
         "webcal_program": webcal(request, "calendar-program", session.program.slug),
         "webcal_facility": webcal(request, "calendar-facility", session.facility.slug),
-        "map_link": facility_map_link(session.facility),
         "share": share_links(request, session),
     }
     return session_title(session), "events/_session_detail_main.html", context

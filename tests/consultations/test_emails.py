@@ -59,6 +59,7 @@ def test_the_confirmation_says_where_or_how_and_until_when_it_can_change(kind, f
     appointment_book(kind=kind, start=at(12, 10), family=family, now=NOW)
     _method, _cal, body, _parsed = invite_of(Notification.objects.get())
     assert "住所：松阪市殿町1340-1" in body
+    assert "地図：https://www.google.com/maps/search/?api=1&query=" in body  # as on the page
     assert "2027年1月11日（月）10:00までオンラインでキャンセル・日時の変更ができます。" in body
     assert "お電話します" not in body
 
@@ -76,4 +77,4 @@ def test_a_consultation_by_phone_needs_the_number_and_the_email_gives_it(kind, f
     appointment_book(kind=kind, start=at(12, 10), family=family, now=NOW)
     _method, _cal, body, _parsed = invite_of(Notification.objects.get())
     assert "電話相談：この日時に、相談員から090-1234-5678へお電話します。" in body
-    assert "住所：" not in body
+    assert "住所：" not in body and "地図：" not in body

@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from consultations.models import Appointment, AppointmentStatus
 from consultations.views import APPOINTMENT
+from events.maps import facility_map_link
 from notifications.models import Notification
 from parents.credentials import RESERVATION
 from tests.consultations.conftest import ten
@@ -167,3 +168,13 @@ def test_a_code_no_cookie_could_be_named_by_is_not_found_without_a_cookie(db, cl
 
     assert answer.status_code == 404
     assert not [name for name in answer.cookies if name.startswith("apt-")]
+
+
+def test_the_page_says_where_with_the_address_and_a_map(booked, client):
+    page = opened(client, booked)[1].content.decode()
+    appointment = Appointment.objects.get(code=booked["code"])
+    facility = appointment.counsellor.facility
+    assert appointment.consultation_type.mode == "in_person"
+    assert facility.address in page
+    assert f'<a href="{facility_map_link(facility).replace("&", "&amp;")}"' in page
+    assert "地図で見る" in page
