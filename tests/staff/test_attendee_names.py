@@ -244,3 +244,18 @@ def test_a_name_changed_alone_is_kept_and_logged(manager_a, seminar, booked):
     log = plain(client.get(f"/staff/sessions/{seminar.pk}/audit/", **JA).content.decode())
     assert "参加者氏名の変更" in log and "その他" not in log
     assert "小松 清廉" not in log  # the log outlives erasure: it keeps no name
+
+
+def test_a_manager_a_company_booked_for_is_found_by_his_own_name(manager_a, seminar, booked):
+    """He phones the desk himself ("am I on the list for the seminar?"): the roster's search and
+    the reservation search find the company's booking by any name of those who come, spaces
+    ignored, while another programme's party of the same name is found as before."""
+    client = page_client(manager_a)
+    roster = client.get(f"/staff/sessions/{seminar.pk}/", {"q": "大久保利通"}, **JA)
+    assert f'id="r-{booked.code}"' in roster.content.decode()
+    found = client.get("/staff/reservations/", {"q": "島津"}, **JA).content.decode()
+    assert booked.code in found
+    api = token_client(manager_a).get("/api/v1/staff/reservations/", {"q": "西郷 隆盛"}).json()
+    assert [p["code"] for p in api["upcoming"]] == [booked.code]
+    nobody = client.get("/staff/reservations/", {"q": "桐野"}, **JA).content.decode()
+    assert booked.code not in nobody
