@@ -76,6 +76,8 @@ class ReservationAdmin(admin.ModelAdmin):
         "status",
         "session",
         "course",
+        # Changed on the party's page, where the rules want one name per adult.
+        "attendee_names",
         "seats",
         "child_seats",
         "draw_rank",

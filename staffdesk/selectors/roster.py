@@ -87,8 +87,7 @@ def attendees_named(key: str) -> list[int]:
     ask names (a few seminars a year) are read and compared here, in one query."""
     wanted = to_katakana(key).casefold()
     rows = Reservation.objects.filter(
-        Q(session__program__asks_attendee_names=True)
-        | Q(course__program__asks_attendee_names=True)
+        Q(session__program__asks_attendee_names=True) | Q(course__program__asks_attendee_names=True)
     ).values_list("pk", "attendee_names")
     return [
         pk

@@ -152,3 +152,14 @@ def test_the_names_are_exported_and_erased_with_the_rest(seminar):
     personal_data_erase(subject=subject, facility_ids=None, by=staff_user(seminar.facility))
     result.reservation.refresh_from_db()
     assert result.reservation.attendee_names == []
+
+
+def test_the_admin_shows_the_names_without_a_field_to_change_them(seminar, admin_client):
+    """A JSON box would take anything (a number, a dict) that the roster could not show; the
+    names change on the party's page, under the rules."""
+    result = book(seminar, adults=2, attendee_names=tuple(MANAGERS[:2]))
+    page = admin_client.get(f"/admin/booking/reservation/{result.reservation.pk}/change/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'name="attendee_names"' not in html
+    assert "西郷 隆" in html and "大久保 利" in html
