@@ -6,6 +6,7 @@ script of theirs on our page.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -25,14 +26,17 @@ class ShareLinks:
     mail: str
 
 
-def share_links(request, session: Session) -> ShareLinks:
-    """A message naming the session, when and where it is and its page in the page's language,
-    ready to send by LINE or by email."""
+def share_links(request, session: Session, dates: Sequence[Session] = ()) -> ShareLinks:
+    """A message naming the event, when (``dates``: each session of a course, else the
+    session's own) and where it is and its page in the page's language, ready to send by LINE
+    or by email. It holds nothing of a reservation: a parent sends her booked day to her
+    partner without its code or link."""
     title = session_title(session)
     url = request.build_absolute_uri(
         reverse("session-detail", kwargs={"pk": session.pk}) + lang_query()
     )
-    text = "\n".join((title, strip_tags(span(session)), local_name(session.facility), url))
+    days = [strip_tags(span(each)) for each in dates or [session]]
+    text = "\n".join((title, *days, local_name(session.facility), url))
     return ShareLinks(
         line=LINE_SHARE_URL.format(text=quote(text, safe="")),
         mail=f"mailto:?subject={quote(title, safe='')}&body={quote(text, safe='')}",

@@ -40,6 +40,7 @@ from parents.forms import (
     PartyChangeForm,
     add_service_errors,
 )
+from parents.share import share_links
 from parents.views.common import OPEN_STATUSES, language, private, see_other, with_query
 from parents.views.sessions import not_found
 
@@ -161,6 +162,7 @@ def reservation_manage(request, code: str):
             and (not reservation.holds_seats or now <= first.cancellation_deadline),
             "cancellation_deadline": first.cancellation_deadline,
             "calendar_offered": calendar_offered,
+            "share": share_links(request, sessions[0], sessions),
             "feed": feed,
             "feed_rotated": feed_rotated,
             "error": error,

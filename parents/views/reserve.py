@@ -30,6 +30,7 @@ from parents.forms import (
     new_form_key,
     submit_once,
 )
+from parents.share import share_links
 from parents.views.common import language, private, see_other, with_query
 from parents.views.manage import opened, sessions_of
 from parents.views.sessions import not_found, sessions_for_pages
@@ -217,6 +218,7 @@ def reservation_result(request, code: str):
                 "program": sessions[0].program,
                 "position": services.waitlist_position(reservation),
                 "manage_url": with_query(manage, credential),
+                "share": share_links(request, sessions[0], sessions),
             },
         )
     )

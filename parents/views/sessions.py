@@ -97,6 +97,6 @@ def _session_detail_main(request, pk: int):
         "course_sessions": course_sessions,
         "webcal_program": webcal(request, "calendar-program", session.program.slug),
         "webcal_facility": webcal(request, "calendar-facility", session.facility.slug),
-        "share": share_links(request, session),
+        "share": share_links(request, session, course_sessions),
     }
     return session_title(session), "events/_session_detail_main.html", context

@@ -120,3 +120,34 @@ def test_the_confirmation_email_links_the_place_to_the_same_map(ja_client, play)
     on_the_page = link(page, "地図で見る")
     assert f"地図：{on_the_page}\n" in mail.text
     assert link(mail.html, "地図で見る") == on_the_page
+
+
+def test_a_parent_sends_her_booked_day_without_its_code_or_link(ja_client, play):
+    """On the result and the manage page (to tell a partner): the event, its day and place and
+    its public page, never the reservation's code or manage link."""
+    result = book(play, email="hanako@example.jp", children=1, children_ages=[6])
+    manage = ja_client.get(
+        f"/manage/{result.reservation.code}/?token={result.token}", follow=True
+    ).content.decode()
+    shown = ja_client.get(f"/reservations/{result.reservation.code}/").content.decode()
+    for page in (manage, shown):
+        assert link(page, "地図で見る").startswith("https://www.google.com/maps/search/")
+        text = unquote(link(page, "LINEで送る").split("text=", 1)[1])
+        assert text.splitlines()[0] == "親子ふれあい遊び（0〜1歳）"
+        assert text.endswith(f"http://testserver/sessions/{play.pk}/")
+        mail = link(page, "メールで送る")
+        for secret in (result.reservation.code, result.token):
+            assert secret not in text and secret not in mail
+
+
+def test_a_course_is_sent_with_every_date(ja_client, hub):
+    from events.models import Course
+    from tests.factories import ProgramFactory, SessionFactory, later_in_course
+
+    program = ProgramFactory(title="ペアレントトレーニング")
+    course = Course.objects.create(program=program, facility=hub, title="春コース", slug="spring")
+    first = SessionFactory(program=program, facility=hub, course=course)
+    second = later_in_course(first, 1)
+    page = ja_client.get(f"/sessions/{first.pk}/").content.decode()
+    lines = unquote(link(page, "LINEで送る").split("text=", 1)[1]).splitlines()
+    assert lines[1:3] == [strip_tags(span(first)), strip_tags(span(second))]
