@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.languages import listed
 from events.models import Course, Session
 
 
@@ -37,9 +38,7 @@ def status_label(value: str) -> str:
 def needs_text(needs: list[str] | None, detail: str = "") -> str:
     """A party's needs (配慮事項) in a line, in the active language, as the party reads them
     back and the desk prints them: 車いす、アレルギー（卵） (the needs, then their details)."""
-    labels = pgettext("list", ", ").join(
-        str(Need(n).label) for n in needs or [] if n in Need.values
-    )
+    labels = listed(str(Need(n).label) for n in needs or [] if n in Need.values)
     if labels and detail:
         return gettext("%(needs)s (%(detail)s)") % {"needs": labels, "detail": detail}
     return labels or detail

@@ -9,9 +9,11 @@ is a language of its own, ``ja-easy``: its catalogue writes ふりがな as ``{�
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.http import HttpResponse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 
 EASY_JAPANESE = "ja-easy"
 
@@ -123,3 +125,10 @@ def language_cookie_set(response: HttpResponse, name: str, language: str) -> Non
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
+
+
+def listed(items: Iterable[str] | None) -> str:
+    """Items on one line as the active language lists them: 山田 太郎、佐藤 次郎 in Japanese (and
+    Chinese), "Ann, Bo" in English. Every list the product writes (needs, ages, names, a party's
+    numbers) is joined here, in one catalogue entry."""
+    return pgettext("list separator", ", ").join(items or ())

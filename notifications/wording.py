@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext, ngettext, override, pgettext
 
 from core import dates
-from core.languages import supported_language
+from core.languages import listed, supported_language
 from events.maps import facility_map_link
 from events.models import Facility, Session
 from events.selectors import text_in
@@ -78,7 +78,7 @@ def needs_text(reservation, language: str) -> str:
 def attendees_text(names: list[str], language: str) -> str:
     """The names of those who come, as the language lists them: 鹿児島 一郎、薩摩 次郎."""
     with override(email_language(language)):
-        return pgettext("list separator", ", ").join(names)
+        return listed(names)
 
 
 def party_text(adults: int, children: int, childcare: int, language: str) -> str:
@@ -87,7 +87,7 @@ def party_text(adults: int, children: int, childcare: int, language: str) -> str
         parts = [ngettext("%(n)s adult", "%(n)s adults", adults) % {"n": adults}]
         if children:
             parts.append(ngettext("%(n)s child", "%(n)s children", children) % {"n": children})
-        text = pgettext("list separator", ", ").join(parts)
+        text = listed(parts)
         if childcare:
             text += gettext(" (%(n)s in childcare)") % {"n": childcare}
         return text

@@ -18,6 +18,7 @@ from booking.addresses import receives_email
 from booking.models import SEAT_HOLDING
 from core.csv_files import csv_bytes
 from core.fiscal_years import japanese_fiscal_year
+from core.languages import listed
 from events.selectors import priority_group_label_of
 from events.templatetags.parent_pages import months_list
 from notifications.models import Notification
@@ -28,7 +29,6 @@ from staffdesk.terms import (
     NOTIFICATION_STATUS,
     RESERVATION_STATUS,
     in_japanese,
-    names_text,
     percent,
 )
 
@@ -103,7 +103,7 @@ def needs_ja(reservation) -> str:
 def attendees_ja(names: list[str] | None) -> str:
     """The names of those who come, joined as Japanese joins a list (山田 太郎、佐藤 次郎)."""
     with translation.override("ja"):
-        return names_text(names)
+        return listed(names)
 
 
 def priority_ja(program, key: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from booking.models import Need, ReservationStatus
 from events.models import SessionStatus
@@ -53,11 +53,6 @@ def in_japanese(terms: dict, key: str) -> str:
     """The word for ``key`` in Japanese, whatever the request's language (CSV cells)."""
     with translation.override("ja"):
         return term(terms, key)
-
-
-def names_text(names: list[str] | None) -> str:
-    """Names on one line, joined as the active language joins a list: 山田 太郎、佐藤 次郎."""
-    return pgettext("list", ", ").join(names or [])
 
 
 def percent(rate: float | None) -> str:

@@ -17,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext, npgettext, pgettext
 
 from core import dates
-from core.languages import current_language, html_lang
+from core.languages import current_language, html_lang, listed
 from events.maps import facility_map_link
 from events.models import Session
 from events.selectors import shown_language
@@ -128,7 +128,7 @@ def months(value: int | None) -> str:
 @register.filter
 def months_list(values) -> str:
     """Return children's ages as a list: 5か月、1歳2か月 / 5 months, 1 y 2 m."""
-    return pgettext("list separator", ", ").join(months(v) for v in values or [])
+    return listed(months(v) for v in values or [])
 
 
 @register.filter
@@ -175,6 +175,12 @@ def age_range(program) -> str:
     if high is None:
         return gettext("%(age)s or older") % {"age": months(low)}
     return gettext("%(low)s to %(high)s") % {"low": months(low or 0), "high": months(high)}
+
+
+@register.filter(name="listed")
+def listed_filter(items) -> str:
+    """Items on one line as the page's language lists them: ``{{ names|listed }}``."""
+    return listed(items)
 
 
 @register.filter

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from booking.models import SEAT_HOLDING
-from staffdesk.selectors.roster import Roster
+from events.models import Session
+from staffdesk.selectors.roster import roster
 
 
 @dataclass(frozen=True)
@@ -20,13 +20,11 @@ class NameCard:
     company: str
 
 
-def name_cards(roster: Roster) -> list[NameCard]:
-    """The cards of the parties holding seats, in the roster's order."""
+def name_cards(*, session: Session, sort: str = "kana") -> list[NameCard]:
+    """The cards of the parties holding seats (the roster's door list), in its order."""
     cards: list[NameCard] = []
-    for row in roster.rows:
+    for row in roster(session=session, sort=sort, scope="active").rows:
         party = row.reservation
-        if party.status not in SEAT_HOLDING:
-            continue
         if party.attendee_names:
             cards += [
                 NameCard(name, party.name_kana if name == party.name else "", party.company)

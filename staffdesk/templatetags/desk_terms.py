@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from staffdesk.terms import ATTENDEES, NO_EMAIL, names_text
+from staffdesk.terms import ATTENDEES, NO_EMAIL
 
 register = template.Library()
 
@@ -15,9 +15,3 @@ WORDS = {"no_email": NO_EMAIL, "attendees": ATTENDEES}
 def desk_word(name: str) -> str:
     """One of the desk's words in the page's language: ``{% desk_word "no_email" as l %}``."""
     return str(WORDS[name])
-
-
-@register.filter
-def names_list(names: list[str] | None) -> str:
-    """A party's names of those who come on one line: ``{{ r.attendee_names|names_list }}``."""
-    return names_text(names)

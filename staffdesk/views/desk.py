@@ -151,12 +151,8 @@ def print_roster(request, pk: int):
 def print_name_cards(request, pk: int):
     """名札 for the parties holding seats, on A4 to cut for name holders."""
     session = page_session(request, pk)
-    data = selectors.roster(session=session, sort=request.GET.get("sort", "kana"))
-    return render(
-        request,
-        "staff/name_cards.html",
-        {"session": session, "cards": selectors.name_cards(data), "sort": data.sort},
-    )
+    cards = selectors.name_cards(session=session, sort=request.GET.get("sort", "kana"))
+    return render(request, "staff/name_cards.html", {"session": session, "cards": cards})
 
 
 @staff_page

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from booking.services import reservation_cancel
-from staffdesk.selectors import name_cards, roster
+from staffdesk.selectors import name_cards
 from tests.browser import assert_accessible, screenshot
 from tests.factories import book, named_seminar, staff_user
 from tests.staff.browser_pages import log_in, tablet
@@ -53,7 +53,7 @@ def test_any_other_session_prints_a_card_per_party_holding_seats(manager_a, sess
     gone = book(session_a, name="鈴木 美咲", email="c@example.jp").reservation
     reservation_cancel(reservation=gone)
 
-    cards = name_cards(roster(session=session_a, sort="kana"))
+    cards = name_cards(session=session_a, sort="kana")
     assert [(c.name, c.reading) for c in cards] == [
         ("佐藤 太郎", "さとう たろう"),
         ("山田 花子", "やまだ はなこ"),
