@@ -155,6 +155,8 @@ class Renderer:
                     reservation.adults, reservation.children, reservation.childcare, lang
                 ),
                 "needs": needs_text(reservation, lang),
+                # A member company books for its managers: what the desk and the roster name.
+                "company": reservation.company,
                 "attendees": attendees_text(reservation.attendee_names, lang),
                 "cancellation_open": now <= first.cancellation_deadline,
                 "confirm_by": format_datetime(reservation.confirm_by, lang)

@@ -142,6 +142,25 @@ def test_the_confirmation_email_names_those_who_come(seminar):
     assert "Those who come: Ann Lee\n" in mail.text
 
 
+def test_the_email_names_the_company_that_booked(seminar):
+    """The desk and the roster show the member company under the booker's name; the email
+    tells the one who booked which company the seats are held for, in the form's words."""
+    seminar.program.requires_company = True
+    seminar.program.save()
+    result = book(seminar, adults=1, company="松阪商事株式会社", attendee_names=("西郷 隆",))
+    mail = render(
+        Notification.objects.get(reservation=result.reservation, kind=NotificationKind.CONFIRMED)
+    )
+    assert "会社名・団体名：松阪商事株式会社\n参加者：西郷 隆\n" in mail.text
+    assert "会社名・団体名</th><td style=\"padding:6px 0;\">松阪商事株式会社" in mail.html
+
+    plain = book(SessionFactory(), email="mama@example.jp")
+    mail = render(
+        Notification.objects.get(reservation=plain.reservation, kind=NotificationKind.CONFIRMED)
+    )
+    assert "会社名・団体名" not in mail.text and "会社名・団体名" not in mail.html
+
+
 def test_the_names_are_exported_and_erased_with_the_rest(seminar):
     result = book(seminar, email="hr@example.jp", adults=2, attendee_names=tuple(MANAGERS[:2]))
     subject = DataSubject.of(email="hr@example.jp")
