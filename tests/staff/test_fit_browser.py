@@ -143,6 +143,20 @@ def test_a_sessions_staff_pages_fit_a_phone_with_a_long_facility_name(browser, l
     )
     assert wrap[0] <= wrap[1], wrap
     screenshot(page, "staff-fit-roster-1024-en")
+    # Narrower, down to a PC's window half a screen wide, the English table kept its check-in
+    # column out of sight (at 861-900 px): the table fits from 1,001 px, cards below.
+    for width in (1001, 960, 900, 861):
+        page.set_viewport_size({"width": width, "height": 740})
+        page.goto(f"{live_server.url}{pages['roster']}")
+        wrap = page.evaluate(
+            "(() => { const w = document.querySelector('.table-wrap');"
+            " return [w.scrollWidth, w.clientWidth]; })()"
+        )
+        assert wrap[0] <= wrap[1], (width, wrap)
+        assert page.locator(".roster thead").is_visible() == (width > 1000), width
+        check_in = page.locator(".roster td.check").first.bounding_box()
+        assert check_in["x"] + check_in["width"] <= width, width
+    screenshot(page, "staff-fit-roster-861-en")
     # The door list still prints as the A4 table it was, from a phone too: every column, the
     # signature the widest, the blank rows for walk-ins.
     page.set_viewport_size({"width": 360, "height": 740})
