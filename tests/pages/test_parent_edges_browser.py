@@ -207,6 +207,11 @@ def test_a_company_names_its_managers_on_the_form(browser, live_server, hub, dev
     assert page.locator("#id_attendee_1").is_visible()
     assert not page.locator("#id_attendee_2").is_visible()
     page.select_option("#id_adults", "3")
+    # Each name shown is needed: 必須 as on the first, not 任意 (which it says without script).
+    for n in (2, 3):
+        label = page.locator(f"label[for=id_attendee_{n}]").inner_text()
+        assert "必須" in label and "任意" not in label, label
+        assert page.locator(f"#id_attendee_{n}").get_attribute("aria-required") == "true"
     page.get_by_label("参加者のお名前（1人目）").fill("西郷 隆")
     page.get_by_label("参加者のお名前（2人目）").fill("大久保 利")
     page.get_by_label("参加者のお名前（3人目）").fill("島津 斉")
