@@ -25,11 +25,12 @@ from notifications.models import Notification
 from staffdesk.selectors import ExportRow, Report, Roster, RosterRow
 from staffdesk.terms import (
     ATTENDANCE,
+    NO_EMAIL,
     NOTIFICATION_KIND,
-    NOTIFICATION_STATUS,
     RESERVATION_STATUS,
     in_japanese,
     percent,
+    sending_term,
 )
 
 PARTY_HEADERS = [
@@ -78,12 +79,14 @@ def notification_text(notification: Notification | None) -> str:
     if notification is None:
         return ""
     kind = in_japanese(NOTIFICATION_KIND, notification.kind)
-    status = in_japanese(NOTIFICATION_STATUS, notification.status)
+    with translation.override("ja"):
+        status = sending_term(notification)
     return f"{kind}：{status}"
 
 
 def no_email_text() -> str:
-    return in_japanese(NOTIFICATION_STATUS, "skipped")
+    with translation.override("ja"):
+        return str(NO_EMAIL)
 
 
 RESIDENT_JA = {True: "はい", False: "いいえ", None: ""}

@@ -3,9 +3,11 @@
 A party that came is 出席 (Attended) and one that did not is 欠席 (No-show) everywhere; before
 the door it is 未受付 (Not yet), and 受付する (Check in) is the action, not a state. A message
 that was not sent because the party gave no address reads メールなし, not 送信なし (which reads
-as a failure). Pages show these in the request's language; the CSV files, the facility's own
-export in Japanese whatever the page's language, take the Japanese of the same words through
-``in_japanese`` (their column headers are the pages' column words: docs/glossary.md).
+as a failure); one no longer needed when its turn came (the reservation cancelled, the session
+started) reads 送信不要, never メールなし beside the party's address. Pages show these in the
+request's language; the CSV files, the facility's own export in Japanese whatever the page's
+language, take the Japanese of the same words through ``in_japanese`` (their column headers
+are the pages' column words: docs/glossary.md).
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from booking.addresses import receives_email
 from booking.models import Need, ReservationStatus
 from events.models import SessionStatus
-from notifications.models import NotificationKind
+from notifications.models import Notification, NotificationKind, NotificationStatus
 
 ATTENDED = _("Attended")
 NO_SHOW = _("No-show")
@@ -35,7 +38,7 @@ NOTIFICATION_STATUS = {
     "sending": _("Sending"),
     "sent": _("Sent"),
     "failed": _("Failed"),
-    "skipped": NO_EMAIL,
+    "skipped": pgettext_lazy("email", "Not needed"),
 }
 # Where a party's booking came from, marked on the roster and its print (none for the web).
 SOURCE = {"walk_in": _("walk-in"), "phone": _("Phone booking")}
@@ -47,6 +50,16 @@ ATTENDEES = pgettext_lazy("desk", "Those who come")
 def term(terms: dict, key: str) -> str:
     """The word for ``key`` in the active language (the key itself when it has none)."""
     return str(terms.get(key, key)) if key else ""
+
+
+def sending_term(notification: Notification) -> str:
+    """How an email went, in the active language: one not sent reads メールなし where there was
+    no address to send it to (a phone booking, an erased party), else 送信不要."""
+    if notification.status == NotificationStatus.SKIPPED and not receives_email(
+        notification.to_email
+    ):
+        return str(NO_EMAIL)
+    return term(NOTIFICATION_STATUS, notification.status)
 
 
 def in_japanese(terms: dict, key: str) -> str:

@@ -12,7 +12,7 @@ from booking.services import CHANGEABLE
 from events.models import Session
 from notifications.models import Notification
 from staffdesk.selectors.slips import Slip, reservation_slip
-from staffdesk.terms import NOTIFICATION_KIND, NOTIFICATION_STATUS, RESERVATION_STATUS, SOURCE, term
+from staffdesk.terms import NOTIFICATION_KIND, RESERVATION_STATUS, SOURCE, sending_term, term
 
 
 @dataclass
@@ -78,7 +78,7 @@ def party_page(session: Session, code: str) -> PartyPage:
             at=n.created_at,
             kind_label=term(NOTIFICATION_KIND, n.kind),
             status=n.status,
-            status_label=term(NOTIFICATION_STATUS, n.status),
+            status_label=sending_term(n),
         )
         for n in Notification.objects.filter(reservation=reservation).order_by("created_at", "id")
     ]

@@ -32,9 +32,9 @@ from staffdesk.models import SessionAttendance, StaffAction
 from staffdesk.services import ATTENDED, NO_SHOW, roster_filter, single_attendance
 from staffdesk.terms import (
     NOTIFICATION_KIND,
-    NOTIFICATION_STATUS,
     RESERVATION_STATUS,
     SOURCE,
+    sending_term,
 )
 
 SORTS = ("kana", "code")
@@ -262,7 +262,6 @@ def roster(
         )
     status_labels = _labels(RESERVATION_STATUS.items())
     kind_labels = _labels(NOTIFICATION_KIND.items())
-    sending_labels = _labels(NOTIFICATION_STATUS.items())
     source_labels = _labels(SOURCE.items())
     rows = []
     for r in qs:
@@ -283,9 +282,7 @@ def roster(
                 status_label=status_labels.get(r.status, r.status),
                 source_label=source_labels.get(r.source, ""),
                 notification_label=kind_labels.get(latest.kind, latest.kind) if latest else "",
-                notification_status_label=(
-                    sending_labels.get(latest.status, latest.status) if latest else ""
-                ),
+                notification_status_label=sending_term(latest) if latest else "",
                 win_confirmable=r.status == ReservationStatus.WON
                 and (r.confirm_by is None or now <= r.confirm_by),
                 cancelled_by_session=r.pk in affected,

@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from booking.addresses import placeholder_email
 from booking.models import ReservationStatus
 from events.models import PartyCounting
 from notifications.models import Notification
@@ -162,6 +163,39 @@ def test_the_csv_says_mi_uketsuke_for_a_party_not_yet_checked_in(manager_a, desk
     )
     by_code = {row[6]: dict(zip(export[0], row, strict=True)) for row in export[1:]}
     assert by_code[expected.code]["出欠"] == "未受付" and by_code[came.code]["出欠"] == "出席"
+
+
+@pytest.mark.django_db
+def test_an_email_no_longer_needed_is_not_said_to_have_no_address(manager_a, desk):
+    """An email the outbox skipped as out of date (the session had started when its turn came)
+    reads 送信不要 beside the party's address: メールなし there sent staff to look for a phone
+    number they did not need. One skipped for want of an address still reads メールなし."""
+    session, came, expected, gone = desk
+    Notification.objects.filter(reservation=came).update(
+        status="skipped", last_error="session already started"
+    )
+    Notification.objects.filter(reservation=expected).update(
+        status="skipped",
+        last_error="no email address",
+        to_email=placeholder_email("erased.invalid"),
+    )
+    client = page_client(manager_a)
+    html = client.get(f"/staff/sessions/{session.pk}/", **JA).content.decode()
+
+    def row(code: str) -> str:
+        found = html[html.index(f'id="r-{code}"') :]
+        return visible_text(found[: found.index("</tr>")])
+
+    assert "送信不要" in row(came.code) and "メールなし" not in row(came.code)
+    assert "メールなし" in row(expected.code) and "送信不要" not in row(expected.code)
+    party = client.get(f"/staff/sessions/{session.pk}/parties/{came.code}/", **JA)
+    assert "予約確定（送信不要）" in visible_text(party.content.decode())
+    rows = parse_csv(client.get(f"/staff/sessions/{session.pk}/roster.csv"))
+    by_code = {r[1]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+    assert by_code[came.code]["通知メール"] == "予約確定：送信不要"
+    assert by_code[expected.code]["通知メール"] == "予約確定：メールなし"
+    english = client.get(f"/staff/sessions/{session.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Not needed" in visible_text(english.content.decode())
 
 
 @pytest.mark.django_db
