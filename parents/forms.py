@@ -285,13 +285,24 @@ class ReservationForm(forms.Form):
                     )
                     % {"left": self.seats_left, "n": seats},
                 )
-                # The booking is not tried now, so its rules would only speak after the parent
-                # fixed the party: say every mistake in this one answer.
-                party_day = self.party_day
-                for name, messages in party_errors(self.program, self.party(), party_day).items():
-                    for message in messages:
-                        self.add_error(_form_field_for(self, name), message)
+        if self.errors:
+            self.add_rule_errors()
         return data
+
+    def add_rule_errors(self) -> None:
+        """The programme's rules on the party (the names of those who come, eligibility), on a
+        form refused for its own mistakes: the booking is not tried then, so the rules would
+        speak only after the parent fixed those. Every mistake comes in one answer; a field
+        that already says what is wrong keeps its word, and a party the form could not read
+        (a wrong number of people) is not judged."""
+        counted = ("adults", "children", "childcare", "child_age_")
+        if any(name.startswith(counted) for name in self.errors):
+            return
+        for name, messages in party_errors(self.program, self.party(), self.party_day).items():
+            field = _form_field_for(self, name)
+            if field is None or field not in self.errors:
+                for message in messages:
+                    self.add_error(field, message)
 
     def children_ages(self) -> list[int]:
         data = self.cleaned_data
@@ -375,21 +386,3 @@ class PartyChangeForm(forms.Form):
             childcare=data.get("childcare") or 0,
             attendee_names=attendee_names_given(self.fields, data),
         )
-
-
-class MyReservationsForm(forms.Form):
-    email = EmailFormField(
-        label=_("Email address"),
-        max_length=254,
-        help_text=_("The address you gave when you reserved."),
-        widget=forms.EmailInput(
-            attrs={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"}
-        ),
-        error_messages={
-            "required": _("Enter your email address."),
-            "invalid": _("Enter an email address such as name@example.jp."),
-        },
-    )
-
-    def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip().lower()

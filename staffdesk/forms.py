@@ -12,6 +12,8 @@ from booking.attendee_fields import (
     first_attendee_field,
 )
 from booking.models import Need
+from booking.rules import party_errors, party_from_data
+from booking.services import first_session, target_sessions
 from core.filters import BoundedDateFormField, BoundedDateTimeFormField
 from core.languages import supported_language
 from core.text import EmailFormField, MultiLineFormField, OneLineFormField
@@ -79,6 +81,10 @@ class WalkInForm(forms.Form):
                 label=_("Company or organisation"), max_length=200, required=False
             )
 
+    def add_rule_errors(self) -> None:
+        """The programme's rules, said on a form refused for other mistakes: none for a walk-in,
+        who is let in whatever they say."""
+
     def age_fields(self):
         names = (f"child_age_{n}" for n in range(1, WALK_IN_AGE_FIELDS + 1))
         return [self[name] for name in names if name in self.fields]
@@ -130,6 +136,7 @@ class PhoneBookingForm(WalkInForm):
     def __init__(self, *args, program=None, session=None, **kwargs):
         super().__init__(*args, program=program, **kwargs)
         del self.fields["check_in"]
+        self.program, self.session = program, session
         if program is None:
             return
         if program.max_children == 0:  # a seminar for adults: no child to count or age
@@ -169,6 +176,25 @@ class PhoneBookingForm(WalkInForm):
         if name == "attendee_names":
             return first_attendee_field(self.fields)
         return name if name in self.fields else None
+
+    def add_rule_errors(self) -> None:
+        """The programme's rules on the party (the names of those who come, eligibility), said
+        with the form's own mistakes: the booking is not tried before those are fixed, so the
+        rules would speak only then. Not where a reason lifts them, nor on a field that already
+        says what is wrong with it."""
+        data = self.cleaned_data
+        if self.program is None or self.session is None or data.get("override_reason"):
+            return
+        if "adults" not in data:  # the party itself is wrong: the rules cannot count it
+            return
+        course = self.session.course if self.session.course_id else None
+        sessions = target_sessions(session=None if course else self.session, course=course)
+        day = timezone.localtime(first_session(sessions).start).date()
+        for name, messages in party_errors(self.program, party_from_data(data), day).items():
+            field = self.field_for(name)
+            if field is not None and field not in self.errors:
+                for message in messages:
+                    self.add_error(field, message)
 
     def clean(self):
         data = super().clean()

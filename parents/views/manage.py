@@ -35,11 +35,8 @@ from core.throttling import (
     too_many,
 )
 from parents.credentials import RESERVATION
-from parents.forms import (
-    MyReservationsForm,
-    PartyChangeForm,
-    add_service_errors,
-)
+from parents.forms import PartyChangeForm, add_service_errors
+from parents.my_reservations_form import MyReservationsForm
 from parents.share import share_links
 from parents.views.common import OPEN_STATUSES, language, private, see_other, with_query
 from parents.views.sessions import not_found

@@ -24,6 +24,7 @@ from core.fields import bounded_date
 from core.throttling import EmailLinkFormEmailThrottle, EmailLinkIPThrottle, throttle_wait, too_many
 from events.models import Session
 from staffdesk import selectors, services
+from staffdesk.forms import WalkInForm
 
 
 def page_session(request, pk: int, *, manage: bool = False, desk: bool = False) -> Session:
@@ -67,8 +68,9 @@ def form_error(form: forms.Form, exc: AppError) -> None:
         form.add_error(None, str(exc.message))
 
 
-def party_details_on_form(form: forms.Form) -> None:
-    """Add the service's rules on a party's details to a form refused for other mistakes.
+def party_details_on_form(form: WalkInForm) -> None:
+    """Add the service's rules on a party's details, and the programme's rules on the party
+    (``add_rule_errors``), to a form refused for other mistakes.
 
     The service checks them when the form is sent right; asking it here too, on the fields that
     are valid, lets the page list every mistake at once.
@@ -81,6 +83,7 @@ def party_details_on_form(form: forms.Form) -> None:
         if name in form.fields and name not in form.errors:
             for error in errors:
                 form.add_error(name, str(error))
+    form.add_rule_errors()
 
 
 def party_booking_page(

@@ -52,6 +52,20 @@ def test_a_name_missing_is_said_at_the_first_name_field(ja_client, seminar):
     assert not Reservation.objects.exists()
 
 
+def test_a_name_missing_is_said_with_the_forms_own_mistakes(ja_client, seminar):
+    """The booking is not tried while the form has a mistake of its own (the email here), so
+    the names' rule spoke only after the parent fixed it: both come in one answer."""
+    response, _ = fill(
+        ja_client, seminar, email="", adults="3", attendee_1="西郷 隆", attendee_2="大久保 利"
+    )
+
+    html = response.content.decode()
+    assert response.status_code in (400, 422)
+    assert "参加する大人の人数分、お名前をご記入ください。" in html
+    assert 'href="#id_attendee_1"' in html and 'href="#id_email"' in html
+    assert not Reservation.objects.exists()
+
+
 def test_the_manage_page_changes_who_comes(ja_client, seminar):
     result = book(seminar, adults=2, attendee_names=("西郷 隆", "大久保 利"))
     url = f"/manage/{result.reservation.code}/?token={result.token}"

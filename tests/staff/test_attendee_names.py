@@ -185,6 +185,29 @@ def test_the_phone_booking_page_takes_one_name_per_adult(manager_a, seminar):
     assert JOINED_JA in plain(client.get(booked["Location"], **JA).content.decode())
 
 
+def test_the_phone_booking_page_says_a_name_missing_with_the_forms_own_mistakes(
+    manager_a, seminar
+):
+    """A form with a mistake of its own is not booked, so the rules spoke only once it was
+    fixed: staff fixed the phone number, sent again, and only then heard of the third name. Both
+    now come in one answer; a reason to book outside the rules still lifts the count."""
+    client = page_client(manager_a)
+    url = f"/staff/sessions/{seminar.pk}/phone/"
+    two_for_three = {**CALLER, "phone": "", "adults": "3"}
+    two_for_three.update({"attendee_1": "西郷 隆盛", "attendee_2": "大久保 利通"})
+    refused = client.post(url, two_for_three, **EN)
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert field_errors(html, "attendee_1") == [
+        "Enter the name of each adult who comes, one for each."
+    ]
+    assert field_errors(html, "phone") == ["This field is required."]
+    lifted = client.post(url, {**two_for_three, "override_reason": "社長の代理で"}, **EN)
+    assert field_errors(lifted.content.decode(), "attendee_1") == []
+    assert field_errors(lifted.content.decode(), "phone") == ["This field is required."]
+    assert not Reservation.objects.exists()
+
+
 def test_the_phone_booking_api_takes_one_name_per_adult(manager_a, seminar):
     api = token_client(manager_a)
     url = f"/api/v1/sessions/{seminar.pk}/phone-bookings/"
