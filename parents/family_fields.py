@@ -1,4 +1,5 @@
-"""The reservation form's ふりがな and 配慮事項 fields (issues 21 and 25).
+"""The reservation form's ふりがな and 配慮事項 fields (issues 21 and 25), and the email address
+a parent types on the reservation form and on 予約の確認.
 
 ふりがな lets staff sort and search the roster by reading. It is optional (a parent reading the
 English or Portuguese page may not write kana; staff can add it at the desk) but checked when
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from booking.models import Need
 from booking.rules import NOT_KANA_MESSAGE, reading_refused
 from core.kana import kana_normalised
-from core.text import OneLineFormField
+from core.text import EmailFormField, OneLineFormField
 
 
 def kana_field() -> forms.Field:
@@ -24,6 +25,22 @@ def kana_field() -> forms.Field:
         required=False,
         help_text=_("In hiragana or katakana, e.g. やまだ はなこ."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "lang": "ja"}),
+    )
+
+
+def email_field(help_text: str) -> forms.Field:
+    """A phone's keyboard for an address, no autocorrect, and one message for each mistake."""
+    return EmailFormField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=help_text,
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"}
+        ),
+        error_messages={
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address such as name@example.jp."),
+        },
     )
 
 

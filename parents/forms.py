@@ -32,12 +32,12 @@ from booking.services import ReservationResult
 from core.errors import AppError, errors_on_form
 from core.filters import BoundedDateFormField
 from core.languages import current_language
-from core.text import EmailFormField, OneLineFormField
+from core.text import OneLineFormField
 from events.models import BookingMode, Program, Session
 from events.selectors import priority_group_label
 from events.templatetags.parent_pages import months
 from parents.company_field import company_field
-from parents.family_fields import kana_cleaned, kana_field, needs_fields
+from parents.family_fields import email_field, kana_cleaned, kana_field, needs_fields
 
 FORM_SCOPE = "reservation_form"
 FORM_KEY_PATTERN = r"^[A-Za-z0-9_-]{20,64}$"
@@ -236,17 +236,8 @@ class ReservationForm(forms.Form):
             error_messages={"required": _("Enter your name.")},
         )
         self.fields["name_kana"] = kana_field()  # ふりがな (issue 21)
-        self.fields["email"] = EmailFormField(
-            label=_("Email address"),
-            max_length=254,
-            help_text=_("We send the confirmation and the link to change or cancel here."),
-            widget=forms.EmailInput(
-                attrs={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"}
-            ),
-            error_messages={
-                "required": _("Enter your email address."),
-                "invalid": _("Enter an email address such as name@example.jp."),
-            },
+        self.fields["email"] = email_field(
+            _("We send the confirmation and the link to change or cancel here.")
         )
         self.fields["phone"] = forms.RegexField(
             label=_("Phone number"),

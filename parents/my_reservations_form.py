@@ -6,22 +6,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.text import EmailFormField
+from parents.family_fields import email_field
 
 
 class MyReservationsForm(forms.Form):
-    email = EmailFormField(
-        label=_("Email address"),
-        max_length=254,
-        help_text=_("The address you gave when you reserved."),
-        widget=forms.EmailInput(
-            attrs={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"}
-        ),
-        error_messages={
-            "required": _("Enter your email address."),
-            "invalid": _("Enter an email address such as name@example.jp."),
-        },
-    )
+    email = email_field(_("The address you gave when you reserved."))
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()

@@ -185,9 +185,7 @@ def test_the_phone_booking_page_takes_one_name_per_adult(manager_a, seminar):
     assert JOINED_JA in plain(client.get(booked["Location"], **JA).content.decode())
 
 
-def test_the_phone_booking_page_says_a_name_missing_with_the_forms_own_mistakes(
-    manager_a, seminar
-):
+def test_the_phone_booking_page_says_a_name_missing_with_the_forms_own_mistakes(manager_a, seminar):
     """A form with a mistake of its own is not booked, so the rules spoke only once it was
     fixed: staff fixed the phone number, sent again, and only then heard of the third name. Both
     now come in one answer; a reason to book outside the rules still lifts the count."""
