@@ -37,7 +37,12 @@ from booking.services.seats import (
 )
 from booking.services.status import history_record
 from booking.services.tokens import generate_code, generate_token, hash_token
-from booking.services.waitlist import waitlist_join, waitlist_join_locked, waitlist_position
+from booking.services.waitlist import (
+    waitlist_full_now,
+    waitlist_join,
+    waitlist_join_locked,
+    waitlist_position,
+)
 from booking.write_queue import bookings_queue
 from core.errors import AppError, AppValidationError
 from core.kana import kana_normalised
@@ -219,6 +224,10 @@ def reservation_create(
         elif seats_last:
             reservation.status = ReservationStatus.CONFIRMED
         elif join_last:
+            # A party that queued for the write (SQLite's lock, the row's) while the last places
+            # of a limited list went is refused with one read, not a rolled-back transaction.
+            if session.waitlist_capacity is not None and waitlist_full_now(session, seats):
+                raise AppError("waitlist_full")
             reservation.status = ReservationStatus.WAITLISTED
         elif seats_take(sessions, seats):
             reservation.status = ReservationStatus.CONFIRMED

@@ -90,12 +90,12 @@ def waitlist_join(reservation: Reservation, session: Session, seats: Seats) -> i
     limit = session.waitlist_capacity
     limit = NO_LIMIT if limit is None else limit
     place = _join(reservation, session, seats, limit)
-    if place is None and _full_now(session, seats):
+    if place is None and waitlist_full_now(session, seats):
         raise AppError("waitlist_full")
     return place
 
 
-def _full_now(session: Session, seats: Seats) -> bool:
+def waitlist_full_now(session: Session, seats: Seats) -> bool:
     """Whether the session's row, as committed now, has this party's seats gone and its list
     at its limit (the limit as staff may have changed it since the request read the row)."""
     fresh = Session.objects.select_related("program").get(pk=session.pk)
