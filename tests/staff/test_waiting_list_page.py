@@ -124,3 +124,34 @@ def test_the_page_fits_a_phone_and_an_upright_tablet(browser, live_server, width
     assert axe_violations(page) == []
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"waiting-list-{width}.png"), full_page=True)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [360, 1024])
+def test_a_lotterys_applicants_are_cards_on_a_phone(browser, live_server, width):
+    """Before the draw the page lists the applications; on a phone their table scrolled
+    sideways (the party, the priority group and the day applied out of sight): cards there,
+    as the waiting list's rows, each with its labels; the table on a tablet held sideways."""
+    facility = FacilityFactory(slug=f"applicants-{width}")
+    staff = staff_user(facility, username=f"applicants-{width}")
+    session = lottery_session(facility, 2, title="マタニティ教室", confirm=False)
+    for i, (name, kana) in enumerate(NAMES):
+        book(session, name=name, name_kana=kana, email=f"apply{i}@example.jp", adults=2)
+    page = tablet(browser, viewport={"width": width, "height": 900})
+    log_in(page, live_server.url, staff.username, f"/staff/sessions/{session.pk}/waiting-list/")
+    wrap = page.evaluate(
+        "(() => { const w = document.querySelector('#lottery .table-wrap');"
+        " return [w.scrollWidth, w.clientWidth]; })()"
+    )
+    assert wrap[0] <= wrap[1], wrap
+    assert page.locator("table.applicants thead").is_visible() == (width > 860)
+    first = page.locator("table.applicants tbody tr").first
+    assert "長谷川 みなみ" in first.inner_text() and "大人 2" in first.inner_text()
+    if width == 360:  # each cell says what it is, the table's head hidden
+        label = first.locator("td.applied").evaluate(
+            "cell => getComputedStyle(cell, '::before').content"
+        )
+        assert label == '"申込日時"'
+    assert axe_violations(page) == []
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"lottery-applicants-{width}.png"), full_page=True)
