@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from events.models import BookingMode, Session, StaffRole
 from tests.browser import browser  # noqa: F401  (the Chromium fixture for test_browser.py)
+from tests.factories import PHONE_CALLER as FACTORY_CALLER
 from tests.factories import (
     FacilityFactory,
     ProgramFactory,
@@ -24,11 +25,12 @@ from tests.staff.browser_pages import NAMES
 from tests.staff.desk_day import Day
 from tests.staff.permission_world import SECRET_EMAIL, SECRET_NAME, World
 
-# A caller's party as the desk's phone-booking API takes it: a phone number, no email address.
+# The caller of tests.factories as the desk's phone-booking API takes her, with her party: a
+# phone number, no email address.
 PHONE_CALLER = {
-    "name": "電話 花子",
-    "name_kana": "でんわ はなこ",
-    "phone": "090-1234-5678",
+    "name": FACTORY_CALLER.name,
+    "name_kana": FACTORY_CALLER.name_kana,
+    "phone": FACTORY_CALLER.phone,
     "adults": 1,
     "children": 1,
     "children_ages": [14],

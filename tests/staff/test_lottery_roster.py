@@ -175,7 +175,7 @@ def test_the_lottery_page_writes_whole_sentences_and_the_groups_names(lottery, m
     before = (
         page_client(manager_a).get(f"/staff/sessions/{lottery.pk}/waiting-list/").content.decode()
     )
-    assert "<td>初めての妊娠の方</td>" in before and ">first<" not in before
+    assert '<td data-label="優先区分">初めての妊娠の方</td>' in before and ">first<" not in before
     assert re.search(
         rf"申し込み3組。申込締切は{closes.year}年{closes.month}月{closes.day}日（.）\d\d:\d\dです。",
         before,
