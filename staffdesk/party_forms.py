@@ -53,6 +53,8 @@ class PartyChangeForm(forms.Form):
                 )
         if not program.childcare_offered:
             del self.fields["childcare"]
+        if program.max_children == 0 and not reservation.children:
+            del self.fields["children"]  # a seminar for adults: no child to count
         self.fields.update(attendee_fields(program, help_text=NAMES_HELP))
 
     def age_fields(self):
@@ -72,7 +74,7 @@ class PartyChangeForm(forms.Form):
         return party_resized(
             r,
             adults=data["adults"],
-            children=data["children"],
+            children=data.get("children", r.children),
             ages=ages,
             childcare=data.get("childcare") or 0,
             attendee_names=attendee_names_given(self.fields, data),

@@ -227,6 +227,9 @@ def test_the_party_page_keeps_or_replaces_the_names(manager_a, seminar, booked):
     url = f"/staff/sessions/{seminar.pk}/parties/{booked.code}/"
     page = client.get(url, **EN).content.decode()
     assert 'name="attendee_1" value="西郷 隆盛"' in page  # the form starts from the names kept
+    # A seminar for adults: no children to count (the page asked for 子ども, 必須, to stay 0),
+    # and the script that shows a name field per adult typed in.
+    assert 'name="children"' not in page and "js/attendees.js" in page
     names = {f"attendee_{n}": name for n, name in enumerate(MANAGERS, start=1)}
     same = client.post(url, {"action": "party", "adults": 3, "children": 0, **names}, **EN)
     assert same.status_code == 302

@@ -12,7 +12,14 @@ from booking.models import ReservationStatus
 from events.models import StaffRole
 from notifications.models import Notification, NotificationKind
 from tests.browser import axe_violations, screenshot
-from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, book, staff_user
+from tests.factories import (
+    FacilityFactory,
+    ProgramFactory,
+    SessionFactory,
+    book,
+    named_seminar,
+    staff_user,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -88,3 +95,30 @@ def test_a_manager_cancels_a_party_from_its_roster_row(browser, live_server, vie
     # Nothing on the page is wider than a phone.
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= viewport["width"], width
+
+
+@pytest.mark.parametrize("viewport", [TABLET, PHONE], ids=["tablet", "phone"])
+def test_a_seminars_party_shows_a_name_field_per_adult_typed_in(browser, live_server, viewport):
+    """イクボスセミナー at the desk: one name field per adult typed in (three showed for one),
+    no children to count; a party made smaller sends no name too many."""
+    facility = FacilityFactory(slug=f"names-{viewport['width']}")
+    staff = staff_user(facility, StaffRole.MANAGER, username=f"names-{viewport['width']}")
+    session = named_seminar(facility)
+    party = book(session, adults=2, attendee_names=("西郷 隆盛", "大久保 利通")).reservation
+    path = f"/staff/sessions/{session.pk}/parties/{party.code}/"
+    page = open_page(browser, viewport)
+    log_in(page, live_server.url, staff.username, path)
+
+    def visible() -> list[bool]:
+        return [page.locator(f"#id_attendee_{n}").is_visible() for n in (1, 2, 3)]
+
+    assert visible() == [True, True, False]
+    assert page.locator("input[name=children]").count() == 0
+    page.fill("input[name=adults]", "1")
+    assert visible() == [True, False, False]
+    page.get_by_role("button", name="参加人数を変更する").click()
+    page.wait_for_url(re.compile(re.escape(path)))
+    party.refresh_from_db()
+    assert (party.adults, party.attendee_names) == (1, ["西郷 隆盛"])
+    assert axe_violations(page) == []
+    shoot(page, f"seminar-party-{viewport['width']}")
