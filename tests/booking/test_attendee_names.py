@@ -151,7 +151,9 @@ def test_the_email_names_the_company_that_booked(seminar):
     mail = render(
         Notification.objects.get(reservation=result.reservation, kind=NotificationKind.CONFIRMED)
     )
-    assert "参加者：西郷 隆\n会社名・団体名：松阪商事株式会社\n" in mail.text  # as the page orders them
+    assert (
+        "参加者：西郷 隆\n会社名・団体名：松阪商事株式会社\n" in mail.text
+    )  # as the page orders them
     assert '会社名・団体名</th><td style="padding:6px 0;">松阪商事株式会社' in mail.html
 
     plain = book(SessionFactory(), email="mama@example.jp")
