@@ -116,7 +116,7 @@ def test_a_seminars_party_shows_a_name_field_per_adult_typed_in(browser, live_se
     assert page.locator("input[name=children]").count() == 0
     page.fill("input[name=adults]", "1")
     assert visible() == [True, False, False]
-    page.get_by_role("button", name="参加人数を変更する").click()
+    page.get_by_role("button", name="人数・参加者を変更する").click()  # the parents' words
     page.wait_for_url(re.compile(re.escape(path)))
     party.refresh_from_db()
     assert (party.adults, party.attendee_names) == (1, ["西郷 隆盛"])
