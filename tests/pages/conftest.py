@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from events.models import Audience, BookingMode, PartyCounting
+from events.models import Audience, BookingMode, Course, PartyCounting
 from tests.browser import browser  # noqa: F401  (the Chromium fixture for test_browser.py)
-from tests.factories import FacilityFactory, ProgramFactory, SessionFactory
+from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, later_in_course
 
 FORM_KEY = re.compile(r'name="form_key" value="([^"]+)"')
 
@@ -115,6 +115,15 @@ def tiny(db, hub):
         max_children=1,
     )
     return SessionFactory(program=program, facility=hub, capacity=1)
+
+
+@pytest.fixture
+def spring_course(db, hub):
+    """ペアレントトレーニング 春コース: a course of two weekly sessions, (first, second)."""
+    program = ProgramFactory(title="ペアレントトレーニング")
+    course = Course.objects.create(program=program, facility=hub, title="春コース", slug="spring")
+    first = SessionFactory(program=program, facility=hub, course=course)
+    return first, later_in_course(first, 1)
 
 
 def form_key(html: str) -> str:

@@ -140,14 +140,8 @@ def test_a_parent_sends_her_booked_day_without_its_code_or_link(ja_client, play)
             assert secret not in text and secret not in mail
 
 
-def test_a_course_is_sent_with_every_date(ja_client, hub):
-    from events.models import Course
-    from tests.factories import ProgramFactory, SessionFactory, later_in_course
-
-    program = ProgramFactory(title="ペアレントトレーニング")
-    course = Course.objects.create(program=program, facility=hub, title="春コース", slug="spring")
-    first = SessionFactory(program=program, facility=hub, course=course)
-    second = later_in_course(first, 1)
+def test_a_course_is_sent_with_every_date(ja_client, spring_course):
+    first, second = spring_course
     page = ja_client.get(f"/sessions/{first.pk}/").content.decode()
     lines = unquote(link(page, "LINEで送る").split("text=", 1)[1]).splitlines()
     assert lines[1:3] == [strip_tags(span(first)), strip_tags(span(second))]

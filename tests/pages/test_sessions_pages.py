@@ -14,7 +14,7 @@ from booking.services import booking_phase, lottery_draw
 from events.models import BookingMode, SessionStatus
 from events.templatetags.parent_pages import span
 from parents.availability import Badge, few_seats_threshold, session_availability, session_phase
-from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, book, later_in_course
+from tests.factories import FacilityFactory, SessionFactory, book
 from tests.pages.conftest import fill
 
 pytestmark = pytest.mark.django_db
@@ -179,13 +179,8 @@ def test_session_page_tells_a_parent_everything_needed(ja_client, play):
     assert f'href="/sessions/{play.pk}/reserve/"' in html
 
 
-def test_session_page_lists_the_dates_of_a_course(ja_client, hub):
-    from events.models import Course
-
-    program = ProgramFactory(title="ペアレントトレーニング")
-    course = Course.objects.create(program=program, facility=hub, title="春コース", slug="spring")
-    first = SessionFactory(program=program, facility=hub, course=course)
-    second = later_in_course(first, 1)
+def test_session_page_lists_the_dates_of_a_course(ja_client, spring_course):
+    first, second = spring_course
     html = ja_client.get(f"/sessions/{first.pk}/").content.decode()
     assert "全2回の講座です。" in html
     assert span(first) in html and span(second) in html
