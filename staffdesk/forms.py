@@ -65,6 +65,10 @@ class WalkInForm(forms.Form):
                 empty_value=None,
                 required=False,
             )
+        if program is not None and program.max_children == 0:
+            # A seminar for adults: no child to count or age, at the door or on the phone.
+            for name in ["children"] + [field.name for field in self.age_fields()]:
+                del self.fields[name]
         if program is not None and not program.childcare_offered:
             del self.fields["childcare"]  # no 託児 field where the programme offers none
         if program is not None and program.member_list_id:
@@ -139,9 +143,6 @@ class PhoneBookingForm(WalkInForm):
         self.program, self.session = program, session
         if program is None:
             return
-        if program.max_children == 0:  # a seminar for adults: no child to count or age
-            for name in ["children"] + [field.name for field in self.age_fields()]:
-                del self.fields[name]
         if program.requires_due_date:
             self.fields["due_date"] = BoundedDateFormField(
                 label=_("Expected due date"),

@@ -222,6 +222,20 @@ def test_the_phone_booking_api_takes_one_name_per_adult(manager_a, seminar):
     assert Reservation.objects.get(code=answer.json()["code"]).attendee_names == MANAGERS
 
 
+def test_a_walk_in_at_a_seminar_for_adults_is_asked_no_children(manager_a, seminar):
+    """The walk-in page asked 子ども (and eight ages) of a seminar that takes no children, as the
+    電話予約 page did before it learnt not to."""
+    client = page_client(manager_a)
+    url = f"/staff/sessions/{seminar.pk}/walk-in/"
+    page = client.get(url, **JA).content.decode()
+    assert 'name="adults"' in page
+    assert 'name="children"' not in page and 'name="child_age_1"' not in page
+    added = client.post(url, {"name": "飛込 太郎", "adults": "1", "check_in": ""}, **JA)
+    assert added.status_code == 302, added.content.decode()[:2000]
+    walk_in = Reservation.objects.get(name="飛込 太郎")
+    assert (walk_in.adults, walk_in.children, walk_in.children_ages) == (1, 0, [])
+
+
 def test_the_party_page_keeps_or_replaces_the_names(manager_a, seminar, booked):
     client = page_client(manager_a)
     url = f"/staff/sessions/{seminar.pk}/parties/{booked.code}/"
