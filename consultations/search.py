@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from consultations.models import Appointment, AppointmentStatus
-from core.search import SEARCH_LIMIT, either_side_of, search_column, search_key
+from core.search import SEARCH_LIMIT, SearchPages, either_side_of, search_column, search_key
 from events.selectors import staff_facility_ids
 
 
@@ -21,18 +21,29 @@ class AppointmentSearch:
     query: str
     upcoming: list[Appointment]  # not over yet, the soonest first
     past: list[Appointment]  # over, the latest first
-    more: bool  # either side found more than SEARCH_LIMIT
+    pages: SearchPages
+
+    @property
+    def more(self) -> bool:
+        return self.pages.more
 
 
 def appointments_search(
-    *, user, query: str, now: datetime | None = None, limit: int = SEARCH_LIMIT
+    *,
+    user,
+    query: str,
+    now: datetime | None = None,
+    limit: int = SEARCH_LIMIT,
+    upcoming_from: int = 0,
+    past_from: int = 0,
 ) -> AppointmentSearch:
     """Appointments of families (booked, done, no-show or cancelled; never a counsellor's
-    blocked time) at the user's facilities matching ``query``, spaces and hyphens ignored."""
+    blocked time) at the user's facilities matching ``query``, spaces and hyphens ignored,
+    ``limit`` on each side of now from the row each side's page starts at."""
     now = now or timezone.now()
     key = search_key(query)
     if not key:
-        return AppointmentSearch(query=query, upcoming=[], past=[], more=False)
+        return AppointmentSearch(query=query, upcoming=[], past=[], pages=SearchPages(limit))
     found = (
         Appointment.objects.exclude(status=AppointmentStatus.BLOCKED)
         .select_related("counsellor__facility", "consultation_type")
@@ -51,5 +62,13 @@ def appointments_search(
     ids = staff_facility_ids(user)
     if ids is not None:
         found = found.filter(counsellor__facility_id__in=ids)
-    upcoming, past, more = either_side_of(found, now, starts="start", ends="end", limit=limit)
-    return AppointmentSearch(query=query, upcoming=upcoming, past=past, more=more)
+    upcoming, past, pages = either_side_of(
+        found,
+        now,
+        starts="start",
+        ends="end",
+        limit=limit,
+        upcoming_from=upcoming_from,
+        past_from=past_from,
+    )
+    return AppointmentSearch(query=query, upcoming=upcoming, past=past, pages=pages)

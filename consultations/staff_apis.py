@@ -45,7 +45,13 @@ from core.fields import (
     parse_fiscal_year,
 )
 from core.schema import ERROR_RESPONSES
-from core.search import SEARCH_LIMIT, search_query_param
+from core.search import (
+    SEARCH_LIMIT,
+    SEARCH_PAGE_PARAMETERS,
+    SEARCH_PAGES_DOC,
+    search_pages_param,
+    search_query_param,
+)
 from events.selectors import staff_facility, staff_facility_ids, user_can_view_facility
 
 MAX_DAYS = 14
@@ -73,6 +79,10 @@ class AppointmentSearchSerializer(serializers.Serializer):
     upcoming = FoundAppointmentSerializer(many=True)
     past = FoundAppointmentSerializer(many=True)
     more = StrictBooleanField()
+    more_upcoming = StrictBooleanField(source="pages.more_upcoming")
+    more_past = StrictBooleanField(source="pages.more_past")
+    upcoming_from = StrictIntegerField(source="pages.upcoming_from")
+    past_from = StrictIntegerField(source="pages.past_from")
 
 
 class PlanSerializer(serializers.Serializer):
@@ -176,18 +186,23 @@ class StaffAppointmentCreateApi(APIView):
     @extend_schema(
         operation_id="staff_appointment_search",
         parameters=[
-            OpenApiParameter("q", str, required=True, description="name, code, phone or email")
+            OpenApiParameter("q", str, required=True, description="name, code, phone or email"),
+            *SEARCH_PAGE_PARAMETERS,
         ],
         responses={200: AppointmentSearchSerializer, **ERROR_RESPONSES},
         description=(
             "Families' appointments at your facilities (booked, done, no-show, cancelled) that "
             "match `q`, spaces and hyphens ignored: `upcoming` (the soonest first) and `past` "
-            f"(the latest first), at most {SEARCH_LIMIT} each; `more` when either found more."
+            f"(the latest first), at most {SEARCH_LIMIT} each; `more` when either found more; "
+            f"{SEARCH_PAGES_DOC}."
         ),
     )
     def get(self, request):
         query = search_query_param(request.query_params, _("Give a name, code, phone or email."))
-        found = appointments_search(user=request.user, query=query)
+        upcoming_from, past_from = search_pages_param(request.query_params)
+        found = appointments_search(
+            user=request.user, query=query, upcoming_from=upcoming_from, past_from=past_from
+        )
         return Response(AppointmentSearchSerializer(found).data)
 
     @extend_schema(

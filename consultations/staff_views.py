@@ -37,7 +37,7 @@ from core.errors import AppError
 from core.fields import bounded_date, parse_fiscal_year, query_integer
 from core.filters import BoundedDateTimeFormField
 from core.fiscal_years import fiscal_year_of
-from core.search import SEARCH_LIMIT, SEARCH_MAX_LENGTH, search_length_error
+from core.search import SEARCH_LIMIT, search_page_asked
 from events.selectors import staff_facility, user_can_view_facility
 from events.staff_pages import error_page, staff_page
 
@@ -81,14 +81,18 @@ def desk(request):
     """The counsellors of the staff member's facilities, each with a link to today and the week;
     with ``q``, the families' appointments found by name, code, phone or email above them."""
     counsellors = selectors.staff_counsellors(request.user)
-    query = request.GET.get("q", "").strip()
-    context = {"counsellors": counsellors, "today": timezone.localdate(), "query": query}
-    error = search_length_error(query)
-    if error:
-        context.update(error=error, query=query[:SEARCH_MAX_LENGTH])
+    asked = search_page_asked(request.GET)
+    context = {"counsellors": counsellors, "today": timezone.localdate(), "query": asked.query}
+    if asked.error:
+        context["error"] = asked.error
         return render(request, "consultations/staff/desk.html", context, status=400)
-    if query:
-        context["found"] = appointments_search(user=request.user, query=query)
+    if asked.query:
+        context["found"] = appointments_search(
+            user=request.user,
+            query=asked.query,
+            upcoming_from=asked.upcoming_from,
+            past_from=asked.past_from,
+        )
         context["limit"] = SEARCH_LIMIT
     return render(request, "consultations/staff/desk.html", context)
 

@@ -6,18 +6,24 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import CharField, F, QuerySet, Value
 from django.db.models.functions import Replace
 from django.utils.translation import gettext
+from drf_spectacular.utils import OpenApiParameter
 
 from core.errors import AppValidationError
+from core.fields import query_integer
 
 SEARCH_IGNORED = (" ", "\u3000", "-")
-# The most a search lists on each side of today: a desk looks for one family, and a word found
-# in hundreds of names asks for a longer one, not a longer page.
+# The most a search lists on each side of today at once: a desk looks for one family, and a
+# word found in hundreds of names asks for a longer one; the next page is for a family's own
+# long history (see SearchPages).
 SEARCH_LIMIT = 30
+# The furthest a list may be paged: a family that came every week for ten years.
+SEARCH_MAX_FROM = 10_000
 # The longest search read: a name with its kana, or an email address, is shorter.
 SEARCH_MAX_LENGTH = 100
 
@@ -40,15 +46,125 @@ def search_query_param(params: Mapping[str, str], empty_message: str) -> str:
     return query
 
 
+@dataclass(frozen=True)
+class SearchPages:
+    """Where a search's two lists stand: the first row each shows (0-based, the rows before
+    it are on earlier pages), and whether more follow. A family that comes every week has
+    more than a page of sessions over under one phone number, which no longer search narrows."""
+
+    limit: int
+    upcoming_from: int = 0
+    past_from: int = 0
+    more_upcoming: bool = False
+    more_past: bool = False
+
+    @property
+    def more(self) -> bool:
+        return self.more_upcoming or self.more_past
+
+    @property
+    def upcoming_earlier(self) -> int:
+        return max(self.upcoming_from - self.limit, 0)
+
+    @property
+    def upcoming_next(self) -> int:
+        return self.upcoming_from + self.limit
+
+    @property
+    def past_earlier(self) -> int:
+        return max(self.past_from - self.limit, 0)
+
+    @property
+    def past_next(self) -> int:
+        return self.past_from + self.limit
+
+
+SEARCH_PAGES_DOC = (
+    "`upcoming_from` and `past_from` start a list further on (the next page of a list starts "
+    f"{SEARCH_LIMIT} rows on), and `more_upcoming` and `more_past` say which list has more"
+)
+SEARCH_PAGE_PARAMETERS = [
+    OpenApiParameter(
+        name, int, required=False, description=f"the first row of the {side} list (0, the default)"
+    )
+    for name, side in (("upcoming_from", "upcoming"), ("past_from", "past"))
+]
+
+
+def search_pages_param(params: Mapping[str, str]) -> tuple[int, int]:
+    """Where each list starts (``upcoming_from``, ``past_from``; 0 when not given), or the
+    common 400 body on the one that is not a whole number from 0 to ``SEARCH_MAX_FROM``."""
+    starts, errors = [], {}
+    for name in ("upcoming_from", "past_from"):
+        value = params.get(name, "0") or "0"
+        number = query_integer(value, maximum=SEARCH_MAX_FROM)
+        if number is None:
+            errors[name] = [
+                gettext("Give a whole number from 0 to %(most)d.") % {"most": SEARCH_MAX_FROM}
+            ]
+        starts.append(number or 0)
+    if errors:
+        raise AppValidationError(errors)
+    return starts[0], starts[1]
+
+
+@dataclass(frozen=True)
+class SearchAsked:
+    """What a search page was asked: the words, where its lists start, and what is wrong with
+    the request (in the active language), or None."""
+
+    query: str
+    upcoming_from: int = 0
+    past_from: int = 0
+    error: str | None = None
+
+
+def search_page_asked(params: Mapping[str, str]) -> SearchAsked:
+    """Read a search page's ``q``, ``upcoming_from`` and ``past_from``; a search too long or a
+    page that is not a number comes back with its ``error`` (the page answers 400)."""
+    query = params.get("q", "").strip()
+    try:
+        upcoming_from, past_from = search_pages_param(params)
+    except AppValidationError as exc:
+        said = " ".join(str(message) for messages in exc.fields.values() for message in messages)
+        return SearchAsked(query[:SEARCH_MAX_LENGTH], error=said)
+    error = search_length_error(query)
+    if error:
+        return SearchAsked(query[:SEARCH_MAX_LENGTH], error=error)
+    return SearchAsked(query, upcoming_from, past_from)
+
+
 def either_side_of(
-    found: QuerySet, now: datetime, *, starts: str, ends: str, limit: int = SEARCH_LIMIT
-) -> tuple[list, list, bool]:
+    found: QuerySet,
+    now: datetime,
+    *,
+    starts: str,
+    ends: str,
+    limit: int = SEARCH_LIMIT,
+    upcoming_from: int = 0,
+    past_from: int = 0,
+) -> tuple[list, list, SearchPages]:
     """What a search found, split at ``now``: the rows not over yet (``ends`` from now on, the
-    soonest ``starts`` first), those over (the latest first), at most ``limit`` each, and
-    whether either side had more."""
-    upcoming = list(found.filter(**{f"{ends}__gte": now}).order_by(starts, "id")[: limit + 1])
-    past = list(found.filter(**{f"{ends}__lt": now}).order_by(f"-{starts}", "-id")[: limit + 1])
-    return upcoming[:limit], past[:limit], len(upcoming) > limit or len(past) > limit
+    soonest ``starts`` first), those over (the latest first), ``limit`` of each from the row
+    each side's page starts at, and where the pages stand."""
+    upcoming = list(
+        found.filter(**{f"{ends}__gte": now}).order_by(starts, "id")[
+            upcoming_from : upcoming_from + limit + 1
+        ]
+    )
+    past = list(
+        found.filter(**{f"{ends}__lt": now}).order_by(f"-{starts}", "-id")[
+            past_from : past_from + limit + 1
+        ]
+    )
+    pages = SearchPages(
+        limit=limit,
+        upcoming_from=upcoming_from,
+        past_from=past_from,
+        more_upcoming=len(upcoming) > limit,
+        more_past=len(past) > limit,
+    )
+    return upcoming[:limit], past[:limit], pages
 
 
 def search_key(text: str) -> str:

@@ -7,7 +7,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
 from core.schema import ERROR_RESPONSES
-from core.search import SEARCH_LIMIT, search_query_param
+from core.search import (
+    SEARCH_LIMIT,
+    SEARCH_PAGE_PARAMETERS,
+    SEARCH_PAGES_DOC,
+    search_pages_param,
+    search_query_param,
+)
 from staffdesk import selectors
 from staffdesk.apis.common import StaffApi
 from staffdesk.serializers import ReservationSearchSerializer
@@ -20,13 +26,14 @@ class ReservationSearchApi(StaffApi):
             OpenApiParameter(
                 "q", str, required=True, description="name, kana, code, phone or email"
             ),
+            *SEARCH_PAGE_PARAMETERS,
         ],
         responses={200: ReservationSearchSerializer, **ERROR_RESPONSES},
         description=(
             "Reservations of every status at your facilities that match `q` as the roster's "
             "search does (spaces and hyphens ignored, hiragana and katakana alike): `upcoming` "
             "(sessions not over, the soonest first) and `past` (the latest first), at most "
-            f"{SEARCH_LIMIT} each; `more` when either found more."
+            f"{SEARCH_LIMIT} each; `more` when either found more; {SEARCH_PAGES_DOC}."
         ),
     )
     def get(self, request):
@@ -34,5 +41,8 @@ class ReservationSearchApi(StaffApi):
         query = search_query_param(
             request.query_params, _("Give a name, kana, code, phone or email.")
         )
-        found = selectors.reservations_search(user=request.user, query=query)
+        upcoming_from, past_from = search_pages_param(request.query_params)
+        found = selectors.reservations_search(
+            user=request.user, query=query, upcoming_from=upcoming_from, past_from=past_from
+        )
         return Response(ReservationSearchSerializer(found).data)

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from booking.models import Reservation
-from core.search import SEARCH_LIMIT, either_side_of
+from core.search import SEARCH_LIMIT, SearchPages, either_side_of
 from events.models import Session
 from events.selectors import staff_facility_ids
 from staffdesk.models import SessionAttendance
@@ -44,7 +44,11 @@ class ReservationSearch:
     query: str
     upcoming: list[FoundParty]  # sessions not over yet, the soonest first
     past: list[FoundParty]  # sessions over, the latest first
-    more: bool  # either side found more than SEARCH_LIMIT
+    pages: SearchPages
+
+    @property
+    def more(self) -> bool:
+        return self.pages.more
 
 
 def _course_session(field: str, order: str) -> Subquery:
@@ -53,14 +57,21 @@ def _course_session(field: str, order: str) -> Subquery:
 
 
 def reservations_search(
-    *, user: User, query: str, now: datetime | None = None, limit: int = SEARCH_LIMIT
+    *,
+    user: User,
+    query: str,
+    now: datetime | None = None,
+    limit: int = SEARCH_LIMIT,
+    upcoming_from: int = 0,
+    past_from: int = 0,
 ) -> ReservationSearch:
     """Reservations of every status at the user's facilities matching ``query`` (see
-    ``search_filter``: spaces and hyphens ignored, hiragana and katakana alike)."""
+    ``search_filter``: spaces and hyphens ignored, hiragana and katakana alike), ``limit`` on
+    each side of now from the row each side's page starts at."""
     now = now or timezone.now()
     match = search_filter(query)
     if match is None:
-        return ReservationSearch(query=query, upcoming=[], past=[], more=False)
+        return ReservationSearch(query=query, upcoming=[], past=[], pages=SearchPages(limit))
     found = with_search_columns(Reservation.objects.all()).filter(match)
     ids = staff_facility_ids(user)
     if ids is not None:
@@ -69,8 +80,14 @@ def reservations_search(
         first_start=Coalesce(F("session__start"), _course_session("start", "start")),
         last_end=Coalesce(F("session__end"), _course_session("end", "-end")),
     )
-    upcoming, past, more = either_side_of(
-        found, now, starts="first_start", ends="last_end", limit=limit
+    upcoming, past, pages = either_side_of(
+        found,
+        now,
+        starts="first_start",
+        ends="last_end",
+        limit=limit,
+        upcoming_from=upcoming_from,
+        past_from=past_from,
     )
     opened = _sessions_opened(upcoming + past, now)
     attendance = _attendance(upcoming + past, opened)
@@ -82,7 +99,9 @@ def reservations_search(
             if r.pk in opened  # a course whose sessions were all deleted has no page
         ]
 
-    return ReservationSearch(query=query, upcoming=parties(upcoming), past=parties(past), more=more)
+    return ReservationSearch(
+        query=query, upcoming=parties(upcoming), past=parties(past), pages=pages
+    )
 
 
 def _sessions_opened(reservations: list[Reservation], now: datetime) -> dict[int, Session]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
-from core.search import SEARCH_LIMIT, SEARCH_MAX_LENGTH, search_length_error
+from core.search import SEARCH_LIMIT, search_page_asked
 from events.staff_pages import staff_page
 from staffdesk import selectors
 
@@ -13,12 +13,18 @@ from staffdesk import selectors
 def search(request):
     """A name, kana, reservation code, phone number or email address; every role may search,
     as every role reads the rosters."""
-    query = request.GET.get("q", "").strip()
-    error = search_length_error(query)
-    if error:
-        context = {"query": query[:SEARCH_MAX_LENGTH], "error": error}
+    asked = search_page_asked(request.GET)
+    if asked.error:
+        context = {"query": asked.query, "error": asked.error}
         return render(request, "staff/search.html", context, status=400)
-    found = selectors.reservations_search(user=request.user, query=query) if query else None
+    found = None
+    if asked.query:
+        found = selectors.reservations_search(
+            user=request.user,
+            query=asked.query,
+            upcoming_from=asked.upcoming_from,
+            past_from=asked.past_from,
+        )
     return render(
-        request, "staff/search.html", {"query": query, "found": found, "limit": SEARCH_LIMIT}
+        request, "staff/search.html", {"query": asked.query, "found": found, "limit": SEARCH_LIMIT}
     )

@@ -95,6 +95,26 @@ def test_too_many_found_shows_the_first_and_says_so(facility, families):
     assert not appointments_search(user=user, query="example", limit=2).more
 
 
+def test_each_list_goes_on_to_its_next_page(facility, families, kind):
+    """A family that comes every month has more appointments over than a page shows: the list
+    over goes on from where the page starts, the list to come stays where it is."""
+    user = staff_user(facility, StaffRole.MANAGER)
+    before = ordinary_tuesday(facility, ahead=False)
+    again = held_on(kind, before - timedelta(weeks=4), Family("佐藤 太郎", "sato.taro@example.jp"))
+    first = appointments_search(user=user, query="taro", limit=1)
+    assert first.past == [families["came"]] and first.pages.more_past
+    rest = appointments_search(user=user, query="taro", limit=1, past_from=1)
+    assert rest.past == [again] and not rest.pages.more_past
+    body = token_client(user).get(API, {"q": "example.jp", "past_from": 1}).json()
+    assert [a["code"] for a in body["past"]] == [again.code] and body["past_from"] == 1
+    assert [a["status"] for a in body["upcoming"]] == ["booked", "cancelled"]
+    assert body["more_past"] is False and body["more_upcoming"] is False
+    refused = token_client(user).get(API, {"q": "example.jp", "upcoming_from": "-1"})
+    assert refused.status_code == 400 and list(refused.json()["fields"]) == ["upcoming_from"]
+    page = page_client(user).get(DESK, {"q": "taro", "past_from": "x"}, HTTP_ACCEPT_LANGUAGE="ja")
+    assert page.status_code == 400 and "までの整数を指定してください。" in text(page)
+
+
 def test_bad_searches_are_refused_clearly(facility, families):
     user = staff_user(facility, StaffRole.MANAGER)
     answer = page_client(user).get(DESK, {"q": "x" * 101}, HTTP_ACCEPT_LANGUAGE="ja")
