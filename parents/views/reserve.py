@@ -219,6 +219,7 @@ def reservation_result(request, code: str):
                 "position": services.waitlist_position(reservation),
                 "manage_url": with_query(manage, credential),
                 "share": share_links(request, sessions[0], sessions),
+                "cancellation_deadline": services.first_session(sessions).cancellation_deadline,
             },
         )
     )

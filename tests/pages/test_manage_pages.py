@@ -12,6 +12,7 @@ from django.utils import timezone
 from booking.links import MY_RESERVATIONS_MAX_AGE, my_reservations_link_issue
 from booking.models import MyReservationsLink, Reservation, ReservationStatus
 from booking.services import lottery_draw
+from events.templatetags.parent_pages import when
 from notifications.models import Notification, NotificationKind
 from tests.factories import SessionFactory, book
 from tests.pages.conftest import fill
@@ -36,6 +37,22 @@ def test_the_manage_page_shows_the_reservation_to_the_token_holder(ja_client, pl
     assert "大人1人、子ども1人（5か月）" in re.sub(r"<[^>]+>", "", html)  # each age kept whole
     assert "人数を変更する" in html and "予約をキャンセルする" in html
     assert f'href="/calendar/sessions/{play.pk}.ics"' in html
+
+
+def test_the_pages_after_booking_say_until_when_it_can_be_cancelled(ja_client, tiny):
+    """The confirmation email said キャンセル期限; the page a parent sees after booking, and the
+    reservation's page, did not. A party on the waiting list holds no seat and may leave it
+    until the start: no deadline for it."""
+    seated = book(tiny, adults=1, email="a@example.jp")
+    waiting = book(tiny, adults=1, email="b@example.jp")
+    assert waiting.reservation.status == ReservationStatus.WAITLISTED
+    deadline = f"<dt>キャンセル期限</dt><dd>{when(tiny.cancellation_deadline)}</dd>"
+    for result, shown in ((seated, True), (waiting, False)):
+        manage = ja_client.get(manage_url(result), follow=True)
+        after = ja_client.get(f"/reservations/{result.reservation.code}/")
+        for page in (manage, after):
+            assert page.status_code == 200
+            assert (deadline in page.content.decode()) is shown, page.request["PATH_INFO"]
 
 
 def test_a_wrong_token_opens_nothing(ja_client, play):
