@@ -43,7 +43,7 @@ def appointments_search(
     now = now or timezone.now()
     key = search_key(query)
     if not key:
-        return AppointmentSearch(query=query, upcoming=[], past=[], pages=SearchPages(limit))
+        return AppointmentSearch(query=query, upcoming=[], past=[], pages=SearchPages.first(limit))
     found = (
         Appointment.objects.exclude(status=AppointmentStatus.BLOCKED)
         .select_related("counsellor__facility", "consultation_type")

@@ -79,10 +79,10 @@ class AppointmentSearchSerializer(serializers.Serializer):
     upcoming = FoundAppointmentSerializer(many=True)
     past = FoundAppointmentSerializer(many=True)
     more = StrictBooleanField()
-    more_upcoming = StrictBooleanField(source="pages.more_upcoming")
-    more_past = StrictBooleanField(source="pages.more_past")
-    upcoming_from = StrictIntegerField(source="pages.upcoming_from")
-    past_from = StrictIntegerField(source="pages.past_from")
+    more_upcoming = StrictBooleanField(source="pages.upcoming.more")
+    more_past = StrictBooleanField(source="pages.past.more")
+    upcoming_from = StrictIntegerField(source="pages.upcoming.start")
+    past_from = StrictIntegerField(source="pages.past.start")
 
 
 class PlanSerializer(serializers.Serializer):

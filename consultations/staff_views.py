@@ -37,7 +37,7 @@ from core.errors import AppError
 from core.fields import bounded_date, parse_fiscal_year, query_integer
 from core.filters import BoundedDateTimeFormField
 from core.fiscal_years import fiscal_year_of
-from core.search import SEARCH_LIMIT, search_page_asked
+from core.search import search_page_asked
 from events.selectors import staff_facility, user_can_view_facility
 from events.staff_pages import error_page, staff_page
 
@@ -93,7 +93,6 @@ def desk(request):
             upcoming_from=asked.upcoming_from,
             past_from=asked.past_from,
         )
-        context["limit"] = SEARCH_LIMIT
     return render(request, "consultations/staff/desk.html", context)
 
 

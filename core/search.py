@@ -47,36 +47,49 @@ def search_query_param(params: Mapping[str, str], empty_message: str) -> str:
 
 
 @dataclass(frozen=True)
-class SearchPages:
-    """Where a search's two lists stand: the first row each shows (0-based, the rows before
-    it are on earlier pages), and whether more follow. A family that comes every week has
-    more than a page of sessions over under one phone number, which no longer search narrows."""
+class ListPage:
+    """One list of a search (``side``: "upcoming" or "past") on its page: the row it starts at
+    (0-based), whether more follow, and where the other list starts, which its links keep."""
 
+    side: str
     limit: int
-    upcoming_from: int = 0
-    past_from: int = 0
-    more_upcoming: bool = False
-    more_past: bool = False
+    start: int = 0
+    more: bool = False
+    other_start: int = 0
+
+    @property
+    def earlier(self) -> str:
+        """The query of the page before this one (without ``q``)."""
+        return self._starting(max(self.start - self.limit, 0))
+
+    @property
+    def next(self) -> str:
+        """The query of the page after this one (without ``q``)."""
+        return self._starting(self.start + self.limit)
+
+    def _starting(self, start: int) -> str:
+        if self.side == "upcoming":
+            upcoming, past = start, self.other_start
+        else:
+            upcoming, past = self.other_start, start
+        return f"upcoming_from={upcoming}&past_from={past}"
+
+
+@dataclass(frozen=True)
+class SearchPages:
+    """Where a search's two lists stand. A family that comes every week has more than a page
+    of sessions over under one phone number, which no longer search narrows."""
+
+    upcoming: ListPage
+    past: ListPage
+
+    @classmethod
+    def first(cls, limit: int) -> SearchPages:
+        return cls(ListPage("upcoming", limit), ListPage("past", limit))
 
     @property
     def more(self) -> bool:
-        return self.more_upcoming or self.more_past
-
-    @property
-    def upcoming_earlier(self) -> int:
-        return max(self.upcoming_from - self.limit, 0)
-
-    @property
-    def upcoming_next(self) -> int:
-        return self.upcoming_from + self.limit
-
-    @property
-    def past_earlier(self) -> int:
-        return max(self.past_from - self.limit, 0)
-
-    @property
-    def past_next(self) -> int:
-        return self.past_from + self.limit
+        return self.upcoming.more or self.past.more
 
 
 SEARCH_PAGES_DOC = (
@@ -158,11 +171,8 @@ def either_side_of(
         ]
     )
     pages = SearchPages(
-        limit=limit,
-        upcoming_from=upcoming_from,
-        past_from=past_from,
-        more_upcoming=len(upcoming) > limit,
-        more_past=len(past) > limit,
+        ListPage("upcoming", limit, upcoming_from, len(upcoming) > limit, past_from),
+        ListPage("past", limit, past_from, len(past) > limit, upcoming_from),
     )
     return upcoming[:limit], past[:limit], pages
 

@@ -71,7 +71,7 @@ def reservations_search(
     now = now or timezone.now()
     match = search_filter(query)
     if match is None:
-        return ReservationSearch(query=query, upcoming=[], past=[], pages=SearchPages(limit))
+        return ReservationSearch(query=query, upcoming=[], past=[], pages=SearchPages.first(limit))
     found = with_search_columns(Reservation.objects.all()).filter(match)
     ids = staff_facility_ids(user)
     if ids is not None:

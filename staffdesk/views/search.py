@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
-from core.search import SEARCH_LIMIT, search_page_asked
+from core.search import search_page_asked
 from events.staff_pages import staff_page
 from staffdesk import selectors
 
@@ -25,6 +25,4 @@ def search(request):
             upcoming_from=asked.upcoming_from,
             past_from=asked.past_from,
         )
-    return render(
-        request, "staff/search.html", {"query": asked.query, "found": found, "limit": SEARCH_LIMIT}
-    )
+    return render(request, "staff/search.html", {"query": asked.query, "found": found})

@@ -102,9 +102,9 @@ def test_each_list_goes_on_to_its_next_page(facility, families, kind):
     before = ordinary_tuesday(facility, ahead=False)
     again = held_on(kind, before - timedelta(weeks=4), Family("佐藤 太郎", "sato.taro@example.jp"))
     first = appointments_search(user=user, query="taro", limit=1)
-    assert first.past == [families["came"]] and first.pages.more_past
+    assert first.past == [families["came"]] and first.pages.past.more
     rest = appointments_search(user=user, query="taro", limit=1, past_from=1)
-    assert rest.past == [again] and not rest.pages.more_past
+    assert rest.past == [again] and not rest.pages.past.more
     body = token_client(user).get(API, {"q": "example.jp", "past_from": 1}).json()
     assert [a["code"] for a in body["past"]] == [again.code] and body["past_from"] == 1
     assert [a["status"] for a in body["upcoming"]] == ["booked", "cancelled"]
