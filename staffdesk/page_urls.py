@@ -64,6 +64,7 @@ accounts = [
 urlpatterns = accounts + [
     path("", views.today, name="today"),
     path("reservations/", views.search, name="search"),
+    path("check-in/<str:code>/", views.scanned, name="scanned"),
     path("sessions/<int:pk>/", views.roster, name="roster"),
     path("sessions/<int:pk>/check-in/", views.check_in, name="check-in"),
     path("sessions/<int:pk>/no-shows/", views.no_shows, name="no-shows"),

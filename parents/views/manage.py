@@ -34,6 +34,7 @@ from core.throttling import (
     throttle_wait,
     too_many,
 )
+from parents.check_in_code import check_in_qr_svg
 from parents.credentials import RESERVATION
 from parents.forms import PartyChangeForm, add_service_errors
 from parents.my_reservations_form import MyReservationsForm
@@ -158,6 +159,10 @@ def reservation_manage(request, code: str):
             and now < first.start
             and (not reservation.holds_seats or now <= first.cancellation_deadline),
             "cancellation_deadline": first.cancellation_deadline,
+            # Until the last session is over: afterwards nothing is left to check in.
+            "check_in_qr": check_in_qr_svg(request, reservation)
+            if max(s.end for s in sessions) >= now
+            else "",
             "calendar_offered": calendar_offered,
             "share": share_links(request, sessions[0], sessions),
             "feed": feed,

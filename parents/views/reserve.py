@@ -24,6 +24,7 @@ from core.throttling import (
     too_many,
 )
 from parents.availability import session_availability
+from parents.check_in_code import check_in_qr_svg
 from parents.forms import (
     ReservationForm,
     add_service_errors,
@@ -220,6 +221,7 @@ def reservation_result(request, code: str):
                 "manage_url": with_query(manage, credential),
                 "share": share_links(request, sessions[0], sessions),
                 "cancellation_deadline": services.first_session(sessions).cancellation_deadline,
+                "check_in_qr": check_in_qr_svg(request, reservation),
             },
         )
     )

@@ -9,6 +9,7 @@
 - ``slips``: a reservation's 受付票 (phone bookings and any other)
 - ``name_cards``: a session's 名札, one per person expected
 - ``search``: a party found across the sessions of the user's facilities
+- ``scan``: the party a 受付用QRコード names, and the session it comes to today
 """
 
 from core.fiscal_years import fiscal_months, fiscal_year_of
@@ -49,6 +50,7 @@ from staffdesk.selectors.roster import (
     to_katakana,
     waiting_list,
 )
+from staffdesk.selectors.scan import ScannedParty, party_scanned
 from staffdesk.selectors.search import (
     FoundParty,
     ReservationSearch,
@@ -84,6 +86,8 @@ __all__ = [
     "name_cards",
     "reservation_slip",
     "reservations_search",
+    "party_scanned",
+    "ScannedParty",
     "roster",
     "sessions_on_day",
     "staff_facilities",

@@ -172,15 +172,18 @@ class RosterRow:
 
     @property
     def checkable(self) -> bool:
-        """Whether the party may be checked in (or the check-in undone)."""
-        r = self.reservation
-        if r.course_id is not None:
-            return r.status in (ReservationStatus.CONFIRMED, ReservationStatus.WON)
-        return r.status in SEAT_HOLDING
+        return checkable(self.reservation)
 
     @property
     def needs_text(self) -> str:
         return self.reservation.needs_text()
+
+
+def checkable(reservation: Reservation) -> bool:
+    """Whether the party may be checked in (or the check-in undone)."""
+    if reservation.course_id is not None:
+        return reservation.status in (ReservationStatus.CONFIRMED, ReservationStatus.WON)
+    return reservation.status in SEAT_HOLDING
 
 
 @dataclass

@@ -27,6 +27,7 @@ from staffdesk.views.reports import (
     report,
     report_csv,
 )
+from staffdesk.views.scan import scanned
 from staffdesk.views.search import search
 from staffdesk.views.sessions import (
     audit,
@@ -58,6 +59,7 @@ __all__ = [
     "roster",
     "roster_csv",
     "roster_url",
+    "scanned",
     "search",
     "slip",
     "staff_page",
