@@ -191,7 +191,8 @@ def test_parties_of_the_same_shape_share_one_render(facility, program):
     for row, name, mail in zip(reminders, names, rendered, strict=True):
         assert f"{name} 様" in mail.text and row.reservation.code in mail.text
         # Each party's own code where the reminder says what to show at the desk.
-        desk = f"受付では予約番号（{row.reservation.code}）をお伝えいただくか、予約ページの受付用QRコード"
+        code = row.reservation.code
+        desk = f"受付では予約番号（{code}）をお伝えいただくか、予約ページの受付用QRコード"
         assert desk in mail.text and desk in mail.html
         assert mail.text == render_whole(row, timezone.now()).text
 
