@@ -16,12 +16,12 @@ from django.utils import timezone
 from booking.models import ReservationHistory
 from staffdesk.models import StaffAction
 from staffdesk.selectors import fiscal_year_of
-from tests.browser import axe_violations, screenshot
+from tests.browser import PHONE, axe_violations, screenshot
 from tests.factories import (
     SessionFactory,
     lottery_session,
 )
-from tests.staff.browser_pages import NAMES, log_in, tablet
+from tests.staff.browser_pages import NAMES, TABLET, log_in, tablet
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -260,3 +260,26 @@ def test_lottery_roster_says_where_the_lottery_stands(browser, live_server, door
     assert "確定待ち2組" in status
     assert page.locator("tr.party").count() == 2
     screenshot(page, "staff-lottery-roster-drawn-1024")
+
+
+@pytest.mark.parametrize("viewport", [TABLET, PHONE], ids=["tablet", "phone"])
+def test_a_qr_code_scanned_at_the_door_checks_the_party_in(browser, live_server, door, viewport):
+    """The tablet's camera opens the party's QRコードで受付 page: one tap on 受付する checks it
+    in, and the roster it comes back to says 出席 on its row."""
+    session, parties, first, _ = door
+    party = parties[0]
+    page = tablet(browser, viewport=viewport)
+    path = f"/staff/check-in/{party.code}/"
+    log_in(page, live_server.url, first.username, path)
+    assert page.locator(".scanned-name").inner_text() == party.name
+    assert page.locator("[data-testid=state]").inner_text() == "予約確定"
+    width = viewport["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert axe_violations(page) == []
+    screenshot(page, f"staff-scanned-{width}")
+    page.click("button.scanned-check-in")
+    page.wait_for_url(re.compile(rf"/staff/sessions/{session.pk}/#r-{party.code}$"))
+    assert row(page, party.code).locator("[data-state]").inner_text() == "出席"
+    page.goto(f"{live_server.url}{path}")
+    assert page.locator("[data-testid=state]").inner_text() == "出席"
+    assert page.locator("button.scanned-check-in").count() == 0
