@@ -7,10 +7,10 @@ on the phone, so the QR code shows nobody anything more.
 
 from __future__ import annotations
 
-import segno
 from django.urls import reverse
 
 from booking.models import Reservation
+from core.qr import qr_svg
 
 
 def check_in_url(request, reservation: Reservation) -> str:
@@ -22,6 +22,4 @@ def check_in_qr_svg(request, reservation: Reservation) -> str:
     waiting list, an application or a cancelled booking has nothing to check in)."""
     if not reservation.holds_seats:
         return ""
-    qr = segno.make(check_in_url(request, reservation), error="m")
-    # No size of its own: the page sizes it (a viewBox keeps it square and sharp).
-    return qr.svg_inline(scale=4, dark="#000", border=2, omitsize=True)
+    return qr_svg(check_in_url(request, reservation))

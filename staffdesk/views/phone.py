@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from booking.services import ReservationResult
 from core.errors import AppError
+from core.qr import qr_svg
 from events.staff_pages import staff_page
 from staffdesk import selectors, services
 from staffdesk.forms import PhoneBookingForm
@@ -114,4 +115,9 @@ def phone_booked(request, pk: int, code: str):
 def slip(request, pk: int, code: str):
     """The 受付票 to print (A5) and hand over: code, date, place, what to bring."""
     session, slip = _slip(request, pk, code)
-    return render(request, "staff/slip.html", {"session": session, "slip": slip})
+    qr = ""
+    if slip.holds_seats:  # the 受付用QRコード the parent shows at the door, as on its pages
+        qr = qr_svg(
+            request.build_absolute_uri(reverse("staff:scanned", args=[slip.reservation.code]))
+        )
+    return render(request, "staff/slip.html", {"session": session, "slip": slip, "check_in_qr": qr})

@@ -149,3 +149,14 @@ def test_a_reservation_over_shows_no_qr_code(client, facility_a):
     page = client.get(f"/manage/{result.reservation.code}/?token={result.token}", follow=True)
     assert page.status_code == 200 and result.reservation.code in page.content.decode()
     assert qr_of(result.reservation.code) not in page.content.decode()
+
+
+def test_the_printed_slip_carries_the_qr_code_of_a_party_with_seats(manager_a, day):
+    """A caller without email or phone to show gets the 受付票 on paper: it carries the same
+    QR code as the reservation's pages."""
+    client = page_client(manager_a)
+    seated = client.get(f"/staff/sessions/{day.started.pk}/slips/{day.first.code}/", **JA)
+    assert qr_of(day.first.code) in seated.content.decode()
+    waiting = client.get(f"/staff/sessions/{day.waiting.pk}/slips/{day.waiter.code}/", **JA)
+    assert waiting.status_code == 200
+    assert 'class="slip-qr"' not in waiting.content.decode()
