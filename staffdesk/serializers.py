@@ -122,6 +122,16 @@ class ExportRowSerializer(PartySerializer):
     session = StaffSessionSerializer()
 
 
+class ScannedPartySerializer(ExportRowSerializer):
+    """The party a 受付用QRコード names and the session it comes to today (``session``)."""
+
+    checkable = StrictBooleanField(
+        help_text="whether the booking holds seats to check in (else the check-in answers "
+        "409 invalid_state)"
+    )
+    check_in_opens_on = StrictDateField(help_text="the session's day: check-in opens then")
+
+
 class ReservationSearchSerializer(serializers.Serializer):
     query = StrictCharField()
     upcoming = ExportRowSerializer(many=True)

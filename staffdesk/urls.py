@@ -40,6 +40,7 @@ urlpatterns = [
     path("sessions/<int:pk>/lottery/draw/", apis.DrawApi.as_view(), name="staff-api-draw"),
     path("sessions/<int:pk>/audit-log/", apis.AuditLogApi.as_view(), name="staff-api-audit-log"),
     path("staff/today/", apis.TodayApi.as_view(), name="staff-api-today"),
+    path("staff/check-in/<str:code>/", apis.ScannedApi.as_view(), name="staff-api-scanned"),
     path(
         "staff/reservations/",
         apis.ReservationSearchApi.as_view(),

@@ -15,6 +15,7 @@ from staffdesk.apis.desk import (
     CheckInApi,
     NoShowsApi,
     RosterApi,
+    ScannedApi,
     TodayApi,
     WalkInApi,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "ReportApi",
     "ReservationSearchApi",
     "RosterApi",
+    "ScannedApi",
     "SessionDrawApi",
     "SessionViewSet",
     "StaffApi",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -23,6 +24,7 @@ from staffdesk.serializers import (
     CheckInSerializer,
     NoShowsResultSerializer,
     RosterSerializer,
+    ScannedPartySerializer,
     TodaySessionSerializer,
     WalkInResultSerializer,
     WalkInSerializer,
@@ -91,6 +93,25 @@ class CheckInApi(StaffApi):
         )
         result.attended_count = selectors.attended_count(session)
         return Response(CheckInResultSerializer(result).data)
+
+
+class ScannedApi(StaffApi):
+    @extend_schema(
+        operation_id="staff_scanned",
+        responses={200: ScannedPartySerializer, **ERROR_RESPONSES},
+        description=(
+            "The party a 受付用QRコード (or a typed code) names, at your facilities, with the "
+            "session it comes to today (a course's session of the day, else its next): check it "
+            "in with POST /api/v1/sessions/{session.id}/check-in/. 404 for a code that is not "
+            "one of your facilities' reservations."
+        ),
+    )
+    def get(self, request, code: str):
+        self.require_staff()
+        found = selectors.party_scanned(user=request.user, code=code)
+        if found is None:
+            raise NotFound()
+        return Response(ScannedPartySerializer(found).data)
 
 
 class NoShowsApi(StaffApi):

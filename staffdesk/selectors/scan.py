@@ -4,7 +4,7 @@ member's facilities, and the session it is checked in for today."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Q
 from django.utils import timezone
@@ -16,7 +16,7 @@ from events.selectors import staff_facility_ids
 from staffdesk.selectors.desk import User
 from staffdesk.selectors.roster import checkable
 from staffdesk.selectors.search import FoundParty
-from staffdesk.services import attendance_of
+from staffdesk.services import attendance_of, check_in_opens_on
 
 
 @dataclass
@@ -27,6 +27,10 @@ class ScannedParty(FoundParty):
     @property
     def checkable(self) -> bool:
         return checkable(self.reservation)
+
+    @property
+    def check_in_opens_on(self) -> date:
+        return check_in_opens_on(self.session)
 
 
 def party_scanned(*, user: User, code: str, now: datetime | None = None) -> ScannedParty | None:

@@ -117,6 +117,7 @@ API = [
     ),
     # Facility-wide reads, asked for facility A by slug.
     ("today", "get", lambda w: "/api/v1/staff/today/?facility=ribbon", None, False, 200),
+    ("scanned", "get", lambda w: f"/api/v1/staff/check-in/{w.party_code}/", None, False, 200),
     (
         "export",
         "get",
@@ -145,7 +146,8 @@ API = [
         200,
     ),
 ]
-FACILITY_WIDE = {"today", "export", "export_csv", "report", "report_csv"}
+# A 受付用QRコード read by a user who is nobody's staff: refused as the facility-wide reads are.
+FACILITY_WIDE = {"today", "export", "export_csv", "report", "report_csv", "scanned"}
 
 
 def expected_api_status(role: str, name: str, writes: bool, success: int) -> int:

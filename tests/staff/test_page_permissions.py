@@ -34,6 +34,7 @@ PAGES = [
     ("print", "get", lambda w: f"/staff/sessions/{w.started.pk}/print/", None, False, 200),
     ("roster_csv", "get", lambda w: f"/staff/sessions/{w.started.pk}/roster.csv", None, False, 200),
     ("audit", "get", lambda w: f"/staff/sessions/{w.started.pk}/audit/", None, False, 200),
+    ("scanned", "get", lambda w: f"/staff/check-in/{w.party_code}/", None, False, 200),
     (
         "waiting_list",
         "get",

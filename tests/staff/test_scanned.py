@@ -15,7 +15,7 @@ from booking.models import ReservationStatus
 from events.models import StaffRole
 from staffdesk.models import StaffAction, StaffActionKind
 from tests.factories import ProgramFactory, SessionFactory, book, course_of_three, staff_user
-from tests.staff.conftest import page_client, started_session
+from tests.staff.conftest import page_client, started_session, token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +160,23 @@ def test_the_printed_slip_carries_the_qr_code_of_a_party_with_seats(manager_a, d
     waiting = client.get(f"/staff/sessions/{day.waiting.pk}/slips/{day.waiter.code}/", **JA)
     assert waiting.status_code == 200
     assert 'class="slip-qr"' not in waiting.content.decode()
+
+
+def test_the_api_names_the_party_and_the_session_to_check_in_for(desk_a, day, facility_b):
+    api = token_client(desk_a)
+    body = api.get(f"/api/v1/staff/check-in/{day.first.code.lower()}/").json()
+    assert body["code"] == day.first.code and body["name"] == "受付 一郎"
+    assert body["session"]["id"] == day.started.pk and body["status"] == "confirmed"
+    assert body["attendance"] == "" and body["checkable"] is True
+    assert body["check_in_opens_on"] == timezone.localdate(day.started.start).isoformat()
+    url = f"/api/v1/sessions/{body['session']['id']}/check-in/"
+    tapped = api.post(url, {"code": body["code"]}, format="json")
+    assert tapped.status_code == 200 and tapped.json()["attendance"] == "attended"
+    again = api.get(f"/api/v1/staff/check-in/{day.first.code}/").json()
+    assert again["attendance"] == "attended" and again["status"] == "attended"
+    waiting = api.get(f"/api/v1/staff/check-in/{day.waiter.code}/").json()
+    assert waiting["checkable"] is False and waiting["status"] == "waitlisted"
+    unknown = api.get("/api/v1/staff/check-in/NOP-E000/")
+    assert unknown.status_code == 404 and unknown.json()["code"] == "not_found"
+    theirs = token_client(staff_user(facility_b, StaffRole.MANAGER))
+    assert theirs.get(f"/api/v1/staff/check-in/{day.first.code}/").status_code == 404
