@@ -38,6 +38,19 @@ def page_session(request, pk: int, *, manage: bool = False, desk: bool = False) 
     return session
 
 
+def door_powers(request, session: Session) -> dict[str, Any]:
+    """What the user may do at the session's door now: the staff powers (``can_manage``,
+    ``can_run_desk``), whether check-in is offered (desk staff, the session's day, not
+    cancelled: ``can_check_in``) and, before its day, the day it opens (``check_in_opens_on``)."""
+    powers = selectors.staff_powers(request.user, session)
+    check_in_open = services.check_in_is_open(session, timezone.now())
+    return {
+        **powers,
+        "can_check_in": powers["can_run_desk"] and not session.is_cancelled and check_in_open,
+        "check_in_opens_on": None if check_in_open else services.check_in_opens_on(session),
+    }
+
+
 def roster_url(session: Session, request=None, anchor: str = "") -> str:
     url = reverse("staff:roster", args=[session.pk])
     return url + keep_query(request) + (f"#{anchor}" if anchor else "")

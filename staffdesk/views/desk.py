@@ -21,6 +21,7 @@ from staffdesk.apis import csv_response
 from staffdesk.forms import WalkInForm
 from staffdesk.selectors.roster import AFFECTED
 from staffdesk.views.common import (
+    door_powers,
     keep_query,
     page_session,
     parse_day,
@@ -68,8 +69,6 @@ def roster(request, pk: int):
         query=request.GET.get("q", ""),
         scope=request.GET.get("scope") or default_scope(session, lottery),
     )
-    powers = selectors.staff_powers(request.user, session)
-    check_in_open = services.check_in_is_open(session, timezone.now())
     return render(
         request,
         "staff/roster.html",
@@ -77,9 +76,7 @@ def roster(request, pk: int):
             "session": session,
             "roster": data,
             "lottery": lottery,
-            **powers,
-            "can_check_in": powers["can_run_desk"] and not session.is_cancelled and check_in_open,
-            "check_in_opens_on": (None if check_in_open else services.check_in_opens_on(session)),
+            **door_powers(request, session),
             "started": timezone.now() >= session.start,
             "check_in_api": reverse("staff-api-check-in", args=[session.pk]),
             "check_in_url": reverse("staff:check-in", args=[session.pk]) + keep_query(request),

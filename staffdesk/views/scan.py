@@ -6,10 +6,10 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 
 from events.staff_pages import staff_page
-from staffdesk import selectors, services
+from staffdesk import selectors
+from staffdesk.views.common import door_powers
 from staffdesk.views.parties import party_url
 
 
@@ -19,8 +19,7 @@ def scanned(request, code: str):
     if found is None:
         raise Http404
     session = found.session
-    powers = selectors.staff_powers(request.user, session)
-    check_in_open = services.check_in_is_open(session, timezone.now())
+    door = door_powers(request, session)
     return render(
         request,
         "staff/scanned.html",
@@ -28,12 +27,8 @@ def scanned(request, code: str):
             "found": found,
             "session": session,
             "reservation": found.reservation,
-            **powers,
-            "can_check_in": powers["can_run_desk"]
-            and not session.is_cancelled
-            and check_in_open
-            and found.checkable,
-            "check_in_opens_on": None if check_in_open else services.check_in_opens_on(session),
+            **door,
+            "can_check_in": door["can_check_in"] and found.checkable,
             "check_in_url": reverse("staff:check-in", args=[session.pk]),
             "party_url": party_url(session, found.reservation.code),
         },
