@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from events.staff_pages import staff_page
 from staffdesk import selectors
@@ -20,6 +21,7 @@ def scanned(request, code: str):
         raise Http404
     session = found.session
     door = door_powers(request, session)
+    over_day = found.check_in_opens_on < timezone.localdate()
     return render(
         request,
         "staff/scanned.html",
@@ -28,7 +30,10 @@ def scanned(request, code: str):
             "session": session,
             "reservation": found.reservation,
             **door,
-            "can_check_in": door["can_check_in"] and found.checkable,
+            # At the door, today's session only: a QR code of last week's booking shown by
+            # mistake must not check that session in (the roster still can, from a paper list).
+            "can_check_in": door["can_check_in"] and found.checkable and not over_day,
+            "over_day": over_day,
             "check_in_url": reverse("staff:check-in", args=[session.pk]),
             "party_url": party_url(session, found.reservation.code),
         },

@@ -180,3 +180,22 @@ def test_the_api_names_the_party_and_the_session_to_check_in_for(desk_a, day, fa
     assert unknown.status_code == 404 and unknown.json()["code"] == "not_found"
     theirs = token_client(staff_user(facility_b, StaffRole.MANAGER))
     assert theirs.get(f"/api/v1/staff/check-in/{day.first.code}/").status_code == 404
+
+
+def test_a_qr_code_of_a_session_already_over_checks_nothing_in(desk_a, facility_a):
+    """A parent shows last week's reservation page by mistake: the page says whose day it was
+    and offers no button (the roster can still check a party in late, from a paper list)."""
+    session = SessionFactory(facility=facility_a)
+    result = book(session, email="lastweek@example.jp", name="先週 花子")
+    start = timezone.now() - timedelta(days=7)
+    type(session).objects.filter(pk=session.pk).update(
+        start=start,
+        end=start + timedelta(hours=1),
+        registration_opens=start - timedelta(days=30),
+        registration_closes=start - timedelta(days=1),
+        cancellation_deadline=start - timedelta(days=1),
+    )
+    page = page_client(desk_a).get(scanned(result.reservation.code), **JA)
+    assert page.status_code == 200 and "先週 花子" in text(page)
+    assert "の開催回のものです（本日ではありません）。" in text(page)
+    assert check_in_form(page.content.decode()) is None
