@@ -122,27 +122,6 @@ class ExportRowSerializer(PartySerializer):
     session = StaffSessionSerializer()
 
 
-class ScannedPartySerializer(ExportRowSerializer):
-    """The party a 受付用QRコード names and the session it comes to today (``session``)."""
-
-    checkable = StrictBooleanField(
-        help_text="whether the booking holds seats to check in (else the check-in answers "
-        "409 invalid_state)"
-    )
-    check_in_opens_on = StrictDateField(help_text="the session's day: check-in opens then")
-
-
-class ReservationSearchSerializer(serializers.Serializer):
-    query = StrictCharField()
-    upcoming = ExportRowSerializer(many=True)
-    past = ExportRowSerializer(many=True)
-    more = StrictBooleanField()
-    more_upcoming = StrictBooleanField(source="pages.upcoming.more")
-    more_past = StrictBooleanField(source="pages.past.more")
-    upcoming_from = StrictIntegerField(source="pages.upcoming.start")
-    past_from = StrictIntegerField(source="pages.past.start")
-
-
 class CheckInSerializer(serializers.Serializer):
     code = StrictCharField(max_length=12)
     attended = StrictBooleanField(

@@ -19,12 +19,12 @@ from staffdesk.apis.common import (
     parse_day,
     session_data,
 )
+from staffdesk.found_serializers import ScannedPartySerializer
 from staffdesk.serializers import (
     CheckInResultSerializer,
     CheckInSerializer,
     NoShowsResultSerializer,
     RosterSerializer,
-    ScannedPartySerializer,
     TodaySessionSerializer,
     WalkInResultSerializer,
     WalkInSerializer,

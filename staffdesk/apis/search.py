@@ -16,7 +16,7 @@ from core.search import (
 )
 from staffdesk import selectors
 from staffdesk.apis.common import StaffApi
-from staffdesk.serializers import ReservationSearchSerializer
+from staffdesk.found_serializers import ReservationSearchSerializer
 
 
 class ReservationSearchApi(StaffApi):
