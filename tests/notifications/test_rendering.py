@@ -247,3 +247,25 @@ def test_an_ascii_only_email_is_7bit_as_django_writes_it(rows):
     data = message.message().as_bytes()
     assert b"Content-Transfer-Encoding: 7bit" in data
     assert normalised(data) == normalised(EmailMultiAlternatives.message(message).as_bytes())
+
+
+def test_the_emails_of_a_seat_say_what_to_show_at_the_desk(rows):
+    """The confirmation, a seat from the waiting list and the reminder each say: the
+    reservation code, or the 受付用QRコード of the reservation's page (ja and en)."""
+    renderer = emails.Renderer()
+    said = {"ja": "受付では予約番号（{}）をお伝えいただくか、予約ページの受付用QRコード"}
+    said["en"] = "At the desk, give your reservation code, {}, or show the QR code on your"
+    seen = set()
+    for row in rows:
+        if row.kind not in ("confirmed", "promoted", "reminder"):
+            continue
+        language = row.reservation.language
+        if language not in said:
+            continue
+        mail = renderer.render(row)
+        line = said[language].format(row.reservation.code)
+        assert line in mail.text and line in mail.html, (row.kind, language)
+        seen.add((row.kind, language))
+    assert {kind for kind, _language in seen} == {"confirmed", "promoted", "reminder"}
+    waitlisted = [r for r in rows if r.kind == "waitlisted"]
+    assert waitlisted and all("受付用QRコード" not in renderer.render(r).text for r in waitlisted)
