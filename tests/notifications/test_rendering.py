@@ -192,7 +192,7 @@ def test_parties_of_the_same_shape_share_one_render(facility, program):
         assert f"{name} 様" in mail.text and row.reservation.code in mail.text
         # Each party's own code where the reminder says what to show at the desk.
         code = row.reservation.code
-        desk = f"受付では予約番号（{code}）をお伝えいただくか、予約ページの受付用QRコード"
+        desk = f"受付では予約番号（{code}）をお伝えいただくか、予約管理ページの受付用QRコード"
         assert desk in mail.text and desk in mail.html
         assert mail.text == render_whole(row, timezone.now()).text
 
@@ -253,7 +253,7 @@ def test_the_emails_of_a_seat_say_what_to_show_at_the_desk(rows):
     """The confirmation, a seat from the waiting list and the reminder each say: the
     reservation code, or the 受付用QRコード of the reservation's page (ja and en)."""
     renderer = emails.Renderer()
-    said = {"ja": "受付では予約番号（{}）をお伝えいただくか、予約ページの受付用QRコード"}
+    said = {"ja": "受付では予約番号（{}）をお伝えいただくか、予約管理ページの受付用QRコード"}
     said["en"] = "At the desk, give your reservation code, {}, or show the QR code on your"
     seen = set()
     for row in rows:
