@@ -50,7 +50,7 @@ from staffdesk.selectors.roster import (
     to_katakana,
     waiting_list,
 )
-from staffdesk.selectors.scan import ScannedParty, party_scanned
+from staffdesk.selectors.scan import ScannedParty, party_at, party_scanned
 from staffdesk.selectors.search import (
     FoundParty,
     ReservationSearch,
@@ -86,6 +86,7 @@ __all__ = [
     "name_cards",
     "reservation_slip",
     "reservations_search",
+    "party_at",
     "party_scanned",
     "ScannedParty",
     "roster",

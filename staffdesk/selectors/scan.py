@@ -55,6 +55,11 @@ def party_scanned(*, user: User, code: str, now: datetime | None = None) -> Scan
         session = _course_session_of_the_day(reservation, now or timezone.now())
         if session is None:  # a course whose sessions were all deleted
             return None
+    return party_at(session, reservation)
+
+
+def party_at(session: Session, reservation: Reservation) -> ScannedParty:
+    """The party at one session's door (its page at the desk): its attendance there."""
     return ScannedParty(session, reservation, attendance_of(reservation, session))
 
 

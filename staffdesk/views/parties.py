@@ -26,7 +26,7 @@ from staffdesk.services.party_changes import (
     party_change_by_staff,
     reservation_cancel_by_staff,
 )
-from staffdesk.views.common import form_error, page_session
+from staffdesk.views.common import door_powers, form_error, page_session
 
 ACTIONS = ("party", "cancel")
 
@@ -116,6 +116,8 @@ def party(request, pk: int, code: str):
                 return redirect(party_url(session, reservation.code))
         if not confirming:
             status = 409 if cancel_form.non_field_errors() else 400
+    door = door_powers(request, session)
+    at_door = selectors.party_at(session, reservation)
     return render(
         request,
         "staff/party.html",
@@ -127,7 +129,13 @@ def party(request, pk: int, code: str):
             "party_form": party_form,
             "cancel_form": cancel_form,
             "confirming": confirming,
-            **selectors.staff_powers(request.user, session),
+            **door,
+            # A party named on the phone, or whose code was read out at the door: checked in
+            # from its page as from the roster, on the session's day.
+            "can_check_in": door["can_check_in"]
+            and at_door.checkable
+            and at_door.attendance != "attended",
+            "check_in_url": reverse("staff:check-in", args=[session.pk]),
             "roster_url": reverse("staff:roster", args=[session.pk]),
         },
         status=status,

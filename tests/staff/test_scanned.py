@@ -199,3 +199,26 @@ def test_a_qr_code_of_a_session_already_over_checks_nothing_in(desk_a, facility_
     assert page.status_code == 200 and "先週 花子" in text(page)
     assert "の開催回のものです（本日ではありません）。" in text(page)
     assert check_in_form(page.content.decode()) is None
+
+
+def party_check_in(html: str) -> re.Match | None:
+    return re.search(r'<form method="post" action="([^"]+)" class="no-print party-check-in">', html)
+
+
+def test_a_party_found_by_its_code_is_checked_in_from_its_page(desk_a, viewer_a, day):
+    """A parent reads out the code: the search opens the party's page, which checks it in on
+    the session's day as the roster does."""
+    client = page_client(desk_a)
+    url = f"/staff/sessions/{day.started.pk}/parties/{day.first.code}/"
+    form = party_check_in(client.get(url, **JA).content.decode())
+    assert form and form.group(1) == f"/staff/sessions/{day.started.pk}/check-in/"
+    tapped = client.post(form.group(1), {"code": day.first.code, "attended": "1"})
+    assert tapped.status_code == 302
+    day.first.refresh_from_db()
+    assert day.first.status == ReservationStatus.ATTENDED
+    assert party_check_in(client.get(url).content.decode()) is None  # already 出席
+    future = f"/staff/sessions/{day.future.pk}/parties/{day.future_party.code}/"
+    assert party_check_in(client.get(future).content.decode()) is None  # not its day
+    second = f"/staff/sessions/{day.started.pk}/parties/{day.second.code}/"
+    assert party_check_in(page_client(viewer_a).get(second).content.decode()) is None
+    assert party_check_in(client.get(second).content.decode())
