@@ -342,6 +342,21 @@ def test_report_page_draws_an_inline_svg_chart(manager_a, facility_a):
     assert f"/staff/report.csv?fiscal_year={fy}" in html
 
 
+@pytest.mark.parametrize("language", ["pt-br", "vi", "en", "ja"])
+def test_the_report_charts_geometry_is_numbers_in_every_language(manager_a, facility_a, language):
+    """Portuguese and Vietnamese write a decimal comma (12,5): in the SVG's coordinates it drew
+    the bars at the wrong places and the axis at 3 instead of 30."""
+    session = started_session(facility=facility_a)
+    r = book_before(session, adults=2, children=1).reservation
+    client = page_client(manager_a)
+    client.post(f"/staff/sessions/{session.pk}/check-in/", {"code": r.code, "attended": "1"})
+    html = client.get("/staff/report/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    chart = html[html.index('<figure class="chart">') : html.index("</figure>")]
+    numbers = re.findall(r'\b(?:x|y|x1|x2|y1|y2|width|height)="([^"]*)"', chart)
+    assert len(numbers) > 50
+    assert all(re.fullmatch(r"\d+(\.\d+)?(%)?", n) for n in numbers), numbers[:20]
+
+
 def test_report_csv_page(manager_a, facility_a):
     session = started_session(facility=facility_a)
     book_before(session)
