@@ -52,6 +52,7 @@ from core.search import (
     search_pages_param,
     search_query_param,
 )
+from core.serializers import SearchPagesSerializer
 from events.selectors import staff_facility, staff_facility_ids, user_can_view_facility
 
 MAX_DAYS = 14
@@ -74,15 +75,9 @@ class FoundAppointmentSerializer(HeldSerializer):
     facility = StrictCharField(source="counsellor.facility.slug")
 
 
-class AppointmentSearchSerializer(serializers.Serializer):
-    query = StrictCharField()
+class AppointmentSearchSerializer(SearchPagesSerializer):
     upcoming = FoundAppointmentSerializer(many=True)
     past = FoundAppointmentSerializer(many=True)
-    more = StrictBooleanField()
-    more_upcoming = StrictBooleanField(source="pages.upcoming.more")
-    more_past = StrictBooleanField(source="pages.past.more")
-    upcoming_from = StrictIntegerField(source="pages.upcoming.start")
-    past_from = StrictIntegerField(source="pages.past.start")
 
 
 class PlanSerializer(serializers.Serializer):

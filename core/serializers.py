@@ -72,3 +72,15 @@ class StrictModelSerializer(serializers.ModelSerializer):
     }
     serializer_choice_field = StrictChoiceField
     serializer_related_field = StrictPrimaryKeyRelatedField
+
+
+# What a staff search answers besides its rows: the words and where its two lists stand
+# (core.search.SearchPages); each search adds its ``upcoming`` and ``past`` rows. A comment, not
+# a docstring, as above.
+class SearchPagesSerializer(serializers.Serializer):
+    query = StrictCharField()
+    more = StrictBooleanField()
+    more_upcoming = StrictBooleanField(source="pages.upcoming.more")
+    more_past = StrictBooleanField(source="pages.past.more")
+    upcoming_from = StrictIntegerField(source="pages.upcoming.start")
+    past_from = StrictIntegerField(source="pages.past.start")

@@ -1,9 +1,8 @@
 """What the staff API answers for a party found: by a search (予約の検索) or by the code a
 受付用QRコード gives."""
 
-from rest_framework import serializers
-
-from core.fields import StrictBooleanField, StrictCharField, StrictDateField, StrictIntegerField
+from core.fields import StrictBooleanField, StrictDateField
+from core.serializers import SearchPagesSerializer
 from staffdesk.serializers import ExportRowSerializer
 
 
@@ -17,12 +16,6 @@ class ScannedPartySerializer(ExportRowSerializer):
     check_in_opens_on = StrictDateField(help_text="the session's day: check-in opens then")
 
 
-class ReservationSearchSerializer(serializers.Serializer):
-    query = StrictCharField()
+class ReservationSearchSerializer(SearchPagesSerializer):
     upcoming = ExportRowSerializer(many=True)
     past = ExportRowSerializer(many=True)
-    more = StrictBooleanField()
-    more_upcoming = StrictBooleanField(source="pages.upcoming.more")
-    more_past = StrictBooleanField(source="pages.past.more")
-    upcoming_from = StrictIntegerField(source="pages.upcoming.start")
-    past_from = StrictIntegerField(source="pages.past.start")

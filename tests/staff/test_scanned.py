@@ -112,6 +112,17 @@ def test_staff_not_logged_in_are_sent_to_the_login_and_back(day, client):
     assert f"next=/staff/check-in/{day.first.code}/" in answer["Location"]
 
 
+def held_at(session, start) -> None:
+    """Move a booked session (its window with it) to ``start``, as if it had been held then."""
+    type(session).objects.filter(pk=session.pk).update(
+        start=start,
+        end=start + timedelta(hours=1),
+        registration_opens=start - timedelta(days=30),
+        registration_closes=start - timedelta(days=1),
+        cancellation_deadline=start - timedelta(days=1),
+    )
+
+
 # --- the parents' side ----------------------------------------------------------------------
 
 
@@ -139,13 +150,7 @@ def test_a_reservation_over_shows_no_qr_code(client, facility_a):
     session = SessionFactory(facility=facility_a)
     result = book(session, email="over@example.jp")
     start = timezone.now() - timedelta(hours=3)
-    type(session).objects.filter(pk=session.pk).update(
-        start=start,
-        end=start + timedelta(hours=1),
-        registration_opens=start - timedelta(days=30),
-        registration_closes=start - timedelta(days=1),
-        cancellation_deadline=start - timedelta(days=1),
-    )
+    held_at(session, start)
     page = client.get(f"/manage/{result.reservation.code}/?token={result.token}", follow=True)
     assert page.status_code == 200 and result.reservation.code in page.content.decode()
     assert qr_of(result.reservation.code) not in page.content.decode()
@@ -188,13 +193,7 @@ def test_a_qr_code_of_a_session_already_over_checks_nothing_in(desk_a, facility_
     session = SessionFactory(facility=facility_a)
     result = book(session, email="lastweek@example.jp", name="先週 花子")
     start = timezone.now() - timedelta(days=7)
-    type(session).objects.filter(pk=session.pk).update(
-        start=start,
-        end=start + timedelta(hours=1),
-        registration_opens=start - timedelta(days=30),
-        registration_closes=start - timedelta(days=1),
-        cancellation_deadline=start - timedelta(days=1),
-    )
+    held_at(session, start)
     page = page_client(desk_a).get(scanned(result.reservation.code), **JA)
     assert page.status_code == 200 and "先週 花子" in text(page)
     assert "の開催回のものです（本日ではありません）。" in text(page)
