@@ -26,7 +26,14 @@ def manage_url(result) -> str:
 
 
 def test_the_manage_page_shows_the_reservation_to_the_token_holder(ja_client, play):
-    result = book(play, adults=1, children=1, children_ages=[5], email="a@example.jp")
+    result = book(
+        play,
+        adults=1,
+        children=1,
+        children_ages=[5],
+        email="a@example.jp",
+        name_kana="やまだ はなこ",
+    )
     response = ja_client.get(manage_url(result), follow=True)
     html = response.content.decode()
     assert response.status_code == 200
@@ -35,6 +42,8 @@ def test_the_manage_page_shows_the_reservation_to_the_token_holder(ja_client, pl
     assert "予約が確定しました" in html
     assert f'<p class="code">{result.reservation.code}</p>' in html
     assert "大人1人、子ども1人（5か月）" in re.sub(r"<[^>]+>", "", html)  # each age kept whole
+    # The ふりがな the parent typed, to check it as the desk will read it.
+    assert '<dt>ふりがな</dt><dd lang="ja">やまだ はなこ</dd>' in html
     assert "人数を変更する" in html and "予約をキャンセルする" in html
     assert f'href="/calendar/sessions/{play.pk}.ics"' in html
 
