@@ -1,7 +1,10 @@
+from datetime import date, timedelta
+
 import pytest
 from django.core.management import call_command
 
 from booking.models import Reservation
+from consultations.models import Appointment
 from events.models import Facility, Program, Session
 
 pytestmark = pytest.mark.django_db
@@ -13,6 +16,7 @@ def counts():
         Program.objects.count(),
         Session.objects.count(),
         Reservation.objects.count(),
+        Appointment.objects.count(),
     )
 
 
@@ -127,6 +131,39 @@ def test_the_demo_report_of_this_fiscal_year_shows_attendance_and_no_shows():
     assert attended > 0 and no_shows > 0
     assert report["total"]["attended"] == attended
     assert report["total"]["no_shows"] == no_shows
+
+
+def test_the_demo_report_of_consultations_shows_families_who_came_and_did_not():
+    """A newcomer opening 個別相談 found no appointment and a report of zeros: the demo books
+    families through the consultations' services, runs the past weeks (done, no-show) and
+    keeps a few ahead; their emails are kept in the outbox, not sent."""
+    from django.utils import timezone
+    from rest_framework.test import APIClient
+
+    from core.fiscal_years import fiscal_year_of
+    from notifications.models import Notification
+    from tests.factories import api_key, staff_user
+
+    call_command("load_demo")
+    appointments = Appointment.objects.all()
+    assert appointments.filter(status="done").exists()
+    assert appointments.filter(status="no_show").exists()
+    assert appointments.filter(status="booked", start__gt=timezone.now()).exists()
+    assert not appointments.filter(status="booked", end__lt=timezone.now()).exists()
+    sent = Notification.objects.filter(to_email__in=appointments.values("email"))
+    assert sent.exists() and not sent.exclude(status="skipped").exists()
+    api = APIClient()
+    facility = Facility.objects.get(slug="ribbonkan")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_key(staff_user(facility))}")
+    year = fiscal_year_of(timezone.localdate() - timedelta(weeks=4))
+    report = api.get("/api/v1/staff/consultations/report/", {"fiscal_year": year})
+    assert report.status_code == 200, report.content[:300]
+    in_year = appointments.filter(
+        start__date__gte=date(year, 4, 1), start__date__lt=date(year + 1, 4, 1)
+    )
+    totals = report.json()["totals"]
+    assert totals["done"] == in_year.filter(status="done").count() > 0
+    assert totals["no_show"] == in_year.filter(status="no_show").count() > 0
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans", "ko", "pt-br", "vi", "ja-easy"])
