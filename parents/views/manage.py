@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from booking import selectors, services
+from booking.check_in_code import check_in_qr_svg
 from booking.links import (
     my_reservations_email,
     my_reservations_link_send,
@@ -34,7 +35,6 @@ from core.throttling import (
     throttle_wait,
     too_many,
 )
-from parents.check_in_code import check_in_qr_svg
 from parents.credentials import RESERVATION
 from parents.forms import PartyChangeForm, add_service_errors
 from parents.my_reservations_form import MyReservationsForm

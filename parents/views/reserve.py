@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rest_framework.request import Request
 
 from booking import selectors, services
+from booking.check_in_code import check_in_qr_svg
 from booking.models import ReservationStatus
 from booking.rules import contact_from_data
 from core.errors import AppError
@@ -24,7 +25,6 @@ from core.throttling import (
     too_many,
 )
 from parents.availability import session_availability
-from parents.check_in_code import check_in_qr_svg
 from parents.forms import (
     ReservationForm,
     add_service_errors,

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from booking.check_in_code import check_in_qr_svg
 from booking.services import ReservationResult
 from core.errors import AppError
-from core.qr import qr_svg
 from events.staff_pages import staff_page
 from staffdesk import selectors, services
 from staffdesk.forms import PhoneBookingForm
@@ -115,9 +115,6 @@ def phone_booked(request, pk: int, code: str):
 def slip(request, pk: int, code: str):
     """The 受付票 to print (A5) and hand over: code, date, place, what to bring."""
     session, slip = _slip(request, pk, code)
-    qr = ""
-    if slip.holds_seats:  # the 受付用QRコード the parent shows at the door, as on its pages
-        qr = qr_svg(
-            request.build_absolute_uri(reverse("staff:scanned", args=[slip.reservation.code]))
-        )
+    # The 受付用QRコード the parent shows at the door, as on the reservation's pages.
+    qr = check_in_qr_svg(request, slip.reservation)
     return render(request, "staff/slip.html", {"session": session, "slip": slip, "check_in_qr": qr})

@@ -1,4 +1,5 @@
-"""A reservation's 受付用QRコード: shown to the parent, read at the door by a tablet's camera.
+"""A reservation's 受付用QRコード: shown to the parent on the reservation's pages and printed on
+its 受付票, read at the door by a tablet's camera.
 
 It holds only the address of the desk's page for the reservation's code (``staff:scanned``),
 which opens for the facility's staff alone; the code is the one the parent already reads out
