@@ -16,7 +16,7 @@ from events.selectors import staff_facility_ids
 from staffdesk.selectors.desk import User
 from staffdesk.selectors.roster import checkable
 from staffdesk.selectors.search import FoundParty
-from staffdesk.services import attendance_of, check_in_opens_on
+from staffdesk.services import ATTENDED, attendance_of, check_in_opens_on
 
 
 @dataclass
@@ -27,6 +27,11 @@ class ScannedParty(FoundParty):
     @property
     def checkable(self) -> bool:
         return checkable(self.reservation)
+
+    @property
+    def to_check_in(self) -> bool:
+        """Whether the party is still to be checked in here: seats held, not yet 出席."""
+        return self.checkable and self.attendance != ATTENDED
 
     @property
     def check_in_opens_on(self) -> date:

@@ -132,9 +132,7 @@ def party(request, pk: int, code: str):
             **door,
             # A party named on the phone, or whose code was read out at the door: checked in
             # from its page as from the roster, on the session's day.
-            "can_check_in": door["can_check_in"]
-            and at_door.checkable
-            and at_door.attendance != "attended",
+            "can_check_in": door["can_check_in"] and at_door.to_check_in,
             "check_in_url": reverse("staff:check-in", args=[session.pk]),
             "roster_url": reverse("staff:roster", args=[session.pk]),
         },

@@ -32,7 +32,7 @@ def scanned(request, code: str):
             **door,
             # At the door, today's session only: a QR code of last week's booking shown by
             # mistake must not check that session in (the roster still can, from a paper list).
-            "can_check_in": door["can_check_in"] and found.checkable and not over_day,
+            "can_check_in": door["can_check_in"] and found.to_check_in and not over_day,
             "over_day": over_day,
             "check_in_url": reverse("staff:check-in", args=[session.pk]),
             "party_url": party_url(session, found.reservation.code),
