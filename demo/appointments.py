@@ -23,7 +23,9 @@ from demo.data import DEMO_NAMES
 from demo.load import tokyo_time
 from notifications.models import Notification, NotificationStatus
 
-DEMO_EMAIL = "consult-{n}@example.jp"
+# The demo families' addresses: by their prefix the demo finds its own (made once, never sent).
+DEMO_EMAIL_PREFIX = "consult-"
+DEMO_EMAIL = DEMO_EMAIL_PREFIX + "{n}@example.jp"
 WEEKS_BACK = 8
 WEEKS_AHEAD = 2
 # Every fifth family did not come: the report shows no-shows too.
@@ -35,7 +37,7 @@ def demo_appointments_load(today: date | None = None) -> int:
     """Book the demo families' appointments once; return how many were booked."""
     today = today or timezone.localdate()
     kinds = list(ConsultationType.objects.filter(slug__in=[t["slug"] for t in TYPES]))
-    if not kinds or Appointment.objects.filter(email__startswith="consult-").exists():
+    if not kinds or Appointment.objects.filter(email__startswith=DEMO_EMAIL_PREFIX).exists():
         return 0
     booked = 0
     for weeks in range(-WEEKS_BACK, WEEKS_AHEAD):
@@ -59,7 +61,7 @@ def demo_appointments_load(today: date | None = None) -> int:
                     )
                     appointment_close(appointment=appointment, status=status, now=appointment.end)
     Notification.objects.filter(
-        to_email__startswith="consult-", status=NotificationStatus.PENDING
+        to_email__startswith=DEMO_EMAIL_PREFIX, status=NotificationStatus.PENDING
     ).update(status=NotificationStatus.SKIPPED, last_error="demo data: not sent")
     return booked
 
