@@ -70,7 +70,10 @@ urlpatterns = [
     path(
         "api/docs/",
         csp_update({"style-src": ["'unsafe-inline'"]})(
-            SpectacularSwaggerSplitView.as_view(url_name="schema")
+            # OPTIONS would answer through Swagger's HTML renderer, which has no template for it.
+            SpectacularSwaggerSplitView.as_view(
+                url_name="schema", http_method_names=["get", "head"]
+            )
         ),
         name="docs",
     ),

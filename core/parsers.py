@@ -86,7 +86,7 @@ class StrictJSONParser(JSONParser):
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         try:
             text = stream.read().decode(encoding)
-        except ValueError as exc:  # UnicodeDecodeError
+        except (ValueError, LookupError) as exc:  # UnicodeDecodeError; a charset like rot13
             raise ParseError(f"JSON parse error - {exc}") from exc
         # Counting brackets is cheap; the exact depth is read only where it could be too deep.
         if text.count("[") + text.count("{") > MAX_DEPTH and nesting_depth(text) > MAX_DEPTH:

@@ -93,6 +93,8 @@ SESSION_KINDS = {
 SESSION_STATUS_LABEL = pgettext_lazy("audit log", "Session status")
 OTHER = pgettext_lazy("audit log", "Other")
 HIDDEN = {"sequence", "what"}  # internal counters, shown nowhere on the desk
+# What staff typed: shown as typed, even when it reads like a date.
+FREE_TEXT = {"title", "message"}
 NOTHING = (None, "", [])
 
 
@@ -108,7 +110,7 @@ def _moment(value: str):
     if len(value) >= 16 and value[4:5] == "-" and value[10:11] == "T":
         try:
             return when(datetime.fromisoformat(value))
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: out of range in Japan's time
             return None
     if len(value) == 10 and value[4:5] == "-" and value[7:8] == "-":
         try:
@@ -135,7 +137,7 @@ def _value(key: str, value: Any, kind: str, roster_url: str, names: dict):
         return format_html_join(
             "、", '<a href="{}#r-{}">{}</a>', ((roster_url, c, c) for c in value)
         )
-    if isinstance(value, str):
+    if isinstance(value, str) and key not in FREE_TEXT:
         moment = _moment(value)
         if moment is not None:
             return moment
