@@ -12,6 +12,7 @@ from core.fields import (
     StrictSlugField,
     StrictTextField,
 )
+from core.phones import validate_phone
 
 
 class TopicsField(serializers.ListField):
@@ -44,7 +45,9 @@ class AppointmentCreateSerializer(serializers.Serializer):
     start = StrictDateTimeField()
     name = StrictCharField(max_length=100)
     email = StrictEmailField(max_length=254)
-    phone = StrictCharField(max_length=30, required=False, default="", allow_blank=True)
+    phone = StrictCharField(
+        max_length=30, required=False, default="", allow_blank=True, validators=[validate_phone]
+    )
     child_age_months = StrictIntegerField(
         min_value=0, max_value=240, required=False, allow_null=True, default=None
     )

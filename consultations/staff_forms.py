@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from consultations.forms import QuestionnaireForm
 from consultations.models import AppointmentStatus
 from core.filters import BoundedDateTimeFormField
+from core.phones import validate_phone
 from core.text import EmailFormField, MultiLineFormField, OneLineFormField
 
 
@@ -29,6 +30,7 @@ class StaffBookingForm(QuestionnaireForm):
         label=_("Phone"),
         max_length=30,
         required=False,
+        validators=[validate_phone],
         widget=forms.TextInput(attrs={"type": "tel"}),
     )
     email = EmailFormField(

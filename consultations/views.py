@@ -28,6 +28,7 @@ from core.credentials import CookieCredential, private
 from core.errors import AppError
 from core.filters import BoundedDateTimeFormField
 from core.languages import html_lang, supported_language
+from core.phones import validate_phone
 from core.text import EmailFormField, OneLineFormField
 from core.throttling import lookup_blocked, lookup_failed, too_many
 
@@ -47,17 +48,23 @@ class BookingForm(QuestionnaireForm):
         widget=forms.HiddenInput,
         error_messages={"required": _("Choose a time."), "invalid": _("Choose a time.")},
     )
-    name = OneLineFormField(label=_("Name"), max_length=100)
+    # The words of the reservation form (parents.forms): one message for one mistake.
+    name = OneLineFormField(
+        label=_("Name"), max_length=100, error_messages={"required": _("Enter your name.")}
+    )
     email = EmailFormField(
         label=_("Email address"),
         max_length=254,
-        # The words of the reservation form (parents.forms): one message for one mistake.
-        error_messages={"invalid": _("Enter an email address such as name@example.jp.")},
+        error_messages={
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address such as name@example.jp."),
+        },
     )
     phone = OneLineFormField(
         label=_("Phone"),
         max_length=30,
         required=False,
+        validators=[validate_phone],
         widget=forms.TextInput(attrs={"type": "tel"}),
     )
     free_text_label = _("Anything you would like us to know")

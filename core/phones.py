@@ -13,9 +13,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
 # Hyphens, dashes, minus signs and the long-vowel marks (ー, ｰ after NFKC) typed for a hyphen.
 SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u30fc\uff70().]")
 JAPAN = "+81"
+# A number in Japan has 10 digits with its leading 0 (11 for a mobile); one from abroad, written
+# without its +, has at most 15 (E.164).
+SHORTEST, LONGEST = 10, 15
+PHONE_INVALID = _("Enter a phone number such as 090-1234-5678.")
 
 
 def phone_digits(value: str | None) -> str | None:
@@ -28,3 +35,13 @@ def phone_digits(value: str | None) -> str | None:
     if not text or not text.isascii() or not text.isdigit():
         return None
     return text
+
+
+def validate_phone(value: str) -> None:
+    """A validator for a phone number field that may be left empty: what is written must be a
+    number someone can call back (not "12", "abc" or 内線 alone)."""
+    if not value.strip():
+        return
+    digits = phone_digits(value)
+    if digits is None or not SHORTEST <= len(digits) <= LONGEST:
+        raise ValidationError(PHONE_INVALID, code="invalid")
