@@ -32,7 +32,7 @@ from booking.services import hash_token, reservation_cancel
 from core.phones import phone_digits
 
 ANONYMISED_DOMAIN = "anonymised.invalid"
-ERASED_NAME = "(削除済み)"
+ERASED_NAME = "（削除済み）"
 
 
 def is_anonymised(reservation: Reservation) -> bool:

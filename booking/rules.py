@@ -93,7 +93,9 @@ def attendee_names_kept(program: Program, names: Iterable[str]) -> list[str]:
     return [name.strip() for name in names] if program.asks_attendee_names else []
 
 
-NOT_KANA_MESSAGE = _("Write your name in hiragana or katakana, e.g. やまだ はなこ.")
+NOT_KANA_MESSAGE = _(
+    "Write your name in hiragana or katakana, e.g. やまだ はなこ, or leave it empty."
+)
 
 
 def reading_refused(name_kana: str) -> bool:

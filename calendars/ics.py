@@ -365,27 +365,20 @@ def session_ics(session: Session, *, language: str = "ja") -> bytes:
     return cal.to_ical()
 
 
-AUDIENCE_NAMES = {
-    Audience.FATHERS: "父親向け",
-    Audience.EXPECTANT_PARENTS: "妊婦とそのパートナー向け",
-    Audience.PARENTS_AGE_BAND: "年齢別 親子向け",
-    Audience.MEMBER_MANAGERS: "イクボス推進同盟 会員企業の管理職向け",
-    Audience.ANYONE: "どなたでも",
-}
-
-
 def default_feed_name(language: str = "ja") -> str:
     return language_labels(language)["calname_all"]
 
 
 def audience_feed_name(audience: str, language: str = "ja") -> str:
-    """Return the calendar name of a public feed for one audience: the Japanese names the
-    audience as the city's flyers do; other languages take the audience's label."""
+    """Return the calendar name of a public feed for one audience, in the words the site's own
+    filter uses for it (a calendar named otherwise than the page it was subscribed from)."""
     code = supported_language(language)
-    if code == settings.LANGUAGE_CODE or audience not in Audience.values:
-        return f"{default_feed_name()}（{AUDIENCE_NAMES.get(audience, audience)}）"
+    if audience not in Audience.values:
+        return f"{default_feed_name()}（{audience}）"
     with override(code):
         label = str(Audience(audience).label)
     if code == EASY_JAPANESE:
         return ruby_plain(f"{default_feed_name(code)}（{label}）")
+    if code == settings.LANGUAGE_CODE:
+        return f"{default_feed_name(code)}（{label}）"
     return f"{default_feed_name(code)} ({label})"

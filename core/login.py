@@ -91,6 +91,14 @@ class RateLimitedLoginMixin:
 class StaffLoginForm(RateLimitedLoginMixin, AuthenticationForm):
     """The staff pages' login form, rate limited. Staff log in with their email address."""
 
+    # Django's message names the field "username", which this form labels as the email address.
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The email address or the password is not right. Check them and try again."
+        ),
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Email address")

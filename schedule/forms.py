@@ -12,7 +12,7 @@ from events.models import Facility, Program
 from schedule.models import OpensRule
 from schedule.naming import WEEKDAYS
 
-WEEKS = [(n, _("Week %(n)d") % {"n": n}) for n in range(1, 6)]
+WEEKS = range(1, 6)
 
 
 class TimeInput(forms.TimeInput):
@@ -25,10 +25,16 @@ class DateInput(forms.DateInput):
 
 class SeriesForm(forms.Form):
     program = forms.ModelChoiceField(
-        label=_("Programme"), queryset=Program.objects.all(), to_field_name="slug"
+        label=_("Programme"),
+        queryset=Program.objects.all(),
+        to_field_name="slug",
+        empty_label=_("Choose"),
     )
     facility = forms.ModelChoiceField(
-        label=_("Facility"), queryset=Facility.objects.none(), to_field_name="slug"
+        label=_("Facility"),
+        queryset=Facility.objects.none(),
+        to_field_name="slug",
+        empty_label=_("Choose"),
     )
     weekdays = forms.TypedMultipleChoiceField(
         label=_("Days of the week"),
@@ -39,14 +45,14 @@ class SeriesForm(forms.Form):
     )
     nth = forms.TypedMultipleChoiceField(
         label=_("Only these weeks of the month"),
-        choices=WEEKS,
+        choices=[(n, n) for n in WEEKS],  # labelled per request, in __init__
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: every week."),
     )
-    start_time = forms.TimeField(label=_("Start"), widget=TimeInput(), initial=time(10))
-    end_time = forms.TimeField(label=_("End"), widget=TimeInput(), initial=time(11))
+    start_time = forms.TimeField(label=_("Start time"), widget=TimeInput(), initial=time(10))
+    end_time = forms.TimeField(label=_("End time"), widget=TimeInput(), initial=time(11))
     first_date = BoundedDateFormField(label=_("From"), widget=DateInput())
     last_date = BoundedDateFormField(label=_("To"), widget=DateInput())
     capacity = forms.IntegerField(label=_("Capacity"), min_value=0, max_value=100_000)
@@ -67,6 +73,8 @@ class SeriesForm(forms.Form):
 
     def __init__(self, *args, facilities=None, chosen: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # In the request's language: a label formatted at import stays in the language then.
+        self.fields["nth"].choices = [(n, _("Week %(n)d") % {"n": n}) for n in WEEKS]
         facilities = facilities if facilities is not None else Facility.objects.none()
         field = self.fields["facility"]
         field.queryset = facilities

@@ -28,8 +28,10 @@ from schedule.forms import DateInput, TimeInput
 
 class ChangeLaterForm(forms.Form):
     from_date = BoundedDateFormField(label=gettext_lazy("From"), widget=DateInput())
-    start_time = forms.TimeField(label=gettext_lazy("Start"), widget=TimeInput(), required=False)
-    end_time = forms.TimeField(label=gettext_lazy("End"), widget=TimeInput(), required=False)
+    start_time = forms.TimeField(
+        label=gettext_lazy("Start time"), widget=TimeInput(), required=False
+    )
+    end_time = forms.TimeField(label=gettext_lazy("End time"), widget=TimeInput(), required=False)
     capacity = forms.IntegerField(
         label=gettext_lazy("Capacity"), min_value=0, max_value=100_000, required=False
     )

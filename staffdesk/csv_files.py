@@ -55,7 +55,17 @@ PARTY_HEADERS = [
     "通知メール",
 ]
 ROSTER_HEADERS = ["No."] + PARTY_HEADERS
-EXPORT_HEADERS = ["開催日", "開始", "終了", "施設", "事業", "開催回番号"] + PARTY_HEADERS
+# 事業 is the programme, as in the report's CSV; the session's own name (which may be the
+# programme's) and its ID, the key a later export of the same session shares, follow.
+EXPORT_HEADERS = [
+    "開催日",
+    "開始",
+    "終了",
+    "施設",
+    "事業",
+    "開催回の名称",
+    "開催回ID",
+] + PARTY_HEADERS
 REPORT_HEADERS = [
     "年度",
     "施設",
@@ -167,6 +177,7 @@ def export_csv(rows: list[ExportRow]) -> bytes:
             start.strftime("%H:%M"),
             end.strftime("%H:%M"),
             s.facility.name,
+            s.program.title,
             s.display_title,
             s.pk,
             *_party_cells(r, item.attendance, None, s.program),

@@ -221,7 +221,10 @@ class MoveForm(forms.Form):
         label=_("New end"), widget=DateTimeLocalInput(), input_formats=["%Y-%m-%dT%H:%M"]
     )
     facility = forms.ModelChoiceField(
-        label=_("Place"), queryset=Facility.objects.none(), to_field_name="slug"
+        label=_("Place"),
+        queryset=Facility.objects.none(),
+        to_field_name="slug",
+        empty_label=_("Choose"),
     )
     reason = MultiLineFormField(
         label=_("Internal note (audit log only)"),

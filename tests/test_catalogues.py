@@ -63,6 +63,12 @@ GLOSSARY = {
         "vi": "trông trẻ",
         "ja_Easy": "あずか",
     },
+    # The page the emails link to, by one name on the pages, in the emails and at the desk.
+    "予約管理ページ": {
+        "zh_Hans": "预约管理页面",
+        "ko": "예약 관리 페이지",
+        "vi": "trang quản lý đặt chỗ",
+    },
     "予約番号": {
         "zh_Hans": "预约编号",
         "ko": "예약 번호",

@@ -82,7 +82,7 @@ def series_change_later(
     start_time = start_time or series.start_time
     end_time = end_time or series.end_time
     if end_time <= start_time:
-        raise AppValidationError({"end_time": [_("The end must be after the start.")]})
+        raise AppValidationError({"end_time": [_("The end time must be after the start time.")]})
     # The series' windows as published: on the day itself they end no later than the new start,
     # as its sessions' own windows must; the first that would not is said on the start.
     late = list(late_windows(series, start_time).values())

@@ -117,7 +117,7 @@ def pattern_errors(pattern: SeriesPattern, *, now: datetime | None = None) -> di
     if not pattern.weekdays:
         errors["weekdays"] = [_("Choose at least one day of the week.")]
     if pattern.end_time <= pattern.start_time:
-        errors["end_time"] = [_("The end must be after the start.")]
+        errors["end_time"] = [_("The end time must be after the start time.")]
     if pattern.last_date < pattern.first_date:
         errors.setdefault("last_date", []).append(_("The last date must not be before the first."))
     elif (pattern.last_date - pattern.first_date).days >= MAX_SPAN_DAYS:

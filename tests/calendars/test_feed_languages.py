@@ -148,7 +148,7 @@ def test_the_names_of_the_whole_and_audience_feeds_follow_the_language(api, cent
 
     assert str(everything["X-WR-CALNAME"]) == "Child-care support events"
     assert str(fathers["X-WR-CALNAME"]) == "Child-care support events (Fathers)"
-    assert str(japanese["X-WR-CALNAME"]).endswith("（父親向け）")
+    assert str(japanese["X-WR-CALNAME"]).endswith("（父親・父親になる方）")
     assert str(events[uid(centre["papa"])]["SUMMARY"]) == "Smile Papa Course"
 
 

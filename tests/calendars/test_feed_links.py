@@ -213,7 +213,7 @@ def test_the_feed_link_email_links_to_a_page_that_stops_the_links(api, parent_bo
 
     # Opening the link (a mail scanner does) only asks.
     asked = page.get(path)
-    assert asked.status_code == 200 and "リンクを止めて" in asked.content.decode()
+    assert asked.status_code == 200 and "リンクを無効にして" in asked.content.decode()
     assert asked["Cache-Control"] == "no-store"
     assert api.get(old_feed).status_code == 200
 

@@ -115,7 +115,7 @@ def test_a_block_at_a_time_no_day_can_have_is_refused(counsellor, facility, star
     path = f"/staff/consultations/counsellors/{counsellor.pk}/block/"
     answer = manager.post(path, {"start": start, "minutes": "30"}, follow=True)
     assert answer.status_code == 200
-    assert "ブロックする日時と分数を入力してください。" in answer.content.decode()
+    assert "ブロックする日時と時間（分）を入力してください。" in answer.content.decode()
     assert not Appointment.objects.exists()
 
 

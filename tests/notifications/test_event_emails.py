@@ -119,6 +119,10 @@ def test_lottery_application_gets_the_draw_date_and_no_invite(api, db, facility,
     assert mail.subject.startswith("【抽選申込受付】")
     assert f"{closes.month}月{closes.day}日" in mail.text and body["manage_url"] in mail.text
     assert mail.calendars == []
+    # An application is not a reservation yet: the link is to see or cancel the application.
+    for part in (mail.text, mail.html):
+        assert "お申し込みの確認・変更・キャンセル" in part and "申込内容の確認" in part
+        assert "ご予約の確認" not in part
 
 
 def test_cancel_by_parent_withdraws_the_invite_and_promotes_the_next_with_an_invite(

@@ -41,7 +41,7 @@ def test_a_cancelled_reservation_offers_no_calendar(ja_client, play):
     assert "この予約はキャンセルされています" in html
     for offer in CALENDAR_OFFERS:
         assert offer not in html, offer
-    assert "このページのURL" in html  # the page's own link can still be stopped
+    assert "このページのリンク" in html  # the page's own link can still be stopped
 
     # A form sent anyway (an old tab) is refused, and makes no link.
     for action in ("feed", "feed_rotate"):

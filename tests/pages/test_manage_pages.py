@@ -194,7 +194,7 @@ def test_the_manage_page_can_stop_the_old_calendar_links(ja_client, play):
     assert ja_client.get(f"/calendar/private/{second}.ics", follow=True).status_code == 200
 
     page = ja_client.get(manage_url(result), follow=True).content.decode()
-    assert "古いカレンダーのリンクを止める" in page
+    assert "古いカレンダーのリンクを無効にする" in page
     fresh, html = ask("feed_rotate")
     assert "これまでのカレンダーのリンクは使えなくなりました" in html
     for old in (first, second):
@@ -221,7 +221,7 @@ def test_the_page_link_has_its_own_section_apart_from_the_calendar(ja_client, pl
     )
     html = html.content.decode()
     calendar = html.index("<h2>カレンダー</h2>")
-    own = html.index("<h2>このページのURL</h2>")
+    own = html.index("<h2>このページのリンク</h2>")
     assert calendar < html.index('value="feed_rotate"') < own
     assert own < html.index('value="links_replace"')
     section = html[own:]
@@ -237,13 +237,14 @@ def test_both_link_stops_ask_first_without_javascript(ja_client, play):
     html = html.content.decode()
     assert 'value="cancel"' in details_holding(html, "cancel")
     rotate = details_holding(html, "feed_rotate")
-    assert "<summary>古いカレンダーのリンクを止める</summary>" in rotate
+    assert "<summary>古いカレンダーのリンクを無効にする</summary>" in rotate
     assert "古いリンクで登録したカレンダーアプリは更新されなくなります。" in rotate
-    assert ">古いリンクの停止を確定する</button>" in rotate
+    assert ">古いカレンダーのリンクの無効化を確定する</button>" in rotate
     replace = details_holding(html, "links_replace")
-    assert "<summary>URLを無効にして、新しいURLをメールで受け取る</summary>" in replace
-    assert "このページのURLは、すぐに使えなくなります。" in replace
-    assert ">URLの無効化を確定する</button>" in replace
+    summary = "このページのリンクを無効にして、新しいリンクをメールで受け取る"
+    assert f"<summary>{summary}</summary>" in replace
+    assert "このページのリンクは、すぐに使えなくなります。" in replace
+    assert ">このページのリンクの無効化を確定する</button>" in replace
     assert "<details" in html and " open" not in replace.split(">")[0]
 
 

@@ -192,4 +192,4 @@ def test_seats_taken_while_the_form_is_sent_never_waitlist_a_party_unasked(
 def test_a_lottery_says_when_the_result_comes(ja_client, lottery):
     # "After the draw" left a parent guessing when: the draw runs when applications close.
     html = ja_client.get(f"/sessions/{lottery.pk}/reserve/").content.decode()
-    assert "締切と同時に抽選を行い、申し込んだ全員に結果をメールでお知らせします。" in html
+    assert "締切後に抽選を行い、申し込んだ全員に結果をメールでお知らせします。" in html

@@ -159,7 +159,7 @@ def test_the_manage_page_of_an_application_and_a_course_in_the_browser(
 
 @pytest.mark.parametrize("device", ["phone", "tablet"])
 def test_stopping_the_page_link_asks_first_without_javascript(browser, live_server, play, device):
-    """The page's own link has its own section (このページのURL), away from the calendar; both
+    """The page's own link has its own section (このページのリンク), away from the calendar; both
     ways of stopping links open a box that says what happens before the button that does it,
     with scripts off as with them on."""
     from tests.browser import screenshot
@@ -171,8 +171,8 @@ def test_stopping_the_page_link_asks_first_without_javascript(browser, live_serv
     page.set_viewport_size(WIDTHS[device])
     page.goto(url)
     check(page, f"22-manage-links-{device}")
-    page.get_by_text("古いカレンダーのリンクを止める").click()
-    page.get_by_text("URLを無効にして、新しいURLをメールで受け取る").click()
+    page.get_by_text("古いカレンダーのリンクを無効にする").click()
+    page.get_by_text("このページのリンクを無効にして、新しいリンクをメールで受け取る").click()
     check(page, f"22-manage-links-open-{device}")
     page.context.close()
 
@@ -181,13 +181,13 @@ def test_stopping_the_page_link_asks_first_without_javascript(browser, live_serv
     )
     page = context.new_page()
     page.goto(url)
-    assert page.get_by_role("heading", name="このページのURL").is_visible()
-    stop_page = page.get_by_role("button", name="URLの無効化を確定する")
-    stop_feed = page.get_by_role("button", name="古いリンクの停止を確定する")
+    assert page.get_by_role("heading", name="このページのリンク").is_visible()
+    stop_page = page.get_by_role("button", name="このページのリンクの無効化を確定する")
+    stop_feed = page.get_by_role("button", name="古いカレンダーのリンクの無効化を確定する")
     assert not stop_page.is_visible() and not stop_feed.is_visible()
-    page.get_by_text("古いカレンダーのリンクを止める").click()
+    page.get_by_text("古いカレンダーのリンクを無効にする").click()
     assert stop_feed.is_visible()
-    page.get_by_text("URLを無効にして、新しいURLをメールで受け取る").click()
+    page.get_by_text("このページのリンクを無効にして、新しいリンクをメールで受け取る").click()
     assert stop_page.is_visible()
     screenshot(page, f"22-manage-links-no-script-{device}")
     stop_page.click()

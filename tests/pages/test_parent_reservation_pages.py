@@ -73,9 +73,9 @@ def test_the_leaked_link_box_reads_as_plain_japanese(ja_client, play):
     html = ja_client.get(
         manage_url(book(play, children=1, children_ages=[6])), follow=True
     ).content.decode()
-    assert "<h2>このページのURL</h2>" in html
+    assert "<h2>このページのリンク</h2>" in html
     assert "メールを転送した場合や、スマートフォンを家族などと共用している場合" in html
-    assert "URLを無効にして、新しいURLをメールで受け取る" in html
+    assert "このページのリンクを無効にして、新しいリンクをメールで受け取る" in html
     assert "新しい入り口" not in html and "リンクを止めて" not in html
 
 

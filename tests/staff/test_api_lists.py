@@ -191,7 +191,9 @@ def test_export_csv_of_a_date_range(api_a, facility_a):
     rows = parse_csv(response)
     assert rows[0] == EXPORT_HEADERS and rows[0][:2] == ["開催日", "開始"]
     assert len(rows) == 1 + 6
-    assert {r[5] for r in rows[1:]} == {str(s.pk) for s in inside}
+    session_id = rows[0].index("開催回ID")
+    assert {r[session_id] for r in rows[1:]} == {str(s.pk) for s in inside}
+    assert rows[1][rows[0].index("事業")] == inside[0].program.title
     assert rows[1][0] == timezone.localtime(inside[0].start).strftime("%Y/%m/%d")
     action = StaffAction.objects.get(kind="export")
     assert action.after["what"] == "date_range" and action.after["rows"] == 6

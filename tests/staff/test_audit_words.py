@@ -2,7 +2,7 @@
 a session's status reads 開催予定 → 中止 (not "scheduled → キャンセル"), a reservation's as the
 roster names it, yes and no as はい / いいえ, dates as the desk writes them, a place by its
 name, and a phone booking's "override" and a walk-in's "over_capacity" under the one label
-受付条件の例外. No key of the list below ever appears on the page, and a key a service may write
+予約の条件の例外. No key of the list below ever appears on the page, and a key a service may write
 later reads その他, never as itself.
 """
 
@@ -182,7 +182,7 @@ def test_a_days_actions_read_in_the_desks_words(desk):
     assert "予約状況 キャンセル待ち → 予約確定" in text
     assert "出欠 未受付 → 出席" in text and "出欠 出席 → 未受付" in text
     # One label for the one idea, with はい; a full-width colon after the staff member.
-    assert text.count("受付条件の例外 はい") == 2
+    assert text.count("予約の条件の例外 はい") == 2
     assert "定員超過" not in text and "override" not in text
     assert "walks@example.jp：電話予約" in text and "walks@example.jp:" not in text
     # Figures and codes under their words; dates as the desk writes them.

@@ -161,7 +161,8 @@ def test_the_csv_says_mi_uketsuke_for_a_party_not_yet_checked_in(manager_a, desk
     export = parse_csv(
         client.get("/api/v1/staff/export/", {"format": "csv", "from": day, "to": day})
     )
-    by_code = {row[6]: dict(zip(export[0], row, strict=True)) for row in export[1:]}
+    code = export[0].index("予約番号")
+    by_code = {row[code]: dict(zip(export[0], row, strict=True)) for row in export[1:]}
     assert by_code[expected.code]["出欠"] == "未受付" and by_code[came.code]["出欠"] == "出席"
 
 

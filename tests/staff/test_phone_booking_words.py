@@ -23,8 +23,8 @@ from tests.staff.conftest import page_client
 pytestmark = pytest.mark.django_db
 
 JA = {"HTTP_ACCEPT_LANGUAGE": "ja"}
-NOTICE = "この回は受付期間外です。受付条件の例外として予約できます。"
-REASON_LABEL = "受付条件の例外として予約する理由"
+NOTICE = "この回は申込期間外です。予約の条件の例外として予約できます。"
+REASON_LABEL = "予約の条件の例外として予約する理由"
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ def test_without_the_reason_the_refusal_is_on_its_field_with_the_other_mistakes(
     answer = page_client(desk).post(f"/staff/sessions/{closed.pk}/phone/", caller(phone=""), **JA)
     html = answer.content.decode()
     assert answer.status_code == 409
-    assert "受付期間外のため、予約するには理由を入力してください。" in field_block(
+    assert "申込期間外のため、予約するには理由を入力してください。" in field_block(
         html, "override_reason"
     )
     start = html.index('id="error-summary"')
@@ -103,7 +103,7 @@ def test_a_refusal_found_by_the_booking_itself_goes_on_the_reason_too(closed, de
     answer = page_client(desk).post(f"/staff/sessions/{closed.pk}/phone/", caller(), **JA)
     html = answer.content.decode()
     assert answer.status_code == 409
-    assert "受付期間外のため" in field_block(html, "override_reason")
+    assert "申込期間外のため" in field_block(html, "override_reason")
     assert 'href="#id_override_reason"' in html
 
 
@@ -117,7 +117,7 @@ def test_after_the_deadline_the_slip_tells_the_caller_to_phone(closed, desk):
     with translation.override("ja"):
         note = selectors.reservation_slip(closed, r.code).cancel_note
     assert note == (
-        "キャンセル・変更は、すこやか子育て交流館（電話 0598-00-1234）へお電話のうえ、"
+        "キャンセル・変更は、すこやか子育て交流館へお電話（0598-00-1234）のうえ、"
         "予約番号をお伝えください。"
     )
     assert "まで" not in note
@@ -130,7 +130,7 @@ def test_before_the_deadline_the_slip_gives_it(centre, desk):
         note = selectors.reservation_slip(session, r.code).cancel_note
     assert re.fullmatch(
         r"キャンセル・変更は、\d{4}年\d+月\d+日（.）\d\d:\d\dまでにすこやか子育て交流館"
-        r"（電話 0598-00-1234）へお電話のうえ、予約番号をお伝えください。",
+        r"へお電話（0598-00-1234）のうえ、予約番号をお伝えください。",
         note,
     )
 
@@ -155,7 +155,7 @@ def test_the_slip_page_prints_the_note(closed, desk):
     client.post(f"/staff/sessions/{closed.pk}/phone/", caller(override_reason="所長了承済み"))
     r = Reservation.objects.get(source="phone")
     slip = client.get(f"/staff/sessions/{closed.pk}/slips/{r.code}/", **JA).content.decode()
-    assert "へお電話のうえ、予約番号をお伝えください。" in slip
+    assert "のうえ、予約番号をお伝えください。" in slip
     assert "までに" not in slip
 
 
@@ -215,7 +215,7 @@ def test_the_closed_form_in_a_browser(browser, live_server, width):
     page.fill("input[name=phone]", "090-1234-5678")
     page.click("form.stack button[type=submit]")
     page.wait_for_selector("#error-summary")
-    assert "受付期間外のため" in page.locator(".field.has-error").first.inner_text()
+    assert "申込期間外のため" in page.locator(".field.has-error").first.inner_text()
     page.screenshot(path=f"/tmp/words/phone-closed-error-{width}.png", full_page=True)
     page.fill("input[name=override_reason]", "所長了承済み")
     page.click("form.stack button[type=submit]")
