@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from events.models import Session
 from schedule.models import ClosedDay, Series
 from tests.factories import FacilityFactory, ProgramFactory, book, staff_user
-from tests.schedule.series_setup import january_series
+from tests.schedule.series_setup import january_series, series_page_form
 
 pytestmark = pytest.mark.django_db
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -79,21 +79,7 @@ def test_the_series_form_previews_unticks_and_publishes(january):
     facility, _series, _sessions = january
     client = Client()
     client.force_login(staff_user(facility))
-    form = {
-        "program": "fureai",
-        "facility": "ribbon",
-        "weekdays": ["3"],
-        "start_time": "13:00",
-        "end_time": "14:00",
-        "first_date": "2027-02-01",
-        "last_date": "2027-02-28",
-        "capacity": "10",
-        "opens_rule": "days_before",
-        "opens_days_before": "30",
-        "opens_time": "09:00",
-        "closes_days_before": "1",
-        "closes_time": "17:00",
-    }
+    form = series_page_form()
     preview = client.post("/staff/schedule/series/new/", {**form, "action": "preview"})
     html = preview.content.decode()
     assert preview.status_code == 200 and 'value="2027-02-03"' in html

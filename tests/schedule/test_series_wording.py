@@ -15,7 +15,7 @@ from events.models import StaffRole
 from schedule.models import ClosedDay
 from schedule.naming import rule_label
 from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, staff_user
-from tests.schedule.series_setup import january_series
+from tests.schedule.series_setup import january_series, series_page_form
 
 pytestmark = pytest.mark.django_db
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -94,22 +94,9 @@ def test_japanese_labels_take_a_full_width_colon(client, facility, manager):
     client.force_login(manager)
     preview = client.post(
         "/staff/schedule/series/new/",
-        {
-            "program": program.slug,
-            "facility": "ribbon",
-            "weekdays": ["3"],
-            "start_time": "10:00",
-            "end_time": "11:00",
-            "first_date": "2027-02-01",
-            "last_date": "2027-02-28",
-            "capacity": "10",
-            "opens_rule": "days_before",
-            "opens_days_before": "30",
-            "opens_time": "09:00",
-            "closes_days_before": "1",
-            "closes_time": "17:00",
-            "action": "preview",
-        },
+        series_page_form(
+            program=program.slug, start_time="10:00", end_time="11:00", action="preview"
+        ),
     ).content.decode()
     assert f"2月3日（水）：同じ時間に別の開催があります（{other.display_title}）" in preview
     assert "）: " not in preview

@@ -11,6 +11,7 @@ from django.test import Client
 
 from events.models import Session, StaffRole
 from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, staff_user
+from tests.schedule.series_setup import series_page_form
 
 pytestmark = pytest.mark.django_db
 
@@ -23,22 +24,7 @@ def facility(db):
 
 
 def series_form(**changes) -> dict:
-    return {
-        "program": "fureai",
-        "facility": "ribbon",
-        "weekdays": ["3"],
-        "start_time": "13:00",
-        "end_time": "14:00",
-        "first_date": "2027-02-01",
-        "last_date": "2027-02-28",
-        "capacity": "10",
-        "opens_rule": "days_before",
-        "opens_days_before": "30",
-        "opens_time": "09:00",
-        "closes_days_before": "1",
-        "closes_time": "17:00",
-        "action": "preview",
-    } | changes
+    return series_page_form(action="preview") | changes
 
 
 def test_a_wrong_password_names_the_email_address(facility):

@@ -16,6 +16,7 @@ from django.test import Client
 from booking.models import ReservationStatus
 from events.models import StaffMembership, StaffRole
 from tests.factories import ProgramFactory
+from tests.schedule.series_setup import series_page_form
 from tests.staff.conftest import PHONE_CALLER, page_client, token_client
 from tests.staff.desk_day import snapshot, status_of
 
@@ -69,23 +70,7 @@ def test_a_desk_member_is_refused_what_takes_a_manager_in_the_api(day, desk_a, n
 
 
 def series_form() -> dict:
-    return {
-        "program": "fureai",
-        "facility": "ribbon",
-        "weekdays": ["3"],
-        "start_time": "13:00",
-        "end_time": "14:00",
-        "first_date": "2027-02-01",
-        "last_date": "2027-02-28",
-        "capacity": "10",
-        "opens_rule": "days_before",
-        "opens_days_before": "30",
-        "opens_time": "09:00",
-        "closes_days_before": "1",
-        "closes_time": "17:00",
-        "action": "publish",
-        "date": ["2027-02-03"],
-    }
+    return series_page_form(action="publish", date=["2027-02-03"])
 
 
 MANAGER_PAGES = [
