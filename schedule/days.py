@@ -1,8 +1,9 @@
 """Which days a series falls on, and which of them a facility cannot hold it: pure rules.
 
 Japanese public holidays come from the ``holidays`` package (振替休日 and 国民の休日 included,
-names in Japanese); 年末年始 (12/29-1/3) closes every facility; staff add their own closed
-days (``ClosedDay``). Times are Asia/Tokyo, whatever the server's zone.
+named in Japanese, or in English on a page in English); 年末年始 (12/29-1/3) closes every
+facility; staff add their own closed days (``ClosedDay``). Times are Asia/Tokyo, whatever the
+server's zone.
 """
 
 from __future__ import annotations
@@ -14,20 +15,24 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.utils.translation import get_language, pgettext_lazy
 
 TOKYO = ZoneInfo("Asia/Tokyo")
-NEW_YEAR_CLOSURE_NAME = "年末年始"
+NEW_YEAR_CLOSURE_NAME = pgettext_lazy("closed days", "New Year holidays")
 MAX_SPAN_DAYS = 366
 
 
 @lru_cache(maxsize=32)
-def _holidays_of(year: int) -> dict[date, str]:
-    return dict(holidays.Japan(years=year, language="ja").items())
+def _holidays_of(year: int, language: str) -> dict[date, str]:
+    return dict(holidays.Japan(years=year, language=language).items())
 
 
 def holiday_name(day: date) -> str | None:
-    """The name of the public holiday on a day (元日, 成人の日, 振替休日 ...), or None."""
-    return _holidays_of(day.year).get(day)
+    """The name of the public holiday on a day (元日, 成人の日, 振替休日 ...), or None: in
+    English on a page in English (Coming of Age Day), else in Japanese, the only other
+    language the package names them in that the site speaks."""
+    language = "en_US" if (get_language() or "").startswith("en") else "ja"
+    return _holidays_of(day.year, language).get(day)
 
 
 def in_new_year_closure(day: date) -> bool:
