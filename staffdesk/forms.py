@@ -16,6 +16,7 @@ from booking.rules import party_errors, party_from_data
 from booking.services import first_session, target_sessions
 from core.filters import BoundedDateFormField, BoundedDateTimeFormField
 from core.languages import supported_language
+from core.phones import validate_phone
 from core.text import EmailFormField, MultiLineFormField, OneLineFormField
 from events.models import BookingMode, Facility
 from events.selectors import member_names, priority_group_label
@@ -28,6 +29,9 @@ WALK_IN_MAX_AGE = 6 * 12 + 11  # up to school age (6歳11か月)
 NAMES_HELP = _("The name of each adult who comes, one for each (the caller's only if they come).")
 
 
+EMAIL_MESSAGES = {"invalid": _("Enter an email address such as name@example.jp.")}
+
+
 def age_choices(upto: int = WALK_IN_MAX_AGE) -> list[tuple[str, str]]:
     """Ages as people say them (1歳8か月), one choice per month, in place of raw months."""
     return [("", "—")] + [(str(m), months(m)) for m in range(0, upto + 1)]
@@ -37,13 +41,27 @@ class WalkInForm(forms.Form):
     """A party added at the door. The ふりがな and the childcare places are checked by the
     service (``staffdesk.services.party_details``), for this form and the API alike."""
 
-    name = OneLineFormField(label=_("Name"), max_length=100)
+    # The desk's own words for each mistake, not Django's generic "この項目は必須です".
+    name = OneLineFormField(
+        label=_("Name"), max_length=100, error_messages={"required": _("Enter the name.")}
+    )
     name_kana = OneLineFormField(label=_("Name (kana)"), max_length=100, required=False)
-    adults = forms.IntegerField(label=_("Adults"), min_value=1, max_value=20, initial=1)
+    adults = forms.IntegerField(
+        label=_("Adults"),
+        min_value=1,
+        max_value=20,
+        initial=1,
+        error_messages={
+            "required": _("Enter the number of adults."),
+            "min_value": _("A party has at least 1 adult."),
+        },
+    )
     children = forms.IntegerField(label=_("Children"), min_value=0, max_value=20, initial=0)
     childcare = forms.IntegerField(label=_("Childcare places"), min_value=0, initial=0)
-    phone = OneLineFormField(label=_("Phone"), max_length=30, required=False)
-    email = EmailFormField(label=_("Email"), required=False)
+    phone = OneLineFormField(
+        label=_("Phone"), max_length=30, required=False, validators=[validate_phone]
+    )
+    email = EmailFormField(label=_("Email"), required=False, error_messages=EMAIL_MESSAGES)
     notes = MultiLineFormField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -111,12 +129,16 @@ class PhoneBookingForm(WalkInForm):
         label=_("Phone"),
         regex=PHONE_PATTERN,
         max_length=30,
-        error_messages={"invalid": _("Enter a phone number such as 090-1234-5678.")},
+        error_messages={
+            "required": _("Enter the phone number."),
+            "invalid": _("Enter a phone number such as 090-1234-5678."),
+        },
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
     )
     email = EmailFormField(
         label=_("Email"),
         required=False,
+        error_messages=EMAIL_MESSAGES,
         help_text=_(
             "Only if the caller wants the confirmation by email. Without it, no email is sent."
         ),

@@ -20,6 +20,7 @@ from core.fields import (
     StrictSlugRelatedField,
     StrictTextField,
 )
+from core.phones import validate_phone
 from core.serializers import StrictModelSerializer
 from events.models import Facility, SessionStatus
 from staffdesk.models import StaffAction, StaffActionKind
@@ -155,7 +156,9 @@ class WalkInSerializer(serializers.Serializer):
         child=StrictIntegerField(min_value=0, max_value=240), required=False, default=list
     )
     childcare = StrictIntegerField(min_value=0, max_value=20, default=0)
-    phone = StrictCharField(max_length=30, required=False, default="", allow_blank=True)
+    phone = StrictCharField(
+        max_length=30, required=False, default="", allow_blank=True, validators=[validate_phone]
+    )
     email = StrictEmailField(required=False, allow_blank=True)  # a default "" is no email
     notes = StrictTextField(max_length=1000, required=False, default="", allow_blank=True)
     company = StrictCharField(

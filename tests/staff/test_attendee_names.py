@@ -199,10 +199,10 @@ def test_the_phone_booking_page_says_a_name_missing_with_the_forms_own_mistakes(
     assert field_errors(html, "attendee_1") == [
         "Enter the name of each adult who comes, one for each."
     ]
-    assert field_errors(html, "phone") == ["This field is required."]
+    assert field_errors(html, "phone") == ["Enter the phone number."]
     lifted = client.post(url, {**two_for_three, "override_reason": "社長の代理で"}, **EN)
     assert field_errors(lifted.content.decode(), "attendee_1") == []
-    assert field_errors(lifted.content.decode(), "phone") == ["This field is required."]
+    assert field_errors(lifted.content.decode(), "phone") == ["Enter the phone number."]
     assert not Reservation.objects.exists()
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from rest_framework.test import APIClient
 
+from booking.models import Reservation
 from events.models import Session, StaffRole
 from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, staff_user
 from tests.schedule.series_setup import series_page_form
@@ -70,3 +72,38 @@ def test_the_series_forms_weeks_follow_the_staffs_language(facility):
     japanese = desk.get("/staff/schedule/series/new/", HTTP_ACCEPT_LANGUAGE="ja")
     assert "Week 1" in english.content.decode() and "第1週" not in english.content.decode()
     assert "第5週" in japanese.content.decode() and "Week 5" not in japanese.content.decode()
+
+
+def test_the_phone_booking_asks_for_what_is_missing_in_the_desks_words(facility):
+    session = SessionFactory(facility=facility)
+    desk = Client(HTTP_ACCEPT_LANGUAGE="ja")
+    desk.force_login(staff_user(facility, StaffRole.MANAGER))
+    form = desk.post(f"/staff/sessions/{session.pk}/phone/", {"adults": "0"}).context["form"]
+    assert form.errors["name"] == ["氏名を入力してください。"]
+    assert form.errors["phone"] == ["電話番号を入力してください。"]
+    assert form.errors["adults"] == ["大人は1人以上にしてください。"]
+
+
+def test_a_walk_ins_phone_is_a_number_on_the_page_and_the_api(facility):
+    session = SessionFactory(facility=facility)
+    manager = staff_user(facility, StaffRole.MANAGER)
+    desk = Client(HTTP_ACCEPT_LANGUAGE="ja")
+    desk.force_login(manager)
+    page = desk.post(
+        f"/staff/sessions/{session.pk}/walk-in/",
+        {"name": "山田 花子", "adults": "1", "phone": "abc"},
+    )
+    assert page.status_code == 400
+    assert page.context["form"].errors["phone"] == [
+        "電話番号を正しく入力してください（例：090-1234-5678）。"
+    ]
+    api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    api.force_authenticate(manager)
+    refused = api.post(
+        f"/api/v1/sessions/{session.pk}/walk-ins/",
+        {"name": "Hanako", "adults": 1, "phone": "12"},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert refused.json()["fields"]["phone"] == ["Enter a phone number such as 090-1234-5678."]
+    assert not Reservation.objects.exists()
