@@ -17,6 +17,7 @@ from booking.models import (
     history_text,
     status_label,
 )
+from core.admin import EmptyJSONAsDefault
 from events.selectors import staff_facility_ids
 
 # Where a booking came from (Reservation.source).
@@ -57,7 +58,7 @@ class HistoryInline(admin.TabularInline):
 
 
 @admin.register(Reservation)
-class ReservationAdmin(admin.ModelAdmin):
+class ReservationAdmin(EmptyJSONAsDefault, admin.ModelAdmin):
     list_display = [
         "code",
         "name",

@@ -1,9 +1,14 @@
-"""Staff API tokens in the admin: for superusers (city administrators) only."""
+"""Staff API tokens in the admin: for superusers (city administrators) only; and what every
+app's admin shares (read-only rows, language names, JSON boxes that may be left empty)."""
 
 from __future__ import annotations
 
+import copy
+
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
@@ -28,6 +33,31 @@ class ReadOnlyAdmin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class JSONOrDefaultField(forms.JSONField):
+    """A JSON box left empty saves the column's default ([] or {}): Django's JSON form field
+    gives None, which a column that is not nullable refuses with a 500."""
+
+    def __init__(self, *args, default=None, **kwargs):
+        self.default = default
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return self.default() if callable(self.default) else copy.deepcopy(self.default)
+        return super().to_python(value)
+
+
+class EmptyJSONAsDefault:
+    """A ``ModelAdmin`` mixin: its JSON boxes of columns that are not nullable and have a
+    default (a party's 配慮事項, a programme's priority groups) may be left empty."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.JSONField) and not db_field.null and db_field.has_default():
+            kwargs.setdefault("form_class", JSONOrDefaultField)
+            kwargs.setdefault("default", db_field.default)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 def language_name(code: str) -> str:

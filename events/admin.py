@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from core.admin import EmptyJSONAsDefault
 from events.member_admin import MemberListAdmin
 from events.models import Course, Facility, MemberList, Program, StaffMembership, StaffRole
 from events.selectors import staff_facility_ids, user_can_manage_facility
@@ -60,7 +61,7 @@ class FacilityAdmin(FacilityScopedAdmin, TranslationAdmin):
 
 
 @admin.register(Program)
-class ProgramAdmin(TranslationAdmin):
+class ProgramAdmin(EmptyJSONAsDefault, TranslationAdmin):
     list_display = [
         "title",
         "display_order",
