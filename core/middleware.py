@@ -1,11 +1,15 @@
-"""Request plumbing with no domain: the request body's size limit, and a page's language asked
-for in its address (``?lang=``)."""
+"""Request plumbing with no domain: the request body's size limit, a page's language asked
+for in its address (``?lang=``), and the admin's answer to values no column can hold."""
+
+import logging
 
 from django.conf import settings
+from django.db import DataError
 from django.http import HttpRequest, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.error_pages import bad_request
 from core.errors import error_body
 from core.languages import LANGUAGE_QUERY, language_cookie_set, spoken_language
 
@@ -66,3 +70,29 @@ class LanguageQueryMiddleware:
         if request.path.startswith(self.skipped) or LANGUAGE_QUERY not in request.GET:
             return None
         return spoken_language(request.GET.get(LANGUAGE_QUERY))
+
+
+ADMIN_PREFIX = "/admin/"
+logger = logging.getLogger(__name__)
+
+
+class AdminBadValueMiddleware:
+    """The admin's lists and actions hand what the address and the form hold to the database as
+    Django's admin reads it: an id of 23 digits, year -1 or "abc" for an id raised inside
+    Django (OverflowError, ValueError, or the database's DataError), a 500. They are an
+    operator's typing, answered 400 with the site's page for a request it cannot read; logged
+    as a warning, so a fault of the admin's own code still shows in the log."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not request.path.startswith(ADMIN_PREFIX):
+            return None
+        if not isinstance(exception, OverflowError | ValueError | DataError):
+            return None
+        logger.warning("admin request refused as a bad value: %r", exception)
+        return bad_request(request, exception)
