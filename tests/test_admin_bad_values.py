@@ -5,6 +5,7 @@ list's filter, year -1 in a date filter, an action on a row whose id is "abc".""
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 
 from booking.models import Reservation
@@ -51,3 +52,11 @@ def test_the_admins_lists_still_answer():
     client = operator_client()
     assert client.get("/admin/booking/reservation/").status_code == 200
     assert client.get("/admin/consultations/appointment/?start__year=2026").status_code == 200
+
+
+def test_a_form_choosing_a_row_that_cannot_be_is_refused_and_saves_nothing():
+    answer = operator_client().post(
+        "/admin/auth/group/add/", {"name": "受付", "permissions": HUGE, "_save": "Save"}
+    )
+    assert answer.status_code == refused_or_none_found(True)  # PostgreSQL: the form, its error
+    assert not Group.objects.exists()
