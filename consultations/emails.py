@@ -20,7 +20,7 @@ from core.dates import format_day_time, format_span
 from core.languages import EASY_JAPANESE, supported_language, url_in_language
 from core.ruby import html_with_ruby, ruby_plain
 from events.maps import facility_map_link
-from notifications.email_parts import Rendered
+from notifications.email_parts import Rendered, my_reservations_url
 from notifications.kinds import register_kind
 from notifications.services import notification_enqueue
 
@@ -56,11 +56,16 @@ def notify_appointment_booked(appointment: Appointment, *, token: str) -> None:
     )
 
 
-def notify_appointment_changed(appointment: Appointment, *, token: str = "") -> None:
-    """The appointment moved: an iTIP REQUEST of the same UID with the raised SEQUENCE."""
+def notify_appointment_changed(
+    appointment: Appointment, *, token: str = "", was: tuple[datetime, datetime] | None = None
+) -> None:
+    """The appointment moved: an iTIP REQUEST of the same UID with the raised SEQUENCE, and
+    the time it had (``was``) for the email to say what moved."""
     if not appointment.email:
         return
     payload = {"appointment_id": appointment.pk, "sequence": appointment.sequence}
+    if was is not None:
+        payload["was_start"], payload["was_end"] = (moment.isoformat() for moment in was)
     if token:
         payload["manage_url"] = manage_url(appointment.code, token)
     notification_enqueue(
@@ -82,6 +87,14 @@ def notify_appointment_cancelled(appointment: Appointment) -> None:
         payload={"appointment_id": appointment.pk},
         dedupe_key=f"{CANCELLED}:{appointment.pk}",
     )
+
+
+def previous_when(payload: dict, language: str) -> str:
+    """The time an appointment had before it moved, or "" (an email queued before it was kept)."""
+    if not payload.get("was_start") or not payload.get("was_end"):
+        return ""
+    start, end = (datetime.fromisoformat(payload[key]) for key in ("was_start", "was_end"))
+    return format_span(start, end, language, style="day_long")
 
 
 def when_text(appointment: Appointment, language: str | None = None) -> str:
@@ -110,7 +123,7 @@ def invite(appointment: Appointment, *, method: str, now: datetime) -> bytes:
         }
         description = gettext("Reservation code: %(code)s") % {"code": appointment.code}
     if supported_language(appointment.language) == EASY_JAPANESE:  # the title's ふりがな
-        summary = ruby_plain(summary)
+        summary, description = ruby_plain(summary), ruby_plain(description)
     event.add("summary", summary, parameters={"LANGUAGE": language})
     event.add("location", facility.address if kind.mode == ConsultationMode.IN_PERSON else "")
     event.add("description", description, parameters={"LANGUAGE": language})
@@ -158,6 +171,8 @@ def _wording(appointment: Appointment, notification) -> tuple[str, str]:
     elif notification.kind == CHANGED:
         subject = gettext("Appointment changed: %(title)s %(when)s") % values
         lines += [gettext("Your appointment has moved to a new time: %(title)s.") % values, ""]
+        if was := previous_when(notification.payload, get_language()):
+            lines.append(gettext("Previous date and time: %(when)s") % {"when": was})
     elif notification.kind == REMINDER:
         subject = gettext("Reminder: %(title)s %(when)s") % values
         lines += [gettext("This is a reminder of your appointment: %(title)s.") % values, ""]
@@ -168,7 +183,13 @@ def _wording(appointment: Appointment, notification) -> tuple[str, str]:
         gettext("Date and time: %(when)s") % values,
         gettext("How: %(mode)s") % {"mode": ConsultationMode(kind.mode).label},
         gettext("Counsellor: %(name)s") % {"name": appointment.counsellor.display_name},
-        gettext("Place: %(place)s") % {"place": facility.name},
+        # By phone or online the family goes nowhere: the facility is the one that holds it.
+        (
+            gettext("Place: %(place)s")
+            if kind.mode == ConsultationMode.IN_PERSON
+            else gettext("Facility in charge: %(place)s")
+        )
+        % {"place": facility.name},
     ]
     if kind.mode == ConsultationMode.IN_PERSON and facility.address:
         lines.append(gettext("Address: %(address)s") % {"address": facility.address})
@@ -188,12 +209,24 @@ def _wording(appointment: Appointment, notification) -> tuple[str, str]:
         # The page opens in the email's language, whatever the browser that follows the link.
         link = url_in_language(link, appointment.language)
         lines += ["", gettext("To see or cancel your appointment:"), link]
-        if notification.kind != CANCELLED:
-            deadline = format_day_time(change_deadline(appointment), get_language())
-            lines.append(
-                gettext("You can cancel or change the time online until %(deadline)s.")
-                % {"deadline": deadline}
-            )
+    elif notification.kind != CANCELLED:
+        # Only the booking's email holds the manage token (kept hashed): a reminder says where
+        # the link is and where to ask for it again, as the event emails do.
+        lines += [
+            "",
+            gettext(
+                "To see or cancel your appointment, use the link in the email we sent when you "
+                "booked. If you cannot find it, enter your email address on this page and we "
+                "will send you the list of your reservations:"
+            ),
+            url_in_language(my_reservations_url(), appointment.language),
+        ]
+    if notification.kind != CANCELLED:
+        deadline = format_day_time(change_deadline(appointment), get_language())
+        lines.append(
+            gettext("You can cancel or change the time online until %(deadline)s.")
+            % {"deadline": deadline}
+        )
     if facility.phone:
         lines += [
             "",

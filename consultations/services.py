@@ -244,6 +244,7 @@ def appointment_rebook(
     )
     if again is None:
         raise _slot_taken()
+    was = (current.start, current.end)
     try:
         with transaction.atomic():
             Appointment.objects.filter(pk=current.pk).update(
@@ -257,7 +258,7 @@ def appointment_rebook(
     except IntegrityError as exc:
         raise _slot_taken() from exc
     current.refresh_from_db()
-    notify_appointment_changed(current, token=token)
+    notify_appointment_changed(current, token=token, was=was)
     return current
 
 

@@ -12,12 +12,14 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import override
 
 from booking.models import ReservationStatus
+from core.ruby import ruby_removed
 from events.models import Session
 from notifications.models import Notification, NotificationKind
 from notifications.services import reservation_facility
-from notifications.wording import site_name
+from notifications.wording import email_language, site_name
 
 
 def my_reservations_url() -> str:
@@ -102,11 +104,16 @@ class Rendered:
 def sender_address(notification: Notification) -> tuple[str, str]:
     """Return (From, Reply-To): the facility's no-reply sender and its contact address."""
     reservation = notification.reservation
+    # A header holds no <ruby>: the やさしい日本語 name goes without its readings.
     if reservation is None:
-        return _from_header(site_name(notification.language), settings.DEFAULT_FROM_EMAIL), ""
+        name = ruby_removed(site_name(notification.language))
+        return _from_header(name, settings.DEFAULT_FROM_EMAIL), ""
     facility = reservation_facility(reservation)
     address = facility.noreply_email or settings.DEFAULT_FROM_EMAIL
-    return _from_header(facility.name, address), facility.email
+    # The facility as the email's body names it (Support centre 2 in English, not 子育て...).
+    with override(email_language(notification.language)):
+        name = ruby_removed(facility.name)
+    return _from_header(name, address), facility.email
 
 
 @lru_cache(maxsize=256)

@@ -93,6 +93,22 @@ def test_english_reservation_gets_an_english_email(
     assert mail.methods == ["REQUEST"]
 
 
+def test_the_sender_is_the_facility_as_the_email_names_it(
+    api, session, outbox, django_capture_on_commit_callbacks
+):
+    facility = session.facility
+    facility.name_en = "Sukoyaka Child-care Centre"
+    facility.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        reserve(api, session, "en@example.jp", language="en")
+        reserve(api, session, "ja@example.jp")
+    mails = {m.to: m for m in parse_outbox(outbox)}
+    english, japanese = mails["en@example.jp"], mails["ja@example.jp"]
+    assert english.sender.startswith("Sukoyaka Child-care Centre")
+    assert "Place: Sukoyaka Child-care Centre" in english.text
+    assert japanese.sender.startswith(facility.name_ja) and facility.name_ja in japanese.text
+
+
 def test_waitlisted_booking_gets_its_position_and_no_invite(api, session, outbox):
     session.capacity = 1
     session.save()
