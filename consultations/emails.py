@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils.html import escape, linebreaks
+from django.utils.html import linebreaks, urlize
 from django.utils.translation import get_language, gettext, override, pgettext
 from icalendar import Event, vCalAddress, vText
 
@@ -17,7 +17,7 @@ from calendars.ics import METHOD_CANCEL, METHOD_REQUEST, new_calendar, text_lang
 from consultations.models import Appointment, ConsultationMode
 from consultations.selectors import change_deadline
 from core.dates import format_day_time, format_span
-from core.languages import EASY_JAPANESE, supported_language, url_in_language
+from core.languages import EASY_JAPANESE, html_lang, supported_language, url_in_language
 from core.ruby import html_with_ruby, ruby_plain
 from events.maps import facility_map_link
 from notifications.email_parts import Rendered, my_reservations_url
@@ -147,7 +147,11 @@ def build(notification, now: datetime) -> Rendered:
     with override(language):
         subject, text = _wording(appointment, notification)
     method = METHOD_CANCEL if notification.kind == CANCELLED else METHOD_REQUEST
-    html = linebreaks(escape(text))
+    # The text's paragraphs, its addresses as links a phone can tap, in a page of its language.
+    body = linebreaks(urlize(text, autoescape=True))
+    html = (
+        f'<!DOCTYPE html>\n<html lang="{html_lang(language)}">\n<body>\n{body}\n</body>\n</html>\n'
+    )
     if language == EASY_JAPANESE:  # ふりがな: 漢字(かんじ) in the text, <ruby> in the HTML
         subject, text, html = ruby_plain(subject), ruby_plain(text), html_with_ruby(html)
     return Rendered(

@@ -74,3 +74,15 @@ def test_easy_japanese_shows_no_reading_markup_in_the_sender_or_the_invite(kind)
     assert "{" not in sender and "|" not in sender and sender.startswith("子育て")
     assert str(event["description"]) == f"予約(よやく)の ばんごう：{appointment.code}"
     assert "{" not in body
+
+
+def test_the_html_part_is_a_page_of_its_language_with_links_to_tap(kind):
+    family = Family("Hanako", "a@example.jp", language="en")
+    appointment_book(kind=kind, start=at(12, 10), family=family, now=NOW)
+    parsed = message_from_bytes(
+        build_message(Notification.objects.get(), now=NOW).message().as_bytes()
+    )
+    html = next(p for p in parsed.walk() if p.get_content_type() == "text/html")
+    page = html.get_payload(decode=True).decode()
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="en">' in page
+    assert '<a href="http' in page and "/consultations/appointments/" in page
