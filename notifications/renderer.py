@@ -36,6 +36,7 @@ from notifications.models import Notification, NotificationKind
 from notifications.services import reservation_sessions
 from notifications.wording import (
     INVITE_FILENAMES,
+    MY_RESERVATIONS_NONE,
     attendees_text,
     change_lines,
     email_language,
@@ -245,8 +246,11 @@ class Renderer:
             return build(notification, now)
         ctx = self.context(notification, now=now)
         lang = ctx["lang"]
+        kind = notification.kind
+        if kind == NotificationKind.MY_RESERVATIONS and not ctx.get("link_url"):
+            kind = MY_RESERVATIONS_NONE
         title = subject(
-            notification.kind,
+            kind,
             lang,
             title=ctx.get("title", ""),
             date=ctx.get("start_short", ""),

@@ -23,6 +23,7 @@ def site_name(language: str) -> str:
         return gettext("Child-care events")
 
 
+MY_RESERVATIONS_NONE = "my_reservations_none"
 # Subjects: the reservation's title and the session's short date are put in.
 SUBJECTS: dict[str, Any] = {
     NotificationKind.CONFIRMED: lambda: gettext("Reservation confirmed: %(title)s (%(date)s)"),
@@ -41,6 +42,8 @@ SUBJECTS: dict[str, Any] = {
     ),
     NotificationKind.REMINDER: lambda: gettext("Reminder, %(relative)s: %(title)s (%(date)s)"),
     NotificationKind.MY_RESERVATIONS: lambda: gettext("Your reservations: the link to see them"),
+    # The same email when the address holds none: its subject promises no link.
+    MY_RESERVATIONS_NONE: lambda: gettext("Your reservations: none with this email address"),
     NotificationKind.FEED_LINK: lambda: gettext("Your private calendar link"),
     NotificationKind.SESSION_NOTICE: lambda: gettext("Notice: %(title)s (%(date)s)"),
 }
