@@ -226,7 +226,8 @@ def _wording(appointment: Appointment, notification) -> tuple[str, str]:
             url_in_language(my_reservations_url(), appointment.language),
         ]
     if notification.kind != CANCELLED:
-        deadline = format_day_time(change_deadline(appointment), get_language())
+        # In the body's own style: "Mon 11 January 2027", not "Mon 11 Jan" beside it.
+        deadline = format_day_time(change_deadline(appointment), get_language(), style="day_long")
         lines.append(
             gettext("You can cancel or change the time online until %(deadline)s.")
             % {"deadline": deadline}

@@ -86,3 +86,5 @@ def test_the_html_part_is_a_page_of_its_language_with_links_to_tap(kind):
     page = html.get_payload(decode=True).decode()
     assert page.startswith("<!DOCTYPE html>") and '<html lang="en">' in page
     assert '<a href="http' in page and "/consultations/appointments/" in page
+    # The deadline in the body's own long style, not "Mon 11 Jan" beside "Tue 12 January".
+    assert "until Mon 11 January 2027, 10:00." in page
