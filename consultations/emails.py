@@ -170,18 +170,18 @@ def _wording(appointment: Appointment, notification) -> tuple[str, str]:
     values = {"title": kind.title, "when": when}
     lines = [gettext("Dear %(name)s,") % {"name": appointment.name}, ""]
     if notification.kind == CONFIRMED:
-        subject = gettext("Appointment confirmed: %(title)s %(when)s") % values
+        subject = gettext("Appointment confirmed: %(title)s (%(when)s)") % values
         lines += [gettext("We have booked your appointment: %(title)s.") % values, ""]
     elif notification.kind == CHANGED:
-        subject = gettext("Appointment changed: %(title)s %(when)s") % values
+        subject = gettext("Appointment changed: %(title)s (%(when)s)") % values
         lines += [gettext("Your appointment has moved to a new time: %(title)s.") % values, ""]
         if was := previous_when(notification.payload, get_language()):
             lines.append(gettext("Previous date and time: %(when)s") % {"when": was})
     elif notification.kind == REMINDER:
-        subject = gettext("Reminder: %(title)s %(when)s") % values
+        subject = gettext("Reminder: %(title)s (%(when)s)") % values
         lines += [gettext("This is a reminder of your appointment: %(title)s.") % values, ""]
     else:
-        subject = gettext("Appointment cancelled: %(title)s %(when)s") % values
+        subject = gettext("Appointment cancelled: %(title)s (%(when)s)") % values
         lines += [gettext("Your appointment has been cancelled: %(title)s.") % values, ""]
     lines += [
         gettext("Date and time: %(when)s") % values,

@@ -82,6 +82,8 @@ def test_the_html_part_is_a_page_of_its_language_with_links_to_tap(kind):
     parsed = message_from_bytes(
         build_message(Notification.objects.get(), now=NOW).message().as_bytes()
     )
+    subject = str(make_header(decode_header(parsed["Subject"])))
+    assert subject.endswith("(Tue 12 January 2027, 10:00–10:30)")  # bracketed as the events'
     html = next(p for p in parsed.walk() if p.get_content_type() == "text/html")
     page = html.get_payload(decode=True).decode()
     assert page.startswith("<!DOCTYPE html>") and '<html lang="en">' in page
