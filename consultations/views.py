@@ -55,10 +55,7 @@ class BookingForm(QuestionnaireForm):
     email = EmailFormField(
         label=_("Email address"),
         max_length=254,
-        error_messages={
-            "required": _("Enter your email address."),
-            "invalid": _("Enter an email address such as name@example.jp."),
-        },
+        error_messages={"required": _("Enter your email address.")},
     )
     phone = OneLineFormField(
         label=_("Phone"),

@@ -25,7 +25,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 # Every character of category Cf in Unicode 15.1 (a superset of Python 3.11's 14.0); the test
@@ -95,16 +94,17 @@ class MultiLineFormField(OneLineFormField):
 
 class EmailFormField(forms.EmailField):
     """An email address typed in a form; full-width characters a phone keyboard slips in
-    (``＠``, ``ａ``, ``１``) are folded to ASCII (NFKC) before it is checked."""
+    (``＠``, ``ａ``, ``１``) are folded to ASCII (NFKC) before it is checked, and a mistake is
+    said with an example, on every form that asks for one."""
+
+    default_error_messages = {"invalid": _("Enter an email address such as name@example.jp.")}
 
     def to_python(self, value: Any) -> str:
         if isinstance(value, str):
             value = unicodedata.normalize("NFKC", value)
         value = super().to_python(value)
         if text_problem(value, multiline=False) is not None:
-            # The form's own "invalid" message if it has one, as for the address validator's.
-            message = self.error_messages.get("invalid", validate_email.message)
-            raise ValidationError(message, code="invalid")
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
         return value
 
 

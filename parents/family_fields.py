@@ -37,10 +37,7 @@ def email_field(help_text: str) -> forms.Field:
         widget=forms.EmailInput(
             attrs={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"}
         ),
-        error_messages={
-            "required": _("Enter your email address."),
-            "invalid": _("Enter an email address such as name@example.jp."),
-        },
+        error_messages={"required": _("Enter your email address.")},
     )
 
 

@@ -29,9 +29,6 @@ WALK_IN_MAX_AGE = 6 * 12 + 11  # up to school age (6歳11か月)
 NAMES_HELP = _("The name of each adult who comes, one for each (the caller's only if they come).")
 
 
-EMAIL_MESSAGES = {"invalid": _("Enter an email address such as name@example.jp.")}
-
-
 def age_choices(upto: int = WALK_IN_MAX_AGE) -> list[tuple[str, str]]:
     """Ages as people say them (1歳8か月), one choice per month, in place of raw months."""
     return [("", "—")] + [(str(m), months(m)) for m in range(0, upto + 1)]
@@ -61,7 +58,7 @@ class WalkInForm(forms.Form):
     phone = OneLineFormField(
         label=_("Phone"), max_length=30, required=False, validators=[validate_phone]
     )
-    email = EmailFormField(label=_("Email"), required=False, error_messages=EMAIL_MESSAGES)
+    email = EmailFormField(label=_("Email"), required=False)
     notes = MultiLineFormField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -138,7 +135,6 @@ class PhoneBookingForm(WalkInForm):
     email = EmailFormField(
         label=_("Email"),
         required=False,
-        error_messages=EMAIL_MESSAGES,
         help_text=_(
             "Only if the caller wants the confirmation by email. Without it, no email is sent."
         ),

@@ -107,3 +107,18 @@ def test_a_walk_ins_phone_is_a_number_on_the_page_and_the_api(facility):
     assert refused.status_code == 400
     assert refused.json()["fields"]["phone"] == ["Enter a phone number such as 090-1234-5678."]
     assert not Reservation.objects.exists()
+
+
+def test_every_form_asking_for_an_email_says_a_mistake_with_an_example(facility):
+    """One message for one mistake, from the field itself (core.text.EmailFormField): the
+    walk-in's and the phone booking's, as the parents' forms say it."""
+    session = SessionFactory(facility=facility)
+    desk = Client(HTTP_ACCEPT_LANGUAGE="ja")
+    desk.force_login(staff_user(facility, StaffRole.MANAGER))
+    for page in ("walk-in", "phone"):
+        form = desk.post(
+            f"/staff/sessions/{session.pk}/{page}/", {"name": "山田", "email": "yamada"}
+        ).context["form"]
+        assert form.errors["email"] == [
+            "メールアドレスを正しく入力してください（例：name@example.jp）。"
+        ], page
