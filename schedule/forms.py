@@ -12,7 +12,10 @@ from events.models import Facility, Program
 from schedule.models import OpensRule
 from schedule.naming import WEEKDAYS
 
-WEEKS = range(1, 6)
+
+def week_choices() -> list[tuple[int, str]]:
+    """第1週 to 第5週, in the language of the page that shows them (called as it renders)."""
+    return [(n, _("Week %(n)d") % {"n": n}) for n in range(1, 6)]
 
 
 class TimeInput(forms.TimeInput):
@@ -45,7 +48,7 @@ class SeriesForm(forms.Form):
     )
     nth = forms.TypedMultipleChoiceField(
         label=_("Only these weeks of the month"),
-        choices=[(n, n) for n in WEEKS],  # labelled per request, in __init__
+        choices=week_choices,
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -73,8 +76,6 @@ class SeriesForm(forms.Form):
 
     def __init__(self, *args, facilities=None, chosen: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        # In the request's language: a label formatted at import stays in the language then.
-        self.fields["nth"].choices = [(n, _("Week %(n)d") % {"n": n}) for n in WEEKS]
         facilities = facilities if facilities is not None else Facility.objects.none()
         field = self.fields["facility"]
         field.queryset = facilities
