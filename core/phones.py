@@ -23,6 +23,10 @@ JAPAN = "+81"
 # without its +, has at most 15 (E.164).
 SHORTEST, LONGEST = 10, 15
 PHONE_INVALID = _("Enter a phone number such as 090-1234-5678.")
+# A number as typed in ASCII (090-1234-5678, 0598 11 2222, +81 90 ...), the rule of the parents'
+# booking form and of the phone booking's form and API; ``validate_phone`` is the rule of the
+# forms that also take a number typed in full width (consultations, walk-ins).
+PHONE_PATTERN = r"^\+?[0-9][0-9\- ]{8,18}[0-9]$"
 
 
 def phone_digits(value: str | None) -> str | None:

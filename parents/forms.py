@@ -32,6 +32,7 @@ from booking.services import ReservationResult
 from core.errors import AppError, errors_on_form
 from core.filters import BoundedDateFormField
 from core.languages import current_language
+from core.phones import PHONE_PATTERN
 from core.text import OneLineFormField
 from events.models import BookingMode, Program, Session
 from events.selectors import priority_group_label
@@ -241,7 +242,7 @@ class ReservationForm(forms.Form):
         )
         self.fields["phone"] = forms.RegexField(
             label=_("Phone number"),
-            regex=r"^\+?[0-9][0-9\- ]{8,18}[0-9]$",
+            regex=PHONE_PATTERN,
             max_length=30,
             required=False,
             help_text=_("Only used if we must reach you on the day."),

@@ -16,12 +16,11 @@ from booking.rules import party_errors, party_from_data
 from booking.services import first_session, target_sessions
 from core.filters import BoundedDateFormField, BoundedDateTimeFormField
 from core.languages import supported_language
-from core.phones import validate_phone
+from core.phones import PHONE_PATTERN, validate_phone
 from core.text import EmailFormField, MultiLineFormField, OneLineFormField
 from events.models import BookingMode, Facility
 from events.selectors import member_names, priority_group_label
 from events.templatetags.parent_pages import months
-from staffdesk.services.phone_bookings import PHONE_PATTERN
 
 WALK_IN_AGE_FIELDS = 4  # more children in a walk-in party are rare; their ages stay blank
 WALK_IN_MAX_AGE = 6 * 12 + 11  # up to school age (6歳11か月)

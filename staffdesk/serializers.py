@@ -20,11 +20,10 @@ from core.fields import (
     StrictSlugRelatedField,
     StrictTextField,
 )
-from core.phones import validate_phone
+from core.phones import PHONE_PATTERN, validate_phone
 from core.serializers import StrictModelSerializer
 from events.models import Facility, SessionStatus
 from staffdesk.models import StaffAction, StaffActionKind
-from staffdesk.services.phone_bookings import PHONE_PATTERN
 
 
 class StaffSessionSerializer(serializers.Serializer):

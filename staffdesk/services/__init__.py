@@ -40,7 +40,6 @@ from staffdesk.services.move_preview import MovePreview, session_move_preview, t
 from staffdesk.services.party_details import party_details_check, party_details_errors
 from staffdesk.services.phone_bookings import (
     PHONE_EMAIL_DOMAIN,
-    PHONE_PATTERN,
     PHONE_SOURCE,
     phone_booking_create,
 )
@@ -78,7 +77,6 @@ __all__ = [
     "NO_SHOW",
     "NoticeResult",
     "PHONE_EMAIL_DOMAIN",
-    "PHONE_PATTERN",
     "PHONE_SOURCE",
     "WALK_IN_EMAIL_DOMAIN",
     "attendance_of",

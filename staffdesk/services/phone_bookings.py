@@ -26,9 +26,6 @@ from staffdesk.services.party_details import party_details_check
 
 PHONE_SOURCE = "phone"
 PHONE_EMAIL_DOMAIN = "phone.invalid"
-# A caller's number as staff type it (090-1234-5678, 0598 11 2222, +81 90 ...): the page's form
-# and the API's body both check it.
-PHONE_PATTERN = r"^\+?[0-9][0-9\- ]{8,18}[0-9]$"
 
 
 @transaction.atomic
