@@ -17,8 +17,8 @@ from core.fields import (
     StrictDateTimeField,
     StrictEmailField,
     StrictIntegerField,
+    StrictPhoneField,
     StrictPrimaryKeyRelatedField,
-    StrictRegexField,
     StrictSlugRelatedField,
     StrictTextField,
 )
@@ -65,9 +65,7 @@ class ReservationCreateSerializer(DeclaredFieldsSerializer):
         "anything else is refused with 400 `invalid`.",
     )
     email = StrictEmailField(max_length=254)
-    phone = StrictRegexField(
-        r"^([0-9+\-() ]{6,30})?$", max_length=30, required=False, allow_blank=True, default=""
-    )
+    phone = StrictPhoneField(required=False, allow_blank=True, default="")
     adults = StrictIntegerField(min_value=1, max_value=20)
     children = StrictIntegerField(min_value=0, max_value=20, default=0)
     children_ages = serializers.ListField(

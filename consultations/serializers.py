@@ -9,10 +9,10 @@ from core.fields import (
     StrictDateTimeField,
     StrictEmailField,
     StrictIntegerField,
+    StrictPhoneField,
     StrictSlugField,
     StrictTextField,
 )
-from core.phones import validate_phone
 
 
 class TopicsField(serializers.ListField):
@@ -45,9 +45,7 @@ class AppointmentCreateSerializer(serializers.Serializer):
     start = StrictDateTimeField()
     name = StrictCharField(max_length=100)
     email = StrictEmailField(max_length=254)
-    phone = StrictCharField(
-        max_length=30, required=False, default="", allow_blank=True, validators=[validate_phone]
-    )
+    phone = StrictPhoneField(required=False, default="", allow_blank=True)
     child_age_months = StrictIntegerField(
         min_value=0, max_value=240, required=False, allow_null=True, default=None
     )

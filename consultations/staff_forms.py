@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from consultations.forms import QuestionnaireForm
 from consultations.models import AppointmentStatus
 from core.filters import BoundedDateTimeFormField
-from core.phones import validate_phone
+from core.phones import PhoneFormField
 from core.text import EmailFormField, MultiLineFormField, OneLineFormField
 
 
@@ -26,13 +26,7 @@ class StaffBookingForm(QuestionnaireForm):
     start = BoundedDateTimeFormField(widget=forms.HiddenInput)
     counsellor = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     name = OneLineFormField(label=_("Name"), max_length=100)
-    phone = OneLineFormField(
-        label=_("Phone"),
-        max_length=30,
-        required=False,
-        validators=[validate_phone],
-        widget=forms.TextInput(attrs={"type": "tel"}),
-    )
+    phone = PhoneFormField(label=_("Phone"), required=False)
     email = EmailFormField(
         label=_("Email address"),
         max_length=254,

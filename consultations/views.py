@@ -28,7 +28,7 @@ from core.credentials import CookieCredential, private
 from core.errors import AppError
 from core.filters import BoundedDateTimeFormField
 from core.languages import html_lang, supported_language
-from core.phones import validate_phone
+from core.phones import PhoneFormField
 from core.text import EmailFormField, OneLineFormField
 from core.throttling import lookup_blocked, lookup_failed, too_many
 
@@ -57,13 +57,7 @@ class BookingForm(QuestionnaireForm):
         max_length=254,
         error_messages={"required": _("Enter your email address.")},
     )
-    phone = OneLineFormField(
-        label=_("Phone"),
-        max_length=30,
-        required=False,
-        validators=[validate_phone],
-        widget=forms.TextInput(attrs={"type": "tel"}),
-    )
+    phone = PhoneFormField(label=_("Phone"), required=False)
     free_text_label = _("Anything you would like us to know")
 
     def __init__(self, *args, **kwargs):

@@ -37,6 +37,7 @@ from rest_framework import serializers
 from core.drf_messages import limits_in_each_language
 from core.errors import AppValidationError
 from core.fiscal_years import fiscal_year_of
+from core.phones import PHONE_INVALID, validate_phone
 from core.text import UNPRINTABLE_MESSAGE, line_breaks_normalised, text_problem
 
 
@@ -99,6 +100,23 @@ class StrictEmailField(StrictStringMixin, serializers.EmailField):
 
 class StrictRegexField(StrictStringMixin, serializers.RegexField):
     pass
+
+
+class StrictPhoneField(StrictCharField):
+    """A phone number, kept as sent: refused unless it is a number someone can call back, by
+    the rule every form of the site follows (``core.phones.validate_phone``)."""
+
+    default_validators = [validate_phone]
+    default_error_messages = {"invalid": PHONE_INVALID}  # a JSON number too: say what is wanted
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault(
+            "help_text",
+            "Kept as sent; 10 to 15 digits once spaces, hyphens, dots and brackets are left out "
+            "(full-width digits and +81 are read as 0...).",
+        )
+        super().__init__(**kwargs)
 
 
 class StrictSlugField(StrictStringMixin, serializers.SlugField):

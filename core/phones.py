@@ -13,8 +13,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from core.text import OneLineFormField
 
 # Hyphens, dashes, minus signs and the long-vowel marks (ー, ｰ after NFKC) typed for a hyphen.
 SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u30fc\uff70().]")
@@ -23,10 +26,6 @@ JAPAN = "+81"
 # without its +, has at most 15 (E.164).
 SHORTEST, LONGEST = 10, 15
 PHONE_INVALID = _("Enter a phone number such as 090-1234-5678.")
-# A number as typed in ASCII (090-1234-5678, 0598 11 2222, +81 90 ...), the rule of the parents'
-# booking form and of the phone booking's form and API; ``validate_phone`` is the rule of the
-# forms that also take a number typed in full width (consultations, walk-ins).
-PHONE_PATTERN = r"^\+?[0-9][0-9\- ]{8,18}[0-9]$"
 
 
 def phone_digits(value: str | None) -> str | None:
@@ -49,3 +48,24 @@ def validate_phone(value: str) -> None:
     digits = phone_digits(value)
     if digits is None or not SHORTEST <= len(digits) <= LONGEST:
         raise ValidationError(PHONE_INVALID, code="invalid")
+
+
+class TelInput(forms.TextInput):
+    """A phone's keypad of digits, and the number the browser knows, offered."""
+
+    input_type = "tel"
+
+    def __init__(self, attrs: dict | None = None):
+        super().__init__({"inputmode": "tel", "autocomplete": "tel", **(attrs or {})})
+
+
+class PhoneFormField(OneLineFormField):
+    """A phone number field of a form: kept as typed, refused unless it is a number
+    (``validate_phone``), with the one message every form says."""
+
+    default_validators = [validate_phone]
+    widget = TelInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 30)
+        super().__init__(**kwargs)

@@ -32,7 +32,7 @@ from booking.services import ReservationResult
 from core.errors import AppError, errors_on_form
 from core.filters import BoundedDateFormField
 from core.languages import current_language
-from core.phones import PHONE_PATTERN
+from core.phones import PhoneFormField
 from core.text import OneLineFormField
 from events.models import BookingMode, Program, Session
 from events.selectors import priority_group_label
@@ -45,10 +45,6 @@ FORM_KEY_PATTERN = r"^[A-Za-z0-9_-]{20,64}$"
 
 # Ages offered when a programme sets no range: up to six years (pre-school).
 DEFAULT_MAX_AGE_MONTHS = 6 * 12 + 11
-
-
-class TelInput(forms.TextInput):
-    input_type = "tel"
 
 
 def new_form_key() -> str:
@@ -240,14 +236,10 @@ class ReservationForm(forms.Form):
         self.fields["email"] = email_field(
             _("We send the confirmation and the link to change or cancel here.")
         )
-        self.fields["phone"] = forms.RegexField(
+        self.fields["phone"] = PhoneFormField(
             label=_("Phone number"),
-            regex=PHONE_PATTERN,
-            max_length=30,
             required=False,
             help_text=_("Only used if we must reach you on the day."),
-            widget=TelInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-            error_messages={"invalid": _("Enter a phone number such as 090-1234-5678.")},
         )
         self.fields.update(needs_fields())  # 配慮事項 (issue 25)
         self.fields["consent"] = forms.BooleanField(

@@ -16,7 +16,7 @@ from booking.rules import party_errors, party_from_data
 from booking.services import first_session, target_sessions
 from core.filters import BoundedDateFormField, BoundedDateTimeFormField
 from core.languages import supported_language
-from core.phones import PHONE_PATTERN, validate_phone
+from core.phones import PhoneFormField, TelInput
 from core.text import EmailFormField, MultiLineFormField, OneLineFormField
 from events.models import BookingMode, Facility
 from events.selectors import member_names, priority_group_label
@@ -54,8 +54,8 @@ class WalkInForm(forms.Form):
     )
     children = forms.IntegerField(label=_("Children"), min_value=0, max_value=20, initial=0)
     childcare = forms.IntegerField(label=_("Childcare places"), min_value=0, initial=0)
-    phone = OneLineFormField(
-        label=_("Phone"), max_length=30, required=False, validators=[validate_phone]
+    phone = PhoneFormField(
+        label=_("Phone"), required=False, widget=TelInput(attrs={"autocomplete": "off"})
     )
     email = EmailFormField(label=_("Email"), required=False)
     notes = MultiLineFormField(
@@ -121,15 +121,10 @@ class PhoneBookingForm(WalkInForm):
     """A caller's party (電話予約): the walk-in's fields, a phone number that is required, an
     email address that is not, the fields the programme asks for, and 配慮事項."""
 
-    phone = forms.RegexField(
+    phone = PhoneFormField(
         label=_("Phone"),
-        regex=PHONE_PATTERN,
-        max_length=30,
-        error_messages={
-            "required": _("Enter the phone number."),
-            "invalid": _("Enter a phone number such as 090-1234-5678."),
-        },
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
+        error_messages={"required": _("Enter the phone number.")},
+        widget=TelInput(attrs={"autocomplete": "off"}),  # the caller's, not the desk's own
     )
     email = EmailFormField(
         label=_("Email"),

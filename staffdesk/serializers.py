@@ -16,11 +16,10 @@ from core.fields import (
     StrictDateTimeField,
     StrictEmailField,
     StrictIntegerField,
-    StrictRegexField,
+    StrictPhoneField,
     StrictSlugRelatedField,
     StrictTextField,
 )
-from core.phones import PHONE_PATTERN, validate_phone
 from core.serializers import StrictModelSerializer
 from events.models import Facility, SessionStatus
 from staffdesk.models import StaffAction, StaffActionKind
@@ -155,9 +154,7 @@ class WalkInSerializer(serializers.Serializer):
         child=StrictIntegerField(min_value=0, max_value=240), required=False, default=list
     )
     childcare = StrictIntegerField(min_value=0, max_value=20, default=0)
-    phone = StrictCharField(
-        max_length=30, required=False, default="", allow_blank=True, validators=[validate_phone]
-    )
+    phone = StrictPhoneField(required=False, default="", allow_blank=True)
     email = StrictEmailField(required=False, allow_blank=True)  # a default "" is no email
     notes = StrictTextField(max_length=1000, required=False, default="", allow_blank=True)
     company = StrictCharField(
@@ -198,11 +195,7 @@ class PhoneBookingSerializer(ReservationCreateSerializer):
         # No default: '' is no email address, and an OpenAPI default must match the format.
         help_text="Only if the caller wants the confirmation by email; without it none is sent.",
     )
-    phone = StrictRegexField(
-        PHONE_PATTERN,
-        max_length=30,
-        error_messages={"invalid": _("Enter a phone number such as 090-1234-5678.")},
-    )
+    phone = StrictPhoneField()
     override_reason = StrictTextField(
         max_length=500,
         required=False,

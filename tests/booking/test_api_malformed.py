@@ -68,13 +68,13 @@ def test_a_text_field_refusal_says_what_is_wrong_in_the_request_language(api, se
         "ja": {
             "name": ["文字列で指定してください。"],
             "email": ["有効なメールアドレスを入力してください。"],
-            "phone": ["入力の形式が正しくありません。"],
+            "phone": ["電話番号を正しく入力してください（例：090-1234-5678）。"],
             "language": ['"1"は有効な選択肢ではありません。'],
         },
         "en": {
             "name": ["Not a valid string."],
             "email": ["Enter a valid email address."],
-            "phone": ["This value does not match the required pattern."],
+            "phone": ["Enter a phone number such as 090-1234-5678."],
             "language": ['"1" is not a valid choice.'],
         },
     }

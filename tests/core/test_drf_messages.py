@@ -177,7 +177,11 @@ def test_a_staff_client_reading_vietnamese_gets_the_relations_and_limits_in_viet
     [
         ("name", "山田\u0007花子", "見(み)えない 文字(もじ)を けして ください。"),
         ("name", 12345, "もじで かいて ください。"),
-        ("phone", 9012345678, "かきかたが まちがって います。"),
+        (
+            "phone",
+            9012345678,
+            "電話(でんわ)ばんごうを 正(ただ)しく 書(か)いて ください（れい：090-1234-5678）。",
+        ),
         ("resident", "yes", "true か false で かいて ください。"),
     ],
 )
