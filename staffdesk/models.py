@@ -73,6 +73,7 @@ class StaffActionKind(models.TextChoices):
     RESERVATION_CANCEL = "reservation_cancel", _("Booking cancelled for the party")
     PARTY_CHANGE = "party_change", _("Party changed")
     SESSION_NOTICE = "session_notice", _("Notice sent to the parties")
+    SEARCH = "search", _("Reservations searched")
 
 
 class StaffAction(models.Model):

@@ -14,7 +14,7 @@ from core.search import (
     search_pages_param,
     search_query_param,
 )
-from staffdesk import selectors
+from staffdesk import selectors, services
 from staffdesk.apis.common import StaffApi
 from staffdesk.found_serializers import ReservationSearchSerializer
 
@@ -45,4 +45,5 @@ class ReservationSearchApi(StaffApi):
         found = selectors.reservations_search(
             user=request.user, query=query, upcoming_from=upcoming_from, past_from=past_from
         )
+        services.search_record(by=request.user, codes=found.codes)
         return Response(ReservationSearchSerializer(found).data)

@@ -47,6 +47,11 @@ class ReservationSearch:
     pages: SearchPages
 
     @property
+    def codes(self) -> list[str]:
+        """The reservations shown, by code, in the order shown."""
+        return [found.reservation.code for found in self.upcoming + self.past]
+
+    @property
     def more(self) -> bool:
         return self.pages.more
 

@@ -33,6 +33,7 @@ from staffdesk.services.audit import (
     export_record,
     record,
     require_reason,
+    search_record,
     staff_action_record,
 )
 from staffdesk.services.lottery_wins import lottery_win_confirm
@@ -86,6 +87,7 @@ __all__ = [
     "check_in_open",
     "check_in_opens_on",
     "export_record",
+    "search_record",
     "is_walk_in_placeholder",
     "lock_session",
     "lottery_win_confirm",

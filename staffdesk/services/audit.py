@@ -15,6 +15,7 @@ from booking.services import (
 )
 from core.errors import AppValidationError
 from events.models import Session
+from events.selectors import staff_facility_ids
 from staffdesk.models import StaffAction, StaffActionKind
 
 
@@ -83,6 +84,23 @@ def require_reason(reason: str, field: str = "reason") -> str:
     if not reason:
         raise AppValidationError({field: [_("Give a reason.")]})
     return reason
+
+
+def search_record(*, by: AbstractBaseUser, codes: list[str]) -> StaffAction:
+    """Log a search for a party (予約の検索) by the reservations it showed, as an export is
+    logged: who looked at whose data, and when. The words searched for (a name, an address, a
+    number) are not kept, nor the parties' names, so that an erasure leaves nothing of the
+    person in the log. The entry is the facility's when the user works at one facility (the
+    admin shows a facility's entries to its staff); an operator's, across facilities, is the
+    operator's alone."""
+    facility_ids = staff_facility_ids(by)
+    only = next(iter(facility_ids)) if facility_ids is not None and len(facility_ids) == 1 else None
+    return record(
+        by=by,
+        kind=StaffActionKind.SEARCH,
+        facility_id=only,
+        after={"reservations": codes, "rows": len(codes)},
+    )
 
 
 def export_record(

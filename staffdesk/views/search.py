@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from core.search import search_page_asked
 from events.staff_pages import staff_page
-from staffdesk import selectors
+from staffdesk import selectors, services
 
 
 @staff_page
@@ -25,4 +25,5 @@ def search(request):
             upcoming_from=asked.upcoming_from,
             past_from=asked.past_from,
         )
+        services.search_record(by=request.user, codes=found.codes)
     return render(request, "staff/search.html", {"query": asked.query, "found": found})
