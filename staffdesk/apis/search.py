@@ -45,5 +45,5 @@ class ReservationSearchApi(StaffApi):
         found = selectors.reservations_search(
             user=request.user, query=query, upcoming_from=upcoming_from, past_from=past_from
         )
-        services.search_record(by=request.user, codes=found.codes)
+        services.search_record(by=request.user, codes=found.codes, facility_ids=found.facility_ids)
         return Response(ReservationSearchSerializer(found).data)

@@ -45,6 +45,7 @@ class ReservationSearch:
     upcoming: list[FoundParty]  # sessions not over yet, the soonest first
     past: list[FoundParty]  # sessions over, the latest first
     pages: SearchPages
+    facility_ids: set[int] | None  # the facilities searched (None: every one, an operator's)
 
     @property
     def codes(self) -> list[str]:
@@ -75,10 +76,10 @@ def reservations_search(
     each side of now from the row each side's page starts at."""
     now = now or timezone.now()
     match = search_filter(query)
-    if match is None:
-        return ReservationSearch(query=query, upcoming=[], past=[], pages=SearchPages.first(limit))
-    found = with_search_columns(Reservation.objects.all()).filter(match)
     ids = staff_facility_ids(user)
+    if match is None:
+        return ReservationSearch(query, [], [], SearchPages.first(limit), ids)
+    found = with_search_columns(Reservation.objects.all()).filter(match)
     if ids is not None:
         found = found.filter(Q(session__facility_id__in=ids) | Q(course__facility_id__in=ids))
     found = found.annotate(
@@ -104,9 +105,7 @@ def reservations_search(
             if r.pk in opened  # a course whose sessions were all deleted has no page
         ]
 
-    return ReservationSearch(
-        query=query, upcoming=parties(upcoming), past=parties(past), pages=pages
-    )
+    return ReservationSearch(query, parties(upcoming), parties(past), pages, ids)
 
 
 def _sessions_opened(reservations: list[Reservation], now: datetime) -> dict[int, Session]:

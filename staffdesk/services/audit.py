@@ -15,7 +15,6 @@ from booking.services import (
 )
 from core.errors import AppValidationError
 from events.models import Session
-from events.selectors import staff_facility_ids
 from staffdesk.models import StaffAction, StaffActionKind
 
 
@@ -86,14 +85,15 @@ def require_reason(reason: str, field: str = "reason") -> str:
     return reason
 
 
-def search_record(*, by: AbstractBaseUser, codes: list[str]) -> StaffAction:
+def search_record(
+    *, by: AbstractBaseUser, codes: list[str], facility_ids: set[int] | None
+) -> StaffAction:
     """Log a search for a party (予約の検索) by the reservations it showed, as an export is
     logged: who looked at whose data, and when. The words searched for (a name, an address, a
     number) are not kept, nor the parties' names, so that an erasure leaves nothing of the
     person in the log. The entry is the facility's when the user works at one facility (the
     admin shows a facility's entries to its staff); an operator's, across facilities, is the
-    operator's alone."""
-    facility_ids = staff_facility_ids(by)
+    operator's alone. ``facility_ids``: the facilities searched (None: every one)."""
     only = next(iter(facility_ids)) if facility_ids is not None and len(facility_ids) == 1 else None
     return record(
         by=by,

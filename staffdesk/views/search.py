@@ -25,5 +25,5 @@ def search(request):
             upcoming_from=asked.upcoming_from,
             past_from=asked.past_from,
         )
-        services.search_record(by=request.user, codes=found.codes)
+        services.search_record(by=request.user, codes=found.codes, facility_ids=found.facility_ids)
     return render(request, "staff/search.html", {"query": asked.query, "found": found})
