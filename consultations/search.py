@@ -12,7 +12,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from consultations.models import Appointment, AppointmentStatus
-from core.search import SEARCH_LIMIT, SearchPages, either_side_of, search_column, search_key
+from core.search import (
+    SEARCH_LIMIT,
+    SearchPages,
+    either_side_of,
+    phone_search_column,
+    phone_search_keys,
+    search_column,
+    search_key,
+)
 from events.selectors import staff_facility_ids
 
 
@@ -50,13 +58,13 @@ def appointments_search(
         .annotate(
             search_name=search_column("name"),
             search_code=search_column("code"),
-            search_phone=search_column("phone"),
+            search_phone=phone_search_column(),
         )
         .filter(
             Q(search_name__icontains=key)
             | Q(search_code__icontains=key)
-            | Q(search_phone__icontains=key)
             | Q(email__icontains=unicodedata.normalize("NFKC", query.strip()))
+            | Q.create([("search_phone__contains", n) for n in phone_search_keys(query)], "OR")
         )
     )
     ids = staff_facility_ids(user)

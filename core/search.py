@@ -1,6 +1,8 @@
 """What a staff search compares: the text typed and the columns searched, both without spaces
 (half- and full-width) and hyphens, so that 山田花子 finds 山田 花子, XCRCWDN finds XCR-CWDN and
-09012345678 finds 090-1234-5678 (a roster, a reservation across sessions, an appointment)."""
+09012345678 finds 090-1234-5678 (a roster, a reservation across sessions, an appointment); a
+phone number also without brackets, dots and the dashes of a Japanese keyboard, and in full
+width as in half, so that 09012345678 finds ０９０ー１２３４ー５６７８ and (090)1234.5678."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from drf_spectacular.utils import OpenApiParameter
 
 from core.errors import AppValidationError
 from core.fields import query_integer
+from core.phones import phone_digits
 
 SEARCH_IGNORED = (" ", "\u3000", "-")
 # The most a search lists on each side of today at once: a desk looks for one family, and a
@@ -186,9 +189,35 @@ def search_key(text: str) -> str:
     return text
 
 
-def search_column(name: str) -> Replace:
+def search_column(name: str, ignored: tuple[str, ...] = SEARCH_IGNORED) -> Replace:
     """A column without spaces and hyphens, in the database (SQLite and PostgreSQL alike)."""
     expression = F(name)
-    for ignored in SEARCH_IGNORED:
-        expression = Replace(expression, Value(ignored), Value(""), output_field=CharField())
+    for character in ignored:
+        expression = Replace(expression, Value(character), Value(""), output_field=CharField())
     return expression
+
+
+# What a phone number is kept with besides its digits, as typed and not folded (core.phones):
+# the hyphens, dashes and long-vowel marks of a Japanese keyboard, brackets and dots, in half
+# and full width.
+PHONE_IGNORED = (*SEARCH_IGNORED, *"－ーｰ‐‑‒–—―−()（）.．")
+FULL_WIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def phone_search_column(name: str = "phone") -> Replace:
+    """A phone number column with only its digits and a leading +, as far as the database can
+    say without folding full-width digits (which ``phone_search_keys`` searches for as well)."""
+    return search_column(name, PHONE_IGNORED)
+
+
+def phone_search_keys(query: str) -> list[str]:
+    """What a phone number column is searched for when the text typed is (part of) a phone
+    number: its digits, as they are kept when typed in full width (０９０ー…), and a number
+    from 0 also as written with +81. Empty when the text is no number."""
+    digits = phone_digits(query)
+    if not digits:
+        return []
+    keys = [digits, digits.translate(FULL_WIDTH_DIGITS)]
+    if digits.startswith("0") and len(digits) > 1:
+        keys.append("+81" + digits[1:])
+    return keys

@@ -25,7 +25,7 @@ from booking.models import (
     ReservationStatus,
 )
 from booking.services import waitlist_queryset
-from core.search import search_column, search_key
+from core.search import phone_search_column, phone_search_keys, search_column, search_key
 from events.models import Session
 from notifications.models import Notification, NotificationStatus
 from staffdesk.models import SessionAttendance, StaffAction
@@ -75,8 +75,9 @@ def search_filter(query: str) -> Q | None:
             Q(search_name__icontains=variant)
             | Q(search_kana__icontains=variant)
             | Q(search_code__icontains=variant)
-            | Q(search_phone__icontains=variant)
         )
+    for number in phone_search_keys(query):
+        match |= Q(search_phone__contains=number)
     return match
 
 
@@ -101,7 +102,7 @@ def with_search_columns(qs: QuerySet[Reservation]) -> QuerySet[Reservation]:
         search_name=search_column("name"),
         search_kana=search_column("name_kana"),
         search_code=search_column("code"),
-        search_phone=search_column("phone"),
+        search_phone=phone_search_column(),
     )
 
 

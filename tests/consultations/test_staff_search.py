@@ -124,3 +124,14 @@ def test_bad_searches_are_refused_clearly(facility, families):
         assert answer.status_code == 400 and answer.json()["fields"].keys() == {"q"}, query
     assert "相談予約の検索" in text(page_client(user).get(DESK, HTTP_ACCEPT_LANGUAGE="ja"))
     assert "Find an appointment" in text(page_client(user).get(DESK, HTTP_ACCEPT_LANGUAGE="en"))
+
+
+def test_a_number_typed_in_full_width_is_found(kind, facility, counsellor):
+    ahead = ordinary_tuesday(facility, ahead=True)
+    family = Family("山田 花子", "hanako@example.jp", phone="０９０ー１２３４ー５６７８")
+    coming, _ = appointment_book(kind=kind, start=ten(ahead), family=family)
+    client = page_client(staff_user(facility, StaffRole.VIEWER))
+
+    for query in ("09012345678", "090-1234-5678", "5678"):
+        body = client.get(DESK, {"q": query}).content.decode()
+        assert f"/staff/consultations/appointments/{coming.code}/" in body, query
