@@ -13,15 +13,18 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 
+from booking.models import actor_text
 from consultations.models import (
     Appointment,
     AvailabilityWindow,
+    ConsultationAction,
     ConsultationType,
     Counsellor,
     CounsellorLeave,
 )
 from consultations.topics import topic_list_errors
-from core.admin import language_name
+from core.admin import ReadOnlyAdmin, language_name
+from events.selectors import staff_facility_ids
 
 
 class WindowInline(admin.TabularInline):
@@ -96,3 +99,25 @@ class AppointmentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ConsultationAction)
+class ConsultationActionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """The consultations' audit log, read-only; staff see their own facilities' entries."""
+
+    list_display = ["at", "who", "kind", "facility", "appointment"]
+    list_filter = ["kind", "facility"]
+    search_fields = ["actor_label", "appointment__code"]
+    date_hierarchy = "at"
+    list_select_related = ["facility", "appointment"]
+    readonly_fields = ["at", "actor", "who", "kind", "facility", "appointment", "after"]
+    fields = readonly_fields
+
+    @admin.display(description=_("who"), ordering="actor_label")
+    def who(self, obj: ConsultationAction) -> str:
+        return actor_text(obj.actor_label)
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        ids = staff_facility_ids(request.user)
+        return qs if ids is None else qs.filter(facility_id__in=ids)

@@ -254,3 +254,62 @@ class AppointmentAnswers(models.Model):
 
     def __str__(self) -> str:
         return f"answers of {self.appointment_id}"
+
+
+class ConsultationActionKind(models.TextChoices):
+    BOOKED = "booked", _("Booked for the family")
+    CANCELLED = "cancelled", _("Cancelled for the family")
+    BLOCKED = "blocked", _("Time blocked")
+    UNBLOCKED = "unblocked", _("Block lifted")
+    CLOSED = "closed", _("Outcome saved")
+    NOTE = "note", _("Private note saved")
+    SEARCH = "search", _("Appointments searched")
+
+
+class ConsultationAction(models.Model):
+    """The consultations' audit log (操作履歴): what a staff member did to an appointment, and
+    each search of the families' appointments, as the desk's log keeps the staff's actions on
+    bookings. It holds codes, statuses and times, never a family's name, number or answers, so
+    an erasure leaves nothing of the family in it."""
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consultation_actions",
+        verbose_name=_("staff user"),
+    )
+    # Kept as text so the log still says who it was after the account is deleted.
+    actor_label = models.CharField(_("who"), max_length=150)
+    kind = models.CharField(_("what"), max_length=20, choices=ConsultationActionKind.choices)
+    facility = models.ForeignKey(
+        Facility,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consultation_actions",
+        verbose_name=_("facility"),
+    )
+    appointment = models.ForeignKey(
+        Appointment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("appointment"),
+    )
+    after = models.JSONField(_("after"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("consultation staff action")
+        verbose_name_plural = _("consultation staff actions")
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["appointment", "at"], name="consult_action_appt_at"),
+            models.Index(fields=["facility", "at"], name="consult_action_facility_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{format_day_time(self.at, get_language())} {self.get_kind_display()}"

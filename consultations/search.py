@@ -30,6 +30,12 @@ class AppointmentSearch:
     upcoming: list[Appointment]  # not over yet, the soonest first
     past: list[Appointment]  # over, the latest first
     pages: SearchPages
+    facility_ids: set[int] | None  # the facilities searched (None: every one, an operator's)
+
+    @property
+    def codes(self) -> list[str]:
+        """The appointments shown, by code, in the order shown."""
+        return [appointment.code for appointment in self.upcoming + self.past]
 
     @property
     def more(self) -> bool:
@@ -50,8 +56,9 @@ def appointments_search(
     ``limit`` on each side of now from the row each side's page starts at."""
     now = now or timezone.now()
     key = search_key(query)
+    ids = staff_facility_ids(user)
     if not key:
-        return AppointmentSearch(query=query, upcoming=[], past=[], pages=SearchPages.first(limit))
+        return AppointmentSearch(query, [], [], SearchPages.first(limit), ids)
     found = (
         Appointment.objects.exclude(status=AppointmentStatus.BLOCKED)
         .select_related("counsellor__facility", "consultation_type")
@@ -67,7 +74,6 @@ def appointments_search(
             | Q.create([("search_phone__contains", n) for n in phone_search_keys(query)], "OR")
         )
     )
-    ids = staff_facility_ids(user)
     if ids is not None:
         found = found.filter(counsellor__facility_id__in=ids)
     upcoming, past, pages = either_side_of(
@@ -79,4 +85,4 @@ def appointments_search(
         upcoming_from=upcoming_from,
         past_from=past_from,
     )
-    return AppointmentSearch(query=query, upcoming=upcoming, past=past, pages=pages)
+    return AppointmentSearch(query, upcoming, past, pages, ids)

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.services.tokens import generate_code, generate_token, hash_token
+from consultations.audit import consultation_action_record
 from consultations.emails import (
     notify_appointment_booked,
     notify_appointment_cancelled,
@@ -28,6 +30,7 @@ from consultations.models import (
     Appointment,
     AppointmentAnswers,
     AppointmentStatus,
+    ConsultationActionKind,
     ConsultationMode,
     ConsultationType,
     Counsellor,
@@ -91,11 +94,13 @@ def appointment_book(
     family: Family,
     counsellor_id: int | None = None,
     by_staff: bool = False,
+    by: AbstractBaseUser | None = None,
     now: datetime | None = None,
 ) -> tuple[Appointment, str]:
     """Book a free slot of ``kind`` for a family; return the appointment and its manage token.
 
-    Staff booking for a family who phoned skip the lead time but not the other rules.
+    Staff booking for a family who phoned skip the lead time but not the other rules; ``by``,
+    the staff member, is named in the audit log.
     """
     now = now or timezone.now()
     ConsultationType.objects.select_for_update().filter(pk=kind.pk).first()
@@ -148,9 +153,21 @@ def appointment_book(
         topic=topic,
         free_text=family.free_text,
     )
+    if by is not None:
+        logged(by, ConsultationActionKind.BOOKED, appointment, start=appointment.start)
     if appointment.email:
         notify_appointment_booked(appointment, token=token)
     return appointment, token
+
+
+def logged(by: AbstractBaseUser, kind: str, appointment: Appointment, **after: Any) -> None:
+    """Write the audit log's entry of a staff member's change (in its transaction): the
+    appointment's status after it, and the times or the status before where they say more."""
+    after = {"status": appointment.status, **after}
+    for name, value in after.items():
+        if isinstance(value, datetime):
+            after[name] = timezone.localtime(value).isoformat()
+    consultation_action_record(by=by, kind=kind, appointment=appointment, after=after)
 
 
 PHONE_NEEDED = _("Give the phone number we should call for the consultation.")
@@ -166,7 +183,13 @@ def phone_missing(kind: ConsultationType, phone: str) -> bool:
 
 
 @transaction.atomic
-def appointment_block(*, counsellor: Counsellor, start: datetime, minutes: int) -> Appointment:
+def appointment_block(
+    *,
+    counsellor: Counsellor,
+    start: datetime,
+    minutes: int,
+    by: AbstractBaseUser | None = None,
+) -> Appointment:
     """Hold a counsellor's time so that no family can book it (a meeting, a visit)."""
     Counsellor.objects.select_for_update().filter(pk=counsellor.pk).first()
     end = start + timedelta(minutes=minutes)
@@ -178,7 +201,7 @@ def appointment_block(*, counsellor: Counsellor, start: datetime, minutes: int) 
     ).exists()
     if clash:
         raise _slot_taken()
-    return _insert(
+    block = _insert(
         Appointment(
             counsellor=counsellor,
             start=start,
@@ -188,11 +211,18 @@ def appointment_block(*, counsellor: Counsellor, start: datetime, minutes: int) 
             code=_new_code(),
         )
     )
+    if by is not None:
+        logged(by, ConsultationActionKind.BLOCKED, block, start=block.start, end=block.end)
+    return block
 
 
 @transaction.atomic
 def appointment_cancel(
-    *, appointment: Appointment, by_staff: bool = False, now: datetime | None = None
+    *,
+    appointment: Appointment,
+    by_staff: bool = False,
+    by: AbstractBaseUser | None = None,
+    now: datetime | None = None,
 ) -> Appointment:
     """Cancel an appointment (or lift a block); the slot is free again at once."""
     now = now or timezone.now()
@@ -206,7 +236,12 @@ def appointment_cancel(
     ).update(status=AppointmentStatus.CANCELLED, sequence=F("sequence") + 1, updated_at=now)
     if not changed:
         raise AppError("not_cancellable", _("This appointment is no longer held."))
+    was = appointment.status
     appointment.refresh_from_db()
+    if by is not None:
+        lifted = was == AppointmentStatus.BLOCKED
+        kind = ConsultationActionKind.UNBLOCKED if lifted else ConsultationActionKind.CANCELLED
+        logged(by, kind, appointment, was=was)
     if appointment.consultation_type_id and appointment.email:
         notify_appointment_cancelled(appointment)
     return appointment
@@ -264,7 +299,12 @@ def appointment_rebook(
 
 @transaction.atomic
 def appointment_close(
-    *, appointment: Appointment, status: str, note: str = "", now: datetime | None = None
+    *,
+    appointment: Appointment,
+    status: str,
+    note: str = "",
+    by: AbstractBaseUser | None = None,
+    now: datetime | None = None,
 ) -> Appointment:
     """Mark a booked appointment done or a no-show once it has begun, with a private note."""
     now = now or timezone.now()
@@ -282,15 +322,21 @@ def appointment_close(
             appointment=appointment, defaults={"staff_note": note}
         )
     appointment.refresh_from_db()
+    if by is not None:
+        logged(by, ConsultationActionKind.CLOSED, appointment)
     return appointment
 
 
 @transaction.atomic
-def appointment_note(*, appointment: Appointment, note: str) -> AppointmentAnswers:
+def appointment_note(
+    *, appointment: Appointment, note: str, by: AbstractBaseUser | None = None
+) -> AppointmentAnswers:
     """Keep the counsellor's private note of a consultation that took place (or was missed)."""
     if appointment.status not in (AppointmentStatus.DONE, AppointmentStatus.NO_SHOW):
         raise AppError("not_closed", _("Mark the consultation done or a no-show first."))
     answers, _created = AppointmentAnswers.objects.update_or_create(
         appointment=appointment, defaults={"staff_note": note.strip()}
     )
+    if by is not None:  # that a note was written, not what it says: it is the counsellor's
+        logged(by, ConsultationActionKind.NOTE, appointment)
     return answers

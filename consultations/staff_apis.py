@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from consultations import reports, selectors, services
 from consultations.apis import CODE_PATTERN, RANGE_TOO_LONG
+from consultations.audit import appointments_search_record
 from consultations.models import Appointment, ConsultationType, Counsellor
 from consultations.report_csv import year_csv, year_csv_name
 from consultations.search import appointments_search
@@ -171,7 +172,9 @@ class CounsellorBlockApi(APIView):
         may_act(request, counsellor)
         serializer = BlockSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        block = services.appointment_block(counsellor=counsellor, **serializer.validated_data)
+        block = services.appointment_block(
+            counsellor=counsellor, by=request.user, **serializer.validated_data
+        )
         return Response(AppointmentSerializer(block).data, status=201)
 
 
@@ -198,6 +201,9 @@ class StaffAppointmentCreateApi(APIView):
         found = appointments_search(
             user=request.user, query=query, upcoming_from=upcoming_from, past_from=past_from
         )
+        appointments_search_record(
+            by=request.user, codes=found.codes, facility_ids=found.facility_ids
+        )
         return Response(AppointmentSearchSerializer(found).data)
 
     @extend_schema(
@@ -214,7 +220,7 @@ class StaffAppointmentCreateApi(APIView):
             raise NotFound()
         family = services.family_from_data(data)
         appointment, _token = services.appointment_book(
-            kind=kind, start=data["start"], family=family, by_staff=True
+            kind=kind, start=data["start"], family=family, by_staff=True, by=request.user
         )
         return Response(AppointmentSerializer(appointment).data, status=201)
 
@@ -225,7 +231,9 @@ class StaffAppointmentCancelApi(APIView):
     @extend_schema(request=None, responses={200: AppointmentSerializer, **ERROR_RESPONSES})
     def post(self, request, code: str):
         appointment = visible_appointment(request, code)
-        appointment = services.appointment_cancel(appointment=appointment, by_staff=True)
+        appointment = services.appointment_cancel(
+            appointment=appointment, by_staff=True, by=request.user
+        )
         return Response(AppointmentSerializer(appointment).data)
 
 
@@ -241,7 +249,7 @@ class StaffAppointmentCloseApi(APIView):
         serializer = CloseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         appointment = services.appointment_close(
-            appointment=appointment, **serializer.validated_data
+            appointment=appointment, by=request.user, **serializer.validated_data
         )
         return Response(AppointmentSerializer(appointment).data)
 

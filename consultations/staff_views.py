@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from consultations import selectors, services
 from consultations.apis import CODE_PATTERN
+from consultations.audit import appointment_actions, appointments_search_record
 from consultations.models import Appointment, AppointmentStatus, ConsultationType, Counsellor
 from consultations.report_csv import year_csv, year_csv_name
 from consultations.reports import consultation_year, report_facilities
@@ -87,11 +88,14 @@ def desk(request):
         context["error"] = asked.error
         return render(request, "consultations/staff/desk.html", context, status=400)
     if asked.query:
-        context["found"] = appointments_search(
+        found = context["found"] = appointments_search(
             user=request.user,
             query=asked.query,
             upcoming_from=asked.upcoming_from,
             past_from=asked.past_from,
+        )
+        appointments_search_record(
+            by=request.user, codes=found.codes, facility_ids=found.facility_ids
         )
     return render(request, "consultations/staff/desk.html", context)
 
@@ -139,7 +143,10 @@ def block(request, pk: int):
     start = form.cleaned_data["start"]
     try:
         services.appointment_block(
-            counsellor=counsellor, start=start, minutes=form.cleaned_data["minutes"]
+            counsellor=counsellor,
+            start=start,
+            minutes=form.cleaned_data["minutes"],
+            by=request.user,
         )
     except AppError as exc:
         messages.error(request, exc.message)
@@ -184,6 +191,7 @@ def book(request, slug: str):
                 family=family,
                 counsellor_id=counsellor.pk,
                 by_staff=True,
+                by=request.user,
             )
         except AppError as exc:
             form.add_error(None, exc.message)
@@ -238,14 +246,14 @@ def appointment(request, code: str):
             raise PermissionDenied
         try:
             if action == "cancel":
-                services.appointment_cancel(appointment=found, by_staff=True)
+                services.appointment_cancel(appointment=found, by_staff=True, by=request.user)
                 messages.success(request, _("The appointment is cancelled."))
                 return redirect("consult_staff:appointment", code=found.code)
             if action in APPOINTMENT_ACTIONS:
                 form_class, save, said = APPOINTMENT_ACTIONS[action]
                 form = shown[action] = form_class(request.POST)
                 if form.is_valid():
-                    save(appointment=found, **form.cleaned_data)
+                    save(appointment=found, by=request.user, **form.cleaned_data)
                     messages.success(request, str(said))
                     return redirect("consult_staff:appointment", code=found.code)
             status = 400  # a form with what is wrong on it, or no action this page takes
@@ -271,6 +279,7 @@ def appointment(request, code: str):
             and found.start <= timezone.now(),
             "closed": closed,
             "back_url": plan_url(found.counsellor, timezone.localtime(found.start).date()),
+            "actions": appointment_actions(found) if allowed else [],
         },
         status=status,
     )
