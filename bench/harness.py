@@ -129,9 +129,11 @@ class Party:
         return self.adults + self.children
 
 
-def parties(count: int, prefix: str) -> list[Party]:
-    """Parties of 1 to 5 (adults and children), each with its own email; reproducible."""
-    rng = random.Random(prefix)
+def parties(count: int, prefix: str, sizes: str | None = None) -> list[Party]:
+    """Parties of 1 to 5 (adults and children), each with its own email; reproducible. The
+    parties' sizes follow ``sizes`` (else ``prefix``): rushes given the same one meet the same
+    families, in the same order, under other addresses."""
+    rng = random.Random(prefix if sizes is None else sizes)
     return [
         Party(f"{prefix}-{i}@example.jp", rng.choice([1, 1, 2]), rng.choice([0, 0, 1, 2, 3]))
         for i in range(count)

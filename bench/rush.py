@@ -123,9 +123,14 @@ def sold_out_after(run: Run) -> float | None:
     return max(ends) if ends else None
 
 
-def rush(server: Server, kind: str, session_id: int, label: str) -> tuple[Rush, Counter[str]]:
-    """Fire 1000 bookings at one session and check what the database holds afterwards."""
-    group = parties(REQUESTS, label)
+def rush(
+    server: Server, kind: str, session_id: int, label: str, sizes: str
+) -> tuple[Rush, Counter[str]]:
+    """Fire 1000 bookings at one session and check what the database holds afterwards. The
+    rushes of a round get the same parties (``sizes``): the same number of them is confirmed
+    in each, so the rushes differ by the waiting list alone, not by how many bookings the
+    party sizes let in (39 against 46 of 1000 in one round, with a seed per rush)."""
+    group = parties(REQUESTS, label, sizes)
     run = fire(server.port, booking_requests(server.port, session_id, group))
     outcomes: Counter[str] = Counter()
     seats_answered = 0
@@ -209,8 +214,13 @@ def one_round(server: Server, number: int, sessions: dict, label: str) -> Round:
     result = Round()
     floor_before = fire(server.port, ping_requests(server.port, REQUESTS))
     rushes = {}
-    for kind in KINDS:
-        rushes[kind], outcomes = rush(server, kind, sessions[kind], f"{label}-{kind}-{number}")
+    # Each round starts from another rush, so that none always follows the open list's 1000
+    # writes (on SQLite, a write-ahead log to check-point; on PostgreSQL, dead rows to vacuum).
+    shift = (number - 1) % len(KINDS)
+    for kind in KINDS[shift:] + KINDS[:shift]:
+        rushes[kind], outcomes = rush(
+            server, kind, sessions[kind], f"{label}-{kind}-{number}", f"{label}-{number}"
+        )
         result.outcomes.update({f"{kind} {k}": v for k, v in outcomes.items()})
     cached_detail, cached_list = page_reads(server.port, sessions["reads"])
     plain_detail, plain_list = page_reads(server.uncached_port, sessions["reads"])
