@@ -23,6 +23,7 @@ from consultations.models import (
     ConsultationActionKind,
 )
 from core.dates import format_day_time
+from events.selectors import only_facility_id
 
 
 def consultation_action_record(
@@ -50,11 +51,10 @@ def appointments_search_record(
 ) -> ConsultationAction:
     """Log a search by the appointments it showed (the words searched for are not kept); the
     facility's entry when the user works at one facility."""
-    only = next(iter(facility_ids)) if facility_ids is not None and len(facility_ids) == 1 else None
     return consultation_action_record(
         by=by,
         kind=ConsultationActionKind.SEARCH,
-        facility_id=only,
+        facility_id=only_facility_id(facility_ids),
         after={"appointments": codes, "rows": len(codes)},
     )
 

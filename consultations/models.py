@@ -10,7 +10,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import format_day_time
-from events.models import Facility
+from events.models import Facility, StaffLogEntry
 
 
 class CounsellorRole(models.TextChoices):
@@ -266,32 +266,13 @@ class ConsultationActionKind(models.TextChoices):
     SEARCH = "search", _("Appointments searched")
 
 
-class ConsultationAction(models.Model):
+class ConsultationAction(StaffLogEntry):
     """The consultations' audit log (操作履歴): what a staff member did to an appointment, and
     each search of the families' appointments, as the desk's log keeps the staff's actions on
     bookings. It holds codes, statuses and times, never a family's name, number or answers, so
     an erasure leaves nothing of the family in it."""
 
-    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="consultation_actions",
-        verbose_name=_("staff user"),
-    )
-    # Kept as text so the log still says who it was after the account is deleted.
-    actor_label = models.CharField(_("who"), max_length=150)
     kind = models.CharField(_("what"), max_length=20, choices=ConsultationActionKind.choices)
-    facility = models.ForeignKey(
-        Facility,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="consultation_actions",
-        verbose_name=_("facility"),
-    )
     appointment = models.ForeignKey(
         Appointment,
         on_delete=models.SET_NULL,

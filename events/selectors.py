@@ -75,6 +75,14 @@ def staff_facility_ids(
     return set(memberships.values_list("facility_id", flat=True))
 
 
+def only_facility_id(facility_ids: set[int] | None) -> int | None:
+    """The one facility of a staff member's (``staff_facility_ids``), None for several or all:
+    an audit log's entry is a facility's when the user works at one."""
+    if facility_ids is None or len(facility_ids) != 1:
+        return None
+    return next(iter(facility_ids))
+
+
 def staff_facilities(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Facility]:
     """Facilities the user works at (every facility for a superuser), in the city's order."""
     ids = staff_facility_ids(user)

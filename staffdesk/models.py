@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from booking.models import Reservation, actor_text
 from core.dates import format_day_time
-from events.models import Session
+from events.models import Session, StaffLogEntry
 
 
 class SessionAttendance(models.Model):
@@ -76,29 +76,11 @@ class StaffActionKind(models.TextChoices):
     SEARCH = "search", _("Reservations searched")
 
 
-class StaffAction(models.Model):
-    """The audit log: one action of a staff member, with what it changed (before and after)."""
+class StaffAction(StaffLogEntry):
+    """The audit log: one action of a staff member, with what it changed (before and after);
+    when, who and the facility as every staff log keeps them (``events.models.StaffLogEntry``)."""
 
-    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="staff_actions",
-        verbose_name=_("staff user"),
-    )
-    # Kept as text so the log still says who it was after the account is deleted.
-    actor_label = models.CharField(_("who"), max_length=150)
     kind = models.CharField(_("what"), max_length=30, choices=StaffActionKind.choices)
-    facility = models.ForeignKey(
-        "events.Facility",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="staff_actions",
-        verbose_name=_("facility"),
-    )
     session = models.ForeignKey(
         Session,
         on_delete=models.SET_NULL,

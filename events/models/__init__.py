@@ -13,7 +13,7 @@ from events.models.programs import (
     default_reminder_offsets,
 )
 from events.models.sessions import LONGEST_SESSION, Session, SessionStatus
-from events.models.staff import StaffMembership, StaffRole
+from events.models.staff import StaffLogEntry, StaffMembership, StaffRole
 
 __all__ = [
     "FACILITY_ORDER",
@@ -30,6 +30,7 @@ __all__ = [
     "Program",
     "Session",
     "SessionStatus",
+    "StaffLogEntry",
     "StaffMembership",
     "StaffRole",
     "default_reminder_offsets",

@@ -1,4 +1,5 @@
-"""Staff memberships: a staff user's role at one facility."""
+"""Staff memberships: a staff user's role at one facility; what an entry of a staff audit log
+holds."""
 
 from django.conf import settings
 from django.db import models
@@ -42,3 +43,31 @@ class StaffMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.facility} ({self.get_role_display()})"
+
+
+class StaffLogEntry(models.Model):
+    """What every staff audit log keeps of an entry (the desk's ``StaffAction``, the
+    consultations' ``ConsultationAction``): when, who, and at which facility."""
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="%(class)s_entries",
+        verbose_name=_("staff user"),
+    )
+    # Kept as text so the log still says who it was after the account is deleted.
+    actor_label = models.CharField(_("who"), max_length=150)
+    facility = models.ForeignKey(
+        Facility,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="%(class)s_entries",
+        verbose_name=_("facility"),
+    )
+
+    class Meta:
+        abstract = True

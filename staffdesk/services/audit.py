@@ -15,6 +15,7 @@ from booking.services import (
 )
 from core.errors import AppValidationError
 from events.models import Session
+from events.selectors import only_facility_id
 from staffdesk.models import StaffAction, StaffActionKind
 
 
@@ -94,11 +95,10 @@ def search_record(
     person in the log. The entry is the facility's when the user works at one facility (the
     admin shows a facility's entries to its staff); an operator's, across facilities, is the
     operator's alone. ``facility_ids``: the facilities searched (None: every one)."""
-    only = next(iter(facility_ids)) if facility_ids is not None and len(facility_ids) == 1 else None
     return record(
         by=by,
         kind=StaffActionKind.SEARCH,
-        facility_id=only,
+        facility_id=only_facility_id(facility_ids),
         after={"reservations": codes, "rows": len(codes)},
     )
 
