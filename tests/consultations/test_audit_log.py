@@ -166,3 +166,28 @@ def test_the_admin_lists_the_log_for_an_operator(kind, tuesday_ahead, manager, d
     body = listing.content.decode()
     assert "相談予約（職員）" in body and appointment.code in body
     assert timezone.now() - ConsultationAction.objects.get().at < timedelta(minutes=1)
+
+
+def test_the_staff_api_logs_as_the_pages_do(kind, counsellor, manager, tuesday_ahead):
+    api = token_client(manager)
+    made = api.post(
+        "/api/v1/staff/appointments/",
+        {"consultation": kind.slug, "start": ten(tuesday_ahead).isoformat(), "name": "電話 太郎"}
+        | {"email": "t@example.jp", "topic": "入園"},
+        format="json",
+    )
+    code = made.json()["code"]
+    api.post(f"/api/v1/staff/appointments/{code}/cancel/")
+    block = api.post(
+        f"/api/v1/staff/counsellors/{counsellor.pk}/blocks/",
+        {"start": ten(tuesday_ahead, 40).isoformat(), "minutes": 30},
+        format="json",
+    )
+
+    assert made.status_code == 201 and block.status_code == 201, block.json()
+    assert kinds() == [
+        ConsultationActionKind.BOOKED,
+        ConsultationActionKind.CANCELLED,
+        ConsultationActionKind.BLOCKED,
+    ]
+    assert {action.actor for action in ConsultationAction.objects.all()} == {manager}
