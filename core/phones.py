@@ -40,13 +40,21 @@ def phone_digits(value: str | None) -> str | None:
     return text
 
 
+# The digits a keyboard types, in half and full width: what the staff's search looks for
+# (core.search). Circled or mathematical digits (①, 𝟎) fold to them too, but are no one's way
+# of writing a number and would be kept, as typed, where no search finds them.
+TYPED_DIGITS = frozenset("0123456789０１２３４５６７８９")
+
+
 def validate_phone(value: str) -> None:
     """A validator for a phone number field that may be left empty: what is written must be a
-    number someone can call back (not "12", "abc" or 内線 alone)."""
+    number someone can call back (not "12", "abc" or 内線 alone), in the digits a keyboard
+    types."""
     if not value.strip():
         return
     digits = phone_digits(value)
-    if digits is None or not SHORTEST <= len(digits) <= LONGEST:
+    odd_digits = any(c.isdigit() and c not in TYPED_DIGITS for c in value)
+    if digits is None or odd_digits or not SHORTEST <= len(digits) <= LONGEST:
         raise ValidationError(PHONE_INVALID, code="invalid")
 
 

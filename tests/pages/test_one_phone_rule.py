@@ -18,7 +18,7 @@ from tests.pages.conftest import fill
 pytestmark = pytest.mark.django_db
 
 TYPED = ["０９０ー１２３４ー５６７８", "(0598)00-1234", "+81 90 1234 5678", "090.1234.5678"]
-NO_NUMBER = ["12", "123456", "内線12", "090-1234-567a"]
+NO_NUMBER = ["12", "123456", "内線12", "090-1234-567a", "⓪⑨⓪①②③④⑤⑥⑦⑧", "𝟎𝟗𝟎𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖"]
 JA = "電話番号を正しく入力してください（例：090-1234-5678）。"
 EN = "Enter a phone number such as 090-1234-5678."
 
