@@ -17,7 +17,7 @@ from core.search import (
     SearchPages,
     either_side_of,
     phone_search_column,
-    phone_search_keys,
+    phone_search_match,
     search_column,
     search_key,
 )
@@ -71,7 +71,7 @@ def appointments_search(
             Q(search_name__icontains=key)
             | Q(search_code__icontains=key)
             | Q(email__icontains=unicodedata.normalize("NFKC", query.strip()))
-            | Q.create([("search_phone__contains", n) for n in phone_search_keys(query)], "OR")
+            | phone_search_match(query)
         )
     )
     if ids is not None:

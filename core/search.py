@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import CharField, F, QuerySet, Value
+from django.db.models import CharField, F, Q, QuerySet, Value
 from django.db.models.functions import Replace
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter
@@ -221,3 +221,9 @@ def phone_search_keys(query: str) -> list[str]:
     if digits.startswith("0") and len(digits) > 1:
         keys.append("+81" + digits[1:])
     return keys
+
+
+def phone_search_match(query: str, column: str = "search_phone") -> Q:
+    """Rows whose ``phone_search_column`` (annotated as ``column``) holds one of the query's
+    ``phone_search_keys``; an empty Q, which adds nothing to an OR, when the text is no number."""
+    return Q.create([(f"{column}__contains", key) for key in phone_search_keys(query)], "OR")

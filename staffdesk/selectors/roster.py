@@ -25,7 +25,7 @@ from booking.models import (
     ReservationStatus,
 )
 from booking.services import waitlist_queryset
-from core.search import phone_search_column, phone_search_keys, search_column, search_key
+from core.search import phone_search_column, phone_search_match, search_column, search_key
 from events.models import Session
 from notifications.models import Notification, NotificationStatus
 from staffdesk.models import SessionAttendance, StaffAction
@@ -76,9 +76,7 @@ def search_filter(query: str) -> Q | None:
             | Q(search_kana__icontains=variant)
             | Q(search_code__icontains=variant)
         )
-    for number in phone_search_keys(query):
-        match |= Q(search_phone__contains=number)
-    return match
+    return match | phone_search_match(query)
 
 
 def attendees_named(key: str) -> list[int]:
