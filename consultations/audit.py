@@ -22,7 +22,7 @@ from consultations.models import (
     ConsultationAction,
     ConsultationActionKind,
 )
-from core.dates import format_day_time
+from core.dates import format_day_time, json_ready
 from events.selectors import only_facility_id
 
 
@@ -42,7 +42,17 @@ def consultation_action_record(
         kind=kind,
         facility_id=facility_id,
         appointment=appointment,
-        after=after or {},
+        after=json_ready(after or {}),
+    )
+
+
+def appointment_action_record(
+    by: AbstractBaseUser, kind: str, appointment: Appointment, **after: Any
+) -> ConsultationAction:
+    """Log a staff member's change of an appointment (in its transaction): the appointment's
+    status after it, and the times or the status before where they say more."""
+    return consultation_action_record(
+        by=by, kind=kind, appointment=appointment, after={"status": appointment.status, **after}
     )
 
 

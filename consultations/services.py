@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.services.tokens import generate_code, generate_token, hash_token
-from consultations.audit import consultation_action_record
+from consultations.audit import appointment_action_record
 from consultations.emails import (
     notify_appointment_booked,
     notify_appointment_cancelled,
@@ -154,20 +154,12 @@ def appointment_book(
         free_text=family.free_text,
     )
     if by is not None:
-        logged(by, ConsultationActionKind.BOOKED, appointment, start=appointment.start)
+        appointment_action_record(
+            by, ConsultationActionKind.BOOKED, appointment, start=appointment.start
+        )
     if appointment.email:
         notify_appointment_booked(appointment, token=token)
     return appointment, token
-
-
-def logged(by: AbstractBaseUser, kind: str, appointment: Appointment, **after: Any) -> None:
-    """Write the audit log's entry of a staff member's change (in its transaction): the
-    appointment's status after it, and the times or the status before where they say more."""
-    after = {"status": appointment.status, **after}
-    for name, value in after.items():
-        if isinstance(value, datetime):
-            after[name] = timezone.localtime(value).isoformat()
-    consultation_action_record(by=by, kind=kind, appointment=appointment, after=after)
 
 
 PHONE_NEEDED = _("Give the phone number we should call for the consultation.")
@@ -212,7 +204,9 @@ def appointment_block(
         )
     )
     if by is not None:
-        logged(by, ConsultationActionKind.BLOCKED, block, start=block.start, end=block.end)
+        appointment_action_record(
+            by, ConsultationActionKind.BLOCKED, block, start=block.start, end=block.end
+        )
     return block
 
 
@@ -241,7 +235,7 @@ def appointment_cancel(
     if by is not None:
         lifted = was == AppointmentStatus.BLOCKED
         kind = ConsultationActionKind.UNBLOCKED if lifted else ConsultationActionKind.CANCELLED
-        logged(by, kind, appointment, was=was)
+        appointment_action_record(by, kind, appointment, was=was)
     if appointment.consultation_type_id and appointment.email:
         notify_appointment_cancelled(appointment)
     return appointment
@@ -323,7 +317,7 @@ def appointment_close(
         )
     appointment.refresh_from_db()
     if by is not None:
-        logged(by, ConsultationActionKind.CLOSED, appointment)
+        appointment_action_record(by, ConsultationActionKind.CLOSED, appointment)
     return appointment
 
 
@@ -338,5 +332,5 @@ def appointment_note(
         appointment=appointment, defaults={"staff_note": note.strip()}
     )
     if by is not None:  # that a note was written, not what it says: it is the counsellor's
-        logged(by, ConsultationActionKind.NOTE, appointment)
+        appointment_action_record(by, ConsultationActionKind.NOTE, appointment)
     return answers

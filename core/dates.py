@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import lru_cache
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
@@ -164,3 +165,17 @@ def format_short(value: datetime, language: str | None) -> str:
         f"{format_day(value, language, style='short')}{day_time_separator(language)}"
         f"{local(value):%H:%M}"
     )
+
+
+def json_ready(value: Any) -> Any:
+    """A value for a JSON column (an audit log's before and after): dates as ISO text, times in
+    the site's time zone, keys as text, tuples as lists; anything else as it is."""
+    if isinstance(value, dict):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.models import Reservation
 from booking.services import (
     actor_label,
 )
+from core.dates import json_ready
 from core.errors import AppValidationError
 from events.models import Session
 from events.selectors import only_facility_id
@@ -40,8 +39,8 @@ def record(
         session=session,
         reservation=reservation,
         reason=reason,
-        before=_jsonable(before or {}),
-        after=_jsonable(after or {}),
+        before=json_ready(before or {}),
+        after=json_ready(after or {}),
     )
 
 
@@ -65,18 +64,6 @@ def staff_action_record(
         before=before,
         after=after,
     )
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, datetime):
-        return timezone.localtime(value).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 def require_reason(reason: str, field: str = "reason") -> str:
