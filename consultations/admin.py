@@ -24,7 +24,7 @@ from consultations.models import (
 )
 from consultations.topics import topic_list_errors
 from core.admin import ReadOnlyAdmin, language_name
-from events.selectors import staff_facility_ids
+from events.admin import FacilityScopedAdmin
 
 
 class WindowInline(admin.TabularInline):
@@ -102,7 +102,7 @@ class AppointmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsultationAction)
-class ConsultationActionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class ConsultationActionAdmin(ReadOnlyAdmin, FacilityScopedAdmin):
     """The consultations' audit log, read-only; staff see their own facilities' entries."""
 
     list_display = ["at", "who", "kind", "facility", "appointment"]
@@ -116,8 +116,3 @@ class ConsultationActionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     @admin.display(description=_("who"), ordering="actor_label")
     def who(self, obj: ConsultationAction) -> str:
         return actor_text(obj.actor_label)
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        ids = staff_facility_ids(request.user)
-        return qs if ids is None else qs.filter(facility_id__in=ids)

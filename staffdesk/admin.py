@@ -10,13 +10,12 @@ from core.errors import AppError, AppValidationError, errors_on_form
 from events import services as catalogue
 from events.admin import FacilityScopedAdmin
 from events.models import Session
-from events.selectors import staff_facility_ids
 from staffdesk.models import StaffAction
 from staffdesk.services import session_cancel_all, session_update
 
 
 @admin.register(StaffAction)
-class StaffActionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class StaffActionAdmin(ReadOnlyAdmin, FacilityScopedAdmin):
     """The audit log, read-only; staff see their own facilities' entries."""
 
     list_display = ["at", "who", "kind", "facility", "session", "reservation", "reason"]
@@ -42,11 +41,6 @@ class StaffActionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     @admin.display(description=_("who"), ordering="actor_label")
     def who(self, obj: StaffAction) -> str:
         return actor_text(obj.actor_label)
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        ids = staff_facility_ids(request.user)
-        return qs if ids is None else qs.filter(facility_id__in=ids)
 
 
 class SessionAdminForm(forms.ModelForm):
