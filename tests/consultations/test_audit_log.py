@@ -11,7 +11,6 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from consultations.models import (
@@ -25,17 +24,11 @@ from core.errors import AppError
 from events.models import StaffRole
 from tests.consultations.conftest import held_on, ordinary_tuesday, ten
 from tests.factories import staff_user
-from tests.staff.conftest import token_client
+from tests.staff.conftest import page_client, token_client
 
 pytestmark = pytest.mark.django_db
 
 HANAKO = Family("山田 花子", "hanako@example.jp", phone="090-1111-2222", topic="入園")
-
-
-def logged_in(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="ja")
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -55,7 +48,7 @@ def kept_text() -> str:
 def test_a_booking_for_a_family_and_its_cancellation_are_logged(
     kind, facility, counsellor, manager, tuesday_ahead
 ):
-    desk = logged_in(manager)
+    desk = page_client(manager)
     start = ten(tuesday_ahead)
     form = {"start": start.isoformat(), "counsellor": counsellor.pk, "name": "山田 花子"}
     form |= {"phone": "090-1111-2222", "topic": "入園"}
@@ -82,7 +75,7 @@ def test_the_familys_own_booking_and_cancellation_are_not_logged(kind, tuesday_a
 
 
 def test_a_block_and_its_lifting_are_logged(counsellor, facility, manager, tuesday_ahead):
-    desk = logged_in(manager)
+    desk = page_client(manager)
     path = f"/staff/consultations/counsellors/{counsellor.pk}/block/"
 
     desk.post(path, {"start": f"{tuesday_ahead:%Y-%m-%d}T11:00", "minutes": "30"})
@@ -102,7 +95,7 @@ def test_an_outcome_and_a_note_are_logged_without_the_note(kind, facility, manag
         {"status": "no_show", "note": "連絡なし"},
         format="json",
     )
-    logged_in(manager).post(
+    page_client(manager).post(
         f"/staff/consultations/appointments/{held.code}/", {"action": "note", "note": "電話した"}
     )
 
@@ -126,7 +119,7 @@ def test_a_search_is_logged_by_what_it_showed(kind, facility, manager, tuesday_a
     appointment, _token = appointment_book(kind=kind, start=ten(tuesday_ahead), family=HANAKO)
     viewer = staff_user(facility, StaffRole.VIEWER)
 
-    page = logged_in(viewer).get("/staff/consultations/", {"q": "09011112222"})
+    page = page_client(viewer).get("/staff/consultations/", {"q": "09011112222"})
     api = token_client(manager).get("/api/v1/staff/appointments/", {"q": "山田"})
 
     assert page.status_code == 200 and api.status_code == 200
@@ -146,8 +139,8 @@ def test_the_appointments_page_shows_its_log_to_the_counsellor_and_managers(
     )
     path = f"/staff/consultations/appointments/{held.code}/"
 
-    html = logged_in(manager).get(path).content.decode()
-    viewer = logged_in(staff_user(facility, StaffRole.VIEWER)).get(path).content.decode()
+    html = page_client(manager).get(path).content.decode()
+    viewer = page_client(staff_user(facility, StaffRole.VIEWER)).get(path).content.decode()
 
     assert "操作履歴" in html
     assert f"<b>{manager.username}</b>：結果の保存（相談済み）" in html
@@ -160,7 +153,7 @@ def test_the_admin_lists_the_log_for_an_operator(kind, tuesday_ahead, manager, d
     )
     operator = django_user_model.objects.create_superuser("op", "op@example.jp", "pw-Op-12345")
 
-    listing = logged_in(operator).get("/admin/consultations/consultationaction/")
+    listing = page_client(operator).get("/admin/consultations/consultationaction/")
 
     assert listing.status_code == 200
     body = listing.content.decode()
