@@ -81,7 +81,7 @@ class ActionLine:
 
 def appointment_actions(appointment: Appointment) -> list[ActionLine]:
     """The appointment's log, oldest first: when, which staff member, and what they did (with
-    the outcome saved: 相談済み or 無断欠席)."""
+    the outcome saved: 相談済み or 欠席)."""
     language = get_language()
     lines = []
     for action in ConsultationAction.objects.filter(appointment=appointment).order_by("at", "id"):
