@@ -21,6 +21,7 @@ from booking.selectors import session_id_from_request
 from booking.serializers import (
     RESERVATION_CREATE_SCHEMA,
     CancelSerializer,
+    MoveSerializer,
     PartySerializer,
     ReservationCreatedSerializer,
     ReservationCreateSerializer,
@@ -37,6 +38,7 @@ from core.throttling import (
     found_by_token,
 )
 from events.selectors import user_can_manage_facility
+from events.serializers import SessionSerializer
 
 TOKEN_PARAMETERS = [
     OpenApiParameter(
@@ -269,4 +271,48 @@ class ReservationConfirmApi(APIView):
     def post(self, request, code: str):
         reservation = reservation_from_request(request, code)
         reservation = services.reservation_confirm_win(reservation=reservation)
+        return Response(ReservationSerializer(reservation).data)
+
+
+class ReservationMoveApi(APIView):
+    """Move a confirmed reservation to another date of its programme (日程の変更)."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [TokenLookupThrottle]
+
+    @extend_schema(
+        parameters=TOKEN_PARAMETERS,
+        responses={200: SessionSerializer(many=True), **ERROR_RESPONSES},
+        description="The dates the reservation may move to now, soonest first: the "
+        "programme's other sessions taking bookings, first come first served, with the seats "
+        "the party needs left (as read; the move decides). Empty when it cannot move (a "
+        "course, a place not confirmed, the cancellation deadline passed).",
+    )
+    def get(self, request, code: str):
+        reservation = reservation_from_request(request, code)
+        choices = services.move_choices(reservation)
+        return Response(
+            SessionSerializer(choices, many=True).data, headers={"Cache-Control": "no-store"}
+        )
+
+    @extend_schema(
+        parameters=TOKEN_PARAMETERS,
+        request=MoveSerializer,
+        responses={200: ReservationSerializer, **ERROR_RESPONSES},
+        description="Take the party's seats on the new date and give back the old date's, in "
+        "one step, before the old date's cancellation deadline; the code and links stay. "
+        "409 `session_full` when the seats are not left, `registration_closed` when the new "
+        "date takes no bookings now, `cancellation_closed` after the deadline, "
+        "`duplicate_reservation` when the address is booked on that date; 400 `invalid` on "
+        "`session` for a date of another programme, on the party's fields when it does not "
+        "meet the rules on the new date. An email tells the parent, with the old date's "
+        "invite cancelled and the new date's.",
+    )
+    def post(self, request, code: str):
+        reservation = reservation_from_request(request, code)
+        serializer = MoveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reservation = services.reservation_move(
+            reservation=reservation, to=serializer.validated_data["session"]
+        )
         return Response(ReservationSerializer(reservation).data)

@@ -108,6 +108,7 @@ class HistoryNote(models.TextChoices):
         pgettext_lazy("status change", "Personal data erased at the person's own request"),
     )
     CHECKED_IN = "checked_in", pgettext_lazy("status change", "Checked in at the desk")
+    MOVED = "moved", pgettext_lazy("status change", "Moved to another date")
     CHECK_IN_UNDONE = "check_in_undone", pgettext_lazy("status change", "Check-in undone")
     NO_SHOW_MARKED = (
         "no_show_marked",
@@ -198,6 +199,9 @@ class Reservation(models.Model):
     # How many times the party was changed: each change's invite carries a higher SEQUENCE
     # (calendars.invites), so calendar clients take the update.
     party_changes = models.PositiveIntegerField(_("party changes"), default=0)
+    # How many times the parent moved the reservation to another date of the programme: each
+    # move cancels the old date's invite and sends the new one's, two SEQUENCE steps.
+    moves = models.PositiveIntegerField(_("date changes"), default=0)
     # Waiting list and lottery.
     draw_rank = models.PositiveIntegerField(
         _("place in the draw"), null=True, blank=True, editable=False

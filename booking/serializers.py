@@ -214,6 +214,14 @@ def manage_url(code: str, token: str) -> str:
     )
 
 
+class MoveSerializer(serializers.Serializer):
+    session = SessionField(
+        queryset=Session.objects.select_related("program", "facility"),
+        help_text="The date to move to: another session of the same programme "
+        "(GET lists those with room for the party).",
+    )
+
+
 class CancelSerializer(serializers.Serializer):
     reason = StrictTextField(max_length=500, required=False, allow_blank=True, default="")
 

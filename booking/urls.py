@@ -15,6 +15,11 @@ urlpatterns = [
         name="reservation-cancel",
     ),
     path(
+        "reservations/<str:code>/move/",
+        apis.ReservationMoveApi.as_view(),
+        name="reservation-move",
+    ),
+    path(
         "reservations/<str:code>/confirm/",
         apis.ReservationConfirmApi.as_view(),
         name="reservation-confirm",

@@ -157,6 +157,7 @@ def private_entries(email: str, *, day: date) -> list[calendar.PrivateEntry]:
             "created_at",
             "updated_at",
             "party_changes",
+            "moves",
         )
         .order_by("created_at", "id")
     )
@@ -172,7 +173,7 @@ def private_entries(email: str, *, day: date) -> list[calendar.PrivateEntry]:
             if current is None or live or current[0].status not in LIVE:
                 chosen[target] = (reservation, prior)
         if reservation.status in calendar.ENDED:
-            ended_before[target] = prior + 2 + reservation.party_changes
+            ended_before[target] = prior + 2 + reservation.party_changes + 2 * reservation.moves
     if not chosen:
         return []
     session_ids = [t[0] for t in chosen if t[0]]

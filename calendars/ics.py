@@ -319,6 +319,7 @@ class PrivateEntry:
 def private_entry_sequence(entry: PrivateEntry) -> int:
     """Return the sequence the parent's last invite for this session carried (see above)."""
     base = entry.session.sequence + entry.prior_steps + entry.reservation.party_changes
+    base += 2 * entry.reservation.moves
     return base + 1 if entry.reservation.status in ENDED else base
 
 

@@ -1,7 +1,8 @@
 """The invite an email carries (iTIP, RFC 5546): REQUEST when a seat is held, CANCEL when it is
 not any more, with the same UIDs and a SEQUENCE that only rises: the session's sequence (raised
 by every change staff make), plus the steps the parent's earlier given-up reservations for it
-used, plus one per change of this party; a CANCEL one more.
+used, plus one per change of this party and two per move of it to another date; a CANCEL one
+more.
 """
 
 from __future__ import annotations
@@ -47,8 +48,8 @@ def reservation_sessions(reservation: Reservation) -> list[Session]:
 
 def prior_sequence_steps(reservation: Reservation) -> int:
     """The SEQUENCE steps the parent's earlier, given-up reservations for the same target used:
-    two each (the REQUEST and the CANCEL) plus one per party change, so that a new booking's
-    invite outranks every invite before it."""
+    two each (the REQUEST and the CANCEL) plus one per party change and two per move, so that a
+    new booking's invite outranks every invite before it."""
     target = (
         Q(session_id=reservation.session_id)
         if reservation.session_id
@@ -60,14 +61,14 @@ def prior_sequence_steps(reservation: Reservation) -> int:
     used = (
         Reservation.objects.filter(target, earlier, email=reservation.email, status__in=ENDED)
         .exclude(pk=reservation.pk)
-        .aggregate(n=Count("id"), changes=Sum("party_changes"))
+        .aggregate(n=Count("id"), changes=Sum("party_changes"), moves=Sum("moves"))
     )
-    return 2 * used["n"] + (used["changes"] or 0)
+    return 2 * used["n"] + (used["changes"] or 0) + 2 * (used["moves"] or 0)
 
 
 def invite_sequence(reservation: Reservation, session: Session, *, prior: int, method: str) -> int:
     """Return the SEQUENCE of an invite for one session (rule in the module docstring)."""
-    base = session.sequence + prior + reservation.party_changes
+    base = session.sequence + prior + reservation.party_changes + 2 * reservation.moves
     return base + 1 if method == METHOD_CANCEL else base
 
 
@@ -158,3 +159,16 @@ def reservation_invite(
         event.add_component(alarm)
     cal.add_component(event)
     return cal.to_ical()
+
+
+def left_date_invites(
+    reservation: Reservation, session_id: int | None, *, now: datetime | None = None
+) -> list[tuple[str, bytes]]:
+    """The CANCEL of the date a reservation moved away from, as (method, iCalendar): sent
+    whatever became of the reservation since, as the date's REQUEST went when it was booked
+    (none when the session is gone)."""
+    left = Session.objects.select_related("program", "facility").filter(pk=session_id)
+    return [
+        (METHOD_CANCEL, reservation_invite(reservation, method=METHOD_CANCEL, now=now, session=s))
+        for s in left
+    ]

@@ -155,6 +155,8 @@ def stale_reason(
             return f"reservation is {status}"
         if session is None or session.is_cancelled:
             return "session cancelled"
+        if reservation.session_id and session.pk != reservation.session_id:
+            return "reservation moved to another date; its reminders are scheduled again"
         if _payload_time(notification.payload.get("start")) != session.start:
             return "session moved; a reminder for the new time is scheduled"
         if now >= session.start:

@@ -62,7 +62,11 @@ def invite_method(notification: Notification) -> str | None:
         return None
     if kind in (NotificationKind.CONFIRMED, NotificationKind.PROMOTED):
         return "REQUEST"
-    if kind in (NotificationKind.SESSION_CHANGED, NotificationKind.PARTY_CHANGED):
+    if kind in (
+        NotificationKind.SESSION_CHANGED,
+        NotificationKind.PARTY_CHANGED,
+        NotificationKind.MOVED,
+    ):
         return "REQUEST" if reservation.status == ReservationStatus.CONFIRMED else None
     if kind in (NotificationKind.CANCELLED, NotificationKind.SESSION_CANCELLED):
         return "CANCEL" if notification.payload.get("had_seat") else None

@@ -17,6 +17,7 @@ class NotificationKind(models.TextChoices):
     CANCELLED = "cancelled", _("Reservation cancelled")  # by the parent or by staff
     SESSION_CHANGED = "session_changed", _("Session changed")
     PARTY_CHANGED = "party_changed", _("Party changed")
+    MOVED = "moved", _("Moved to another date")
     SESSION_CANCELLED = "session_cancelled", _("Session cancelled")
     REMINDER = "reminder", _("Reminder")
     MY_RESERVATIONS = "my_reservations", _("Link to my reservations")

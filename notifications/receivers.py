@@ -43,6 +43,10 @@ def on_reservation_party_changed(sender, *, reservation, before, by_staff, now, 
     notify.notify_party_changed(reservation, before=before, by_staff=by_staff, now=now)
 
 
+def on_reservation_moved(sender, *, reservation, from_session, by_staff, now, **kwargs):
+    notify.notify_moved(reservation, from_session=from_session, by_staff=by_staff, now=now)
+
+
 def on_my_reservations_link_issued(sender, *, email, language, link_url, valid_hours, **kwargs):
     notify.notification_enqueue(
         kind=NotificationKind.MY_RESERVATIONS,
@@ -63,6 +67,7 @@ RECEIVERS = {
     signals.reservation_promoted: on_reservation_promoted,
     signals.lottery_result: on_lottery_result,
     signals.reservation_party_changed: on_reservation_party_changed,
+    signals.reservation_moved: on_reservation_moved,
     signals.win_confirmed: on_win_confirmed,
     signals.reservation_cancelled: on_reservation_cancelled,
     signals.session_reservation_cancelled: on_session_reservation_cancelled,

@@ -16,7 +16,7 @@ from django.utils.html import escape
 from booking.manage_links import manage_link_url
 from booking.models import Reservation
 from booking.services import waitlist_position
-from calendars.invites import reservation_invites
+from calendars.invites import left_date_invites, reservation_invites
 from core.languages import EASY_JAPANESE, html_lang, url_in_language
 from core.ruby import html_with_ruby, ruby_plain
 from events.models import Session
@@ -184,8 +184,9 @@ class Renderer:
             ctx["before_party"] = party_text(
                 ctx["before_adults"], ctx["before_children"], ctx["before_childcare"], lang
             )
-        if kind == NotificationKind.SESSION_CHANGED:
+        if kind in (NotificationKind.SESSION_CHANGED, NotificationKind.MOVED):
             ctx["changes"] = change_lines(payload, lang)
+            ctx["by_staff"] = bool(payload.get("by_staff"))
             ctx["reason"] = payload.get("reason", "")
         if kind == NotificationKind.SESSION_NOTICE:
             ctx["message"] = payload.get("message", "")
@@ -267,6 +268,10 @@ class Renderer:
                     (method, ics)
                     for ics in reservation_invites(notification.reservation, method=method, now=now)
                 ]
+        if kind == NotificationKind.MOVED:
+            left = (notification.payload or {}).get("from_session_id")
+            with translation.override(lang):
+                invites += left_date_invites(notification.reservation, left, now=now)
         return Rendered(subject=title, text=text, html=html, invites=invites)
 
     def _bodies_for(self, template: str, ctx: dict[str, Any], lang: str) -> tuple[str, str]:
@@ -340,7 +345,7 @@ class Renderer:
             part = MIMEText(ics.decode("utf-8"), "calendar", "utf-8")
             part.set_param("method", method)
             filename = INVITE_FILENAMES[method]
-            if len(rendered.invites) > 1:  # invite-1.ics, invite-2.ics ... for a course
+            if sum(m == method for m, _ in rendered.invites) > 1:  # invite-1.ics ... a course
                 filename = filename.replace(".ics", f"-{n}.ics")
             part.add_header("Content-Disposition", "attachment", filename=filename)
             message.attach(part)

@@ -37,6 +37,7 @@ SUBJECTS: dict[str, Any] = {
     NotificationKind.CANCELLED: lambda: gettext("Reservation cancelled: %(title)s (%(date)s)"),
     NotificationKind.SESSION_CHANGED: lambda: gettext("Changed: %(title)s (%(date)s)"),
     NotificationKind.PARTY_CHANGED: lambda: gettext("Party changed: %(title)s (%(date)s)"),
+    NotificationKind.MOVED: lambda: gettext("Date changed: %(title)s (%(date)s)"),
     NotificationKind.SESSION_CANCELLED: lambda: gettext(
         "Cancelled by the organiser: %(title)s (%(date)s)"
     ),
@@ -135,7 +136,8 @@ def facility_context(facility: Facility, language: str) -> dict[str, str]:
 
 
 def change_lines(payload: dict[str, Any], language: str) -> list[dict[str, str]]:
-    """Return "before -> after" lines for what staff changed in a session."""
+    """Return "before -> after" lines for what changed in a session (staff changed it), or
+    between two sessions (a reservation moved to another date)."""
     language = email_language(language)
     before, after = payload.get("before") or {}, payload.get("after") or {}
     changed = set(payload.get("changed") or [])

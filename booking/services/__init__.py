@@ -7,6 +7,7 @@
 - ``create``: booking a party
 - ``cancel``: cancelling a reservation or all of a cancelled session's
 - ``party``: changing a party
+- ``move``: moving a reservation to another date of its programme
 - ``waitlist``: the waiting list's order and promotion
 - ``lottery``: drawing, confirming a win, lapsed wins
 
@@ -23,6 +24,7 @@ from booking.services.lottery import (
     lottery_lapse_expired,
     reservation_confirm_win,
 )
+from booking.services.move import move_choice, move_choices, move_refusal, reservation_move
 from booking.services.party import reservation_change_party
 from booking.services.phases import (
     booking_phase,
@@ -73,6 +75,10 @@ __all__ = [
     "reservation_cancel",
     "reservation_change_party",
     "reservation_confirm_win",
+    "move_choice",
+    "move_choices",
+    "move_refusal",
+    "reservation_move",
     "reservation_create",
     "reservation_seats",
     "reservation_sessions",

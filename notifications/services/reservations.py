@@ -138,6 +138,30 @@ def notify_party_changed(
     )
 
 
+def notify_moved(
+    reservation: Reservation, *, from_session: Session, by_staff: bool = False, now=None
+) -> Notification | None:
+    """Queue "your reservation is now on another date": the date and place it left and the new
+    ones, the old date's invite cancelled and the new date's sent (calendars.invites)."""
+    before, after = session_snapshot(from_session), session_snapshot(reservation.session)
+    changed = [name for name in ("start", "end", "facility") if before[name] != after[name]]
+    payload = {
+        "session_id": reservation.session_id,
+        "from_session_id": from_session.pk,
+        "changed": changed,
+        "before": before,
+        "after": after,
+        "by_staff": by_staff,
+    }
+    return _enqueue_for(
+        reservation,
+        NotificationKind.MOVED,
+        now=now,
+        payload=payload,
+        dedupe_key=f"{NotificationKind.MOVED}:{reservation.pk}:{reservation.moves}",
+    )
+
+
 def notify_lottery_result(
     reservation: Reservation, *, now: datetime | None = None
 ) -> Notification | None:

@@ -120,6 +120,11 @@ def reservation_manage(request, code: str):
                     )
                     return redirect(here)
                 status = 400
+            elif action == "move":
+                to = services.move_choice(reservation, request.POST.get("session", ""))
+                services.reservation_move(reservation=reservation, to=to)
+                messages.success(request, _("Your reservation is moved to the new date."))
+                return redirect(here)
             elif action == "links_replace":
                 reservation_links_replace(reservation=reservation, language=language())
                 return private(see_other(reverse("my-reservations-sent")))
@@ -136,6 +141,8 @@ def reservation_manage(request, code: str):
         except AppError as exc:
             if action == "party":
                 add_service_errors(party_form, exc)
+            elif exc.fields:  # a date refused for the party or the programme: say why
+                error = " ".join(str(m) for found in exc.fields.values() for m in found)
             else:
                 error = exc.message
             status = exc.status_code
@@ -163,6 +170,10 @@ def reservation_manage(request, code: str):
             "check_in_qr": check_in_qr_svg(request, reservation)
             if max(s.end for s in sessions) >= now
             else "",
+            # Another date of the programme, while the party could cancel this one.
+            "move_choices": services.move_choices(reservation, now=now)
+            if reservation.session_id and now <= first.cancellation_deadline
+            else [],
             "calendar_offered": calendar_offered,
             "share": share_links(request, sessions[0], sessions),
             "feed": feed,

@@ -1,0 +1,162 @@
+"""Moving a reservation to another date of its programme (日程の変更): a parent who cannot come
+on the day booked takes a seat on another day instead of cancelling and booking again."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from booking import signals
+from booking.models import HistoryNote, Reservation, ReservationStatus
+from booking.rules import party_errors, party_resized
+from booking.services.phases import booking_phase
+from booking.services.seats import reservation_seats, seats_fit, seats_release, seats_take_one
+from booking.services.status import history_record
+from booking.services.waitlist import waitlist_promote
+from core.errors import AppError, AppValidationError
+from events.models import Session, SessionStatus
+
+SAME_PROGRAMME_MESSAGE = _("Choose another date of the same programme.")
+
+
+def move_refusal(
+    reservation: Reservation, to: Session, *, now: datetime, by_staff: bool = False
+) -> AppError | None:
+    """Why the reservation cannot move to ``to`` now, as the error the move would raise; None
+    when it may (a read: the seats are settled by the move's UPDATE).
+
+    A reservation for one date holding a confirmed seat moves to another date of the same
+    programme that takes bookings now, first come first served, before the cancellation
+    deadline of the date it leaves; the party must meet the rules on the new date (a child's
+    age, a due date). Staff may move it after that deadline and outside the new date's
+    booking period, as they may book a party then.
+    """
+    source = reservation.session
+    if source is None:
+        return AppValidationError(
+            {"session": [_("A course is booked as a whole: its dates cannot be changed.")]}
+        )
+    if reservation.status != ReservationStatus.CONFIRMED:
+        return AppError("invalid_state", extra={"status": reservation.status})
+    if not by_staff and (now > source.cancellation_deadline or now >= source.start):
+        return AppError("cancellation_closed")
+    if to.program_id != source.program_id or to.pk == source.pk or to.course_id is not None:
+        return AppValidationError({"session": [SAME_PROGRAMME_MESSAGE]})
+    if to.status == SessionStatus.CANCELLED:
+        return AppError("session_cancelled")
+    if to.start <= now:
+        return AppError("registration_closed")
+    phase = booking_phase(to.program, to, now)
+    if phase == "apply" or (phase == "closed" and not by_staff):
+        return AppError("registration_closed")
+    party = party_resized(
+        reservation,
+        adults=reservation.adults,
+        children=reservation.children,
+        ages=None,
+        childcare=reservation.childcare,
+    )
+    errors = party_errors(to.program, party, timezone.localtime(to.start).date())
+    if errors:
+        return AppValidationError(errors)
+    return None
+
+
+@transaction.atomic
+def reservation_move(
+    *,
+    reservation: Reservation,
+    to: Session,
+    by: AbstractBaseUser | None = None,
+    now: datetime | None = None,
+) -> Reservation:
+    """Move a confirmed reservation to another date of its programme, or refuse with nothing
+    changed (``move_refusal``; ``session_full`` when the party's seats are not left there). A
+    move to the date it is on already changes nothing and tells nobody.
+
+    The seats are taken on the new date and given back on the old one in one transaction, the
+    old date's waiting list promoted in its turn. The two sessions' rows are updated in the
+    order of their ids, so two parties swapping dates at once never deadlock.
+    """
+    now = now or timezone.now()
+    reservation.refresh_from_db()
+    source = reservation.session
+    if (
+        source is not None
+        and source.pk == to.pk
+        and reservation.status == ReservationStatus.CONFIRMED
+    ):
+        # Sent twice (a double tap, a retried request): the first one moved it.
+        return reservation
+    refusal = move_refusal(reservation, to, now=now, by_staff=by is not None)
+    if refusal is not None:
+        raise refusal
+    try:
+        moved = Reservation.objects.filter(
+            pk=reservation.pk, session_id=source.pk, status=ReservationStatus.CONFIRMED
+        ).update(session=to, moves=F("moves") + 1, updated_at=timezone.now())
+    except IntegrityError as exc:  # a live reservation of the same address on that date
+        raise AppError("duplicate_reservation") from exc
+    if not moved:  # cancelled or moved meanwhile
+        raise AppError("invalid_state")
+    seats = reservation_seats(reservation)
+    for session in sorted((source, to), key=lambda s: s.pk):
+        if session.pk == source.pk:
+            seats_release([source], seats)
+        elif not seats_take_one(to, seats):
+            raise AppError("session_full")
+    reservation.refresh_from_db()
+    history_record(
+        reservation,
+        ReservationStatus.CONFIRMED,
+        ReservationStatus.CONFIRMED,
+        by=by,
+        note=HistoryNote.MOVED,
+    )
+    signals.reservation_moved.send(
+        Reservation, reservation=reservation, from_session=source, by_staff=by is not None, now=now
+    )
+    waitlist_promote(session=source, course=None, note=HistoryNote.PROMOTED, now=now)
+    return reservation
+
+
+def move_choices(reservation: Reservation, *, now: datetime | None = None) -> list[Session]:
+    """The dates a reservation may move to now, soonest first, with the seats its party needs
+    left as read (the move decides): the programme's other sessions at any of its facilities."""
+    now = now or timezone.now()
+    source = reservation.session
+    if source is None or reservation.status != ReservationStatus.CONFIRMED:
+        return []
+    seats = reservation_seats(reservation)
+    candidates = (
+        Session.objects.filter(
+            program_id=source.program_id,
+            course__isnull=True,
+            status=SessionStatus.SCHEDULED,
+            start__gt=now,
+            capacity__gte=F("seats_taken") + seats.seats,
+        )
+        .exclude(pk=source.pk)
+        .select_related("program", "facility")
+        .order_by("start", "pk")
+    )
+    return [
+        session
+        for session in candidates
+        if seats_fit([session], seats) and move_refusal(reservation, session, now=now) is None
+    ]
+
+
+def move_choice(reservation: Reservation, value: str) -> Session:
+    """The session a form's choice names (an id), or the refusal of a choice that is none."""
+    session = None
+    if value.isascii() and value.isdigit() and len(value) < 10:
+        session = Session.objects.select_related("program", "facility").filter(pk=value).first()
+    if session is None:
+        raise AppValidationError({"session": [SAME_PROGRAMME_MESSAGE]})
+    return session
