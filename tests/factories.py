@@ -96,6 +96,18 @@ def named_seminar(facility: Facility, **session_fields) -> Session:
     return SessionFactory(program=program, facility=facility, **{"capacity": 10, **session_fields})
 
 
+def another_date(session: Session, days: int = 7, **fields) -> Session:
+    """Another date of the programme of ``session``, ``days`` later at the same facility, with
+    its own registration window (a date a reservation may move to)."""
+    fields.setdefault("facility", session.facility)
+    return SessionFactory(
+        program=session.program,
+        start=session.start + timedelta(days=days),
+        end=session.end + timedelta(days=days),
+        **fields,
+    )
+
+
 def later_in_course(first: Session, weeks: int) -> Session:
     """A session of the course of ``first``, ``weeks`` weeks after it, in the same registration
     window: a course is booked as a whole, while its first session's window is open."""

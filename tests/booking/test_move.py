@@ -10,7 +10,7 @@ from booking.models import HistoryNote, ReservationStatus
 from booking.services import move_choices, reservation_move
 from core.errors import AppError, AppValidationError
 from notifications.models import Notification, NotificationKind
-from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, book
+from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, another_date, book
 from tests.notifications.outbox_steps import deliver_now
 
 pytestmark = pytest.mark.django_db
@@ -19,14 +19,7 @@ pytestmark = pytest.mark.django_db
 def two_dates(capacity=10, **program_fields):
     program = ProgramFactory(**program_fields)
     first = SessionFactory(program=program, capacity=capacity)
-    later = SessionFactory(
-        program=program,
-        capacity=capacity,
-        facility=first.facility,
-        start=first.start + timedelta(days=7),
-        end=first.end + timedelta(days=7),
-    )
-    return first, later
+    return first, another_date(first, capacity=capacity)
 
 
 def test_a_move_takes_seats_on_the_new_date_and_gives_them_back_on_the_old():
@@ -137,12 +130,7 @@ def test_the_party_must_meet_the_rules_on_the_new_date():
     # A maternity class is for parents still expecting: a date after the due date is refused.
     program = ProgramFactory(requires_due_date=True)
     first = SessionFactory(program=program)
-    later = SessionFactory(
-        program=program,
-        facility=first.facility,
-        start=first.start + timedelta(days=21),
-        end=first.end + timedelta(days=21),
-    )
+    later = another_date(first, days=21)
     due = timezone.localtime(first.start).date() + timedelta(days=10)
     reservation = book(first, due_date=due).reservation
     with pytest.raises(AppValidationError) as refused:
@@ -153,20 +141,8 @@ def test_the_party_must_meet_the_rules_on_the_new_date():
 
 def test_the_choices_are_the_programmes_other_open_dates_with_room():
     first, later = two_dates(capacity=2)
-    elsewhere = SessionFactory(
-        program=first.program,
-        facility=FacilityFactory(),
-        capacity=2,
-        start=first.start + timedelta(days=3),
-        end=first.end + timedelta(days=3),
-    )
-    full = SessionFactory(
-        program=first.program,
-        facility=first.facility,
-        capacity=1,
-        start=first.start + timedelta(days=10),
-        end=first.end + timedelta(days=10),
-    )
+    elsewhere = another_date(first, days=3, facility=FacilityFactory(), capacity=2)
+    full = another_date(first, days=10, capacity=1)
     SessionFactory(facility=first.facility)  # another programme
     reservation = book(first, adults=2).reservation
     assert move_choices(reservation) == [elsewhere, later]

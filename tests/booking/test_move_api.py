@@ -1,11 +1,9 @@
 """POST /api/v1/reservations/{code}/move/: another date of the programme (日程の変更)."""
 
-from datetime import timedelta
-
 import pytest
 
 from booking.models import Reservation
-from tests.factories import ProgramFactory, SessionFactory, book
+from tests.factories import ProgramFactory, SessionFactory, another_date, book
 
 pytestmark = pytest.mark.django_db
 
@@ -18,14 +16,7 @@ def url(result):
 def dates():
     program = ProgramFactory()
     first = SessionFactory(program=program, capacity=3)
-    later = SessionFactory(
-        program=program,
-        facility=first.facility,
-        capacity=3,
-        start=first.start + timedelta(days=7),
-        end=first.end + timedelta(days=7),
-    )
-    return first, later
+    return first, another_date(first, capacity=3)
 
 
 def test_the_choices_and_the_move(api, dates):

@@ -3,15 +3,13 @@ overbook a date, never deadlock, and every date's counter equals its reservation
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.db.models import Sum
 
 from booking.models import SEAT_HOLDING, Reservation
 from events.models import Session
 from tests.booking.concurrent_http import REQUEST_TIMEOUT, run_concurrently
-from tests.factories import ProgramFactory, SessionFactory, book
+from tests.factories import ProgramFactory, SessionFactory, another_date, book
 
 
 @pytest.fixture(autouse=True)
@@ -28,13 +26,7 @@ def seats_held(session: Session) -> int:
 def test_parties_swapping_dates_at_once_never_overbook_or_deadlock(live_server):
     program = ProgramFactory()
     first = SessionFactory(program=program, capacity=6)
-    second = SessionFactory(
-        program=program,
-        facility=first.facility,
-        capacity=6,
-        start=first.start + timedelta(days=7),
-        end=first.end + timedelta(days=7),
-    )
+    second = another_date(first, capacity=6)
     moves = []
     for n in range(5):
         moves.append((book(first, email=f"a{n}@example.jp"), second))

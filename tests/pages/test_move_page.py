@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
 from booking.models import Reservation, ReservationStatus
-from tests.factories import SessionFactory, book
+from tests.factories import another_date, book
 
 pytestmark = pytest.mark.django_db
 
@@ -20,18 +18,8 @@ def book_play(session, email):
     return book(session, email=email, children=1, children_ages=[5])
 
 
-def later_date(session, days=7, **fields):
-    return SessionFactory(
-        program=session.program,
-        facility=session.facility,
-        start=session.start + timedelta(days=days),
-        end=session.end + timedelta(days=days),
-        **fields,
-    )
-
-
 def test_the_page_offers_the_other_dates_and_moves_the_reservation(ja_client, play):
-    later = later_date(play, capacity=5)
+    later = another_date(play, capacity=5)
     result = book_play(play, "a@example.jp")
     page = ja_client.get(manage_url(result), follow=True).content.decode()
     assert "別の日に変更する" in page
@@ -54,7 +42,7 @@ def test_no_other_date_offers_nothing(ja_client, play):
 
 
 def test_a_date_that_filled_meanwhile_says_so_and_keeps_the_reservation(ja_client, play):
-    later = later_date(play, capacity=1)
+    later = another_date(play, capacity=1)
     result = book_play(play, "a@example.jp")
     ja_client.get(manage_url(result), follow=True)
     book_play(later, "b@example.jp")  # the last seat goes before the parent presses
