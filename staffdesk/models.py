@@ -72,6 +72,7 @@ class StaffActionKind(models.TextChoices):
     MONTH_COPY = "month_copy", _("Month copied to the next")
     RESERVATION_CANCEL = "reservation_cancel", _("Booking cancelled for the party")
     PARTY_CHANGE = "party_change", _("Party changed")
+    PARTY_MOVE = "party_move", _("Booking moved to another date")
     SESSION_NOTICE = "session_notice", _("Notice sent to the parties")
     SEARCH = "search", _("Reservations searched")
 

@@ -1,6 +1,8 @@
-"""The forms of a party's page at the desk: its party changed, its booking cancelled."""
+"""The forms of a party's page at the desk: its party changed, moved to another date, its
+booking cancelled."""
 
 from django import forms
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from booking.attendee_fields import (
@@ -11,6 +13,7 @@ from booking.attendee_fields import (
     first_attendee_field,
 )
 from booking.rules import Party, party_resized
+from core.dates import format_span
 from core.text import MultiLineFormField
 from staffdesk.forms import NAMES_HELP, WALK_IN_MAX_AGE, age_choices
 
@@ -100,3 +103,30 @@ class ReservationCancelForm(forms.Form):
         help_text=_("Kept in the history and the audit log, and written in the parent's email."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class PartyMoveForm(forms.Form):
+    """Another date of the programme for a booked party, among ``choices`` (the sessions the
+    staff member may move it to); the seats are the booking service's (``reservation_move``)."""
+
+    session = forms.TypedChoiceField(label=_("New date"), coerce=int, widget=forms.RadioSelect)
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sessions = {s.pk: s for s in choices}
+        self.fields["session"].choices = [(s.pk, move_choice_label(s)) for s in choices]
+
+    def chosen(self):
+        return self.sessions[self.cleaned_data["session"]]
+
+
+def move_choice_label(session) -> str:
+    """A date as the desk's select names it: 12月21日（月）10:00〜11:00 りぼんかん（残り15席）."""
+    left = ngettext("%(n)s seat left", "%(n)s seats left", session.seats_left) % {
+        "n": session.seats_left
+    }
+    return _("%(when)s %(facility)s (%(left)s)") % {
+        "when": format_span(session.start, session.end, get_language()),
+        "facility": session.facility.name,
+        "left": left,
+    }

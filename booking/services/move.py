@@ -125,9 +125,16 @@ def reservation_move(
     return reservation
 
 
-def move_choices(reservation: Reservation, *, now: datetime | None = None) -> list[Session]:
+def move_choices(
+    reservation: Reservation,
+    *,
+    now: datetime | None = None,
+    by_staff: bool = False,
+    facility_ids: set[int] | None = None,
+) -> list[Session]:
     """The dates a reservation may move to now, soonest first, with the seats its party needs
-    left as read (the move decides): the programme's other sessions at any of its facilities."""
+    left as read (the move decides): the programme's other sessions at any of its facilities,
+    or at ``facility_ids`` (None: any); ``by_staff`` as in ``move_refusal``."""
     now = now or timezone.now()
     source = reservation.session
     if source is None or reservation.status != ReservationStatus.CONFIRMED:
@@ -142,13 +149,15 @@ def move_choices(reservation: Reservation, *, now: datetime | None = None) -> li
             capacity__gte=F("seats_taken") + seats.seats,
         )
         .exclude(pk=source.pk)
+        .filter(**({} if facility_ids is None else {"facility_id__in": facility_ids}))
         .select_related("program", "facility")
         .order_by("start", "pk")
     )
     return [
         session
         for session in candidates
-        if seats_fit([session], seats) and move_refusal(reservation, session, now=now) is None
+        if seats_fit([session], seats)
+        and move_refusal(reservation, session, now=now, by_staff=by_staff) is None
     ]
 
 

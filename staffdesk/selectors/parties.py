@@ -59,18 +59,32 @@ class PartyPage:
         return self.reservation.status in CHANGEABLE and not self.session.is_cancelled
 
 
+def history_row(h: ReservationHistory) -> HistoryRow:
+    """One line of a party's history; a change that kept the status (a move to another date)
+    reads as what happened, not as 予約確定 → 予約確定."""
+    if h.from_status == h.to_status and h.note:
+        return HistoryRow(
+            at=h.at,
+            from_label="",
+            to_label=history_text(h),
+            who=actor_text(h.actor_label),
+            reason="",
+        )
+    return HistoryRow(
+        at=h.at,
+        from_label=term(RESERVATION_STATUS, h.from_status),
+        to_label=term(RESERVATION_STATUS, h.to_status),
+        who=actor_text(h.actor_label),
+        reason=history_text(h),
+    )
+
+
 def party_page(session: Session, code: str) -> PartyPage:
     """The page of the party with ``code`` on ``session``'s roster (AppError 404 otherwise)."""
     slip = reservation_slip(session, code)
     reservation = slip.reservation
     history = [
-        HistoryRow(
-            at=h.at,
-            from_label=term(RESERVATION_STATUS, h.from_status),
-            to_label=term(RESERVATION_STATUS, h.to_status),
-            who=actor_text(h.actor_label),
-            reason=history_text(h),
-        )
+        history_row(h)
         for h in ReservationHistory.objects.filter(reservation=reservation).order_by("at", "id")
     ]
     emails = [

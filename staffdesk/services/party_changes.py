@@ -1,6 +1,8 @@
-"""Staff change one party's booking from the desk: resize the party, or cancel the booking.
+"""Staff change one party's booking from the desk: resize the party, move it to another date,
+or cancel the booking.
 
-Booking's own services do the work (``reservation_change_party``, ``reservation_cancel``), as
+Booking's own services do the work (``reservation_change_party``, ``reservation_move``,
+``reservation_cancel``), as
 for a parent on the manage page, so capacity, the waiting list's promotion, the reservation's
 history and the parent's email hold exactly as there; this module adds what the desk owes on
 top: a reason for a cancellation, and the entry in the audit log.
@@ -16,8 +18,15 @@ from django.db import transaction
 
 from booking.models import Reservation
 from booking.rules import Party
-from booking.services import reservation_cancel, reservation_change_party
-from events.models import Session
+from booking.services import (
+    move_choices,
+    reservation_cancel,
+    reservation_change_party,
+    reservation_move,
+)
+from core.errors import AppError
+from events.models import Session, StaffRole
+from events.selectors import staff_facility_ids, user_can_manage_facility
 from staffdesk.models import StaffActionKind
 from staffdesk.services.attendance import promoted_among, waiting_ids
 from staffdesk.services.audit import record, require_reason
@@ -107,3 +116,43 @@ def party_change_by_staff(
             after={**after, **renamed, **_promoted_codes(promoted)},
         )
     return PartyResult(reservation=changed, promoted=promoted)
+
+
+def move_choices_for_staff(reservation: Reservation, by: AbstractBaseUser) -> list[Session]:
+    """The dates staff may move a party to: the programme's other sessions with its seats left
+    at the facilities the staff member manages, past the parents' deadline and booking period
+    too (as a phone booking may be taken outside them)."""
+    managed = staff_facility_ids(by, role=StaffRole.MANAGER)
+    return move_choices(reservation, by_staff=True, facility_ids=managed)
+
+
+@transaction.atomic
+def party_move_by_staff(
+    *,
+    session: Session,
+    reservation: Reservation,
+    by: AbstractBaseUser,
+    to: Session,
+    now: datetime | None = None,
+) -> PartyResult:
+    """Move one party's booking to another date of its programme at a facility the staff
+    member manages (a parent who phoned: "next week instead"); the parent is emailed as after
+    their own move. Both sessions' audit logs keep the entry, the old one with the parties its
+    seats promoted."""
+    if not user_can_manage_facility(by, to.facility_id):
+        raise AppError("permission_denied", status_code=403)
+    before = {"start": session.start.isoformat(), "facility": session.facility.slug}
+    after = {"start": to.start.isoformat(), "facility": to.facility.slug}
+    waiting = waiting_ids(session, besides=reservation)
+    moved = reservation_move(reservation=reservation, to=to, by=by, now=now)
+    promoted = promoted_among(waiting)
+    for logged, extra in ((session, _promoted_codes(promoted)), (to, {})):
+        record(
+            by=by,
+            kind=StaffActionKind.PARTY_MOVE,
+            session=logged,
+            reservation=moved,
+            before=before,
+            after={**after, **extra},
+        )
+    return PartyResult(reservation=moved, promoted=promoted)

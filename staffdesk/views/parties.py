@@ -1,5 +1,6 @@
 """A party's page at the desk: its booking and contact, and for a manager the change of its
-size and the cancellation of its booking (with a confirmation step), for a caller who phoned.
+size, its move to another date and the cancellation of its booking (with a confirmation
+step), for a caller who phoned.
 
 The work is the staff desk's services' (``staffdesk.services.party_changes``, on booking's
 own), as on the parents' manage page: this module parses the forms and answers.
@@ -19,16 +20,18 @@ from core.errors import AppError, errors_on_form
 from events.models import Session
 from events.staff_pages import error_page, staff_page
 from staffdesk import selectors
-from staffdesk.party_forms import PartyChangeForm, ReservationCancelForm
+from staffdesk.party_forms import PartyChangeForm, PartyMoveForm, ReservationCancelForm
 from staffdesk.selectors.parties import PartyPage, party_page
 from staffdesk.services.party_changes import (
     PartyResult,
+    move_choices_for_staff,
     party_change_by_staff,
+    party_move_by_staff,
     reservation_cancel_by_staff,
 )
 from staffdesk.views.common import door_powers, form_error, page_session
 
-ACTIONS = ("party", "cancel")
+ACTIONS = ("party", "move", "cancel")
 
 
 def party_url(session: Session, code: str) -> str:
@@ -74,6 +77,12 @@ def party(request, pk: int, code: str):
         program=session.program,
     )
     cancel_form = ReservationCancelForm(request.POST if action == "cancel" else None)
+    door = door_powers(request, session)
+    movable = page.open and door["can_manage"]
+    move_form = PartyMoveForm(
+        request.POST if action == "move" else None,
+        choices=move_choices_for_staff(reservation, request.user) if movable else [],
+    )
     confirming = False
     status = 200
     if action and not page.open:
@@ -97,6 +106,19 @@ def party(request, pk: int, code: str):
                 _done(request, page, _("The party is changed."), result)
                 return redirect(party_url(session, reservation.code))
         status = 409 if party_form.non_field_errors() else 400
+    elif action == "move":
+        if move_form.is_valid():
+            to = move_form.chosen()
+            try:
+                result = party_move_by_staff(
+                    session=session, reservation=reservation, by=request.user, to=to
+                )
+            except AppError as exc:
+                form_error(move_form, exc)
+            else:
+                _done(request, page, _("The booking is moved to the new date."), result)
+                return redirect(party_url(to, reservation.code))
+        status = 409 if move_form.non_field_errors() else 400
     elif action == "cancel":
         if cancel_form.is_valid() and not request.POST.get("confirm"):
             confirming = True  # staff read what happens, then cancel or go back
@@ -116,7 +138,6 @@ def party(request, pk: int, code: str):
                 return redirect(party_url(session, reservation.code))
         if not confirming:
             status = 409 if cancel_form.non_field_errors() else 400
-    door = door_powers(request, session)
     at_door = selectors.party_at(session, reservation)
     return render(
         request,
@@ -128,6 +149,7 @@ def party(request, pk: int, code: str):
             "r": reservation,
             "party_form": party_form,
             "cancel_form": cancel_form,
+            "move_form": move_form,
             "confirming": confirming,
             **door,
             # A party named on the phone, or whose code was read out at the door: checked in
