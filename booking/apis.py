@@ -21,10 +21,10 @@ from booking.selectors import session_id_from_request
 from booking.serializers import (
     RESERVATION_CREATE_SCHEMA,
     CancelSerializer,
-    MoveSerializer,
     PartySerializer,
     ReservationCreatedSerializer,
     ReservationCreateSerializer,
+    ReservationMoveSerializer,
     ReservationSerializer,
     manage_url,
 )
@@ -297,7 +297,7 @@ class ReservationMoveApi(APIView):
 
     @extend_schema(
         parameters=TOKEN_PARAMETERS,
-        request=MoveSerializer,
+        request=ReservationMoveSerializer,
         responses={200: ReservationSerializer, **ERROR_RESPONSES},
         description="Take the party's seats on the new date and give back the old date's, in "
         "one step, before the old date's cancellation deadline; the code and links stay. "
@@ -310,7 +310,7 @@ class ReservationMoveApi(APIView):
     )
     def post(self, request, code: str):
         reservation = reservation_from_request(request, code)
-        serializer = MoveSerializer(data=request.data)
+        serializer = ReservationMoveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         reservation = services.reservation_move(
             reservation=reservation, to=serializer.validated_data["session"]

@@ -214,7 +214,7 @@ def manage_url(code: str, token: str) -> str:
     )
 
 
-class MoveSerializer(serializers.Serializer):
+class ReservationMoveSerializer(serializers.Serializer):
     session = SessionField(
         queryset=Session.objects.select_related("program", "facility"),
         help_text="The date to move to: another session of the same programme "
