@@ -161,7 +161,7 @@ def move_choices(
     ]
 
 
-def move_choice(reservation: Reservation, value: str) -> Session:
+def move_choice(value: str) -> Session:
     """The session a form's choice names (an id), or the refusal of a choice that is none."""
     session = None
     if value.isascii() and value.isdigit() and len(value) < 10:

@@ -121,7 +121,7 @@ def reservation_manage(request, code: str):
                     return redirect(here)
                 status = 400
             elif action == "move":
-                to = services.move_choice(reservation, request.POST.get("session", ""))
+                to = services.move_choice(request.POST.get("session", ""))
                 services.reservation_move(reservation=reservation, to=to)
                 messages.success(request, _("Your reservation is moved to the new date."))
                 return redirect(here)
