@@ -82,19 +82,40 @@ def session_detail(request, pk: int):
     return render(request, "events/session_detail.html", page)
 
 
+OTHER_DATES = 5
+
+
+def other_dates_of(session: Session, now) -> list[Session]:
+    """The programme's next dates besides this one (single sessions, not over, at any of its
+    facilities): a parent who finds this one full, or the wrong day, sees where else to go."""
+    return list(
+        sessions_for_pages()
+        .filter(program_id=session.program_id, course__isnull=True, end__gt=now)
+        .exclude(pk=session.pk)
+        .order_by("start", "pk")[:OTHER_DATES]
+    )
+
+
 def _session_detail_main(request, pk: int):
     session = sessions_for_pages().filter(pk=pk).first()
     if session is None:
         return None
+    now = timezone.now()
     course_sessions: list[Session] = []
+    other_dates: list = []
     if session.course_id:
         course_sessions = list(session.course.sessions.order_by("start"))
+    else:
+        other_dates = [
+            (other, session_availability(other, now)) for other in other_dates_of(session, now)
+        ]
     context = {
         "session": session,
         "program": session.program,
         "facility": session.facility,
-        "availability": session_availability(session, timezone.now()),
+        "availability": session_availability(session, now),
         "course_sessions": course_sessions,
+        "other_dates": other_dates,
         "webcal_program": webcal(request, "calendar-program", session.program.slug),
         "webcal_facility": webcal(request, "calendar-facility", session.facility.slug),
         "share": share_links(request, session, course_sessions),

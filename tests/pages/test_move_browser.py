@@ -35,6 +35,10 @@ def test_a_parent_moves_to_the_next_date(browser, live_server, play, device):
     result = book(play, email=f"move-{device}@example.jp", children=1, children_ages=[5])
     page = new_page(browser)
     page.set_viewport_size(WIDTHS[device])
+    # The session's page names the programme's other dates, each a thumb-sized link.
+    page.goto(f"{live_server.url}/sessions/{play.pk}/")
+    assert page.locator(f".other-dates a[href='/sessions/{later.pk}/']").is_visible()
+    check(page, f"other-dates-{device}")
     page.goto(f"{live_server.url}/manage/{result.reservation.code}/?token={result.token}")
     page.get_by_text("別の日に変更する").click()
     choice = page.locator(f"#move input[value='{later.pk}']")
