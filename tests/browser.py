@@ -38,6 +38,8 @@ CHROMIUM_ARGS = [
 ]
 
 PHONE = {"width": 360, "height": 740}
+# The two widths every page is looked at: a phone, and a tablet or half a PC's screen.
+WIDTHS = {"phone": PHONE, "tablet": {"width": 1024, "height": 900}}
 
 # WCAG 2.0/2.1/2.2 A and AA, plus axe's best practices.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]

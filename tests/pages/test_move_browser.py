@@ -10,12 +10,11 @@ import pytest
 
 from booking.models import Reservation
 from events.models import StaffRole
-from tests.browser import assert_accessible, layout_problems, new_page
+from tests.browser import WIDTHS, assert_accessible, layout_problems, new_page
 from tests.factories import another_date, book, staff_user
+from tests.pages.browser_checks import check as check_parents_page
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-WIDTHS = {"phone": {"width": 360, "height": 740}, "tablet": {"width": 1024, "height": 900}}
 
 
 @pytest.fixture(autouse=True)
@@ -24,7 +23,7 @@ def _no_throttle(settings, live_server):
     settings.API_THROTTLE_ENABLED = False
 
 
-def check(page, name: str) -> None:
+def check_staff_page(page, name: str) -> None:
     assert_accessible(page, name)
     assert layout_problems(page) == [], name
 
@@ -38,18 +37,18 @@ def test_a_parent_moves_to_the_next_date(browser, live_server, play, device):
     # The session's page names the programme's other dates, each a thumb-sized link.
     page.goto(f"{live_server.url}/sessions/{play.pk}/")
     assert page.locator(f".other-dates a[href='/sessions/{later.pk}/']").is_visible()
-    check(page, f"other-dates-{device}")
+    check_parents_page(page, f"other-dates-{device}")
     page.goto(f"{live_server.url}/manage/{result.reservation.code}/?token={result.token}")
     page.get_by_text("別の日に変更する").click()
     choice = page.locator(f"#move input[value='{later.pk}']")
     choice.check()
     height = page.locator("#move label").first.evaluate("el => el.getBoundingClientRect().height")
     assert height >= 44
-    check(page, f"move-{device}-1-choices")
+    check_parents_page(page, f"move-{device}-1-choices")
     page.get_by_role("button", name="この日に変更する").click()
     page.wait_for_selector(".alert, .messages, [role=status]")
     assert "日程を変更しました。" in page.content()
-    check(page, f"move-{device}-2-moved")
+    check_parents_page(page, f"move-{device}-2-moved")
     assert Reservation.objects.get().session_id == later.pk
 
 
@@ -67,9 +66,9 @@ def test_a_manager_moves_a_callers_booking(browser, live_server, play, device):
     page.click("form.stack button[type=submit]")
     page.wait_for_selector("#party-move")
     page.locator(f"#party-move input[value='{later.pk}']").check()
-    check(page, f"move-staff-{device}-1-choices")
+    check_staff_page(page, f"move-staff-{device}-1-choices")
     page.locator("#party-move button[type=submit]").click()
     page.wait_for_url(re.compile(rf"/staff/sessions/{later.pk}/parties/{reservation.code}/"))
     assert "予約を別の日に変更しました。" in page.content()
-    check(page, f"move-staff-{device}-2-moved")
+    check_staff_page(page, f"move-staff-{device}-2-moved")
     assert Reservation.objects.get().session_id == later.pk

@@ -9,12 +9,10 @@ import pytest
 from django.utils import timezone
 
 from booking.models import Reservation, ReservationStatus
-from tests.browser import assert_accessible, layout_problems, new_page, screenshot
+from tests.browser import WIDTHS, assert_accessible, layout_problems, new_page, screenshot
 from tests.factories import named_seminar
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-WIDTHS = {"phone": {"width": 360, "height": 740}, "tablet": {"width": 1024, "height": 900}}
 
 
 @pytest.fixture(autouse=True)
