@@ -82,6 +82,9 @@ class ReservationAdmin(EmptyJSONAsDefault, admin.ModelAdmin):
         "seats",
         "child_seats",
         "draw_rank",
+        # Counters the invites' SEQUENCE is made of: they only ever rise (calendars.invites).
+        "party_changes",
+        "moves",
         "booked_through",
         "created_at",
         "updated_at",

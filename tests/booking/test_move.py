@@ -179,3 +179,14 @@ def test_a_reminder_for_the_old_date_is_not_sent():
     reservation_move(reservation=reservation, to=later)
     deliver_now()
     assert {n.status for n in old.all()} == {"skipped"}
+
+
+def test_the_admin_shows_the_invites_counters_without_a_field_to_change_them(admin_client):
+    """Lowering a counter would send invites that calendars ignore as older than the last."""
+    first, later = two_dates()
+    reservation = reservation_move(reservation=book(first).reservation, to=later)
+    page = admin_client.get(f"/admin/booking/reservation/{reservation.pk}/change/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'name="moves"' not in html and 'name="party_changes"' not in html
+    assert "日程の変更回数" in html or "date changes" in html
