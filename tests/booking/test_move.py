@@ -190,3 +190,27 @@ def test_the_admin_shows_the_invites_counters_without_a_field_to_change_them(adm
     assert page.status_code == 200
     assert 'name="moves"' not in html and 'name="party_changes"' not in html
     assert "日程の変更回数" in html or "date changes" in html
+
+
+def test_the_private_feed_follows_the_move_with_the_invites_sequence(api):
+    """The parent's calendar feed shows the new date, no longer the old one, and the new date's
+    SEQUENCE is the one its invite carried."""
+    from calendars import tokens
+    from tests.calendars.feed_requests import get_feed
+    from tests.notifications.icalcheck import parse_both, uid_of
+
+    first, later = two_dates()
+    reservation = book(first, email="hanako@example.jp").reservation
+    reservation_move(reservation=reservation, to=later)
+    deliver_now()
+    (email,) = [m for m in mail.outbox if "日程" in m.subject]
+    request = next(
+        p
+        for p in email.message().walk()
+        if p.get_content_type() == "text/calendar" and p.get_param("method") == "REQUEST"
+    )
+    token = tokens.feed_token_issue(email="hanako@example.jp")
+    _ical, _vobj, events = parse_both(get_feed(api, f"/calendar/private/{token}.ics").content)
+    assert uid_of(later) in events and uid_of(first) not in events
+    sequence = f"SEQUENCE:{events[uid_of(later)].sequence}"
+    assert sequence in request.get_payload(decode=True).decode()
