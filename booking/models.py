@@ -298,6 +298,16 @@ class ReservationHistory(models.Model):
     rank = models.PositiveIntegerField(
         pgettext_lazy("status change", "draw order"), null=True, blank=True
     )
+    # A move's date left (``HistoryNote.MOVED``): a later booking of that date by the same
+    # address must send invites that outrank the CANCEL the move sent (calendars.invites).
+    left_session = models.ForeignKey(
+        Session,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=pgettext_lazy("status change", "date left"),
+    )
 
     class Meta:
         verbose_name = _("status change")

@@ -27,6 +27,7 @@ from redis.exceptions import RedisError
 
 from booking.models import LIVE, Reservation
 from calendars import ics as calendar
+from calendars.invites import with_left_date_steps
 from calendars.tokens import feed_token_lookup, feed_token_touch, reservation_language
 from core.errors import MESSAGES, error_body, json_not_found
 from core.languages import current_language, language_codes, spoken_language
@@ -176,6 +177,7 @@ def private_entries(email: str, *, day: date) -> list[calendar.PrivateEntry]:
             ended_before[target] = prior + 2 + reservation.party_changes + 2 * reservation.moves
     if not chosen:
         return []
+    chosen = with_left_date_steps(email, reservations, chosen)
     session_ids = [t[0] for t in chosen if t[0]]
     course_ids = [t[1] for t in chosen if t[1]]
     sessions = with_calendar_relations(

@@ -17,7 +17,7 @@ from icalendar import (
     vText,
 )
 
-from booking.models import LIVE, Reservation, ReservationStatus
+from booking.models import LIVE, HistoryNote, Reservation, ReservationHistory, ReservationStatus
 from calendars.ics import (
     ENDED,
     METHOD_CANCEL,
@@ -46,15 +46,18 @@ def reservation_sessions(reservation: Reservation) -> list[Session]:
     )
 
 
-def prior_sequence_steps(reservation: Reservation) -> int:
+def prior_sequence_steps(reservation: Reservation, session: Session | None = None) -> int:
     """The SEQUENCE steps the parent's earlier, given-up reservations for the same target used:
     two each (the REQUEST and the CANCEL) plus one per party change and two per move, so that a
-    new booking's invite outranks every invite before it."""
-    target = (
-        Q(session_id=reservation.session_id)
-        if reservation.session_id
-        else Q(course_id=reservation.course_id)
-    )
+    new booking's invite outranks every invite before it. Reservations of the address that moved
+    away from the date count alike (``left_date_steps``). ``session``: the date the invite is
+    for, when it is not the reservation's own (the date a move left)."""
+    if reservation.course_id:
+        target = Q(course_id=reservation.course_id)
+        session_id = None
+    else:
+        session_id = session.pk if session is not None else reservation.session_id
+        target = Q(session_id=session_id)
     earlier = Q(created_at__lt=reservation.created_at) | Q(
         created_at=reservation.created_at, pk__lt=reservation.pk
     )
@@ -62,6 +65,22 @@ def prior_sequence_steps(reservation: Reservation) -> int:
         Reservation.objects.filter(target, earlier, email=reservation.email, status__in=ENDED)
         .exclude(pk=reservation.pk)
         .aggregate(n=Count("id"), changes=Sum("party_changes"), moves=Sum("moves"))
+    )
+    steps = 2 * used["n"] + (used["changes"] or 0) + 2 * (used["moves"] or 0)
+    if session_id is not None:
+        steps += left_date_steps(reservation.email, session_id, besides=reservation.pk)
+    return steps
+
+
+def left_date_steps(email: str, session_id: int, *, besides: int | None = None) -> int:
+    """The SEQUENCE steps the address's reservations that moved away from a date used on it,
+    at most two plus their party changes and two per move each (their counters only rise);
+    ``besides``: a reservation that counts its own (one that moved back)."""
+    left = ReservationHistory.objects.filter(
+        note=HistoryNote.MOVED, left_session_id=session_id, reservation__email=email
+    ).exclude(reservation_id=besides)
+    used = Reservation.objects.filter(pk__in=left.values("reservation_id")).aggregate(
+        n=Count("id"), changes=Sum("party_changes"), moves=Sum("moves")
     )
     return 2 * used["n"] + (used["changes"] or 0) + 2 * (used["moves"] or 0)
 
@@ -113,7 +132,7 @@ def reservation_invite(
         session = sessions[0]
     labels = language_labels(reservation.language)
     stamp = utc(now or timezone.now())
-    prior = prior_sequence_steps(reservation)
+    prior = prior_sequence_steps(reservation, session)
     holds_place = reservation.status in LIVE
     cal = new_calendar(method=method)
     cancelled = method == METHOD_CANCEL or session.status == SessionStatus.CANCELLED
@@ -172,3 +191,36 @@ def left_date_invites(
         (METHOD_CANCEL, reservation_invite(reservation, method=METHOD_CANCEL, now=now, session=s))
         for s in left
     ]
+
+
+def left_dates(email: str, reservations: dict[int, Reservation]) -> dict[int, dict[int, int]]:
+    """The SEQUENCE steps of the address's reservations on the dates they moved away from:
+    {date left: {reservation: steps}}, as ``calendars.invites.left_date_steps`` counts them."""
+    moved = (
+        ReservationHistory.objects.filter(
+            note=HistoryNote.MOVED, reservation__email=email, left_session__isnull=False
+        )
+        .values_list("left_session_id", "reservation_id")
+        .distinct()
+    )
+    left: dict[int, dict[int, int]] = {}
+    for session_id, reservation_id in moved:
+        reservation = reservations.get(reservation_id)
+        if reservation is not None:
+            steps = 2 + reservation.party_changes + 2 * reservation.moves
+            left.setdefault(session_id, {})[reservation_id] = steps
+    return left
+
+
+def with_left_date_steps(
+    email: str, reservations: list[Reservation], chosen: dict[tuple, tuple[Reservation, int]]
+) -> dict[tuple, tuple[Reservation, int]]:
+    """A private feed's picks, (reservation, prior steps) by (session, course), with the steps
+    of the address's reservations that moved away from each date added."""
+    left = left_dates(email, {r.pk: r for r in reservations})
+    added = {}
+    for (session_id, course_id), (reservation, prior) in chosen.items():
+        on_date = left.get(session_id, {}) if session_id is not None else {}
+        steps = sum(n for pk, n in on_date.items() if pk != reservation.pk)
+        added[(session_id, course_id)] = (reservation, prior + steps)
+    return added

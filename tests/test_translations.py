@@ -162,7 +162,10 @@ def japanese_literals_with_torikeshi(root: Path) -> list[str]:
         for path in sorted((root / directory).rglob("*")):
             if path.suffix not in {".py", ".html", ".txt", ".ics"} or "migrations" in path.parts:
                 continue
-            text = path.read_text(encoding="utf-8")
+            try:
+                text = path.read_text(encoding="utf-8")
+            except FileNotFoundError:  # the layers test's probe, gone meanwhile
+                continue
             for number, line in enumerate(text.splitlines(), start=1):
                 if TORIKESHI.search(re.sub("受付[のを]取り?消", "", line)):
                     wrong.append(f"{path.relative_to(root)}:{number}: {line.strip()}")

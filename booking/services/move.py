@@ -117,6 +117,7 @@ def reservation_move(
         ReservationStatus.CONFIRMED,
         by=by,
         note=HistoryNote.MOVED,
+        left_session=source,
     )
     signals.reservation_moved.send(
         Reservation, reservation=reservation, from_session=source, by_staff=by is not None, now=now

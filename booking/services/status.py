@@ -35,6 +35,7 @@ def history_record(
     reason: str = "",
     note: str = "",
     rank: int | None = None,
+    left_session: Session | None = None,
 ) -> ReservationHistory:
     """Keep one status change of a reservation (``from_status`` "" for its creation).
 
@@ -50,6 +51,7 @@ def history_record(
         reason=reason,
         note=note,
         rank=rank,
+        left_session=left_session,
     )
 
 

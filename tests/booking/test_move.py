@@ -214,3 +214,47 @@ def test_the_private_feed_follows_the_move_with_the_invites_sequence(api):
     assert uid_of(later) in events and uid_of(first) not in events
     sequence = f"SEQUENCE:{events[uid_of(later)].sequence}"
     assert sequence in request.get_payload(decode=True).decode()
+
+
+def test_booking_the_date_left_again_sends_an_invite_that_outranks_the_moves_cancel(api):
+    """A parent moves from the first date to the next, then books the first date again: the new
+    REQUEST for the first date must carry a higher SEQUENCE than the CANCEL the move sent, or
+    calendars ignore it (the UID is the session's); the private feed says the same."""
+    import re as regex
+
+    from calendars import tokens
+    from tests.calendars.feed_requests import get_feed
+    from tests.notifications.icalcheck import parse_both, uid_of
+
+    def sequences(method):
+        found = []
+        for message in mail.outbox:
+            for part in message.message().walk():
+                if (
+                    part.get_content_type() == "text/calendar"
+                    and part.get_param("method") == method
+                ):
+                    text = part.get_payload(decode=True).decode()
+                    if f"session-{first.pk}@" in text:
+                        found.append(int(regex.search(r"SEQUENCE:(\d+)", text).group(1)))
+        return found
+
+    first, later = two_dates()
+    moved = book(first, email="hanako@example.jp", adults=2).reservation
+    reservation_change_party_for(moved)
+    reservation_move(reservation=moved, to=later)
+    book(first, email="hanako@example.jp")
+    deliver_now()
+    (cancel,) = sequences("CANCEL")
+    requests = sequences("REQUEST")
+    assert requests[-1] > cancel
+    token = tokens.feed_token_issue(email="hanako@example.jp")
+    _ical, _vobj, events = parse_both(get_feed(api, f"/calendar/private/{token}.ics").content)
+    assert events[uid_of(first)].sequence == requests[-1]
+
+
+def reservation_change_party_for(reservation):
+    from booking.rules import Party
+    from booking.services import reservation_change_party
+
+    reservation_change_party(reservation=reservation, party=Party(adults=1))
