@@ -174,7 +174,7 @@ def private_entries(email: str, *, day: date) -> list[calendar.PrivateEntry]:
             if current is None or live or current[0].status not in LIVE:
                 chosen[target] = (reservation, prior)
         if reservation.status in calendar.ENDED:
-            ended_before[target] = prior + 2 + reservation.party_changes + 2 * reservation.moves
+            ended_before[target] = prior + calendar.used_sequence_steps(reservation)
     if not chosen:
         return []
     chosen = with_left_date_steps(email, reservations, chosen)

@@ -316,10 +316,21 @@ class PrivateEntry:
     prior_steps: int = 0  # calendars.invites.prior_sequence_steps
 
 
+def own_sequence_steps(reservation: Reservation) -> int:
+    """The SEQUENCE steps a reservation's own changes add to its invites: one per change of its
+    party, two per move to another date (the old date's CANCEL, the new date's REQUEST)."""
+    return reservation.party_changes + 2 * reservation.moves
+
+
+def used_sequence_steps(reservation: Reservation) -> int:
+    """The steps a reservation given up (or moved away from a date) used there: its REQUEST
+    and CANCEL and its own changes; a later booking's invite must outrank them."""
+    return 2 + own_sequence_steps(reservation)
+
+
 def private_entry_sequence(entry: PrivateEntry) -> int:
     """Return the sequence the parent's last invite for this session carried (see above)."""
-    base = entry.session.sequence + entry.prior_steps + entry.reservation.party_changes
-    base += 2 * entry.reservation.moves
+    base = entry.session.sequence + entry.prior_steps + own_sequence_steps(entry.reservation)
     return base + 1 if entry.reservation.status in ENDED else base
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from icalendar import (
     Alarm,
@@ -26,9 +26,11 @@ from calendars.ics import (
     language_labels,
     new_calendar,
     organizer_email,
+    own_sequence_steps,
     session_text,
     session_vevent,
     text_language,
+    used_sequence_steps,
     utc,
 )
 from events.models import Session, SessionStatus
@@ -61,12 +63,10 @@ def prior_sequence_steps(reservation: Reservation, session: Session | None = Non
     earlier = Q(created_at__lt=reservation.created_at) | Q(
         created_at=reservation.created_at, pk__lt=reservation.pk
     )
-    used = (
-        Reservation.objects.filter(target, earlier, email=reservation.email, status__in=ENDED)
-        .exclude(pk=reservation.pk)
-        .aggregate(n=Count("id"), changes=Sum("party_changes"), moves=Sum("moves"))
-    )
-    steps = 2 * used["n"] + (used["changes"] or 0) + 2 * (used["moves"] or 0)
+    ended = Reservation.objects.filter(
+        target, earlier, email=reservation.email, status__in=ENDED
+    ).exclude(pk=reservation.pk)
+    steps = steps_used_by(ended)
     if session_id is not None:
         steps += left_date_steps(reservation.email, session_id, besides=reservation.pk)
     return steps
@@ -79,15 +79,18 @@ def left_date_steps(email: str, session_id: int, *, besides: int | None = None) 
     left = ReservationHistory.objects.filter(
         note=HistoryNote.MOVED, left_session_id=session_id, reservation__email=email
     ).exclude(reservation_id=besides)
-    used = Reservation.objects.filter(pk__in=left.values("reservation_id")).aggregate(
-        n=Count("id"), changes=Sum("party_changes"), moves=Sum("moves")
-    )
+    return steps_used_by(Reservation.objects.filter(pk__in=left.values("reservation_id")))
+
+
+def steps_used_by(reservations: QuerySet[Reservation]) -> int:
+    """``used_sequence_steps`` summed over reservations, in one aggregate query."""
+    used = reservations.aggregate(n=Count("id"), changes=Sum("party_changes"), moves=Sum("moves"))
     return 2 * used["n"] + (used["changes"] or 0) + 2 * (used["moves"] or 0)
 
 
 def invite_sequence(reservation: Reservation, session: Session, *, prior: int, method: str) -> int:
     """Return the SEQUENCE of an invite for one session (rule in the module docstring)."""
-    base = session.sequence + prior + reservation.party_changes + 2 * reservation.moves
+    base = session.sequence + prior + own_sequence_steps(reservation)
     return base + 1 if method == METHOD_CANCEL else base
 
 
@@ -195,7 +198,7 @@ def left_date_invites(
 
 def left_dates(email: str, reservations: dict[int, Reservation]) -> dict[int, dict[int, int]]:
     """The SEQUENCE steps of the address's reservations on the dates they moved away from:
-    {date left: {reservation: steps}}, as ``calendars.invites.left_date_steps`` counts them."""
+    {date left: {reservation: steps}}, as ``left_date_steps`` counts them."""
     moved = (
         ReservationHistory.objects.filter(
             note=HistoryNote.MOVED, reservation__email=email, left_session__isnull=False
@@ -207,8 +210,7 @@ def left_dates(email: str, reservations: dict[int, Reservation]) -> dict[int, di
     for session_id, reservation_id in moved:
         reservation = reservations.get(reservation_id)
         if reservation is not None:
-            steps = 2 + reservation.party_changes + 2 * reservation.moves
-            left.setdefault(session_id, {})[reservation_id] = steps
+            left.setdefault(session_id, {})[reservation_id] = used_sequence_steps(reservation)
     return left
 
 
