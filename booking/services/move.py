@@ -105,11 +105,12 @@ def reservation_move(
     if not moved:  # cancelled or moved meanwhile
         raise AppError("invalid_state")
     seats = reservation_seats(reservation)
-    for session in sorted((source, to), key=lambda s: s.pk):
-        if session.pk == source.pk:
-            seats_release([source], seats)
-        elif not seats_take_one(to, seats):
-            raise AppError("session_full")
+    if source.pk < to.pk:
+        seats_release([source], seats)
+    if not seats_take_one(to, seats):
+        raise AppError("session_full")
+    if source.pk > to.pk:
+        seats_release([source], seats)
     reservation.refresh_from_db()
     history_record(
         reservation,
@@ -140,6 +141,8 @@ def move_choices(
     source = reservation.session
     if source is None or reservation.status != ReservationStatus.CONFIRMED:
         return []
+    if not by_staff and now > source.cancellation_deadline:
+        return []  # every date would be refused the same (``move_refusal``): no query
     seats = reservation_seats(reservation)
     candidates = (
         Session.objects.filter(

@@ -170,10 +170,7 @@ def reservation_manage(request, code: str):
             "check_in_qr": check_in_qr_svg(request, reservation)
             if max(s.end for s in sessions) >= now
             else "",
-            # Another date of the programme, while the party could cancel this one.
-            "move_choices": services.move_choices(reservation, now=now)
-            if reservation.session_id and now <= first.cancellation_deadline
-            else [],
+            "move_choices": services.move_choices(reservation, now=now),
             "calendar_offered": calendar_offered,
             "share": share_links(request, sessions[0], sessions),
             "feed": feed,
