@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from booking import selectors, services
 from booking.idempotency import run_idempotent, succeeded_before
 from booking.links import reservation_links_replace
-from booking.rules import contact_from_data, party_from_data
+from booking.rules import contact_from_data, party_from_data, party_patched
 from booking.selectors import session_id_from_request
 from booking.serializers import (
     RESERVATION_CREATE_SCHEMA,
@@ -193,20 +193,7 @@ class ReservationDetailApi(APIView):
         # A PATCH changes only what it names; the whole resulting party is checked again.
         serializer = PartySerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        party = party_from_data(
-            {
-                "adults": reservation.adults,
-                "children": reservation.children,
-                "children_ages": reservation.children_ages,
-                "due_date": reservation.due_date,
-                "childcare": reservation.childcare,
-                "attendee_names": reservation.attendee_names,
-                **serializer.validated_data,
-                "resident": reservation.resident,
-                "company": reservation.company,
-                "priority_group": reservation.priority_group,
-            }
-        )
+        party = party_patched(reservation, serializer.validated_data)
         reservation = services.reservation_change_party(reservation=reservation, party=party)
         return Response(ReservationSerializer(reservation).data)
 

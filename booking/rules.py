@@ -120,6 +120,25 @@ def party_from_data(data: dict) -> Party:
     )
 
 
+def party_patched(reservation, changes: dict) -> Party:
+    """A reservation's party with what a PATCH names changed (the parents' API and the desk's):
+    the rest is the reservation's, and the whole party is checked again by the change."""
+    return party_from_data(
+        {
+            "adults": reservation.adults,
+            "children": reservation.children,
+            "children_ages": reservation.children_ages,
+            "due_date": reservation.due_date,
+            "childcare": reservation.childcare,
+            "attendee_names": reservation.attendee_names,
+            **changes,
+            "resident": reservation.resident,
+            "company": reservation.company,
+            "priority_group": reservation.priority_group,
+        }
+    )
+
+
 @dataclass(frozen=True)
 class Contact:
     """Who books and how to reach them: what a reservation holds besides its party."""

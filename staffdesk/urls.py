@@ -20,6 +20,17 @@ urlpatterns = [
         name="staff-api-confirm-win",
     ),
     path("sessions/<int:pk>/move/", apis.MoveApi.as_view(), name="staff-api-move"),
+    path("sessions/<int:pk>/parties/<str:code>/", apis.PartyApi.as_view(), name="staff-api-party"),
+    path(
+        "sessions/<int:pk>/parties/<str:code>/cancellation/",
+        apis.PartyCancelApi.as_view(),
+        name="staff-api-party-cancel",
+    ),
+    path(
+        "sessions/<int:pk>/parties/<str:code>/move/",
+        apis.PartyMoveApi.as_view(),
+        name="staff-api-party-move",
+    ),
     path(
         "sessions/<int:pk>/cancellation/",
         apis.CancelSessionApi.as_view(),

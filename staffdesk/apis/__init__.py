@@ -20,6 +20,7 @@ from staffdesk.apis.desk import (
     WalkInApi,
 )
 from staffdesk.apis.notices import NoticeApi
+from staffdesk.apis.parties import PartyApi, PartyCancelApi, PartyMoveApi
 from staffdesk.apis.phone import (
     PhoneBookingApi,
     WinConfirmApi,
@@ -57,6 +58,9 @@ __all__ = [
     "MoveApi",
     "NoShowsApi",
     "NoticeApi",
+    "PartyApi",
+    "PartyCancelApi",
+    "PartyMoveApi",
     "PhoneBookingApi",
     "PromoteApi",
     "ReportApi",

@@ -3,18 +3,20 @@ through ``core.csv_files``."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 
+from booking.models import Reservation
 from core.csv_files import CSVApiView
 from core.errors import AppValidationError
 from core.fields import bounded_date
 from events.models import Session
 from events.permissions import facility_manager_required
-from staffdesk import selectors
+from staffdesk import selectors, services
 from staffdesk.serializers import (
     StaffSessionSerializer,
 )
@@ -43,6 +45,26 @@ class StaffApi(CSVApiView):
 def session_after(session: Session) -> Session:
     """The session read again after a change, with what its staff serializer shows."""
     return Session.objects.select_related("program", "facility", "course").get(pk=session.pk)
+
+
+@dataclass
+class StaffParty:
+    """A party after a desk's change, in the shape the roster's rows are serialised from."""
+
+    reservation: Reservation
+    attendance: str
+    session: Session
+    position: int | None = None
+    slip: str = ""
+
+
+def staff_party(reservation: Reservation, session: Session, **more) -> StaffParty:
+    return StaffParty(
+        reservation=reservation,
+        attendance=services.attendance_of(reservation, session),
+        session=session_after(session),
+        **more,
+    )
 
 
 def session_data(session: Session) -> dict:

@@ -3,46 +3,22 @@ confirmed for a party staff phoned, the same services as the desk's pages."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
 from booking.idempotency import run_idempotent
-from booking.models import Reservation
 from booking.rules import contact_from_data, party_from_data
 from core.schema import ERROR_RESPONSES, ErrorSerializer
 from events.models import Session
 from staffdesk import services
-from staffdesk.apis.common import StaffApi, session_after
+from staffdesk.apis.common import StaffApi, staff_party
 from staffdesk.serializers import (
     PhoneBookedSerializer,
     PhoneBookingSerializer,
     StaffPartyResultSerializer,
     WinConfirmSerializer,
 )
-
-
-@dataclass
-class StaffParty:
-    """A party after a desk's change, in the shape the roster's rows are serialised from."""
-
-    reservation: Reservation
-    attendance: str
-    session: Session
-    position: int | None = None
-    slip: str = ""
-
-
-def staff_party(reservation: Reservation, session: Session, **more) -> StaffParty:
-    return StaffParty(
-        reservation=reservation,
-        attendance=services.attendance_of(reservation, session),
-        session=session_after(session),
-        **more,
-    )
-
 
 PHONE_BOOKING_REFUSALS = OpenApiResponse(
     response=ErrorSerializer,

@@ -22,11 +22,13 @@ class HistoryRow:
     to_label: str
     who: str
     reason: str  # what the system noted and what a person wrote, in the page's language
+    entry: ReservationHistory  # the row itself, for the staff API's codes
 
 
 @dataclass
 class EmailRow:
     at: datetime
+    kind: str
     kind_label: str
     status: str
     status_label: str
@@ -69,6 +71,7 @@ def history_row(h: ReservationHistory) -> HistoryRow:
             to_label=history_text(h),
             who=actor_text(h.actor_label),
             reason="",
+            entry=h,
         )
     return HistoryRow(
         at=h.at,
@@ -76,6 +79,7 @@ def history_row(h: ReservationHistory) -> HistoryRow:
         to_label=term(RESERVATION_STATUS, h.to_status),
         who=actor_text(h.actor_label),
         reason=history_text(h),
+        entry=h,
     )
 
 
@@ -90,6 +94,7 @@ def party_page(session: Session, code: str) -> PartyPage:
     emails = [
         EmailRow(
             at=n.created_at,
+            kind=n.kind,
             kind_label=term(NOTIFICATION_KIND, n.kind),
             status=n.status,
             status_label=sending_term(n),
