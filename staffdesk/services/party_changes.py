@@ -141,8 +141,8 @@ def party_move_by_staff(
     seats promoted."""
     if not user_can_manage_facility(by, to.facility_id):
         raise AppError("permission_denied", status_code=403)
-    before = {"start": session.start.isoformat(), "facility": session.facility.slug}
-    after = {"start": to.start.isoformat(), "facility": to.facility.slug}
+    before = {"start": session.start, "facility": session.facility.slug}
+    after = {"start": to.start, "facility": to.facility.slug}
     waiting = waiting_ids(session, besides=reservation)
     moved = reservation_move(reservation=reservation, to=to, by=by, now=now)
     promoted = promoted_among(waiting)

@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from booking.models import HistoryNote, Reservation, ReservationStatus
 from events.models import Session
@@ -62,7 +63,8 @@ def test_a_manager_moves_a_booking_and_the_waiting_party_gets_the_seat(manager_a
     entries = StaffAction.objects.filter(kind=StaffActionKind.PARTY_MOVE).order_by("id")
     assert [e.session_id for e in entries] == [first.pk, later.pk]
     assert entries[0].after["promoted"] == [sato.code]
-    assert entries[0].before["start"] == first.start.isoformat()
+    assert entries[0].before["start"] == timezone.localtime(first.start).isoformat()
+    assert entries[0].before["start"].endswith("+09:00")
 
     shown = client.get(response["Location"], follow=True, **JA).content.decode()
     assert "予約を別の日に変更しました。" in shown
