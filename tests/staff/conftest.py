@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from booking.models import ReservationStatus
 from events.models import BookingMode, Session, StaffRole
 from tests.browser import browser  # noqa: F401  (the Chromium fixture for test_browser.py)
 from tests.factories import PHONE_CALLER as FACTORY_CALLER
@@ -17,6 +18,7 @@ from tests.factories import (
     FacilityFactory,
     ProgramFactory,
     SessionFactory,
+    another_date,
     api_key,
     book,
     staff_user,
@@ -191,3 +193,18 @@ def day(facility_a):
     )
     book(lottery, email="applicant@example.jp")
     return Day(started, future, waiting, lottery, first, second, future_party, waiter)
+
+
+@pytest.fixture
+def two_dates(facility_a):
+    """Two dates of 親子ふれあい遊び: the first full (山田 and 田中, 佐藤 waiting), the next with
+    room: (first, later, 山田's reservation, 佐藤's)."""
+    first = SessionFactory(
+        facility=facility_a, program=ProgramFactory(title="親子ふれあい遊び"), capacity=2
+    )
+    later = another_date(first, capacity=5)
+    yamada = book(first, name="山田 花子", email="yamada@example.jp").reservation
+    book(first, name="田中 一郎", email="tanaka@example.jp")
+    sato = book(first, name="佐藤 葵", email="sato@example.jp").reservation
+    assert sato.status == ReservationStatus.WAITLISTED
+    return first, later, yamada, sato

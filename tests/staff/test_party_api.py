@@ -12,7 +12,7 @@ from booking.models import HistoryNote, Reservation, ReservationStatus
 from events.models import Session
 from notifications.models import Notification, NotificationKind
 from staffdesk.models import StaffAction, StaffActionKind
-from tests.factories import ProgramFactory, SessionFactory, another_date, book
+from tests.factories import SessionFactory, another_date, book
 from tests.staff.conftest import token_client
 
 pytestmark = pytest.mark.django_db
@@ -34,23 +34,8 @@ def state() -> tuple:
     )
 
 
-@pytest.fixture
-def dates(facility_a):
-    """Two dates of 親子ふれあい遊び: the first full (山田 and 田中, 佐藤 waiting), the next with
-    room."""
-    first = SessionFactory(
-        facility=facility_a, program=ProgramFactory(title="親子ふれあい遊び"), capacity=2
-    )
-    later = another_date(first, capacity=5)
-    yamada = book(first, name="山田 花子", email="yamada@example.jp").reservation
-    book(first, name="田中 一郎", email="tanaka@example.jp")
-    sato = book(first, name="佐藤 葵", email="sato@example.jp").reservation
-    assert sato.status == ReservationStatus.WAITLISTED
-    return first, later, yamada, sato
-
-
-def test_any_staff_of_the_facility_reads_a_party_with_its_history_and_emails(viewer_a, dates):
-    first, _later, yamada, _sato = dates
+def test_any_staff_of_the_facility_reads_a_party_with_its_history_and_emails(viewer_a, two_dates):
+    first, _later, yamada, _sato = two_dates
     response = token_client(viewer_a).get(url(first, yamada.code), **JA)
     assert response.status_code == 200, response.content
     assert response["Cache-Control"] == "no-store"
@@ -67,8 +52,10 @@ def test_any_staff_of_the_facility_reads_a_party_with_its_history_and_emails(vie
     assert [e["kind"] for e in body["emails"]] == [NotificationKind.CONFIRMED]
 
 
-def test_a_code_not_on_the_roster_or_another_facilitys_session_is_404(manager_a, manager_b, dates):
-    first, later, yamada, _sato = dates
+def test_a_code_not_on_the_roster_or_another_facilitys_session_is_404(
+    manager_a, manager_b, two_dates
+):
+    first, later, yamada, _sato = two_dates
     assert token_client(manager_a).get(url(later, yamada.code)).status_code == 404
     assert token_client(manager_a).get(url(first, "NOPE-NOPE")).status_code == 404
     assert token_client(manager_a).get(url(first, "NOPE\x00")).status_code == 400
@@ -103,8 +90,8 @@ def test_a_manager_makes_a_party_smaller_and_the_waiting_party_gets_the_seat(man
     assert StaffAction.objects.filter(kind=StaffActionKind.PARTY_CHANGE).count() == 1
 
 
-def test_a_larger_party_without_seats_left_is_409_with_nothing_changed(manager_a, dates):
-    first, _later, yamada, _sato = dates
+def test_a_larger_party_without_seats_left_is_409_with_nothing_changed(manager_a, two_dates):
+    first, _later, yamada, _sato = two_dates
     before = state()
     response = token_client(manager_a).patch(
         url(first, yamada.code), {"adults": 2}, format="json", **JA
@@ -126,8 +113,8 @@ def test_a_larger_party_without_seats_left_is_409_with_nothing_changed(manager_a
         ["adults"],
     ],
 )
-def test_a_malformed_change_is_400_invalid_with_nothing_changed(manager_a, dates, body):
-    first, _later, yamada, _sato = dates
+def test_a_malformed_change_is_400_invalid_with_nothing_changed(manager_a, two_dates, body):
+    first, _later, yamada, _sato = two_dates
     before = state()
     response = token_client(manager_a).patch(url(first, yamada.code), body, format="json", **JA)
     assert response.status_code == 400, response.content
@@ -135,8 +122,8 @@ def test_a_malformed_change_is_400_invalid_with_nothing_changed(manager_a, dates
     assert state() == before
 
 
-def test_a_viewer_may_read_but_not_change_move_or_cancel(viewer_a, dates):
-    first, later, yamada, _sato = dates
+def test_a_viewer_may_read_but_not_change_move_or_cancel(viewer_a, two_dates):
+    first, later, yamada, _sato = two_dates
     client = token_client(viewer_a)
     before = state()
     assert client.patch(url(first, yamada.code), {"adults": 1}, format="json").status_code == 403
@@ -150,8 +137,10 @@ def test_a_viewer_may_read_but_not_change_move_or_cancel(viewer_a, dates):
     assert state() == before
 
 
-def test_a_manager_cancels_with_a_reason_the_parent_reads_and_the_seat_goes_on(manager_a, dates):
-    first, _later, yamada, sato = dates
+def test_a_manager_cancels_with_a_reason_the_parent_reads_and_the_seat_goes_on(
+    manager_a, two_dates
+):
+    first, _later, yamada, sato = two_dates
     client = token_client(manager_a)
     before = state()
     missing = client.post(url(first, yamada.code, "cancellation/"), {}, format="json", **JA)
@@ -188,8 +177,8 @@ def test_a_manager_cancels_with_a_reason_the_parent_reads_and_the_seat_goes_on(m
     assert [h["to_status"] for h in detail["history"]] == ["confirmed", "cancelled"]
 
 
-def test_a_manager_moves_a_party_to_another_date_once(manager_a, dates):
-    first, later, yamada, sato = dates
+def test_a_manager_moves_a_party_to_another_date_once(manager_a, two_dates):
+    first, later, yamada, sato = two_dates
     client = token_client(manager_a)
     choices = client.get(url(first, yamada.code, "move/"))
     assert choices.status_code == 200
@@ -219,8 +208,8 @@ def test_a_manager_moves_a_party_to_another_date_once(manager_a, dates):
     assert client.get(url(first, yamada.code)).status_code == 404
 
 
-def test_a_move_refused_changes_nothing(manager_a, manager_b, dates, facility_b):
-    first, later, yamada, _sato = dates
+def test_a_move_refused_changes_nothing(manager_a, manager_b, two_dates, facility_b):
+    first, later, yamada, _sato = two_dates
     client = token_client(manager_a)
     other_programme = SessionFactory(facility=first.facility, capacity=10)
     elsewhere = another_date(first, days=3, facility=facility_b, capacity=5)
@@ -245,8 +234,8 @@ def test_a_move_refused_changes_nothing(manager_a, manager_b, dates, facility_b)
     assert token_client(manager_b).get(url(first, yamada.code, "move/")).status_code == 404
 
 
-def test_a_waiting_party_has_no_dates_to_move_to_and_its_move_is_409(manager_a, dates):
-    first, later, _yamada, sato = dates
+def test_a_waiting_party_has_no_dates_to_move_to_and_its_move_is_409(manager_a, two_dates):
+    first, later, _yamada, sato = two_dates
     client = token_client(manager_a)
     assert client.get(url(first, sato.code, "move/")).json() == []
     before = state()
@@ -256,8 +245,8 @@ def test_a_waiting_party_has_no_dates_to_move_to_and_its_move_is_409(manager_a, 
     assert state() == before
 
 
-def test_a_party_of_a_session_that_is_over_cannot_be_changed(manager_a, dates):
-    first, _later, yamada, _sato = dates
+def test_a_party_of_a_session_that_is_over_cannot_be_changed(manager_a, two_dates):
+    first, _later, yamada, _sato = two_dates
     Reservation.objects.filter(pk=yamada.pk).update(status=ReservationStatus.ATTENDED)
     before = state()
     response = token_client(manager_a).patch(

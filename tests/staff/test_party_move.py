@@ -14,7 +14,7 @@ from booking.models import HistoryNote, Reservation, ReservationStatus
 from events.models import Session
 from notifications.models import Notification, NotificationKind
 from staffdesk.models import StaffAction, StaffActionKind
-from tests.factories import ProgramFactory, SessionFactory, another_date, book
+from tests.factories import another_date, book
 from tests.staff.conftest import page_client
 
 pytestmark = pytest.mark.django_db
@@ -26,23 +26,8 @@ def party_url(session, code: str) -> str:
     return f"/staff/sessions/{session.pk}/parties/{code}/"
 
 
-@pytest.fixture
-def dates(facility_a):
-    """Two dates of 親子ふれあい遊び: the first full (山田 and 田中, 佐藤 waiting), the next with
-    room."""
-    first = SessionFactory(
-        facility=facility_a, program=ProgramFactory(title="親子ふれあい遊び"), capacity=2
-    )
-    later = another_date(first, capacity=5)
-    yamada = book(first, name="山田 花子", email="yamada@example.jp").reservation
-    book(first, name="田中 一郎", email="tanaka@example.jp")
-    sato = book(first, name="佐藤 葵", email="sato@example.jp").reservation
-    assert sato.status == ReservationStatus.WAITLISTED
-    return first, later, yamada, sato
-
-
-def test_a_manager_moves_a_booking_and_the_waiting_party_gets_the_seat(manager_a, dates):
-    first, later, yamada, sato = dates
+def test_a_manager_moves_a_booking_and_the_waiting_party_gets_the_seat(manager_a, two_dates):
+    first, later, yamada, sato = two_dates
     client = page_client(manager_a)
     page = client.get(party_url(first, yamada.code), **JA).content.decode()
     assert "別の日に変更する" in page
@@ -75,8 +60,8 @@ def test_a_manager_moves_a_booking_and_the_waiting_party_gets_the_seat(manager_a
     assert "別の日への変更（職員）" in re.sub(r"<[^>]+>", "", log)
 
 
-def test_after_the_parents_deadline_staff_may_still_move_it(manager_a, dates):
-    first, later, yamada, _sato = dates
+def test_after_the_parents_deadline_staff_may_still_move_it(manager_a, two_dates):
+    first, later, yamada, _sato = two_dates
     Session.objects.filter(pk=first.pk).update(
         cancellation_deadline=first.start - timedelta(days=10),
         registration_closes=first.start - timedelta(days=10),
@@ -92,9 +77,9 @@ def test_after_the_parents_deadline_staff_may_still_move_it(manager_a, dates):
 
 
 def test_a_date_at_a_facility_the_manager_does_not_manage_is_not_offered(
-    manager_a, dates, facility_b
+    manager_a, two_dates, facility_b
 ):
-    first, _later, yamada, _sato = dates
+    first, _later, yamada, _sato = two_dates
     elsewhere = another_date(first, days=3, facility=facility_b, capacity=5)
     client = page_client(manager_a)
     page = client.get(party_url(first, yamada.code), **JA).content.decode()
@@ -106,8 +91,8 @@ def test_a_date_at_a_facility_the_manager_does_not_manage_is_not_offered(
     assert Reservation.objects.get(pk=yamada.pk).session_id == first.pk
 
 
-def test_a_date_that_filled_meanwhile_is_409_with_nothing_changed(manager_a, dates):
-    first, later, yamada, _sato = dates
+def test_a_date_that_filled_meanwhile_is_409_with_nothing_changed(manager_a, two_dates):
+    first, later, yamada, _sato = two_dates
     Session.objects.filter(pk=later.pk).update(capacity=1)
     client = page_client(manager_a)
     client.get(party_url(first, yamada.code), **JA)
@@ -120,8 +105,8 @@ def test_a_date_that_filled_meanwhile_is_409_with_nothing_changed(manager_a, dat
     assert not StaffAction.objects.filter(kind=StaffActionKind.PARTY_MOVE).exists()
 
 
-def test_a_viewer_sees_no_move_and_cannot_post_one(viewer_a, dates):
-    first, later, yamada, _sato = dates
+def test_a_viewer_sees_no_move_and_cannot_post_one(viewer_a, two_dates):
+    first, later, yamada, _sato = two_dates
     client = page_client(viewer_a)
     page = client.get(party_url(first, yamada.code), **JA).content.decode()
     assert "別の日に変更する" not in page
