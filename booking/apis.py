@@ -272,8 +272,9 @@ class ReservationMoveApi(APIView):
         responses={200: SessionSerializer(many=True), **ERROR_RESPONSES},
         description="The dates the reservation may move to now, soonest first: the "
         "programme's other sessions taking bookings, first come first served, with the seats "
-        "the party needs left (as read; the move decides). Empty when it cannot move (a "
-        "course, a place not confirmed, the cancellation deadline passed).",
+        "the party needs left (as read; the move decides). A party on the waiting list may "
+        "move to one of them and leave the list. Empty when it cannot move (a course, a "
+        "lottery application, the cancellation deadline passed).",
     )
     def get(self, request, code: str):
         reservation = reservation_from_request(request, code)
@@ -292,8 +293,10 @@ class ReservationMoveApi(APIView):
         "date takes no bookings now, `cancellation_closed` after the deadline, "
         "`duplicate_reservation` when the address is booked on that date; 400 `invalid` on "
         "`session` for a date of another programme, on the party's fields when it does not "
-        "meet the rules on the new date. An email tells the parent, with the old date's "
-        "invite cancelled and the new date's.",
+        "meet the rules on the new date. A party on the waiting list takes the seats and "
+        "leaves the old date's list, until that date's start (409 `invalid_state` when it was "
+        "promoted there meanwhile). An email tells the parent, with the old date's invite "
+        "cancelled (none for a date it waited for) and the new date's.",
     )
     def post(self, request, code: str):
         reservation = reservation_from_request(request, code)

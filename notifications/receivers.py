@@ -43,8 +43,16 @@ def on_reservation_party_changed(sender, *, reservation, before, by_staff, now, 
     notify.notify_party_changed(reservation, before=before, by_staff=by_staff, now=now)
 
 
-def on_reservation_moved(sender, *, reservation, from_session, by_staff, now, **kwargs):
-    notify.notify_moved(reservation, from_session=from_session, by_staff=by_staff, now=now)
+def on_reservation_moved(
+    sender, *, reservation, from_session, by_staff, now, from_waiting=False, **kwargs
+):
+    notify.notify_moved(
+        reservation,
+        from_session=from_session,
+        by_staff=by_staff,
+        from_waiting=from_waiting,
+        now=now,
+    )
 
 
 def on_my_reservations_link_issued(sender, *, email, language, link_url, valid_hours, **kwargs):

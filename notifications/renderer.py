@@ -187,6 +187,7 @@ class Renderer:
         if kind in (NotificationKind.SESSION_CHANGED, NotificationKind.MOVED):
             ctx["changes"] = change_lines(payload, lang)
             ctx["by_staff"] = bool(payload.get("by_staff"))
+            ctx["from_waiting"] = bool(payload.get("from_waiting"))
             ctx["reason"] = payload.get("reason", "")
         if kind == NotificationKind.SESSION_NOTICE:
             ctx["message"] = payload.get("message", "")
@@ -268,7 +269,7 @@ class Renderer:
                     (method, ics)
                     for ics in reservation_invites(notification.reservation, method=method, now=now)
                 ]
-        if kind == NotificationKind.MOVED:
+        if kind == NotificationKind.MOVED and not ctx.get("from_waiting"):
             left = (notification.payload or {}).get("from_session_id")
             with translation.override(lang):
                 invites += left_date_invites(notification.reservation, left, now=now)

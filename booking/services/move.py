@@ -16,12 +16,24 @@ from booking.models import HistoryNote, Reservation, ReservationStatus
 from booking.rules import party_errors, party_resized
 from booking.services.phases import booking_phase
 from booking.services.seats import reservation_seats, seats_fit, seats_release, seats_take_one
-from booking.services.status import history_record
+from booking.services.status import history_record, waitlist_count
 from booking.services.waitlist import waitlist_promote
 from core.errors import AppError, AppValidationError
 from events.models import Session, SessionStatus
 
 SAME_PROGRAMME_MESSAGE = _("Choose another date of the same programme.")
+
+# A confirmed seat moves; so does a place on a waiting list, to a date with the seats left.
+MOVABLE = (ReservationStatus.CONFIRMED, ReservationStatus.WAITLISTED)
+
+
+def move_deadline(reservation: Reservation) -> datetime:
+    """Until when a parent may move the reservation: a seat until the date's cancellation
+    deadline, as a cancellation; a waiting place until the start, as a waiting list is left."""
+    source = reservation.session
+    if reservation.status == ReservationStatus.WAITLISTED:
+        return source.start
+    return source.cancellation_deadline
 
 
 def move_refusal(
@@ -30,20 +42,21 @@ def move_refusal(
     """Why the reservation cannot move to ``to`` now, as the error the move would raise; None
     when it may (a read: the seats are settled by the move's UPDATE).
 
-    A reservation for one date holding a confirmed seat moves to another date of the same
-    programme that takes bookings now, first come first served, before the cancellation
-    deadline of the date it leaves; the party must meet the rules on the new date (a child's
-    age, a due date). Staff may move it after that deadline and outside the new date's
-    booking period, as they may book a party then.
+    A reservation for one date holding a confirmed seat (or waiting for one) moves to another
+    date of the same programme that takes bookings now, first come first served, before the
+    cancellation deadline of the date it leaves (a waiting place: before its start); the
+    party must meet the rules on the new date (a child's age, a due date). Staff may move it
+    after that deadline and outside the new date's booking period, as they may book a party
+    then.
     """
     source = reservation.session
     if source is None:
         return AppValidationError(
             {"session": [_("A course is booked as a whole: its dates cannot be changed.")]}
         )
-    if reservation.status != ReservationStatus.CONFIRMED:
+    if reservation.status not in MOVABLE:
         return AppError("invalid_state", extra={"status": reservation.status})
-    if not by_staff and (now > source.cancellation_deadline or now >= source.start):
+    if not by_staff and (now >= source.start or now > move_deadline(reservation)):
         return AppError("cancellation_closed")
     if to.program_id != source.program_id or to.pk == source.pk or to.course_id is not None:
         return AppValidationError({"session": [SAME_PROGRAMME_MESSAGE]})
@@ -96,6 +109,8 @@ def reservation_move(
     refusal = move_refusal(reservation, to, now=now, by_staff=by is not None)
     if refusal is not None:
         raise refusal
+    if reservation.status == ReservationStatus.WAITLISTED:
+        return waiting_place_move(reservation, source=source, to=to, by=by, now=now)
     try:
         moved = Reservation.objects.filter(
             pk=reservation.pk, session_id=source.pk, status=ReservationStatus.CONFIRMED
@@ -121,9 +136,76 @@ def reservation_move(
         left_session=source,
     )
     signals.reservation_moved.send(
-        Reservation, reservation=reservation, from_session=source, by_staff=by is not None, now=now
+        Reservation,
+        reservation=reservation,
+        from_session=source,
+        by_staff=by is not None,
+        from_waiting=False,
+        now=now,
     )
     waitlist_promote(session=source, course=None, note=HistoryNote.PROMOTED, now=now)
+    return reservation
+
+
+def waiting_place_move(
+    reservation: Reservation,
+    *,
+    source: Session,
+    to: Session,
+    by: AbstractBaseUser | None,
+    now: datetime,
+) -> Reservation:
+    """A party waiting on ``source`` takes the seats it needs on ``to`` and leaves the waiting
+    list (the parties behind it move up; no seat is freed, so nobody is promoted).
+
+    The sessions' rows are locked first, in the order of their ids, then the reservation is
+    read again: the order a cancellation promoting this party takes them (seats, then
+    reservations), so the two never deadlock, and a promotion either committed before (the
+    party holds a seat here now: 409 ``invalid_state``) or waits for this move. A refusal
+    after a row changed raises, and the transaction gives everything back.
+    """
+    locked = Session.objects.select_for_update(of=("self",)).filter(pk__in=(source.pk, to.pk))
+    list(locked.order_by("pk").values_list("pk", flat=True))
+    reservation.refresh_from_db()
+    if reservation.status != ReservationStatus.WAITLISTED or reservation.session_id != source.pk:
+        raise AppError("invalid_state", extra={"status": reservation.status})
+    seats = reservation_seats(reservation)
+    for session in sorted((source, to), key=lambda s: s.pk):
+        if session.pk == source.pk:
+            waitlist_count(reservation, -1)
+        elif not seats_take_one(to, seats):
+            raise AppError("session_full")
+    try:
+        moved = Reservation.objects.filter(
+            pk=reservation.pk, session_id=source.pk, status=ReservationStatus.WAITLISTED
+        ).update(
+            session=to,
+            status=ReservationStatus.CONFIRMED,
+            waitlist_ticket=None,
+            moves=F("moves") + 1,
+            updated_at=timezone.now(),
+        )
+    except IntegrityError as exc:  # a live reservation of the same address on that date
+        raise AppError("duplicate_reservation") from exc
+    if not moved:  # promoted, cancelled or moved meanwhile
+        raise AppError("invalid_state")
+    reservation.refresh_from_db()
+    history_record(
+        reservation,
+        ReservationStatus.WAITLISTED,
+        ReservationStatus.CONFIRMED,
+        by=by,
+        note=HistoryNote.MOVED,
+        left_session=source,
+    )
+    signals.reservation_moved.send(
+        Reservation,
+        reservation=reservation,
+        from_session=source,
+        by_staff=by is not None,
+        from_waiting=True,
+        now=now,
+    )
     return reservation
 
 
@@ -139,9 +221,9 @@ def move_choices(
     or at ``facility_ids`` (None: any); ``by_staff`` as in ``move_refusal``."""
     now = now or timezone.now()
     source = reservation.session
-    if source is None or reservation.status != ReservationStatus.CONFIRMED:
+    if source is None or reservation.status not in MOVABLE:
         return []
-    if not by_staff and now > source.cancellation_deadline:
+    if not by_staff and (now >= source.start or now > move_deadline(reservation)):
         return []  # every date would be refused the same (``move_refusal``): no query
     seats = reservation_seats(reservation)
     candidates = (

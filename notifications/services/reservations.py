@@ -139,10 +139,16 @@ def notify_party_changed(
 
 
 def notify_moved(
-    reservation: Reservation, *, from_session: Session, by_staff: bool = False, now=None
+    reservation: Reservation,
+    *,
+    from_session: Session,
+    by_staff: bool = False,
+    from_waiting: bool = False,
+    now=None,
 ) -> Notification | None:
     """Queue "your reservation is now on another date": the date and place it left and the new
-    ones, the old date's invite cancelled and the new date's sent (calendars.invites)."""
+    ones, the old date's invite cancelled (``from_waiting``: the party only waited there, and
+    was sent none) and the new date's sent (calendars.invites)."""
     before, after = session_snapshot(from_session), session_snapshot(reservation.session)
     changed = [name for name in ("start", "end", "facility") if before[name] != after[name]]
     payload = {
@@ -152,6 +158,7 @@ def notify_moved(
         "before": before,
         "after": after,
         "by_staff": by_staff,
+        "from_waiting": from_waiting,
     }
     return _enqueue_for(
         reservation,

@@ -156,7 +156,8 @@ class PartyMoveApi(PartyStaffApi):
         description="The dates a manager may move the party to, soonest first: the "
         "programme's other sessions at the facilities the manager manages, with the seats the "
         "party needs left (as read; the move decides), also past the parents' deadline and "
-        "booking period. Empty for a course's party or a place not confirmed.",
+        "booking period. A party on the waiting list may move too, and leaves the list. Empty "
+        "for a course's party or a lottery application.",
     )
     def get(self, request, pk: int, code: str):
         page = self.party(pk, code, manage=True)

@@ -7,7 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from booking.models import HistoryNote, ReservationStatus
-from booking.services import move_choices, reservation_move
+from booking.services import move_choices, reservation_cancel, reservation_move
 from core.errors import AppError, AppValidationError
 from notifications.models import Notification, NotificationKind
 from tests.factories import FacilityFactory, ProgramFactory, SessionFactory, another_date, book
@@ -117,13 +117,14 @@ def test_the_same_address_booked_on_the_new_date_is_a_duplicate():
     assert reservation.session_id == first.pk
 
 
-def test_only_a_confirmed_reservation_moves():
+def test_a_cancelled_reservation_does_not_move():
     first, later = two_dates(capacity=1)
-    book(first, email="a@example.jp")
-    waiting = book(first, email="b@example.jp").reservation
+    reservation = book(first, email="a@example.jp").reservation
+    reservation_cancel(reservation=reservation)
     with pytest.raises(AppError) as refused:
-        reservation_move(reservation=waiting, to=later)
+        reservation_move(reservation=reservation, to=later)
     assert refused.value.code == "invalid_state"
+    assert move_choices(reservation) == []
 
 
 def test_the_party_must_meet_the_rules_on_the_new_date():

@@ -76,3 +76,18 @@ def test_a_wrong_token_is_404(api, dates):
     )
     assert response.status_code == 404
     assert Reservation.objects.get().session_id == first.pk
+
+
+def test_a_waiting_party_moves_to_a_date_with_seats(api, dates):
+    first, later = dates
+    book(first, adults=2, email="holder@example.jp")
+    book(first, adults=1, email="second@example.jp")
+    result = book(first, adults=2)
+    assert result.reservation.status == "waitlisted"
+    assert [s["id"] for s in api.get(url(result)).json()] == [later.pk]
+    moved = api.post(url(result), {"session": later.pk}, format="json")
+    assert moved.status_code == 200, moved.json()
+    body = moved.json()
+    assert (body["status"], body["session"], body["position"]) == ("confirmed", later.pk, None)
+    first.refresh_from_db()
+    assert (first.seats_taken, first.waitlist_taken) == (3, 0)

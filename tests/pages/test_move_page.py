@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from booking.models import Reservation, ReservationStatus
+from events.models import Session
 from tests.factories import another_date, book
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +61,24 @@ def test_a_choice_that_is_no_date_of_the_programme_is_refused(ja_client, play, v
     assert response.status_code == 400
     assert "同じ事業の別の日を選んでください。" in response.content.decode()
     assert Reservation.objects.get().session_id == play.pk
+
+
+def test_a_party_waiting_for_a_full_date_takes_seats_on_another_and_leaves_the_list(
+    ja_client, play
+):
+    Session.objects.filter(pk=play.pk).update(capacity=2)
+    later = another_date(play, capacity=5)
+    book_play(play, "holder@example.jp")
+    result = book_play(play, "a@example.jp")
+    assert result.reservation.status == ReservationStatus.WAITLISTED
+    page = ja_client.get(manage_url(result), follow=True).content.decode()
+    assert "別の日に変更する" in page
+    assert "この日のキャンセル待ちは取り消されます。" in page
+    assert "今の日の席は、キャンセル待ちの方に回ります。" not in page
+
+    response = ja_client.post(manage_url(result), {"action": "move", "session": later.pk})
+    assert response.status_code == 302
+    moved = Reservation.objects.get(email="a@example.jp")
+    assert (moved.session_id, moved.status) == (later.pk, ReservationStatus.CONFIRMED)
+    play.refresh_from_db()
+    assert play.waitlist_taken == 0

@@ -234,15 +234,18 @@ def test_a_move_refused_changes_nothing(manager_a, manager_b, two_dates, facilit
     assert token_client(manager_b).get(url(first, yamada.code, "move/")).status_code == 404
 
 
-def test_a_waiting_party_has_no_dates_to_move_to_and_its_move_is_409(manager_a, two_dates):
+def test_a_waiting_party_moves_to_a_date_with_seats_and_leaves_the_list(manager_a, two_dates):
     first, later, _yamada, sato = two_dates
     client = token_client(manager_a)
-    assert client.get(url(first, sato.code, "move/")).json() == []
-    before = state()
+    assert [s["id"] for s in client.get(url(first, sato.code, "move/")).json()] == [later.pk]
     response = client.post(url(first, sato.code, "move/"), {"session": later.pk}, format="json")
-    assert response.status_code == 409
-    assert response.json()["code"] == "invalid_state"
-    assert state() == before
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["status"], body["session"]["id"], body["promoted"]) == ("confirmed", later.pk, [])
+    first.refresh_from_db()
+    assert (first.seats_taken, first.waitlist_taken) == (2, 0)
+    email = Notification.objects.get(reservation=sato, kind=NotificationKind.MOVED)
+    assert email.payload["from_waiting"] is True and email.payload["by_staff"] is True
 
 
 def test_a_party_of_a_session_that_is_over_cannot_be_changed(manager_a, two_dates):

@@ -115,3 +115,19 @@ def test_a_viewer_sees_no_move_and_cannot_post_one(viewer_a, two_dates):
     )
     assert response.status_code in (403, 404)
     assert Reservation.objects.get(pk=yamada.pk).session_id == first.pk
+
+
+def test_a_manager_moves_a_waiting_party_to_a_date_with_seats(manager_a, two_dates):
+    first, later, _yamada, sato = two_dates
+    client = page_client(manager_a)
+    page = client.get(party_url(first, sato.code), **JA).content.decode()
+    assert "この日のキャンセル待ちは取り消されます。" in page
+    assert f'name="session" value="{later.pk}"' in page
+    response = client.post(
+        party_url(first, sato.code), {"action": "move", "session": later.pk}, **JA
+    )
+    assert response.status_code == 302
+    sato.refresh_from_db()
+    assert (sato.session_id, sato.status) == (later.pk, ReservationStatus.CONFIRMED)
+    first.refresh_from_db()
+    assert first.waitlist_taken == 0
