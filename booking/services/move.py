@@ -111,14 +111,7 @@ def reservation_move(
         raise refusal
     if reservation.status == ReservationStatus.WAITLISTED:
         return waiting_place_move(reservation, source=source, to=to, by=by, now=now)
-    try:
-        moved = Reservation.objects.filter(
-            pk=reservation.pk, session_id=source.pk, status=ReservationStatus.CONFIRMED
-        ).update(session=to, moves=F("moves") + 1, updated_at=timezone.now())
-    except IntegrityError as exc:  # a live reservation of the same address on that date
-        raise AppError("duplicate_reservation") from exc
-    if not moved:  # cancelled or moved meanwhile
-        raise AppError("invalid_state")
+    moved_row(reservation, source=source, to=to)
     seats = reservation_seats(reservation)
     if source.pk < to.pk:
         seats_release([source], seats)
@@ -126,23 +119,7 @@ def reservation_move(
         raise AppError("session_full")
     if source.pk > to.pk:
         seats_release([source], seats)
-    reservation.refresh_from_db()
-    history_record(
-        reservation,
-        ReservationStatus.CONFIRMED,
-        ReservationStatus.CONFIRMED,
-        by=by,
-        note=HistoryNote.MOVED,
-        left_session=source,
-    )
-    signals.reservation_moved.send(
-        Reservation,
-        reservation=reservation,
-        from_session=source,
-        by_staff=by is not None,
-        from_waiting=False,
-        now=now,
-    )
+    moved_told(reservation, source=source, by=by, now=now)
     waitlist_promote(session=source, course=None, note=HistoryNote.PROMOTED, now=now)
     return reservation
 
@@ -175,25 +152,41 @@ def waiting_place_move(
             waitlist_count(reservation, -1)
         elif not seats_take_one(to, seats):
             raise AppError("session_full")
+    moved_row(reservation, source=source, to=to)
+    moved_told(reservation, source=source, by=by, now=now)
+    return reservation
+
+
+def moved_row(reservation: Reservation, *, source: Session, to: Session) -> None:
+    """Put the reservation on ``to``, confirmed, if it is still as read on ``source`` (else
+    ``invalid_state``: promoted, cancelled or moved meanwhile); the partial unique index
+    refuses a second live reservation of the address there (``duplicate_reservation``)."""
     try:
         moved = Reservation.objects.filter(
-            pk=reservation.pk, session_id=source.pk, status=ReservationStatus.WAITLISTED
+            pk=reservation.pk, session_id=source.pk, status=reservation.status
         ).update(
             session=to,
             status=ReservationStatus.CONFIRMED,
-            waitlist_ticket=None,
+            waitlist_ticket=None,  # a ticket of the list it left, or of none
             moves=F("moves") + 1,
             updated_at=timezone.now(),
         )
-    except IntegrityError as exc:  # a live reservation of the same address on that date
+    except IntegrityError as exc:
         raise AppError("duplicate_reservation") from exc
-    if not moved:  # promoted, cancelled or moved meanwhile
+    if not moved:
         raise AppError("invalid_state")
+
+
+def moved_told(
+    reservation: Reservation, *, source: Session, by: AbstractBaseUser | None, now: datetime
+) -> None:
+    """Keep the move in the history (with the date left) and tell the parent."""
+    was = reservation.status
     reservation.refresh_from_db()
     history_record(
         reservation,
-        ReservationStatus.WAITLISTED,
-        ReservationStatus.CONFIRMED,
+        was,
+        reservation.status,
         by=by,
         note=HistoryNote.MOVED,
         left_session=source,
@@ -203,10 +196,9 @@ def waiting_place_move(
         reservation=reservation,
         from_session=source,
         by_staff=by is not None,
-        from_waiting=True,
+        from_waiting=was == ReservationStatus.WAITLISTED,
         now=now,
     )
-    return reservation
 
 
 def move_choices(

@@ -67,7 +67,7 @@ def test_its_email_says_it_left_the_waiting_list_and_sends_only_the_new_dates_in
     (email,) = mail.outbox
     assert "日程の変更" in email.subject
     assert "キャンセル待ち" in email.body
-    assert "前の日のキャンセル待ちは取り消されました" in email.body
+    assert "前の日のキャンセル待ちの登録はなくなりました" in email.body
     assert "前の日程は削除されます" not in email.body  # no event of the date waited for
     parts = [p for p in email.message().walk() if p.get_content_type() == "text/calendar"]
     assert [p.get_param("method") for p in parts] == ["REQUEST"]

@@ -73,7 +73,7 @@ def test_a_party_waiting_for_a_full_date_takes_seats_on_another_and_leaves_the_l
     assert result.reservation.status == ReservationStatus.WAITLISTED
     page = ja_client.get(manage_url(result), follow=True).content.decode()
     assert "別の日に変更する" in page
-    assert "この日のキャンセル待ちは取り消されます。" in page
+    assert "この日のキャンセル待ちの登録はなくなります。" in page
     assert "今の日の席は、キャンセル待ちの方に回ります。" not in page
 
     response = ja_client.post(manage_url(result), {"action": "move", "session": later.pk})

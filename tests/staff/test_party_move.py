@@ -121,7 +121,7 @@ def test_a_manager_moves_a_waiting_party_to_a_date_with_seats(manager_a, two_dat
     first, later, _yamada, sato = two_dates
     client = page_client(manager_a)
     page = client.get(party_url(first, sato.code), **JA).content.decode()
-    assert "この日のキャンセル待ちは取り消されます。" in page
+    assert "この日のキャンセル待ちの登録はなくなります。" in page
     assert f'name="session" value="{later.pk}"' in page
     response = client.post(
         party_url(first, sato.code), {"action": "move", "session": later.pk}, **JA
