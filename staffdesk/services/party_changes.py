@@ -144,7 +144,10 @@ def party_move_by_staff(
     before = {"start": session.start, "facility": session.facility.slug}
     after = {"start": to.start, "facility": to.facility.slug}
     waiting = waiting_ids(session, besides=reservation)
+    was = reservation.status
     moved = reservation_move(reservation=reservation, to=to, by=by, now=now)
+    if moved.status != was:  # a party that waited: キャンセル待ち → 予約確定
+        before["status"], after["status"] = was, moved.status
     promoted = promoted_among(waiting)
     for logged, extra in ((session, _promoted_codes(promoted)), (to, {})):
         record(

@@ -131,3 +131,7 @@ def test_a_manager_moves_a_waiting_party_to_a_date_with_seats(manager_a, two_dat
     assert (sato.session_id, sato.status) == (later.pk, ReservationStatus.CONFIRMED)
     first.refresh_from_db()
     assert first.waitlist_taken == 0
+    entry = StaffAction.objects.filter(kind=StaffActionKind.PARTY_MOVE).first()
+    assert (entry.before["status"], entry.after["status"]) == ("waitlisted", "confirmed")
+    log = client.get(f"/staff/sessions/{first.pk}/audit/", **JA).content.decode()
+    assert re.search(r"キャンセル待ち\s*→\s*予約確定", re.sub(r"<[^>]+>", "", log))
