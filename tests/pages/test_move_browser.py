@@ -9,7 +9,7 @@ import re
 import pytest
 
 from booking.models import Reservation
-from events.models import StaffRole
+from events.models import Session, StaffRole
 from tests.browser import WIDTHS, assert_accessible, layout_problems, new_page
 from tests.factories import another_date, book, staff_user
 from tests.pages.browser_checks import check as check_parents_page
@@ -72,3 +72,24 @@ def test_a_manager_moves_a_callers_booking(browser, live_server, play, device):
     assert "予約を別の日に変更しました。" in page.content()
     check_staff_page(page, f"move-staff-{device}-2-moved")
     assert Reservation.objects.get().session_id == later.pk
+
+
+@pytest.mark.parametrize("device", ["phone", "tablet"])
+def test_a_waiting_parent_takes_the_seats_on_the_next_date(browser, live_server, play, device):
+    Session.objects.filter(pk=play.pk).update(capacity=2)
+    later = another_date(play, capacity=8)
+    book(play, email=f"holder-{device}@example.jp", children=1, children_ages=[5])
+    result = book(play, email=f"wait-{device}@example.jp", children=1, children_ages=[5])
+    assert result.reservation.status == "waitlisted"
+    page = new_page(browser)
+    page.set_viewport_size(WIDTHS[device])
+    page.goto(f"{live_server.url}/manage/{result.reservation.code}/?token={result.token}")
+    page.get_by_text("別の日に変更する").click()
+    assert page.get_by_text("この日のキャンセル待ちの登録はなくなります。").is_visible()
+    page.locator(f"#move input[value='{later.pk}']").check()
+    check_parents_page(page, f"move-waiting-{device}-1-choices")
+    page.get_by_role("button", name="この日に変更する").click()
+    page.wait_for_selector(".alert, .messages, [role=status]")
+    check_parents_page(page, f"move-waiting-{device}-2-moved")
+    moved = Reservation.objects.get(pk=result.reservation.pk)
+    assert (moved.session_id, moved.status) == (later.pk, "confirmed")
