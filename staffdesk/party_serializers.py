@@ -59,6 +59,9 @@ class StaffPartyDetailSerializer(StaffPartyResultSerializer):
     created_at = StrictDateTimeField(source="reservation.created_at")
     party_changes = StrictIntegerField(source="reservation.party_changes")
     moves = StrictIntegerField(source="reservation.moves", help_text="changes of its date")
+    position = StrictIntegerField(
+        allow_null=True, help_text="Place on the waiting list (status waitlisted), else null"
+    )
     changeable = StrictBooleanField(
         help_text="whether a manager may still change, move or cancel the booking (neither "
         "over nor cancelled, nor its session)"

@@ -76,7 +76,7 @@ class PartyApi(PartyStaffApi):
     def get(self, request, pk: int, code: str):
         page = self.party(pk, code)
         party = StaffPartyDetail(
-            **vars(staff_party(page.reservation, page.session)),
+            **vars(staff_party(page.reservation, page.session, position=page.slip.position)),
             changeable=page.open,
             history=page.history,
             emails=page.emails,

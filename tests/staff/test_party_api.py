@@ -35,7 +35,7 @@ def state() -> tuple:
 
 
 def test_any_staff_of_the_facility_reads_a_party_with_its_history_and_emails(viewer_a, two_dates):
-    first, _later, yamada, _sato = two_dates
+    first, _later, yamada, sato = two_dates
     response = token_client(viewer_a).get(url(first, yamada.code), **JA)
     assert response.status_code == 200, response.content
     assert response["Cache-Control"] == "no-store"
@@ -50,6 +50,9 @@ def test_any_staff_of_the_facility_reads_a_party_with_its_history_and_emails(vie
     assert (booked["from_status"], booked["to_status"]) == ("", "confirmed")
     assert booked["actor"] == "保護者"
     assert [e["kind"] for e in body["emails"]] == [NotificationKind.CONFIRMED]
+    assert body["position"] is None
+    waiting = token_client(viewer_a).get(url(first, sato.code)).json()
+    assert (waiting["status"], waiting["position"]) == ("waitlisted", 1)
 
 
 def test_a_code_not_on_the_roster_or_another_facilitys_session_is_404(
