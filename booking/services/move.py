@@ -146,12 +146,10 @@ def waiting_place_move(
     reservation.refresh_from_db()
     if reservation.status != ReservationStatus.WAITLISTED or reservation.session_id != source.pk:
         raise AppError("invalid_state", extra={"status": reservation.status})
-    seats = reservation_seats(reservation)
-    for session in sorted((source, to), key=lambda s: s.pk):
-        if session.pk == source.pk:
-            waitlist_count(reservation, -1)
-        elif not seats_take_one(to, seats):
-            raise AppError("session_full")
+    # Both rows are held now: the order of the two UPDATEs no longer matters.
+    waitlist_count(reservation, -1)
+    if not seats_take_one(to, reservation_seats(reservation)):
+        raise AppError("session_full")
     moved_row(reservation, source=source, to=to)
     moved_told(reservation, source=source, by=by, now=now)
     return reservation
