@@ -28,8 +28,9 @@ session_reservation_cancelled = Signal()
 # reservation, before (the party's adults, children and childcare before), by_staff, now:
 # the party was resized (by the parent on the manage page or the API, or by staff)
 reservation_party_changed = Signal()
-# reservation, from_session (the date it left), by_staff, now: moved to another date of its
-# programme (by the parent on the manage page or the API)
+# reservation, from_session (the date it left), by_staff, from_waiting (it waited there, and
+# holds a seat now), now: moved to another date of its programme (by the parent on the manage
+# page or the API, or by staff)
 reservation_moved = Signal()
 # email, language, link_url ("" when the address has no reservations), valid_hours
 my_reservations_link_issued = Signal()

@@ -150,7 +150,7 @@ def notify_moved(
     ones, the old date's invite cancelled (``from_waiting``: the party only waited there, and
     was sent none) and the new date's sent (calendars.invites)."""
     before, after = session_snapshot(from_session), session_snapshot(reservation.session)
-    changed = [name for name in ("start", "end", "facility") if before[name] != after[name]]
+    changed = snapshot_changes(before, after, ("start", "end", "facility"))
     payload = {
         "session_id": reservation.session_id,
         "from_session_id": from_session.pk,
@@ -242,6 +242,11 @@ def session_snapshot(session: Session) -> dict[str, Any]:
     }
 
 
+def snapshot_changes(before: dict[str, Any], after: dict[str, Any], names: tuple) -> list[str]:
+    """Which of ``names`` differ between two ``session_snapshot``s: the change email's lines."""
+    return [name for name in names if before.get(name) != after.get(name)]
+
+
 def notify_session_changed(
     session: Session, *, before: dict[str, Any], reason: str = "", now: datetime | None = None
 ) -> list[Notification]:
@@ -252,11 +257,7 @@ def notify_session_changed(
     invite (same UID, higher SEQUENCE); waitlisted and applicants get the text only.
     """
     after = session_snapshot(session)
-    changed = [
-        name
-        for name in ("start", "end", "facility", "title")
-        if before.get(name) != after.get(name)
-    ]
+    changed = snapshot_changes(before, after, ("start", "end", "facility", "title"))
     if not changed:
         return []
     payload = {

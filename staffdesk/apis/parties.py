@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
-from booking.models import HistoryNote, Reservation, ReservationStatus
 from booking.rules import party_patched
 from booking.serializers import PartySerializer, ReservationMoveSerializer
 from core.errors import AppError
@@ -21,8 +20,8 @@ from staffdesk.party_serializers import (
     PartyChangedSerializer,
     StaffPartyDetailSerializer,
 )
-from staffdesk.selectors.parties import EmailRow, HistoryRow, PartyPage, party_page
-from staffdesk.serializers import StaffPartyResultSerializer, StaffSessionSerializer
+from staffdesk.selectors.parties import EmailRow, HistoryRow, PartyPage, moved_already, party_page
+from staffdesk.serializers import StaffSessionSerializer
 from staffdesk.services.party_changes import (
     PartyResult,
     move_choices_for_staff,
@@ -40,12 +39,17 @@ NOT_OPEN = OpenApiResponse(
 )
 
 
+@dataclass
+class ChangedParty(StaffParty):
+    promoted: list[str] = field(default_factory=list)
+
+
 def changed(result: PartyResult, session: Session) -> dict:
-    party = staff_party(result.reservation, session)
-    return {
-        **StaffPartyResultSerializer(party).data,
-        "promoted": [r.code for r in result.promoted],
-    }
+    party = ChangedParty(
+        **vars(staff_party(result.reservation, session)),
+        promoted=[r.code for r in result.promoted],
+    )
+    return PartyChangedSerializer(party).data
 
 
 @dataclass
@@ -55,14 +59,20 @@ class StaffPartyDetail(StaffParty):
     emails: list[EmailRow] = field(default_factory=list)
 
 
+def open_party(session: Session, code: str) -> PartyPage:
+    """The party on the session's roster (404 otherwise) that can still be changed (409)."""
+    page = party_page(session, code)
+    if not page.open:
+        raise AppError("invalid_state", extra={"status": page.reservation.status})
+    return page
+
+
 class PartyStaffApi(StaffApi):
     def party(self, pk: int, code: str, *, manage: bool = False) -> PartyPage:
-        """The party on the session's roster (404 otherwise); for a change, one still open."""
+        """The party on the session's roster (404 otherwise); for a change (managers), one
+        still open."""
         session = self.session(pk, manage=manage)
-        page = party_page(session, code)
-        if manage and not page.open:
-            raise AppError("invalid_state", extra={"status": page.reservation.status})
-        return page
+        return open_party(session, code) if manage else party_page(session, code)
 
 
 class PartyApi(PartyStaffApi):
@@ -133,22 +143,6 @@ class PartyCancelApi(PartyStaffApi):
         return Response(changed(result, page.session))
 
 
-def moved_already(session: Session, code: str, to: Session) -> Reservation | None:
-    """The reservation with ``code`` if a move took it from ``session`` to ``to`` and it is
-    held there still: a request sent again after the move answers as the first did."""
-    return (
-        Reservation.objects.filter(
-            code=(code or "").strip().upper(),
-            session=to,
-            status=ReservationStatus.CONFIRMED,
-            history__note=HistoryNote.MOVED,
-            history__left_session=session,
-        )
-        .select_related("session", "course")
-        .first()
-    )
-
-
 class PartyMoveApi(PartyStaffApi):
     @extend_schema(
         operation_id="staff_party_move_choices",
@@ -188,7 +182,7 @@ class PartyMoveApi(PartyStaffApi):
         again = moved_already(session, code, to)
         if again is not None:
             return Response(changed(PartyResult(reservation=again), to))
-        page = self.party(pk, code, manage=True)
+        page = open_party(session, code)
         result = party_move_by_staff(
             session=page.session, reservation=page.reservation, by=request.user, to=to
         )

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from booking.addresses import receives_email
-from booking.models import Reservation, ReservationHistory, actor_text, history_text
+from booking.models import (
+    HistoryNote,
+    Reservation,
+    ReservationHistory,
+    ReservationStatus,
+    actor_text,
+    history_text,
+)
 from booking.services import CHANGEABLE
 from events.models import Session
 from notifications.models import Notification
@@ -102,3 +109,19 @@ def party_page(session: Session, code: str) -> PartyPage:
         for n in Notification.objects.filter(reservation=reservation).order_by("created_at", "id")
     ]
     return PartyPage(session=session, slip=slip, history=history, emails=emails)
+
+
+def moved_already(session: Session, code: str, to: Session) -> Reservation | None:
+    """The reservation with ``code`` if a move took it from ``session`` to ``to`` and it is
+    held there still: a request sent again after the move answers as the first did."""
+    return (
+        Reservation.objects.filter(
+            code=(code or "").strip().upper(),
+            session=to,
+            status=ReservationStatus.CONFIRMED,
+            history__note=HistoryNote.MOVED,
+            history__left_session=session,
+        )
+        .select_related("session", "course")
+        .first()
+    )
